@@ -1,0 +1,54 @@
+# Pishkhan — two commands: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= pishkhan.settings
+
+.PHONY: run test setup system-deps test-deps lint check pytest bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+system-deps:
+	@scripts/system-deps.sh runtime
+
+test-deps:
+	@scripts/system-deps.sh test
+
+setup: system-deps $(VENV)/.deps
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: setup
+	$(BIN)/python manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+
+lint: $(VENV)/.deps
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-only-$$(head -c 24 /dev/urandom | base64) \
+	  DJANGO_ALLOWED_HOSTS=example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest: $(VENV)/.deps
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+test: system-deps test-deps $(VENV)/.deps lint
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,196 @@
+"""Writes for people and organisation."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import io
+import secrets
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from pishkhan.accounts.models import ApiClient, LoginCode, Municipality, User
+from pishkhan.accounts.roles import Role
+from pishkhan.core.audit import audit_record
+from pishkhan.core.errors import ApplicationError
+from pishkhan.core.validators import normalize_mobile
+from pishkhan.notify.services import message_enqueue
+
+STAFF_ROLES = set(Role.values) - {Role.CITIZEN}
+RESET_CODE_TTL_SECONDS = 600
+
+
+@transaction.atomic
+def user_create(
+    *,
+    mobile: str,
+    full_name: str,
+    role: str = Role.CITIZEN,
+    municipality: Municipality | None = None,
+    password: str | None = None,
+    actor: User | None = None,
+    **fields: Any,
+) -> User:
+    if role not in Role.values:
+        raise ApplicationError("نقش نامعتبر است.")
+    user = User(
+        mobile=normalize_mobile(mobile),
+        full_name=full_name,
+        role=role,
+        municipality=municipality,
+        is_staff=role in STAFF_ROLES,
+        is_superuser=role == Role.ADMIN,
+        **fields,
+    )
+    user.set_password(password) if password else user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user_sync_groups(user=user)
+    audit_record(
+        municipality_id=municipality.pk if municipality else None,
+        actor_id=actor.pk if actor else None,
+        action="user.create",
+        object_type="user",
+        object_id=user.pk,
+        data={"role": role},
+    )
+    return user
+
+
+def user_sync_groups(*, user: User) -> None:
+    """A user is in exactly the group of their role."""
+    group = Group.objects.filter(name=user.role).first()
+    user.groups.set([group] if group else [])
+
+
+def _code_hash(user: User, code: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"{user.pk}:{code}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+@transaction.atomic
+def password_reset_request(*, mobile: str) -> None:
+    """Send a 6-digit code by SMS (and e-mail if known). Silent when the mobile is unknown."""
+    try:
+        user = User.objects.get(mobile=normalize_mobile(mobile), is_active=True)
+    except (User.DoesNotExist, Exception):  # noqa: BLE001 — reveal nothing
+        return
+    recent = LoginCode.objects.filter(
+        user=user, created_at__gte=timezone.now() - dt.timedelta(seconds=60)
+    )
+    if recent.exists():
+        return
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    LoginCode.objects.create(user=user, code_hash=_code_hash(user, code))
+    message_enqueue(
+        template="accounts/messages/reset_code",
+        context={"code": code, "user": user},
+        mobile=user.mobile,
+        email=user.email,
+        municipality_id=user.municipality_id,
+    )
+
+
+@transaction.atomic
+def password_reset_confirm(*, mobile: str, code: str, new_password: str) -> User:
+    error = ApplicationError("کد واردشده درست نیست یا منقضی شده است.")
+    try:
+        user = User.objects.get(mobile=normalize_mobile(mobile), is_active=True)
+    except Exception:  # noqa: BLE001
+        raise error from None
+    since = timezone.now() - dt.timedelta(seconds=RESET_CODE_TTL_SECONDS)
+    login_code = (
+        LoginCode.objects.select_for_update()
+        .filter(user=user, used_at__isnull=True, created_at__gte=since)
+        .order_by("-created_at")
+        .first()
+    )
+    if login_code is None or login_code.attempts >= 5:
+        raise error
+    if not hmac.compare_digest(login_code.code_hash, _code_hash(user, code.strip())):
+        login_code.attempts += 1
+        login_code.save(update_fields=["attempts"])
+        raise error
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password(new_password, user)
+    login_code.used_at = timezone.now()
+    login_code.save(update_fields=["used_at"])
+    user.set_password(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save(update_fields=["password", "failed_logins", "locked_until"])
+    audit_record(municipality_id=user.municipality_id, actor_id=user.pk, action="user.password_reset",
+                 object_type="user", object_id=user.pk)  # fmt: skip
+    return user
+
+
+def totp_device_get_or_create(*, user: User) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+    return device
+
+
+def totp_qr_svg(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+@transaction.atomic
+def totp_confirm(*, device: TOTPDevice, token: str) -> bool:
+    if not device.verify_token(token.strip()):
+        return False
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    return True
+
+
+def api_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_client_create(*, municipality: Municipality, name: str) -> tuple[ApiClient, str]:
+    """Create an Open311 client; returns the plain key (shown once, never stored)."""
+    key = "pk_" + base64.urlsafe_b64encode(secrets.token_bytes(24)).decode().rstrip("=")
+    client = ApiClient.objects.create(
+        municipality=municipality, name=name, key_prefix=key[:8], key_hash=api_key_hash(key)
+    )
+    audit_record(municipality_id=municipality.pk, actor_id=None, action="api_client.create",
+                 object_type="api_client", object_id=client.pk, data={"name": name})  # fmt: skip
+    return client, key
+
+
+@transaction.atomic
+def api_client_revoke(*, client: ApiClient) -> ApiClient:
+    if client.revoked_at is None:
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at"])
+        audit_record(municipality_id=client.municipality_id, actor_id=None, action="api_client.revoke",
+                     object_type="api_client", object_id=client.pk)  # fmt: skip
+    return client
+
+
+def api_client_for_key(*, key: str) -> ApiClient | None:
+    if not key:
+        return None
+    return (
+        ApiClient.objects.select_related("municipality")
+        .filter(key_hash=api_key_hash(key), revoked_at__isnull=True)
+        .first()
+    )

@@ -1,0 +1,360 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pishkhan.accounts.models import Committee, Department, District, Municipality
+from pishkhan.core.models import TimeStampedModel
+
+
+class ServiceCategory(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, verbose_name=_("شهرداری")
+    )
+    slug = models.SlugField(_("شناسه"), max_length=60)
+    name = models.CharField(_("نام"), max_length=120)
+    name_en = models.CharField(_("نام انگلیسی"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(_("ترتیب"), default=0)
+
+    class Meta:
+        verbose_name = _("دستهٔ خدمت")
+        verbose_name_plural = _("دسته‌های خدمت")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="category_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceType(models.Model):
+    """One entry of the Services List; also an Open311 service."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, verbose_name=_("شهرداری")
+    )
+    code = models.SlugField(_("کد خدمت"), max_length=40)
+    name = models.CharField(_("نام"), max_length=200)
+    name_en = models.CharField(_("نام انگلیسی"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        ServiceCategory, on_delete=models.PROTECT, related_name="services", verbose_name=_("دسته")
+    )
+    description = models.TextField(_("شرح"), blank=True)
+    eligibility = models.TextField(_("چه کسی می‌تواند درخواست دهد"), blank=True)
+    documents = models.TextField(_("مدارک لازم"), blank=True, help_text=_("هر مورد در یک سطر"))
+    fees = models.CharField(_("هزینه"), max_length=300, blank=True)
+    expected_days = models.PositiveSmallIntegerField(_("زمان مورد انتظار (روز)"), default=7)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("واحد مسئول"),
+    )
+    # Service domain for matching senior managers on visits (e.g. "civil", "green").
+    domain = models.CharField(_("حوزه"), max_length=40, blank=True)
+    needs_visit = models.BooleanField(_("معمولاً بازدید میدانی لازم دارد"), default=True)
+    keywords = models.CharField(_("کلیدواژه‌ها"), max_length=300, blank=True)
+    # Open311 extra questions: [{code, datatype, required, description, order, values:[{key,name}]}]
+    attributes = models.JSONField(_("پرسش‌های تکمیلی"), default=list, blank=True)
+    search_key = models.TextField(_("کلید جستجو"), blank=True, editable=False)
+    is_active = models.BooleanField(_("فعال"), default=True)
+    order = models.PositiveSmallIntegerField(_("ترتیب"), default=0)
+    updated_at = models.DateTimeField(_("به‌روزرسانی"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("خدمت")
+        verbose_name_plural = _("فهرست خدمات")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="service_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def document_list(self) -> list[str]:
+        return [line.strip() for line in self.documents.splitlines() if line.strip()]
+
+
+class RejectReason(models.Model):
+    """A managed reason for rejecting a request (e.g. not the municipality's remit)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, verbose_name=_("شهرداری")
+    )
+    text = models.CharField(_("علت"), max_length=250)
+    guidance = models.CharField(_("راهنمای شهروند (کجا مراجعه کند)"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("فعال"), default=True)
+
+    class Meta:
+        verbose_name = _("علت رد")
+        verbose_name_plural = _("علت‌های رد")
+        ordering = ["text"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+CASE_STATUSES = [
+    "submitted", "info_requested", "accepted", "rejected", "merged", "visited", "on_agenda",
+    "decided", "deferred", "dispatched", "in_progress", "done", "closed", "reopened",
+]  # fmt: skip
+CASE_CHANNELS = ["web", "walk_in", "phone", "letter", "open311", "committee"]
+
+
+class Case(TimeStampedModel):
+    """A citizen request (درخواست), identified publicly by its tracking code only."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("وب‌سایت")
+        WALK_IN = "walk_in", _("مراجعهٔ حضوری")
+        PHONE = "phone", _("تلفن ۱۳۷")
+        LETTER = "letter", _("نامه")
+        OPEN311 = "open311", _("برنامهٔ همراه (Open311)")
+        COMMITTEE = "committee", _("کمیتهٔ سابق")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("ثبت‌شده")
+        INFO_REQUESTED = "info_requested", _("منتظر اطلاعات تکمیلی")
+        ACCEPTED = "accepted", _("پذیرفته‌شده")
+        REJECTED = "rejected", _("ردشده")
+        MERGED = "merged", _("ادغام‌شده")
+        VISITED = "visited", _("بازدیدشده")
+        ON_AGENDA = "on_agenda", _("در دستور جلسه")
+        DECIDED = "decided", _("تصمیم‌گیری‌شده")
+        DEFERRED = "deferred", _("به هفتهٔ بعد موکول‌شده")
+        DISPATCHED = "dispatched", _("ابلاغ‌شده")
+        IN_PROGRESS = "in_progress", _("در حال اجرا")
+        DONE = "done", _("انجام‌شده")
+        CLOSED = "closed", _("بسته‌شده")
+        REOPENED = "reopened", _("بازگشایی‌شده (اعتراض)")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, verbose_name=_("شهرداری")
+    )
+    tracking_code = models.CharField(_("کد رهگیری"), max_length=12, unique=True)
+    channel = models.CharField(_("مجرای ثبت"), max_length=20, choices=Channel.choices)
+    status = models.CharField(
+        _("وضعیت"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("شهروند"),
+    )
+    citizen_name = models.CharField(_("نام شهروند"), max_length=150)
+    citizen_mobile = models.CharField(_("همراه شهروند"), max_length=16, db_index=True)
+    citizen_email = models.EmailField(_("ایمیل شهروند"), blank=True)
+    national_id = models.CharField(_("کد ملی"), max_length=10, blank=True)
+    service = models.ForeignKey(
+        ServiceType, on_delete=models.PROTECT, related_name="cases", verbose_name=_("خدمت")
+    )
+    description = models.TextField(_("شرح درخواست"))
+    address = models.CharField(_("نشانی"), max_length=500, blank=True)
+    lat = models.FloatField(_("عرض جغرافیایی"), null=True, blank=True)
+    lon = models.FloatField(_("طول جغرافیایی"), null=True, blank=True)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="cases", verbose_name=_("منطقه")
+    )
+    attributes = models.JSONField(_("پاسخ پرسش‌های تکمیلی"), default=dict, blank=True)
+    # Saturday of the week whose cycle handles the case (see cycle.Week.start).
+    week_start = models.DateField(_("هفتهٔ رسیدگی"), db_index=True)
+    needs_visit = models.BooleanField(_("نیاز به بازدید"), default=True)
+    urgent = models.BooleanField(_("فوری"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        verbose_name=_("ادغام در"),
+    )
+    reject_reason = models.ForeignKey(
+        RejectReason, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("علت رد")
+    )
+    status_note = models.TextField(_("توضیح وضعیت برای شهروند"), blank=True)
+    origin_committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("کمیتهٔ مبدأ")
+    )
+    external_ref = models.CharField(_("شمارهٔ مرجع بیرونی"), max_length=100, blank=True)
+    api_client = models.ForeignKey(
+        "accounts.ApiClient",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("برنامهٔ ثبت‌کننده"),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registered_cases",
+        verbose_name=_("ثبت‌کننده"),
+    )
+    idempotency_key = models.CharField(_("کلید یکتایی ارسال"), max_length=64, null=True, blank=True)
+    search_key = models.TextField(_("کلید جستجو"), blank=True, editable=False)
+    # Denormalised outcome, for the citizen and Open311 (set by meetings/directives services).
+    decision_text = models.TextField(_("متن تصمیم"), blank=True)
+    lead_department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_cases",
+        verbose_name=_("واحد مجری"),
+    )
+    deadline = models.DateField(_("مهلت اجرا"), null=True, blank=True)
+    done_at = models.DateTimeField(_("زمان انجام"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("زمان بستن"), null=True, blank=True)
+    citizen_verdict = models.CharField(
+        _("نظر شهروند"),
+        max_length=10,
+        blank=True,
+        choices=[("accept", _("پذیرفت")), ("object", _("اعتراض کرد"))],
+    )
+    anonymised_at = models.DateTimeField(_("بی‌نام‌سازی"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("درخواست")
+        verbose_name_plural = _("درخواست‌ها")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["district", "status", "-created_at"], name="case_inbox_idx"),
+            models.Index(fields=["municipality", "week_start", "status"], name="case_week_idx"),
+            models.Index(fields=["municipality", "-created_at"], name="case_recent_idx"),
+            models.Index(fields=["service", "status"], name="case_service_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CASE_STATUSES), name="case_status_valid"),
+            models.CheckConstraint(
+                condition=Q(channel__in=CASE_CHANNELS), name="case_channel_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="case_unique_idempotency_key",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False),
+                name="case_merged_has_primary",
+            ),
+        ]
+        permissions = [
+            ("register_case", "Can register a request on a citizen's behalf"),
+            ("view_case_list", "Can see the case lists"),
+            ("triage_case", "Can triage cases of the own district"),
+            ("merge_case", "Can merge duplicate cases"),
+            ("write_district_summary", "Can write the weekly district summary"),
+            ("import_committee_items", "Can import former committees' open items"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    def get_absolute_url(self) -> str:
+        return f"/office/cases/{self.tracking_code}/"
+
+
+class CaseEvent(models.Model):
+    """Append-only timeline of a case: who, when, from, to, why."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("درخواست")
+    )
+    kind = models.CharField(_("نوع"), max_length=40, default="status")
+    old_status = models.CharField(_("از وضعیت"), max_length=20, blank=True)
+    new_status = models.CharField(_("به وضعیت"), max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("انجام‌دهنده"),
+    )
+    at = models.DateTimeField(_("زمان"), db_index=True)
+    note = models.TextField(_("توضیح"), blank=True)
+    public = models.BooleanField(_("نمایش به شهروند"), default=True)
+    data = models.JSONField(_("داده"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("رویداد درخواست")
+        verbose_name_plural = _("رویدادهای درخواست")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.old_status}→{self.new_status}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", _("پیوست شهروند")
+        INFO = "info", _("اطلاعات تکمیلی")
+        STAFF = "staff", _("پیوست کارشناس")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("درخواست")
+    )
+    kind = models.CharField(_("نوع"), max_length=10, choices=Kind.choices, default=Kind.CITIZEN)
+    file = models.FileField(_("پرونده"), upload_to="cases/%Y/%m/")
+    original_name = models.CharField(_("نام اصلی"), max_length=200, blank=True)
+    content_type = models.CharField(_("نوع محتوا"), max_length=60)
+    size = models.PositiveIntegerField(_("اندازه"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("بارگذار"),
+    )
+    created_at = models.DateTimeField(_("ایجاد"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("پیوست")
+        verbose_name_plural = _("پیوست‌ها")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name or str(self.file.name)
+
+
+class DistrictSummary(TimeStampedModel):
+    """The district manager's weekly summary that feeds the agenda."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, verbose_name=_("منطقه"))
+    week_start = models.DateField(_("هفته"))
+    note = models.TextField(_("یادداشت مدیر منطقه"), blank=True)
+    notable_cases = models.ManyToManyField(Case, blank=True, verbose_name=_("موارد قابل توجه"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("نویسنده")
+    )
+    submitted_at = models.DateTimeField(_("زمان ارسال"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("خلاصهٔ هفتگی منطقه")
+        verbose_name_plural = _("خلاصه‌های هفتگی مناطق")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "week_start"], name="summary_unique_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.week_start}"
+
+
+class RecordView(models.Model):
+    """Audit: a staff member opened a citizen's full record."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="record_views")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    at = models.DateTimeField(auto_now_add=True)
+    via = models.CharField(max_length=20, default="office")
+
+    class Meta:
+        verbose_name = _("مشاهدهٔ پرونده")
+        verbose_name_plural = _("مشاهده‌های پرونده")

@@ -1,0 +1,80 @@
+"""Append-only, hash-chained audit log. Call inside the transaction of the state change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from pishkhan.core.models import AuditEntry, AuditHead
+
+
+def _digest(prev_hash: str, seq: int, at: dt.datetime, actor_id: int | None, action: str,
+            object_type: str, object_id: str, data: dict[str, Any]) -> str:  # fmt: skip
+    payload = json.dumps(
+        [prev_hash, seq, at.isoformat(), actor_id, action, object_type, object_id, data],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def audit_record(
+    *,
+    municipality_id: int | None,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: object,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEntry:
+    chain = f"m{municipality_id or 0}"
+    data = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
+    at = (at or timezone.now()).replace(microsecond=0)
+    with transaction.atomic():
+        head, _ = AuditHead.objects.get_or_create(chain=chain)
+        head = AuditHead.objects.select_for_update().get(pk=head.pk)
+        seq = head.seq + 1
+        digest = _digest(
+            head.last_hash, seq, at, actor_id, action, object_type, str(object_id), data
+        )
+        entry = AuditEntry.objects.create(
+            chain=chain, seq=seq, at=at, actor_id=actor_id, action=action,
+            object_type=object_type, object_id=str(object_id), data=data,
+            prev_hash=head.last_hash, hash=digest,
+        )  # fmt: skip
+        head.seq = seq
+        head.last_hash = digest
+        head.save(update_fields=["seq", "last_hash"])
+    return entry
+
+
+def audit_verify(chain: str | None = None) -> list[str]:
+    """Return a list of problems (empty when every chain is intact)."""
+    problems: list[str] = []
+    chains = [chain] if chain else list(AuditHead.objects.values_list("chain", flat=True))
+    for name in chains:
+        prev = "0" * 64
+        expected_seq = 1
+        for e in AuditEntry.objects.filter(chain=name).order_by("seq").iterator():
+            if e.seq != expected_seq:
+                problems.append(f"audit {name}#{expected_seq}: entry missing (found #{e.seq})")
+                expected_seq = e.seq
+            if e.prev_hash != prev or e.hash != _digest(
+                prev, e.seq, e.at, e.actor_id, e.action, e.object_type, e.object_id, e.data
+            ):
+                problems.append(
+                    f"audit {name}#{e.seq} ({e.action} {e.object_type} {e.object_id}): altered"
+                )
+            prev = e.hash
+            expected_seq += 1
+        head = AuditHead.objects.filter(chain=name).first()
+        if head and (head.seq != expected_seq - 1 or head.last_hash != prev):
+            problems.append(f"audit {name}: chain truncated after #{expected_seq - 1}")
+    return problems

@@ -1,0 +1,27 @@
+"""Errors that services raise; views turn them into Persian messages."""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    """A rule of the domain was broken; ``message`` is shown to the user (Persian)."""
+
+    def __init__(self, message: str, *, extra: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}
+
+
+class InvalidTransition(ApplicationError):
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__(
+            f"این تغییر وضعیت مجاز نیست ({old} ← {new}).",
+            extra={"from": old, "to": new},
+        )
+        self.old = old
+        self.new = new
+
+
+class PermissionDeniedError(ApplicationError):
+    def __init__(self, message: str = "شما اجازهٔ این کار را ندارید.") -> None:
+        super().__init__(message)

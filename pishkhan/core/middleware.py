@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("pishkhan")
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (no inline scripts) and a few more headers on every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/docs"):
+            # Swagger UI (served locally by the sidecar) needs its own inline bootstrap.
+            response.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'"
+                " 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+            )
+        else:
+            response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(self), geolocation=(self)")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """The database went away: a Persian "try again" page (or JSON 503), never a traceback."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError) and not (
+            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+        ):
+            return None
+        logger.error("database unavailable: %s", exception, extra={"path": request.path})
+        if request.path.startswith(("/api/", "/open311/")):
+            response: HttpResponse = JsonResponse(
+                {"detail": "سامانه موقتاً در دسترس نیست؛ چند لحظه بعد دوباره تلاش کنید."},
+                status=503,
+            )
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response

@@ -1,0 +1,54 @@
+"""Template filters for Jalali dates and Persian digits (loaded as builtins)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import translation
+
+from pishkhan.core import jalali
+from pishkhan.core.text import fa_digits
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return "fa" if (translation.get_language() or "fa").startswith("fa") else "en"
+
+
+@register.filter
+def jdate(value: dt.date | dt.datetime | None, style: str = "") -> str:
+    return jalali.format_date(value, lang=_lang(), long=style == "long")
+
+
+@register.filter
+def jdatetime(value: dt.datetime | None, style: str = "") -> str:
+    return jalali.format_datetime(value, lang=_lang(), long=style == "long")
+
+
+@register.filter
+def fanum(value: object) -> str:
+    """Persian digits when the page is Persian; thousands separated."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value:,}"
+    text = str(value)
+    if _lang() == "fa":
+        return fa_digits(text).replace(",", "٬")
+    return text
+
+
+@register.filter
+def jweek(start: dt.date | None) -> str:
+    if start is None:
+        return ""
+    year, number = jalali.week_label(start)
+    text = f"هفتهٔ {number} سال {year}" if _lang() == "fa" else f"Week {number} of {year}"
+    return fa_digits(text) if _lang() == "fa" else text
+
+
+@register.filter
+def get_item(mapping: dict[object, object], key: object) -> object:
+    return mapping.get(key, "") if mapping else ""

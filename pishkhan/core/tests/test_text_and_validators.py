@@ -1,0 +1,77 @@
+from django.core.exceptions import ValidationError
+from django.test import SimpleTestCase
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pishkhan.core.text import clean_input, normalize_fa
+from pishkhan.core.validators import (
+    is_valid_national_id,
+    mask_mobile,
+    normalize_mobile,
+    normalize_national_id,
+)
+
+
+class NormalizeTests(SimpleTestCase):
+    def test_arabic_letters_and_digits_unified(self):
+        self.assertEqual(normalize_fa("كوچه علي ۱۲٣"), "کوچه علی 123")
+
+    def test_harakat_tatweel_zwnj_removed_for_search(self):
+        self.assertEqual(normalize_fa("مـــیدانِ\u200cشهر"), "میدان شهر")
+
+    def test_clean_input_keeps_zwnj_and_typed_digits(self):
+        self.assertEqual(clean_input(" می\u200cخواهم ۱۲ ك "), "می\u200cخواهم ۱۲ ک")
+
+    @given(st.text())
+    def test_normalize_is_idempotent(self, text):
+        once = normalize_fa(text)
+        self.assertEqual(normalize_fa(once), once)
+
+    @given(st.text(alphabet="يكىئ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹ ابپ"))
+    def test_no_arabic_forms_survive(self, text):
+        out = normalize_fa(text)
+        for ch in "يكى٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹":
+            self.assertNotIn(ch, out)
+
+
+class MobileTests(SimpleTestCase):
+    def test_accepted_forms_become_e164(self):
+        for raw in [
+            "09121234567",
+            "۰۹۱۲۱۲۳۴۵۶۷",
+            "+989121234567",
+            "00989121234567",
+            "9121234567",
+            "0912 123 4567",
+        ]:
+            self.assertEqual(normalize_mobile(raw), "+989121234567", raw)
+
+    def test_rejected_with_persian_message(self):
+        for raw in ["", "0212345678", "0912123456", "091212345678", "abc", "<script>"]:
+            with self.assertRaises(ValidationError) as ctx:
+                normalize_mobile(raw)
+            self.assertIn("شمارهٔ همراه", ctx.exception.messages[0])
+
+    def test_mask(self):
+        self.assertEqual(mask_mobile("+989121234567"), "0912***4567")
+
+
+class NationalIdTests(SimpleTestCase):
+    def test_valid_codes(self):
+        for code in ["0499370899", "0790419904", "۰۴۹۹۳۷۰۸۹۹"]:
+            self.assertTrue(is_valid_national_id(code), code)
+
+    def test_invalid_codes(self):
+        for code in ["0499370898", "1111111111", "123", "", "abcdefghij"]:
+            self.assertFalse(is_valid_national_id(code), code)
+
+    def test_normalize_raises_persian(self):
+        with self.assertRaises(ValidationError) as ctx:
+            normalize_national_id("0499370898")
+        self.assertIn("کد ملی", ctx.exception.messages[0])
+
+    @given(st.from_regex(r"\A\d{9}\Z"))
+    def test_exactly_one_check_digit_is_valid(self, body):
+        valid = [d for d in "0123456789" if is_valid_national_id(body + d)]
+        if len(set(body)) > 1:
+            self.assertEqual(len(valid), 1)

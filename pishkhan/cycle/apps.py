@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CycleConfig(AppConfig):
+    name = "pishkhan.cycle"
+    label = "cycle"
+    verbose_name = "چرخهٔ هفتگی"

@@ -1,0 +1,33 @@
+"""The clock's step registry. Upper apps register what must happen at a phase of each week;
+``cycle`` only knows *when* a step is due and guarantees it runs once (ClockStep)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pishkhan.cycle.models import Week
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    due: Callable[[Week], dt.datetime]
+    run: Callable[[Week, dt.datetime], dict[str, Any]]
+    order: int = 100
+
+
+STEPS: dict[str, Step] = {}
+
+
+def register_step(
+    name: str,
+    *,
+    due: Callable[[Week], dt.datetime],
+    run: Callable[[Week, dt.datetime], dict[str, Any]],
+    order: int = 100,
+) -> None:
+    """Called from AppConfig.ready(): idempotent registration by name."""
+    STEPS[name] = Step(name=name, due=due, run=run, order=order)

@@ -1,0 +1,40 @@
+"""The back office's navigation, built from what the user may do (routes that exist only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+# (permission or "" for any staff, url name, Persian label)
+NAV: list[tuple[str, str, str]] = [
+    ("", "office:home", "پیشخوان من"),
+    ("cases.triage_case", "cases:inbox", "صندوق منطقه"),
+    ("cases.register_case", "cases:register", "ثبت درخواست"),
+    ("cases.view_case_list", "cases:list", "درخواست‌ها"),
+    ("cycle.view_week", "cycle:week", "هفتهٔ جاری"),
+    ("visits.file_visit_report", "visits:today", "مسیر امروز"),
+    ("visits.plan_visits", "visits:plan", "برنامهٔ بازدید"),
+    ("meetings.view_agenda", "meetings:list", "جلسات"),
+    ("directives.view_directive", "directives:inbox", "ابلاغیه‌ها"),
+    ("portal.moderate_comment", "portal_office:moderation", "نظرات"),
+    ("portal.publish_article", "portal_office:articles", "اخبار"),
+    ("reports.view_reports", "reports:index", "گزارش‌ها"),
+]
+
+
+def office_nav(request: HttpRequest) -> dict[str, Any]:
+    if not request.path.startswith("/office/") or not request.user.is_authenticated:
+        return {}
+    items = []
+    for perm, name, label in NAV:
+        if perm and not request.user.has_perm(perm):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url if name == "office:home" else request.path.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return {"office_nav": items}

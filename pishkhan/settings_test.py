@@ -1,0 +1,9 @@
+"""Settings for the test suite: the same module, with the testing switch on."""
+
+import os
+
+os.environ["PISHKHAN_TESTING"] = "1"
+os.environ.setdefault("PISHKHAN_VAR_DIR", "/tmp/pishkhan-test-var")
+os.environ.setdefault("SQLITE_PATH", "/tmp/pishkhan-test-var/test.sqlite3")
+
+from pishkhan.settings import *  # noqa: E402, F403

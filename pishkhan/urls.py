@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from pishkhan.api.health import healthz
+
+admin.site.site_header = "پیشخوان خدمت — پیکربندی"
+admin.site.site_title = "پیشخوان خدمت"
+admin.site.index_title = "پیکربندی سامانه"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("pishkhan.accounts.urls")),
+    path("office/", include("pishkhan.reports.office_urls")),
+    path("office/cases/", include("pishkhan.cases.urls")),
+    path("office/week/", include("pishkhan.cycle.urls")),
+    path("office/visits/", include("pishkhan.visits.urls")),
+    path("office/meetings/", include("pishkhan.meetings.urls")),
+    path("office/directives/", include("pishkhan.directives.urls")),
+    path("office/site/", include("pishkhan.portal.office_urls")),
+    path("office/reports/", include("pishkhan.reports.urls")),
+    path("open311/v2/", include("pishkhan.api.open311.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/v1/", include("pishkhan.api.urls")),
+    path("", include("pishkhan.portal.urls")),
+]
+
+handler403 = "pishkhan.core.views.permission_denied"
+handler404 = "pishkhan.core.views.page_not_found"
+handler500 = "pishkhan.core.views.server_error"
