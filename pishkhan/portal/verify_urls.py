@@ -1,0 +1,5 @@
+"""Public verification of signed decisions (/decisions/verify/...)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
