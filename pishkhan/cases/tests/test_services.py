@@ -38,15 +38,15 @@ def photo(name="p.png", exif=False):
 
 class SubmitTests(BaseTestCase):
     def submit(self, **kw):
-        data = dict(
-            municipality=self.m,
-            channel="web",
-            citizen_name="علي رضايي",
-            citizen_mobile="۰۹۱۲۳۴۵۶۷۸۹",
-            service=self.pothole,
-            description="چاله بزرگ در كوچه ۱۲ باعث خرابی خودروها شده",
-            district=self.d1,
-        )
+        data = {
+            "municipality": self.m,
+            "channel": "web",
+            "citizen_name": "علي رضايي",
+            "citizen_mobile": "۰۹۱۲۳۴۵۶۷۸۹",
+            "service": self.pothole,
+            "description": "چاله بزرگ در كوچه ۱۲ باعث خرابی خودروها شده",
+            "district": self.d1,
+        }
         data.update(kw)
         return case_submit(**data)
 
