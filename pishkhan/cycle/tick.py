@@ -61,7 +61,7 @@ def pending_steps(now: dt.datetime) -> list[tuple[dt.datetime, Step, Week]]:
             if step.name in done:
                 continue
             due = step.due(week)
-            if due <= now:
+            if due is not None and due <= now:
                 pending.append((due, step, week))
     pending.sort(key=lambda p: (p[0], p[1].order, p[2].start, p[2].municipality_id, p[1].name))
     return pending
