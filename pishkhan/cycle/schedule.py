@@ -45,7 +45,9 @@ def schedule_for(municipality: Municipality) -> Schedule:
     return schedule or Schedule(municipality=municipality)
 
 
-def holidays_between(municipality: Municipality, first: dt.date, last: dt.date) -> dict[dt.date, str]:
+def holidays_between(
+    municipality: Municipality, first: dt.date, last: dt.date
+) -> dict[dt.date, str]:
     rows = Holiday.objects.filter(municipality=municipality, date__range=(first, last))
     return {h.date: h.name for h in rows}
 

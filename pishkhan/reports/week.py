@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -59,7 +60,7 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
     }
     districts = District.objects.filter(municipality_id=week.municipality_id)
     if user.role == Role.DISTRICT_MANAGER:
-        districts = districts.filter(pk=user.district_id)
+        districts = districts.filter(pk=user.district_id or 0)
     district_rows = [
         {"district": d, "counts": [by_district.get(d.pk, {}).get(k, 0) for k, _, _ in PHASE_GROUPS],
          "total": by_district.get(d.pk, {}).get("total", 0)}
@@ -73,7 +74,7 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
         .annotate(n=Count("id"))
     }
     triage_behind = [
-        {"user": u, "count": pending_triage[u.district_id]}
+        {"user": u, "count": pending_triage.get(u.district_id, 0)}
         for u in User.objects.filter(
             municipality_id=week.municipality_id,
             role=Role.DISTRICT_MANAGER,
@@ -92,13 +93,13 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
         .order_by("manager__full_name")
     )
     done = {s.step: s for s in week.steps.all()}
-    upcoming = sorted(
+    upcoming: list[dict[str, Any]] = sorted(
         (
             {"name": STEP_LABELS.get(n, n), "due": due}
             for n, s in STEPS.items()
             if n not in done and (due := s.due(week)) is not None
         ),
-        key=lambda r: r["due"],
+        key=lambda r: cast(dt.datetime, r["due"]),
     )
     phases = [
         {"key": key, "label": label, "at": getattr(week, field), "current": week.phase_at(now) == key,
@@ -130,8 +131,11 @@ def week_page(request: HttpRequest) -> HttpResponse:
             start = week_start(dt.date.fromisoformat(request.GET["start"]))
         except ValueError:
             pass
-    week = week_get_or_create(request.user.municipality, start)  # type: ignore[union-attr]
-    context = week_summary(user=request.user, week=week, now=now)  # type: ignore[arg-type]
+    user = cast(User, request.user)
+    if user.municipality is None:
+        raise PermissionDenied
+    week = week_get_or_create(user.municipality, start)
+    context = week_summary(user=user, week=week, now=now)
     context.update(
         prev_start=start - dt.timedelta(days=7),
         next_start=start + dt.timedelta(days=7),

@@ -19,15 +19,17 @@ def photo_clean(upload: UploadedFile) -> ContentFile[bytes]:
     """A fresh JPEG of the uploaded image (orientation applied, metadata dropped)."""
     limit = int(settings.UPLOAD_MAX_BYTES)
     if upload.size is not None and upload.size > limit:
-        raise ApplicationError(f"عکس «{upload.name}» بزرگ‌تر از {limit // (1024 * 1024)} مگابایت است.")
+        raise ApplicationError(
+            f"عکس «{upload.name}» بزرگ‌تر از {limit // (1024 * 1024)} مگابایت است."
+        )
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img) or img
+        with Image.open(upload) as opened:
+            opened.load()
+            img: Image.Image = ImageOps.exif_transpose(opened) or opened
             img = img.convert("RGB")
             img.thumbnail((MAX_SIDE, MAX_SIDE))
             out = io.BytesIO()

@@ -19,9 +19,10 @@ Point = tuple[float, float]
 
 def haversine_m(a: Point, b: Point) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -130,7 +131,10 @@ def make_stops(items: list[Item], cluster_m: float) -> list[Stop]:
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 for stop in grid.get((gx + dx, gy + dy), []):
-                    if stop.domain == item.domain and haversine_m(stop.point, item.point) <= cluster_m:
+                    if (
+                        stop.domain == item.domain
+                        and haversine_m(stop.point, item.point) <= cluster_m
+                    ):
                         found = stop
                         break
                 if found:
@@ -171,9 +175,9 @@ def assign(
             unplaced.append(stop)
             continue
 
-        def cost(m: Manager) -> tuple[float, int]:
+        def cost(m: Manager, district: int | None = stop.district) -> tuple[float, int]:
             ratio = load.get(m.key, 0) / capacity[m.key]
-            affinity = 0.0 if stop.district in districts[m.key] else 0.25
+            affinity = 0.0 if district in districts[m.key] else 0.25
             return (ratio + affinity, m.key)
 
         best = min(eligible, key=cost)
@@ -191,7 +195,7 @@ def split_days(
     order = nearest_neighbour(start, [s.point for s in stops])
     total = sum(len(s.items) for s in stops)
     days = manager.days
-    per_day = {d: 0 for d in days}
+    per_day = dict.fromkeys(days, 0)
     result: dict[dt.date, list[Stop]] = {d: [] for d in days}
     target = math.ceil(total / len(days)) if days else 0
     di = 0
@@ -208,7 +212,9 @@ def split_days(
     return result
 
 
-def order_route(start: Point, stops: list[Stop], improve: bool = True) -> tuple[list[Stop], float, float]:
+def order_route(
+    start: Point, stops: list[Stop], improve: bool = True
+) -> tuple[list[Stop], float, float]:
     """(ordered stops, nearest-neighbour length, final length) in metres."""
     points = [s.point for s in stops]
     nn = nearest_neighbour(start, points)

@@ -42,7 +42,9 @@ def cluster_m() -> float:
     return float(getattr(settings, "VISIT_CLUSTER_METERS", 100))
 
 
-def _event(visit: Visit, old: str, new: str, actor: User | None, note: str, at: dt.datetime) -> None:
+def _event(
+    visit: Visit, old: str, new: str, actor: User | None, note: str, at: dt.datetime
+) -> None:
     VisitEvent.objects.create(
         visit=visit, old_status=old, new_status=new, actor=actor, at=at, note=note
     )
@@ -113,12 +115,14 @@ def visits_plan(*, week: Week, now: dt.datetime, actor: User | None = None) -> d
     )
     if not cases:
         return {"planned": 0, "unplanned": 0}
-    days = [d for d in week.visit_dates() if d >= now.astimezone(TEHRAN).date()] or week.visit_dates()
+    days = [
+        d for d in week.visit_dates() if d >= now.astimezone(TEHRAN).date()
+    ] or week.visit_dates()
     seniors = senior_managers(week.municipality_id)
-    absences = list(
-        Absence.objects.filter(user__in=seniors, start__lte=days[-1], end__gte=days[0])
+    absences = list(Absence.objects.filter(user__in=seniors, start__lte=days[-1], end__gte=days[0]))
+    existing = list(
+        Visit.objects.filter(municipality_id=week.municipality_id, week_start=week.start)
     )
-    existing = list(Visit.objects.filter(municipality_id=week.municipality_id, week_start=week.start))
     used: dict[tuple[int, dt.date], int] = {}
     for v in existing:
         used[(v.manager_id, v.day)] = used.get((v.manager_id, v.day), 0) + 1
@@ -132,7 +136,9 @@ def visits_plan(*, week: Week, now: dt.datetime, actor: User | None = None) -> d
         for u in seniors
     ]
     items = [
-        routing.Item(key=c.pk, point=_case_point(c), domain=c.service.domain, district=c.district_id)
+        routing.Item(
+            key=c.pk, point=_case_point(c), domain=c.service.domain, district=c.district_id
+        )
         for c in cases
     ]
     start = _start_point(week)
@@ -315,7 +321,9 @@ def visit_reassign(
     _retime(week, manager.pk, day)
     note = f"واگذاری به {manager} برای {format_date(day)}"
     _event(visit, visit.status, visit.status, actor, note, now)
-    _audit(visit, "visit.reassign", actor, {"from": list(map(str, old)), "to": [manager.pk, str(day)]})
+    _audit(
+        visit, "visit.reassign", actor, {"from": list(map(str, old)), "to": [manager.pk, str(day)]}
+    )
     visit.refresh_from_db()
     return visit
 
@@ -399,7 +407,9 @@ def visit_check_in(
     old = visit.status
     visit.status = Visit.Status.CHECKED_IN
     visit.checked_in_at, visit.checkin_lat, visit.checkin_lon = now, lat, lon
-    visit.save(update_fields=["status", "checked_in_at", "checkin_lat", "checkin_lon", "updated_at"])
+    visit.save(
+        update_fields=["status", "checked_in_at", "checkin_lat", "checkin_lon", "updated_at"]
+    )
     _event(visit, old, visit.status, actor, "حضور در محل", now)
     _audit(visit, "visit.check_in", actor, {"lat": lat, "lon": lon})
     return visit
@@ -506,7 +516,9 @@ def visit_reminders_send(*, week: Week, day: dt.date) -> dict[str, Any]:
     counts: dict[int, int] = {}
     first: dict[int, Visit] = {}
     for v in (
-        Visit.objects.filter(municipality_id=week.municipality_id, day=day, status=Visit.Status.PLANNED)
+        Visit.objects.filter(
+            municipality_id=week.municipality_id, day=day, status=Visit.Status.PLANNED
+        )
         .select_related("manager", "case")
         .order_by("manager_id", "order")
     ):
@@ -522,4 +534,3 @@ def visit_reminders_send(*, week: Week, day: dt.date) -> dict[str, Any]:
             dedupe_key=f"visit-reminder:{manager_id}:{day.isoformat()}",
         )
     return {"reminders": len(counts)}
-

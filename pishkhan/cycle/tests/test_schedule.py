@@ -107,7 +107,9 @@ class WeekScheduleTests(BaseTestCase):
     def test_admin_added_holiday_reschedules_a_week_not_yet_begun(self):
         w = self.week(dt.date(2026, 12, 5))
         self.assertEqual(w.meeting_at, at(2026, 12, 9, 13, 30))
-        Holiday.objects.create(municipality=self.m, date=dt.date(2026, 12, 9), name="تعطیلی آلودگی هوا")
+        Holiday.objects.create(
+            municipality=self.m, date=dt.date(2026, 12, 9), name="تعطیلی آلودگی هوا"
+        )
         changed = week_reschedule(week=w, now=at(2026, 12, 1))
         self.assertIn("meeting_at", changed)
         w.refresh_from_db()

@@ -29,10 +29,16 @@ class NormalWeekTests(BaseTestCase):
         first = clock_tick(now=at(2026, 11, 21, 0, 5))
         self.assertEqual(names(first), ["phase_intake"])
         self.assertEqual(
-            list(Week.objects.filter(municipality=m).order_by("start").values_list("start", flat=True)),
+            list(
+                Week.objects.filter(municipality=m)
+                .order_by("start")
+                .values_list("start", flat=True)
+            ),
             [NOV21, dt.date(2026, 11, 28)],
         )
-        cases = [submit(self.city, when=at(2026, 11, 21, 9 + i), lat=36.84 + i / 500) for i in range(3)]
+        cases = [
+            submit(self.city, when=at(2026, 11, 21, 9 + i), lat=36.84 + i / 500) for i in range(3)
+        ]
         self.assertEqual({c.week_start for c in cases}, {NOV21})
         self.assertEqual(clock_tick(now=at(2026, 11, 22, 12)), [])
         lines = clock_tick(now=at(2026, 11, 22, 23, 59))
@@ -53,7 +59,9 @@ class NormalWeekTests(BaseTestCase):
         self.assertIn("flagged=1", lines[1])
         left = Visit.objects.get(week_start=NOV21, status=Visit.Status.MISSED)
         self.assertTrue(CaseEvent.objects.filter(case=left.case, kind="unvisited").exists())
-        self.assertEqual(Case.objects.filter(pk__in=[c.pk for c in cases], status="visited").count(), 2)
+        self.assertEqual(
+            Case.objects.filter(pk__in=[c.pk for c in cases], status="visited").count(), 2
+        )
         # a re-run does nothing
         self.assertEqual(clock_tick(now=at(2026, 11, 24, 23, 59)), [])
         self.assertEqual(names(clock_tick(now=at(2026, 11, 26, 8))), ["phase_dispatch"])
@@ -107,7 +115,9 @@ class NormalWeekTests(BaseTestCase):
         week = urgent_week_start(self.m, at(2026, 11, 23, 11))
         self.assertEqual(week, NOV21)
         case_mark_urgent(case=urgent, actor=self.manager1, week_start=week)
-        result = visits_plan(week=Week.objects.get(municipality=self.m, start=NOV21), now=at(2026, 11, 23, 11))
+        result = visits_plan(
+            week=Week.objects.get(municipality=self.m, start=NOV21), now=at(2026, 11, 23, 11)
+        )
         self.assertEqual(result["planned"], 1)
         visit = Visit.objects.get(case=urgent)
         self.assertEqual(visit.week_start, NOV21)
@@ -138,7 +148,9 @@ class HolidayWeekTests(BaseTestCase):
         self.assertEqual(clock_tick(now=at(2026, 3, 26, 13, 0)), [])
         week = Week.objects.get(municipality=self.m, start=dt.date(2026, 3, 21))
         self.assertEqual(week.meeting_at, at(2026, 3, 26, 13, 30))
-        self.assertEqual(names(clock_tick(now=at(2026, 3, 28, 8))), ["phase_intake", "phase_dispatch"])  # next week opens at 00:00
+        self.assertEqual(
+            names(clock_tick(now=at(2026, 3, 28, 8))), ["phase_intake", "phase_dispatch"]
+        )  # next week opens at 00:00
 
     def test_tasua_ashura_week_dispatch_waits_for_the_shifted_meeting(self):
         clock_tick(now=at(2026, 6, 20, 0, 5))
