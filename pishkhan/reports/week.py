@@ -15,7 +15,7 @@ from pishkhan.accounts.access import scope_cases, staff_required
 from pishkhan.accounts.models import District, User
 from pishkhan.accounts.roles import Role
 from pishkhan.cases.models import Case
-from pishkhan.core.jalali import TEHRAN, week_start
+from pishkhan.core.jalali import TEHRAN, format_date, format_datetime, week_start
 from pishkhan.cycle.clock import STEPS
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.services import week_get_or_create
@@ -47,6 +47,17 @@ STEP_LABELS = {
     "visit_reminders_2": "یادآوری بازدید روز دوم",
     "visit_reminders_3": "یادآوری بازدید روز سوم",
 }
+
+
+def _jalali(value: str) -> str:
+    if "T" in value:
+        return format_datetime(dt.datetime.fromisoformat(value), long=True)
+    return format_date(dt.date.fromisoformat(value), long=True)
+
+
+def _shift_display(shift: dict[str, Any]) -> dict[str, Any]:
+    return {**shift, "from_fa": _jalali(shift["from"]), "to_fa": _jalali(shift["to"]),
+            "moved": shift["from"] != shift["to"]}  # fmt: skip
 
 
 def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
@@ -103,7 +114,7 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
     )
     phases = [
         {"key": key, "label": label, "at": getattr(week, field), "current": week.phase_at(now) == key,
-         "shifts": [s for s in week.shifts if s["phase"] == key]}
+         "shifts": [_shift_display(s) for s in week.shifts if s["phase"] == key]}
         for key, label, field in PHASE_ROWS
     ]  # fmt: skip
     return {
