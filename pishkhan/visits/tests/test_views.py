@@ -43,6 +43,7 @@ class VisitPageTests(BaseTestCase):
         self.assertIn("route-data", html)
         self.assertIn(self.visit.case.citizen_mobile, html)
         self.assertIn(".ics", html)
+        self.assertIn('id="ical-url"', html)
 
     def test_route_page_query_count_does_not_grow(self):
         self.login(self.senior)
