@@ -23,7 +23,9 @@ START = (36.8400, 54.4300)  # municipality building
 DOMAINS = ["civil", "green", "traffic", "services"]
 
 
-def scenario(n_visits: int, n_managers: int, seed: int) -> tuple[list[routing.Item], list[routing.Manager]]:
+def scenario(
+    n_visits: int, n_managers: int, seed: int
+) -> tuple[list[routing.Item], list[routing.Manager]]:
     rng = random.Random(seed)
     # five districts around the centre, cases scattered ~1.5 km around each district centre
     centres = [(START[0] + 0.03 * math.cos(a), START[1] + 0.04 * math.sin(a))
@@ -33,10 +35,14 @@ def scenario(n_visits: int, n_managers: int, seed: int) -> tuple[list[routing.It
         d = rng.randrange(len(centres))
         lat = centres[d][0] + rng.gauss(0, 0.012)
         lon = centres[d][1] + rng.gauss(0, 0.015)
-        items.append(routing.Item(key=key, point=(lat, lon), domain=rng.choice(DOMAINS), district=d))
+        items.append(
+            routing.Item(key=key, point=(lat, lon), domain=rng.choice(DOMAINS), district=d)
+        )
     days = [dt.date(2026, 11, 23), dt.date(2026, 11, 24)]
     managers = [
-        routing.Manager(key=k, domains={DOMAINS[k % 4], DOMAINS[(k + 1) % 4]}, capacity=25, days=days)
+        routing.Manager(
+            key=k, domains={DOMAINS[k % 4], DOMAINS[(k + 1) % 4]}, capacity=25, days=days
+        )
         for k in range(n_managers)
     ]
     return items, managers
@@ -52,7 +58,9 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=500)
     parser.add_argument("--managers", type=int, default=12)
     parser.add_argument("--seed", type=int, default=1405)
-    parser.add_argument("--db", action="store_true", help="also time visits_plan() on a test database")
+    parser.add_argument(
+        "--db", action="store_true", help="also time visits_plan() on a test database"
+    )
     args = parser.parse_args()
     items, managers = scenario(args.visits, args.managers, args.seed)
     timings = []
@@ -118,7 +126,9 @@ def db_bench(items: list[routing.Item], managers: list[routing.Manager]) -> None
         t0 = time.perf_counter()
         result = visits_plan(week=week, now=dt.datetime(2026, 11, 22, 23, 59, tzinfo=TEHRAN))
         elapsed = time.perf_counter() - t0
-        print(f"db_visits_plan={elapsed:.3f}s planned={result['planned']} rows={Visit.objects.count()}")
+        print(
+            f"db_visits_plan={elapsed:.3f}s planned={result['planned']} rows={Visit.objects.count()}"
+        )
     finally:
         runner.teardown_databases(old)
 
