@@ -120,6 +120,7 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
     return {
         "week": week,
         "phase_now": week.phase_at(now),
+        "phase_now_label": Week.Phase(week.phase_at(now)).label,
         "phases": phases,
         "visit_days": week.visit_dates(),
         "groups": [label for _, label, _ in PHASE_GROUPS],

@@ -99,3 +99,17 @@ def test_secretary_reassigns_a_visit(page):
     visit.refresh_from_db()
     assert visit.manager_id == target.pk
     screenshot(page, "visits-plan-after-reassign")
+
+
+def test_week_page_shows_holiday_shifts(page):
+    from pishkhan.cycle.services import holidays_seed
+
+    city = make_city()
+    holidays_seed(municipality=city["municipality"], today=dt.date(2026, 3, 21))
+    week_get_or_create(city["municipality"], dt.date(2026, 6, 20))
+    submit(city, when=at(2026, 6, 20, 9))
+    browser_login(page, city["secretary"], PASSWORD)
+    page.wait_for_url("**/office/")
+    page.goto(page.base_url + "/office/week/?start=2026-06-20")
+    assert "تاسوعای حسینی" in page.content()
+    screenshot(page, "cycle-week-tasua")
