@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 EARTH_RADIUS_M = 6_371_000.0
+DISTRICT_AFFINITY = 2.0  # visits
 Point = tuple[float, float]
 
 
@@ -177,7 +178,8 @@ def assign(
 
         def cost(m: Manager, district: int | None = stop.district) -> tuple[float, int]:
             ratio = load.get(m.key, 0) / capacity[m.key]
-            affinity = 0.0 if district in districts[m.key] else 0.25
+            # staying in a district already on the route is worth two visits of imbalance
+            affinity = 0.0 if district in districts[m.key] else DISTRICT_AFFINITY / capacity[m.key]
             return (ratio + affinity, m.key)
 
         best = min(eligible, key=cost)

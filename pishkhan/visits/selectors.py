@@ -70,3 +70,18 @@ def ical_visits(user: User, since: dt.date) -> list[Visit]:
         .select_related("case", "case__service")
         .order_by("day", "order")
     )
+
+
+def swappable_visits(manager: User, week_start: dt.date) -> list[Visit]:
+    """Other managers' planned visits of the week whose domain this manager covers."""
+    return list(
+        Visit.objects.filter(
+            municipality_id=manager.municipality_id,
+            week_start=week_start,
+            status=Visit.Status.PLANNED,
+            case__service__domain__in=manager.domain_list() + [""],
+        )
+        .exclude(manager=manager)
+        .select_related("case", "case__service", "manager")
+        .order_by("day", "manager__full_name", "order")
+    )

@@ -90,6 +90,7 @@ def _route_context(request: HttpRequest) -> dict[str, Any]:
 def today(request: HttpRequest) -> HttpResponse:
     context = _route_context(request)
     if context["is_own"]:
+        context["swappable"] = selectors.swappable_visits(context["manager"], context["week"].start)
         context["ical_url"] = request.build_absolute_uri(
             reverse("visits:ical", args=[selectors.ical_token(_user(request))])
         )

@@ -35,7 +35,7 @@ class VisitPageTests(BaseTestCase):
         self.login(self.senior)
         day = self.visit.day.isoformat()
         self.client.get(self.url("today") + f"?day={day}")  # warm the per-process caches
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             response = self.client.get(self.url("today") + f"?day={day}")
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
@@ -51,7 +51,8 @@ class VisitPageTests(BaseTestCase):
         for i in range(6):
             submit(self.city, when=at(2026, 11, 21, 10), lat=36.90 + i / 100)
         visits_plan(week=week_get_or_create(self.m, NOV21), now=at(2026, 11, 23, 1))
-        with self.assertNumQueries(10):
+        self.client.get(self.url("today") + f"?day={day}")
+        with self.assertNumQueries(11):
             self.client.get(self.url("today") + f"?day={day}")
 
     def test_senior_manager_cannot_look_at_another_route(self):
@@ -168,3 +169,20 @@ class VisitPageTests(BaseTestCase):
         self.assertLess(abs((self.visit.checked_in_at - timezone.now()).total_seconds()), 60)
         self.login(self.senior2)
         self.assertEqual(self.client.post(self.url("check_in", self.visit.pk)).status_code, 403)
+
+    def test_manager_swaps_a_visit_with_a_colleague(self):
+        self.login(self.senior)
+        mine = self.visit
+        other = Visit.objects.filter(manager=self.senior2, status="planned").first()
+        page = self.client.get(self.url("today") + f"?day={mine.day}")
+        self.assertContains(page, "swap-box")
+        response = self.client.post(self.url("swap", mine.pk), {"other": other.pk})
+        self.assertEqual(response.status_code, 302)
+        mine.refresh_from_db()
+        other.refresh_from_db()
+        self.assertEqual((mine.manager_id, other.manager_id), (self.senior2.pk, self.senior.pk))
+        # a manager who holds neither visit may not swap them
+        self.login(self.senior)
+        third = Visit.objects.filter(manager=self.senior2).exclude(pk=mine.pk).first()
+        response = self.client.post(self.url("swap", mine.pk), {"other": third.pk})
+        self.assertEqual(response.status_code, 403)
