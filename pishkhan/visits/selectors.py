@@ -76,7 +76,7 @@ def swappable_visits(manager: User, week_start: dt.date) -> list[Visit]:
     """Other managers' planned visits of the week whose domain this manager covers."""
     return list(
         Visit.objects.filter(
-            municipality_id=manager.municipality_id,
+            municipality_id=manager.municipality_id or 0,
             week_start=week_start,
             status=Visit.Status.PLANNED,
             case__service__domain__in=manager.domain_list() + [""],
