@@ -29,6 +29,7 @@ from pishkhan.core.audit import audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from pishkhan.core.text import clean_input, normalize_fa
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
+from pishkhan.core import jalali
 from pishkhan.cycle.schedule import intake_week_start
 from pishkhan.notify.services import message_enqueue
 
@@ -543,7 +544,9 @@ def case_mark_urgent_now(*, case: Case, actor: User | None, now: dt.datetime | N
     from pishkhan.cases.selectors import urgent_allowed_until
 
     now = now or timezone.now()
-    current = intake_week_start(case.municipality, now)
+    # The week whose meeting is coming (after the intake cut-off, intake_week_start is already
+    # the next week; an urgent case still joins this one until its agenda is frozen).
+    current = jalali.week_start(now.astimezone(jalali.TEHRAN).date())
     if now >= urgent_allowed_until(case.municipality, current):
         raise ApplicationError("دستور جلسهٔ این هفته بسته شده است؛ فوری کردن دیگر ممکن نیست.")
     return case_mark_urgent(case=case, actor=actor, week_start=current)
