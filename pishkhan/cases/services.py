@@ -25,11 +25,11 @@ from pishkhan.cases.models import (
 )
 from pishkhan.cases.tracking import tracking_code_new
 from pishkhan.cases.transitions import ALLOWED
+from pishkhan.core import jalali
 from pishkhan.core.audit import audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from pishkhan.core.text import clean_input, normalize_fa
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
-from pishkhan.core import jalali
 from pishkhan.cycle.schedule import intake_week_start
 from pishkhan.notify.services import message_enqueue
 
