@@ -125,7 +125,7 @@ class RegisterForm(CaseForm):
         self.fields["citizen_mobile"].widget.attrs.update(
             {
                 "hx-get": "/office/cases/lookup/",
-                "hx-trigger": "keyup changed delay:400ms, change",
+                "hx-trigger": "input changed delay:400ms, change",
                 "hx-target": "#returning",
             }
         )
