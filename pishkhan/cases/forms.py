@@ -52,7 +52,9 @@ class CaseForm(forms.Form):
     )
     citizen_email = forms.EmailField(label="ایمیل (اختیاری)", required=False)
     description = forms.CharField(
-        label="شرح درخواست", widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label="شرح درخواست",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "شرح درخواست را بنویسید."},
     )
     address = PersianCharField(label="نشانی", max_length=500, required=False)
     district = forms.ModelChoiceField(
@@ -181,3 +183,5 @@ class RejectForm(forms.Form):
         self.fields["reason"].queryset = RejectReason.objects.filter(  # type: ignore[attr-defined]
             municipality=municipality, is_active=True
         )
+        self.fields["reason"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"

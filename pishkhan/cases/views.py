@@ -132,6 +132,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
         "attachments": case.attachments.all(),
         "duplicates": selectors.duplicate_candidates(case) if can_triage else [],
         "can_triage": can_triage,
+        "open_for_desk": case.status in ("submitted", "info_requested", "accepted"),
         "reject_form": RejectForm(municipality=user.municipality),
         "districts": District.objects.filter(municipality=case.municipality).exclude(
             pk=case.district_id
