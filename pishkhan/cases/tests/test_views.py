@@ -333,3 +333,27 @@ class DuplicateRadiusTests(OfficeTestCase):
         b = self.case(text="سطل زباله شکسته کنار پارک ملت", lat=36.8408, lon=54.4400)  # ~90 m
         self.assertEqual(duplicate_candidates(b), [])
         self.assertEqual(duplicate_candidates(a), [])
+
+
+class EndpointAccessTests(OfficeTestCase):
+    def test_citizens_and_department_staff_get_403_on_every_office_endpoint(self):
+        case = self.case(files=[png()])
+        att = case.attachments.get()
+        code = case.tracking_code
+        gets = [
+            "/office/cases/", INBOX, "/office/cases/register/", "/office/cases/lookup/?mobile=09125556677",
+            "/office/cases/summary/", f"/office/cases/{code}/", f"/office/cases/{code}/files/{att.pk}/",
+        ]  # fmt: skip
+        posts = [INBOX + "bulk/", f"/office/cases/{code}/act/"]
+        for user in (self.citizen, self.head_civil, self.head_green):
+            self.client.force_login(user)
+            for url in gets:
+                self.assertEqual(self.client.get(url).status_code, 403, (user.role, url))
+            for url in posts:
+                r = self.client.post(url, {"action": "accept_visit", "codes": [code]})
+                self.assertEqual(r.status_code, 403, (user.role, url))
+        self.client.logout()
+        for url in gets:
+            self.assertEqual(self.client.get(url).status_code, 302, url)
+        case.refresh_from_db()
+        self.assertEqual(case.status, "submitted")
