@@ -56,11 +56,11 @@ class InboxTests(OfficeTestCase):
         for i in range(3):
             self.case(text=f"مورد شماره {i} در کوچه {i} کنار پارک", lat=36.84 + i, lon=54.4)
         self.client.get(INBOX)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(15):
             self.client.get(INBOX)
         for i in range(30):
             self.case(text=f"مشکل جدید {i} در محله {i}", lat=36.84, lon=54.45, address=f"کوچه {i}")
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(15):
             r = self.client.get(INBOX)
         self.assertEqual(len(r.context["rows"]), 25)
 
