@@ -15,7 +15,9 @@ from django.template.loader import render_to_string
 from pishkhan.accounts.models import Municipality
 from pishkhan.meetings.models import Meeting
 
-FONT_DIR = Path(settings.BASE_DIR) / "pishkhan" / "static" / "vendor" / "vazirmatn" / "fonts" / "webfonts"
+FONT_DIR = (
+    Path(settings.BASE_DIR) / "pishkhan" / "static" / "vendor" / "vazirmatn" / "fonts" / "webfonts"
+)
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
@@ -59,7 +61,11 @@ def seal_credentials(municipality: Municipality) -> tuple[Path, Path, Path]:
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     folder = _keys_dir(municipality)
-    key_path, cert_path, ca_path = folder / "seal-key.pem", folder / "seal-cert.pem", folder / "ca-cert.pem"
+    key_path, cert_path, ca_path = (
+        folder / "seal-key.pem",
+        folder / "seal-cert.pem",
+        folder / "ca-cert.pem",
+    )
     if key_path.exists() and cert_path.exists() and ca_path.exists():
         return key_path, cert_path, ca_path
     now = dt.datetime.now(dt.UTC)
@@ -101,8 +107,11 @@ def seal_credentials(municipality: Municipality) -> tuple[Path, Path, Path]:
         .sign(ca_key, hashes.SHA256())
     )  # fmt: skip
     key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                          serialization.NoEncryption())  # fmt: skip
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )  # fmt: skip
     )
     key_path.chmod(0o600)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
@@ -119,7 +128,8 @@ def seal_pdf(municipality: Municipality, pdf: bytes, *, reason: str) -> bytes:
     signer = signers.SimpleSigner.load(
         str(key_path), str(cert_path), ca_chain_files=(str(ca_path),)
     )
-    assert signer is not None
+    if signer is None:
+        raise RuntimeError("seal key could not be loaded")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
         field_name="PishkhanSeal", reason=reason, location=municipality.name,
@@ -137,7 +147,9 @@ def validate_sealed(municipality: Municipality, pdf: bytes) -> bool:
     from pyhanko_certvalidator import ValidationContext
 
     _, _, ca_path = seal_credentials(municipality)
-    context = ValidationContext(trust_roots=[load_cert_from_pemder(str(ca_path))], allow_fetching=False)
+    context = ValidationContext(
+        trust_roots=[load_cert_from_pemder(str(ca_path))], allow_fetching=False
+    )
     reader = PdfFileReader(io.BytesIO(pdf))
     if not reader.embedded_signatures:
         return False

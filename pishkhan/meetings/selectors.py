@@ -29,11 +29,11 @@ def meeting_list(municipality_id: int) -> QuerySet[Meeting]:
 
 def agenda_items(meeting: Meeting) -> list[AgendaItem]:
     return list(
-        meeting.items.select_related(
-            "district", "service", "decision", "decision__lead_department"
-        )
+        meeting.items.select_related("district", "service", "decision", "decision__lead_department")
         .prefetch_related(
-            Prefetch("cases", queryset=Case.objects.only("id", "tracking_code", "address", "status")),
+            Prefetch(
+                "cases", queryset=Case.objects.only("id", "tracking_code", "address", "status")
+            ),
             "decision__supporting_departments",
             "decision__positions",
         )
@@ -70,7 +70,9 @@ def decisions_in_force(municipality_id: int) -> list[Decision]:
         )
         .annotate(
             n_directives=Count("directives", distinct=True),
-            n_superseded=Count("directives", filter=Q(directives__status="superseded"), distinct=True),
+            n_superseded=Count(
+                "directives", filter=Q(directives__status="superseded"), distinct=True
+            ),
         )
         .exclude(n_directives__gt=0, n_directives=F("n_superseded"))
         .select_related("lead_department", "item", "item__service", "item__meeting")
@@ -149,7 +151,9 @@ def meeting_verification(meeting: Meeting) -> Verification:
             problems.append(f"جلسهٔ {meeting.number}: امضای عضو {s.member_id} نامعتبر است")
     if meeting.status == Meeting.Status.SIGNED:
         present = set(
-            Attendance.objects.filter(meeting=meeting, present=True).values_list("member_id", flat=True)
+            Attendance.objects.filter(meeting=meeting, present=True).values_list(
+                "member_id", flat=True
+            )
         )
         if present - {s.member_id for s in signatures}:
             problems.append(f"جلسهٔ {meeting.number}: امضای عضو حاضر کم است")
@@ -168,16 +172,16 @@ def ledger_verify(municipality: Municipality | None = None) -> list[str]:
     cities = [municipality] if municipality else list(Municipality.objects.all())
     for city in cities:
         prev = ""
-        for meeting in Meeting.objects.filter(municipality=city, status=Meeting.Status.SIGNED).order_by(
-            "sealed_at", "id"
-        ):
+        for meeting in Meeting.objects.filter(
+            municipality=city, status=Meeting.Status.SIGNED
+        ).order_by("sealed_at", "id"):
             if meeting.prev_hash != prev:
                 problems.append(f"{city.slug} جلسهٔ {meeting.number}: پیوند به جلسهٔ قبل شکسته است")
             problems.extend(f"{city.slug} {p}" for p in meeting_verification(meeting).problems)
             prev = meeting.chain_hash
-        for meeting in Meeting.objects.filter(municipality=city, status=Meeting.Status.CLOSED).exclude(
-            content_hash=""
-        ):
+        for meeting in Meeting.objects.filter(
+            municipality=city, status=Meeting.Status.CLOSED
+        ).exclude(content_hash=""):
             result = meeting_verification(meeting)
             problems.extend(f"{city.slug} {p}" for p in result.problems)
     return problems
@@ -197,7 +201,11 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
     signatures = list(meeting.signatures.select_related("member").order_by("signed_at", "id"))
     return {
         "meeting": meeting,
-        "attendance": list(meeting.attendance.select_related("member").order_by("-present", "member__role", "member_id")),
+        "attendance": list(
+            meeting.attendance.select_related("member").order_by(
+                "-present", "member__role", "member_id"
+            )
+        ),
         "items": agenda_items(meeting),
         "signatures": [(s, verification.signature_ok.get(s.pk, False)) for s in signatures],
         "verification": verification,

@@ -160,9 +160,23 @@ def case_candidates(meeting: Meeting) -> list[ItemSpec]:
             | Q(status="decided", last_outcome="refer", last_refer__lte=now_day)
         )
         .values(
-            "id", "status", "week_start", "needs_visit", "urgent", "description", "address",
-            "lat", "lon", "district_id", "district__number", "district__name", "service_id",
-            "service__name", "origin_committee_id", "origin_committee__name", "tracking_code",
+            "id",
+            "status",
+            "week_start",
+            "needs_visit",
+            "urgent",
+            "description",
+            "address",
+            "lat",
+            "lon",
+            "district_id",
+            "district__number",
+            "district__name",
+            "service_id",
+            "service__name",
+            "origin_committee_id",
+            "origin_committee__name",
+            "tracking_code",
         )  # fmt: skip
     )
     ids = [r["id"] for r in rows]
@@ -170,10 +184,17 @@ def case_candidates(meeting: Meeting) -> list[ItemSpec]:
     for v in (
         Visit.objects.filter(case_id__in=ids, status=Visit.Status.REPORTED)
         .order_by("case_id", "week_start")
-        .values("case_id", "findings", "recommendation", "proposed_text", "estimated_cost",
-                "urgency", "lead_department__name")  # fmt: skip
+        .values(
+            "case_id",
+            "findings",
+            "recommendation",
+            "proposed_text",
+            "estimated_cost",
+            "urgency",
+            "lead_department__name",
+        )  # fmt: skip
     ):
-        visits[v["case_id"]] = v
+        visits[v["case_id"]] = dict(v)
     merged: dict[int, list[int]] = defaultdict(list)
     for primary_id, case_id in Case.objects.filter(merged_into_id__in=ids).values_list(
         "merged_into_id", "id"
@@ -209,9 +230,15 @@ def case_candidates(meeting: Meeting) -> list[ItemSpec]:
             extra.append(f"شامل {len(covered)} درخواست ادغام‌شده")
         specs.append(
             ItemSpec(
-                kind=kind, title=title, summary="\n".join(p for p in extra if p),
-                district_id=r["district_id"], service_id=r["service_id"], urgency=urgency,
-                case_ids=covered, lat=r["lat"], lon=r["lon"],
+                kind=kind,
+                title=title,
+                summary="\n".join(p for p in extra if p),
+                district_id=r["district_id"],
+                service_id=r["service_id"],
+                urgency=urgency,
+                case_ids=covered,
+                lat=r["lat"],
+                lon=r["lon"],
                 sort_key=(r["district__number"] or 0, r["service_id"] or 0, r["id"]),
             )  # fmt: skip
         )
@@ -251,9 +278,17 @@ def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = Non
     meeting.items.all().delete()
     items = AgendaItem.objects.bulk_create(
         AgendaItem(
-            meeting=meeting, number=n, kind=s.kind, title=s.title[:300], summary=s.summary,
-            district_id=s.district_id, service_id=s.service_id, urgency=s.urgency,
-            source_directive_id=s.source_directive_id, lat=s.lat, lon=s.lon,
+            meeting=meeting,
+            number=n,
+            kind=s.kind,
+            title=s.title[:300],
+            summary=s.summary,
+            district_id=s.district_id,
+            service_id=s.service_id,
+            urgency=s.urgency,
+            source_directive_id=s.source_directive_id,
+            lat=s.lat,
+            lon=s.lon,
         )  # fmt: skip
         for n, s in enumerate(specs, start=1)
     )
@@ -396,8 +431,9 @@ def agenda_item_split(
 
 def board_members(municipality_id: int) -> list[User]:
     return list(
-        User.objects.filter(municipality_id=municipality_id, role__in=MEMBER_ROLES, is_active=True)
-        .order_by("role", "id")
+        User.objects.filter(
+            municipality_id=municipality_id, role__in=MEMBER_ROLES, is_active=True
+        ).order_by("role", "id")
     )
 
 
@@ -521,12 +557,13 @@ def meeting_close(
     if open_items and not defer_remaining:
         numbers = "، ".join(str(i.number) for i in open_items[:10])
         raise ApplicationError(f"دستورهای بدون تصمیم: {numbers}")
-    recorder = actor or User.objects.filter(
-        municipality_id=meeting.municipality_id, role=Role.SECRETARY
-    ).first()
-    if open_items and recorder is None:
-        raise ApplicationError("ثبت‌کنندهٔ تصمیم مشخص نیست.")
+    recorder = (
+        actor
+        or User.objects.filter(municipality_id=meeting.municipality_id, role=Role.SECRETARY).first()
+    )
     for item in open_items:
+        if recorder is None:
+            raise ApplicationError("ثبت‌کنندهٔ تصمیم مشخص نیست.")
         Decision.objects.create(
             item=item, number=f"{meeting.number}-{item.number:02d}", municipality_id=meeting.municipality_id,
             outcome=Decision.Outcome.DEFER, text="به علت کمبود وقت به جلسهٔ هفتهٔ بعد موکول شد.",
@@ -630,7 +667,10 @@ def _finalise(meeting: Meeting, *, actor: User | None, now: dt.datetime) -> None
     meeting.chain_hash = signing.chain_hash_of(
         meeting.prev_hash,
         meeting.content_hash,
-        [(s.member_id, s.public_key, s.signature) for s in meeting.signatures.order_by("signed_at", "id")],
+        [
+            (s.member_id, s.public_key, s.signature)
+            for s in meeting.signatures.order_by("signed_at", "id")
+        ],
     )
     meeting.sealed_at = now
     meeting.save(update_fields=["prev_hash", "chain_hash", "sealed_at"])

@@ -86,19 +86,16 @@ def verify_hash(public_key_b64: str, signature_b64: str, content_hash: str) -> b
 
 def minutes_content(meeting: Meeting) -> dict[str, Any]:
     """The canonical content of the minutes: what the members sign."""
-    attendance = sorted(
-        (
-            {"member": a.member_id, "name": a.member.full_name, "present": a.present}
-            for a in meeting.attendance.select_related("member")
-        ),
-        key=lambda row: row["member"],
-    )
+    attendance = [
+        {"member": a.member_id, "name": a.member.full_name, "present": a.present}
+        for a in meeting.attendance.select_related("member").order_by("member_id")
+    ]
     items = []
-    for item in meeting.items.select_related(
-        "decision", "decision__lead_department", "district", "service"
-    ).prefetch_related(
-        "cases", "decision__supporting_departments", "decision__positions"
-    ).order_by("number"):
+    for item in (
+        meeting.items.select_related("decision", "decision__lead_department", "district", "service")
+        .prefetch_related("cases", "decision__supporting_departments", "decision__positions")
+        .order_by("number")
+    ):
         decision: dict[str, Any] | None = None
         d = getattr(item, "decision", None)
         if d is not None:

@@ -45,6 +45,11 @@ def verify_decision(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "portal/verify_result.html",
-        {"decision": decision, "meeting": meeting, "verification": verification, "signed": signed,
-         "valid": verification.ok and signed},  # fmt: skip
+        {
+            "decision": decision,
+            "meeting": meeting,
+            "verification": verification,
+            "signed": signed,
+            "valid": verification.ok and signed,
+        },  # fmt: skip
     )

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from pishkhan.core.errors import ApplicationError
+from pishkhan.core.errors import ApplicationError, PermissionDeniedError
 from pishkhan.meetings import services
 from pishkhan.meetings.models import AgendaItem, Decision, Meeting, Position, Signature
 from pishkhan.meetings.selectors import ledger_verify, related_decisions
@@ -40,7 +40,9 @@ def run_meeting(test: Any, meeting: Meeting, *, sign: bool = True) -> Meeting:
     meeting = services.meeting_close(meeting=meeting, actor=test.secretary, now=now)
     if sign:
         for member in (test.member, test.member2, test.mayor):
-            services.minutes_sign(meeting=meeting, member=member, password=PASSWORD, now=timezone.now())
+            services.minutes_sign(
+                meeting=meeting, member=member, password=PASSWORD, now=timezone.now()
+            )
     meeting.refresh_from_db()
     return meeting
 
@@ -85,7 +87,7 @@ class AgendaTests(BaseTestCase):
         new = services.agenda_item_split(item=merged, case_ids=[cases[1].pk], actor=self.secretary)
         self.assertEqual(list(new.cases.all()), [cases[1]])
         self.assertEqual(sorted(meeting.items.values_list("number", flat=True)), [1, 2, 3])
-        with self.assertRaises(Exception):
+        with self.assertRaises(PermissionDeniedError):
             services.agenda_build(meeting=meeting, now=timezone.now(), actor=self.member)
         services.agenda_freeze(meeting=meeting, now=timezone.now(), actor=self.secretary)
         cases[0].refresh_from_db()
@@ -94,9 +96,16 @@ class AgendaTests(BaseTestCase):
             services.agenda_build(meeting=meeting, now=timezone.now(), actor=self.secretary)
 
     def test_related_decisions_same_place_address_service(self) -> None:
-        old = make_case(self.city, address="خیابان ولیعصر ۱۲", lat=36.8400, lon=54.4300,
-                        start=this_week() - dt.timedelta(days=7))
-        m1 = services.meeting_for_date(municipality=self.m, week_start=this_week() - dt.timedelta(days=7))
+        old = make_case(
+            self.city,
+            address="خیابان ولیعصر ۱۲",
+            lat=36.8400,
+            lon=54.4300,
+            start=this_week() - dt.timedelta(days=7),
+        )
+        m1 = services.meeting_for_date(
+            municipality=self.m, week_start=this_week() - dt.timedelta(days=7)
+        )
         services.agenda_build(meeting=m1, now=timezone.now(), actor=self.secretary)
         run_meeting(self, m1, sign=False)
         near = make_case(self.city, service=self.tree, address="جای دیگر", lat=36.8405, lon=54.4301)
@@ -106,9 +115,13 @@ class AgendaTests(BaseTestCase):
         services.agenda_build(meeting=m2, now=timezone.now(), actor=self.secretary)
         by_case = {i.cases.get().pk: i for i in m2.items.all()}
         decision = Decision.objects.get(item__meeting=m1)
-        self.assertEqual([r.reason for r in related_decisions(by_case[near.pk])], ["در همین محدوده"])
+        self.assertEqual(
+            [r.reason for r in related_decisions(by_case[near.pk])], ["در همین محدوده"]
+        )
         self.assertEqual(related_decisions(by_case[near.pk])[0].decision, decision)
-        self.assertEqual([r.reason for r in related_decisions(by_case[far_same_service.pk])], ["همان خدمت"])
+        self.assertEqual(
+            [r.reason for r in related_decisions(by_case[far_same_service.pk])], ["همان خدمت"]
+        )
         self.assertEqual(related_decisions(by_case[unrelated.pk]), [])
         self.assertTrue(old.pk)
 
@@ -140,7 +153,9 @@ class MeetingTests(BaseTestCase):
         call_command("verify_ledger", stdout=io.StringIO())
         # the next week chains to this one
         make_case(self.city, start=this_week() + dt.timedelta(days=7))
-        m2 = services.meeting_for_date(municipality=self.m, week_start=this_week() + dt.timedelta(days=7))
+        m2 = services.meeting_for_date(
+            municipality=self.m, week_start=this_week() + dt.timedelta(days=7)
+        )
         services.agenda_build(meeting=m2, now=timezone.now(), actor=self.secretary)
         m2 = run_meeting(self, m2)
         self.assertEqual(m2.prev_hash, meeting.chain_hash)
@@ -149,14 +164,24 @@ class MeetingTests(BaseTestCase):
     def test_mayor_signs_last_and_password_required(self) -> None:
         meeting = run_meeting(self, self.meeting, sign=False)
         with self.assertRaisesMessage(ApplicationError, "شهردار"):
-            services.minutes_sign(meeting=meeting, member=self.mayor, password=PASSWORD, now=timezone.now())
+            services.minutes_sign(
+                meeting=meeting, member=self.mayor, password=PASSWORD, now=timezone.now()
+            )
         with self.assertRaisesMessage(ApplicationError, "گذرواژه"):
-            services.minutes_sign(meeting=meeting, member=self.member, password="wrong", now=timezone.now())
-        with self.assertRaises(Exception):
-            services.minutes_sign(meeting=meeting, member=self.secretary, password=PASSWORD, now=timezone.now())
-        services.minutes_sign(meeting=meeting, member=self.member, password=PASSWORD, now=timezone.now())
+            services.minutes_sign(
+                meeting=meeting, member=self.member, password="wrong", now=timezone.now()
+            )
+        with self.assertRaises(PermissionDeniedError):
+            services.minutes_sign(
+                meeting=meeting, member=self.secretary, password=PASSWORD, now=timezone.now()
+            )
+        services.minutes_sign(
+            meeting=meeting, member=self.member, password=PASSWORD, now=timezone.now()
+        )
         with self.assertRaisesMessage(ApplicationError, "پیش‌تر"):
-            services.minutes_sign(meeting=meeting, member=self.member, password=PASSWORD, now=timezone.now())
+            services.minutes_sign(
+                meeting=meeting, member=self.member, password=PASSWORD, now=timezone.now()
+            )
         self.assertEqual(Meeting.objects.get(pk=meeting.pk).status, "closed")
 
     def _assert_tampered(self, meeting: Meeting, needle: str) -> None:
@@ -175,12 +200,16 @@ class MeetingTests(BaseTestCase):
         page = self.client.get(f"/decisions/verify/{meeting.number}-01/")
         self.assertContains(page, "معتبر")
         self.assertNotContains(page, "نامعتبر")
-        Decision.objects.filter(item__meeting=meeting, number__endswith="-01").update(text="متن دیگر")
+        Decision.objects.filter(item__meeting=meeting, number__endswith="-01").update(
+            text="متن دیگر"
+        )
         self._assert_tampered(meeting, "تغییر کرده")
 
     def test_tamper_position(self) -> None:
         meeting = run_meeting(self, self.meeting)
-        Position.objects.filter(decision__item__meeting=meeting, member=self.member2).update(stance="disagree")
+        Position.objects.filter(decision__item__meeting=meeting, member=self.member2).update(
+            stance="disagree"
+        )
         self._assert_tampered(meeting, "تغییر کرده")
 
     def test_tamper_signature(self) -> None:
@@ -199,7 +228,9 @@ class MeetingTests(BaseTestCase):
         with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
             f.write(data)
             f.flush()
-            out = subprocess.run(["/usr/bin/pdfsig", f.name], capture_output=True, text=True, timeout=60)
+            out = subprocess.run(
+                ["/usr/bin/pdfsig", f.name], capture_output=True, text=True, timeout=60
+            )
         self.assertIn("Signature is Valid", out.stdout)
         # a byte changed inside the signed range breaks it
         broken = bytearray(data)
@@ -208,5 +239,7 @@ class MeetingTests(BaseTestCase):
         with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
             f.write(bytes(broken))
             f.flush()
-            out = subprocess.run(["/usr/bin/pdfsig", f.name], capture_output=True, text=True, timeout=60)
+            out = subprocess.run(
+                ["/usr/bin/pdfsig", f.name], capture_output=True, text=True, timeout=60
+            )
         self.assertNotIn("Signature is Valid", out.stdout)
