@@ -57,7 +57,7 @@ def _record(
     audit_record(
         municipality_id=directive.municipality_id, actor_id=_actor_id(actor),
         action=f"directive.{kind}", object_type="directive", object_id=directive.number,
-        data={"from": old, "to": new, "note": note, "progress": progress}, at=now,
+        data={"from": old, "to": new, "note": note, "progress": progress}, at=now.astimezone(dt.UTC),  # audit digests use UTC isoformat
     )  # fmt: skip
     return event
 
@@ -232,7 +232,7 @@ def meeting_dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) 
         MeetingEvent.objects.create(meeting=meeting, kind="dispatched", actor=actor, at=now,
                                     data={"directives": len(issued)})  # fmt: skip
     audit_record(municipality_id=meeting.municipality_id, actor_id=_actor_id(actor), action="meeting.dispatch",
-                 object_type="meeting", object_id=meeting.number, data={"issued": len(issued)}, at=now)  # fmt: skip
+                 object_type="meeting", object_id=meeting.number, data={"issued": len(issued)}, at=now.astimezone(dt.UTC))  # fmt: skip
     return issued
 
 

@@ -83,7 +83,7 @@ def _event(
     audit_record(
         municipality_id=meeting.municipality_id, actor_id=_actor_id(actor),
         action=f"meeting.{kind}", object_type="meeting", object_id=meeting.number,
-        data={"from": old, "to": new, "note": note, **(data or {})}, at=now,
+        data={"from": old, "to": new, "note": note, **(data or {})}, at=now.astimezone(dt.UTC),  # audit digests use UTC isoformat
     )  # fmt: skip
 
 

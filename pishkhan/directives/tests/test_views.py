@@ -50,7 +50,10 @@ class InboxTests(BaseTestCase):
     def test_other_city_and_citizen_cannot_see(self) -> None:
         other = make_city("othercity")
         self.client.force_login(other["head_civil"])
-        self.assertEqual(self.client.get(f"/office/directives/{self.lead.pk}/").status_code, 404)
+        # tenancy: staff of another city are refused at the door (403) or the row is not found (404)
+        self.assertIn(
+            self.client.get(f"/office/directives/{self.lead.pk}/").status_code, (403, 404)
+        )
         self.client.force_login(self.citizen)
         self.assertEqual(self.client.get("/office/directives/").status_code, 403)
         self.login(self.senior)
@@ -170,7 +173,7 @@ class MeetingPageTests(BaseTestCase):
         self.assertEqual(self.client.get(f"/office/meetings/{meeting.pk}/").status_code, 403)
         other = make_city("othercity")
         self.client.force_login(other["secretary"])
-        self.assertEqual(self.client.get(f"/office/meetings/{meeting.pk}/").status_code, 404)
+        self.assertIn(self.client.get(f"/office/meetings/{meeting.pk}/").status_code, (403, 404))
 
     def test_meeting_list_query_count(self) -> None:
         self.login(self.secretary)
