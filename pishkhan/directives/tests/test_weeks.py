@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case
@@ -46,7 +47,7 @@ def make_week(municipality: Any, start: dt.date) -> Week:
 
 class SeveralWeeksTests(BaseTestCase):
     def test_weeks_end_to_end(self) -> None:  # noqa: C901 - a story, told in order
-        first = week_start(dt.date.today()) + dt.timedelta(days=7)
+        first = week_start(timezone.localdate()) + dt.timedelta(days=7)
         weeks = [make_week(self.m, first + dt.timedelta(days=7 * i)) for i in range(WEEKS)]
         events: list[tuple[dt.datetime, int, Callable[[dt.datetime], None]]] = []
         accepted: dict[int, list[int]] = {i: [] for i in range(WEEKS)}
