@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from pishkhan.accounts.models import Department, Municipality, User
@@ -146,18 +146,12 @@ def _visit_summary(visit: dict[str, Any] | None) -> str:
 def case_candidates(meeting: Meeting) -> list[ItemSpec]:
     """Items about citizens' cases: this week's and every carry-over (three queries)."""
     now_day = meeting.scheduled_at.date()
-    # Cases referred for study come back when their study date has come.
-    latest = Decision.objects.filter(item__cases=OuterRef("pk")).order_by("-created_at", "-id")
     rows = list(
         Case.objects.filter(municipality_id=meeting.municipality_id, merged_into__isnull=True)
-        .annotate(
-            last_outcome=Subquery(latest.values("outcome")[:1]),
-            last_refer=Subquery(latest.values("refer_until")[:1]),
-        )
         .filter(
             Q(status__in=["accepted", "visited"], week_start__lte=meeting.week_start)
             | Q(status__in=["deferred", "reopened"])
-            | Q(status="decided", last_outcome="refer", last_refer__lte=now_day)
+            | Q(pk__in=_referred_back(meeting.municipality_id, now_day))
         )
         .values(
             "id",
@@ -245,6 +239,24 @@ def case_candidates(meeting: Meeting) -> list[ItemSpec]:
     return specs
 
 
+def _referred_back(municipality_id: int, day: dt.date) -> list[int]:
+    """Decided cases whose latest decision referred them for study until ``day`` or before."""
+    latest: dict[int, tuple[str, dt.date | None]] = {}
+    for case_id, outcome, until in (
+        Decision.objects.filter(
+            item__meeting__municipality_id=municipality_id,
+            item__cases__status=Case.Status.DECIDED,
+        )
+        .order_by("created_at", "id")
+        .values_list("item__cases__id", "outcome", "refer_until")
+    ):
+        latest[case_id] = (outcome, until)
+    return [
+        pk for pk, (outcome, until) in latest.items()
+        if outcome == Decision.Outcome.REFER and until is not None and until <= day
+    ]  # fmt: skip
+
+
 def _ordered(specs: list[ItemSpec]) -> list[ItemSpec]:
     """Grouped by district and service; groups and items by urgency (most urgent first)."""
     group_max: dict[tuple[int, int], int] = defaultdict(int)
@@ -264,6 +276,17 @@ def _ordered(specs: list[ItemSpec]) -> list[ItemSpec]:
     )
 
 
+def _clear_draft_items(meeting: Meeting) -> None:
+    """A draft agenda has no decisions: its items and their case links go without the ORM's
+    cascade collection (which would load every row)."""
+    if Decision.objects.filter(item__meeting=meeting).exists():
+        raise ApplicationError("این دستور جلسه تصمیم ثبت‌شده دارد.")
+    links = AgendaItem.cases.through.objects.filter(agendaitem__meeting=meeting)
+    links._raw_delete(links.db)  # type: ignore[attr-defined]
+    items = AgendaItem.objects.filter(meeting=meeting)
+    items._raw_delete(items.db)  # type: ignore[attr-defined]
+
+
 @transaction.atomic
 def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = None) -> Meeting:
     """(Re)build the draft agenda from the cases and every registered source."""
@@ -275,30 +298,24 @@ def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = Non
     for source in SOURCES.values():
         specs.extend(source(meeting))
     specs = _ordered(specs)
-    meeting.items.all().delete()
-    items = AgendaItem.objects.bulk_create(
-        AgendaItem(
-            meeting=meeting,
-            number=n,
-            kind=s.kind,
-            title=s.title[:300],
-            summary=s.summary,
-            district_id=s.district_id,
-            service_id=s.service_id,
-            urgency=s.urgency,
-            source_directive_id=s.source_directive_id,
-            lat=s.lat,
-            lon=s.lon,
+    _clear_draft_items(meeting)
+    # Thousands of rows on a big week: plain executemany, then one read back of the new ids.
+    items_table = AgendaItem._meta.db_table
+    through = AgendaItem.cases.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {items_table} (meeting_id, number, kind, title, summary, district_id, service_id,"  # noqa: S608
+            " urgency, source_directive_id, lat, lon) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [(meeting.pk, n, s.kind, s.title[:300], s.summary, s.district_id, s.service_id, s.urgency,
+              s.source_directive_id, s.lat, s.lon) for n, s in enumerate(specs, start=1)],
         )  # fmt: skip
-        for n, s in enumerate(specs, start=1)
-    )
-    through = AgendaItem.cases.through
-    through.objects.bulk_create(
-        through(agendaitem_id=item.pk, case_id=case_id)
-        for item, spec in zip(items, specs, strict=True)
-        for case_id in spec.case_ids
-    )
-    _event(meeting, kind="agenda_built", actor=actor, now=now, data={"items": len(items)})
+        ids = dict(AgendaItem.objects.filter(meeting=meeting).values_list("number", "id"))
+        cursor.executemany(
+            f"INSERT INTO {through} (agendaitem_id, case_id) VALUES (%s, %s)",  # noqa: S608
+            [(ids[n], case_id) for n, spec in enumerate(specs, start=1) for case_id in spec.case_ids],
+        )
+    count = len(specs)
+    _event(meeting, kind="agenda_built", actor=actor, now=now, data={"items": count})
     return meeting
 
 
