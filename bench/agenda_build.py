@@ -41,7 +41,11 @@ def main(n: int = 5000) -> None:
 
     Municipality.objects.filter(slug="benchcity").exists() or None
     with transaction.atomic():
-        city = make_city("benchcity") if not Municipality.objects.filter(slug="benchcity").exists() else None
+        city = (
+            make_city("benchcity")
+            if not Municipality.objects.filter(slug="benchcity").exists()
+            else None
+        )
     m = Municipality.objects.get(slug="benchcity")
     start = week_start(timezone.localdate())
     existing = Case.objects.filter(municipality=m, week_start=start).count()
@@ -84,7 +88,9 @@ def main(n: int = 5000) -> None:
         timings.append(time.perf_counter() - t0)
     items = meeting.items.count()
     print(f"cases={Case.objects.filter(municipality=m, week_start=start).count()} items={items}")
-    print(f"agenda_build: best {min(timings):.3f}s median {statistics.median(timings):.3f}s worst {max(timings):.3f}s")
+    print(
+        f"agenda_build: best {min(timings):.3f}s median {statistics.median(timings):.3f}s worst {max(timings):.3f}s"
+    )
     del city
 
 

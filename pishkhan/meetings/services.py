@@ -312,7 +312,11 @@ def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = Non
         ids = dict(AgendaItem.objects.filter(meeting=meeting).values_list("number", "id"))
         cursor.executemany(
             f"INSERT INTO {through} (agendaitem_id, case_id) VALUES (%s, %s)",  # noqa: S608
-            [(ids[n], case_id) for n, spec in enumerate(specs, start=1) for case_id in spec.case_ids],
+            [
+                (ids[n], case_id)
+                for n, spec in enumerate(specs, start=1)
+                for case_id in spec.case_ids
+            ],
         )
     count = len(specs)
     _event(meeting, kind="agenda_built", actor=actor, now=now, data={"items": count})
