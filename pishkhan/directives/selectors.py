@@ -45,9 +45,14 @@ def directive_detail(user: User, pk: int) -> Directive | None:
 
 
 def directive_events(directive: Directive) -> list[DirectiveEvent]:
-    return list(
+    labels = dict(Directive.Status.choices)
+    events = list(
         directive.events.select_related("actor").prefetch_related("evidence").order_by("at", "id")
     )
+    for e in events:  # display labels for the timeline
+        e.old_label = labels.get(e.old_status, e.old_status)  # type: ignore[attr-defined]
+        e.new_label = labels.get(e.new_status, e.new_status)  # type: ignore[attr-defined]
+    return events
 
 
 @dataclass
