@@ -30,13 +30,3 @@ SOURCES: dict[str, AgendaSource] = {}
 
 def register_agenda_source(name: str, source: AgendaSource) -> None:
     SOURCES[name] = source
-
-
-# Called after a meeting's decisions are applied; directives uses it to record outcomes on
-# overdue/extension items (name -> fn(meeting, actor_id)).
-CloseHook = Callable[[Meeting, int | None], None]
-CLOSE_HOOKS: dict[str, CloseHook] = {}
-
-
-def register_close_hook(name: str, hook: CloseHook) -> None:
-    CLOSE_HOOKS[name] = hook

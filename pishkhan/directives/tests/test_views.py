@@ -188,3 +188,55 @@ class MeetingPageTests(BaseTestCase):
         )
         with self.assertNumQueries(6):
             self.client.get("/office/meetings/")
+
+
+class AgendaPageQueryTests(BaseTestCase):
+    def test_agenda_page_query_count_is_constant(self) -> None:
+        cache.clear()
+        make_case(self.city)
+        old = meeting_services.meeting_for_date(municipality=self.m, week_start=this_week())
+        meeting_services.agenda_build(meeting=old, now=timezone.now(), actor=self.secretary)
+        run_meeting(self, old)  # a decision in force, so the overlap query has rows to match
+        import datetime as dt
+
+        nxt = meeting_services.meeting_for_date(
+            municipality=self.m, week_start=this_week() + dt.timedelta(days=7)
+        )
+        for _ in range(2):
+            make_case(self.city, start=nxt.week_start)
+        meeting_services.agenda_build(meeting=nxt, now=timezone.now(), actor=self.secretary)
+        self.login(self.secretary)
+        url = f"/office/meetings/{nxt.pk}/"
+        self.client.get(url)
+        with self.assertNumQueries(11) as first:
+            self.client.get(url)
+        for _ in range(4):
+            make_case(self.city, start=nxt.week_start, service=self.tree)
+        meeting_services.agenda_build(meeting=nxt, now=timezone.now(), actor=self.secretary)
+        with self.assertNumQueries(len(first.captured_queries)):
+            self.assertContains(self.client.get(url), "مصوبات در جریان مرتبط")
+
+
+class ClockStepTests(BaseTestCase):
+    def test_steps_registered_and_dispatch_waits_for_signatures(self) -> None:
+        from pishkhan.cycle.clock import STEPS
+        from pishkhan.directives.tests.test_weeks import make_week
+
+        for name in (
+            "build_agenda",
+            "freeze_agenda",
+            "dispatch",
+            "mark_overdue_0",
+            "mark_overdue_6",
+        ):
+            self.assertIn(name, STEPS)
+        week = make_week(self.m, this_week())
+        self.assertEqual(STEPS["dispatch"].run(week, timezone.now()), {"skipped": "no meeting"})
+        make_case(self.city)
+        STEPS["build_agenda"].run(week, timezone.now())
+        STEPS["freeze_agenda"].run(week, timezone.now())
+        self.assertEqual(Meeting.objects.get().status, "frozen")
+        self.assertEqual(
+            STEPS["dispatch"].run(week, timezone.now()), {"skipped": "minutes not signed"}
+        )
+        self.assertEqual(STEPS["build_agenda"].run(week, timezone.now())["skipped"], "frozen")
