@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,9 @@ from django.template.loader import render_to_string
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.meetings.models import Meeting
+
+logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its INFO progress lines flood the logs
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_DIR = (
     Path(settings.BASE_DIR) / "pishkhan" / "static" / "vendor" / "vazirmatn" / "fonts" / "webfonts"
