@@ -17,6 +17,7 @@ class Step:
     due: Callable[[Week], dt.datetime | None]
     run: Callable[[Week, dt.datetime], dict[str, Any]]
     order: int = 100
+    label: str = ""  # Persian, for the week page ("what the clock will do next")
 
 
 STEPS: dict[str, Step] = {}
@@ -28,7 +29,8 @@ def register_step(
     due: Callable[[Week], dt.datetime | None],
     run: Callable[[Week, dt.datetime], dict[str, Any]],
     order: int = 100,
+    label: str = "",
 ) -> None:
     """Called from AppConfig.ready(): idempotent registration by name. ``due`` may return None:
     the step does not apply to that week (e.g. a reminder for a third visit day)."""
-    STEPS[name] = Step(name=name, due=due, run=run, order=order)
+    STEPS[name] = Step(name=name, due=due, run=run, order=order, label=label or name)

@@ -37,6 +37,16 @@ def _advance(phase: str) -> Callable[[Week, dt.datetime], dict[str, Any]]:
     return run
 
 
+PHASE_STEP_LABELS = {
+    "intake": "آغاز پذیرش",
+    "visits": "پایان پذیرش و آغاز بازدیدها",
+    "meeting": "پایان بازدیدها",
+    "dispatch": "آغاز ابلاغ",
+    "execution": "آغاز اجرا",
+}
+
+
 def register_phase_steps() -> None:
     for phase, due in PHASE_STARTS:
-        register_step(f"phase_{phase}", due=due, run=_advance(phase), order=0)
+        register_step(f"phase_{phase}", due=due, run=_advance(phase), order=0,
+                      label=PHASE_STEP_LABELS.get(phase, phase))  # fmt: skip

@@ -30,11 +30,19 @@ class DirectivesConfig(AppConfig):
 
         register_agenda_source("directives", services.agenda_source)
         register_step(
-            "dispatch", due=lambda week: week.dispatch_at, run=services.dispatch_step, order=60
+            "dispatch",
+            due=lambda week: week.dispatch_at,
+            run=services.dispatch_step,
+            order=60,
+            label="ابلاغ مصوبات به واحدها",
         )
         # The overdue scan runs once a day (a step per day of the week: each runs once, and a
         # late tick catches up); a directive turns overdue once: only open ones are scanned.
         for day in range(7):
             register_step(
-                f"mark_overdue_{day}", due=_daily(day), run=services.overdue_step, order=70
+                f"mark_overdue_{day}",
+                due=_daily(day),
+                run=services.overdue_step,
+                order=70,
+                label="بررسی روزانهٔ ابلاغیه‌های معوق",
             )

@@ -15,10 +15,12 @@ class MeetingsConfig(AppConfig):
             due=lambda week: week.visits_end_at,
             run=services.agenda_build_step,
             order=40,
+            label="ساختن دستور جلسه",
         )
         register_step(
             "freeze_agenda",
             due=lambda week: week.agenda_freeze_at,
             run=services.agenda_freeze_step,
             order=45,
+            label="نهایی‌کردن دستور جلسه",
         )

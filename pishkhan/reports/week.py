@@ -35,18 +35,6 @@ PHASE_ROWS: list[tuple[str, str, str]] = [
     ("meeting", "جلسه", "meeting_at"),
     ("dispatch", "ابلاغ", "dispatch_at"),
 ]
-STEP_LABELS = {
-    "phase_intake": "آغاز پذیرش",
-    "phase_visits": "پایان پذیرش",
-    "phase_meeting": "پایان بازدیدها",
-    "phase_dispatch": "آغاز ابلاغ",
-    "phase_execution": "آغاز اجرا",
-    "plan_visits": "برنامه‌ریزی بازدیدها",
-    "flag_unvisited": "علامت‌گذاری درخواست‌های بازدیدنشده",
-    "visit_reminders_1": "یادآوری بازدید روز نخست",
-    "visit_reminders_2": "یادآوری بازدید روز دوم",
-    "visit_reminders_3": "یادآوری بازدید روز سوم",
-}
 
 
 def _jalali(value: str) -> str:
@@ -106,7 +94,7 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
     done = {s.step: s for s in week.steps.all()}
     upcoming: list[dict[str, Any]] = sorted(
         (
-            {"name": STEP_LABELS.get(n, n), "due": due}
+            {"name": STEPS[n].label if n in STEPS else n, "due": due}
             for n, s in STEPS.items()
             if n not in done and (due := s.due(week)) is not None
         ),
@@ -130,7 +118,6 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
         "visits_behind": visits_behind,
         "upcoming": upcoming,
         "done": sorted(done.values(), key=lambda s: s.due_at),
-        "step_labels": STEP_LABELS,
     }
 
 

@@ -47,9 +47,13 @@ def reminder_run(index: int) -> Any:
 
 
 def register() -> None:
-    register_step("plan_visits", due=lambda w: w.intake_closes_at, run=_plan, order=10)
+    register_step("plan_visits", due=lambda w: w.intake_closes_at, run=_plan, order=10,
+                  label="برنامه‌ریزی بازدیدها")  # fmt: skip
+    day_names = ["نخست", "دوم", "سوم", "چهارم", "پنجم"]
     for i in range(MAX_VISIT_DAYS):
         register_step(
-            f"visit_reminders_{i + 1}", due=reminder_due(i), run=reminder_run(i), order=20
-        )
-    register_step("flag_unvisited", due=lambda w: w.visits_end_at, run=_flag, order=10)
+            f"visit_reminders_{i + 1}", due=reminder_due(i), run=reminder_run(i), order=20,
+            label=f"یادآوری بازدید روز {day_names[i] if i < len(day_names) else i + 1}",
+        )  # fmt: skip
+    register_step("flag_unvisited", due=lambda w: w.visits_end_at, run=_flag, order=10,
+                  label="علامت‌گذاری درخواست‌های بازدیدنشده")  # fmt: skip
