@@ -257,10 +257,17 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_RATE_USER", "100000/hour" if TESTING else "3600/hour"),
         "anon": env("API_RATE_ANON", "100000/hour" if TESTING else "600/hour"),
+        # Scoped (per user, per scope): writes are rarer than reads.
+        "api_read": env("API_RATE_READ", "100000/hour" if TESTING else "3000/hour"),
+        "api_write": env("API_RATE_WRITE", "100000/hour" if TESTING else "600/hour"),
+        # Open311: reads per client address, creates per api_key.
+        "open311_read": env("OPEN311_RATE_READ", "100000/hour" if TESTING else "6000/hour"),
+        "open311_write": env("OPEN311_RATE_WRITE", "100000/hour" if TESTING else "1200/hour"),
     },
     "EXCEPTION_HANDLER": "pishkhan.api.errors.exception_handler",
 }

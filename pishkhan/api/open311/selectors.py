@@ -1,0 +1,87 @@
+"""Reads behind the Open311 adapter (one query per list, whatever its length)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db.models import QuerySet
+
+from pishkhan.accounts.models import Municipality
+from pishkhan.cases.models import Case, CaseEvent, ServiceType
+
+# Our states seen from Open311: everything before completion or refusal is "open".
+CLOSED_STATUSES = (
+    Case.Status.REJECTED,
+    Case.Status.MERGED,
+    Case.Status.DONE,
+    Case.Status.CLOSED,
+)
+OPEN_STATUSES = tuple(s for s in Case.Status.values if s not in CLOSED_STATUSES)
+
+
+def service_list(*, municipality: Municipality) -> QuerySet[ServiceType]:
+    return (
+        ServiceType.objects.filter(municipality=municipality, is_active=True)
+        .select_related("category")
+        .order_by("order", "name", "id")
+    )
+
+
+def service_get(*, municipality: Municipality, code: str) -> ServiceType | None:
+    return (
+        ServiceType.objects.filter(municipality=municipality, code=code, is_active=True)
+        .select_related("category")
+        .first()
+    )
+
+
+def _requests_base(municipality: Municipality) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(municipality=municipality)
+        .select_related("service", "lead_department")
+        .order_by("-created_at", "-id")
+    )
+
+
+def request_list_by_ids(*, municipality: Municipality, codes: Sequence[str], limit: int) -> list[Case]:
+    return list(_requests_base(municipality).filter(tracking_code__in=list(codes))[:limit])
+
+
+def request_list(
+    *,
+    municipality: Municipality,
+    service_codes: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    start: dt.datetime,
+    end: dt.datetime,
+    offset: int,
+    limit: int,
+) -> list[Case]:
+    qs = _requests_base(municipality).filter(created_at__gte=start, created_at__lte=end)
+    if service_codes:
+        qs = qs.filter(service__code__in=list(service_codes))
+    wanted: set[str] = set()
+    if "open" in statuses:
+        wanted.update(OPEN_STATUSES)
+    if "closed" in statuses:
+        wanted.update(CLOSED_STATUSES)
+    if statuses:
+        qs = qs.filter(status__in=sorted(wanted))
+    return list(qs[offset : offset + limit])
+
+
+def request_get(*, municipality: Municipality, code: str) -> Case | None:
+    return _requests_base(municipality).filter(tracking_code=code).first()
+
+
+def update_list(
+    *, municipality: Municipality, start: dt.datetime, end: dt.datetime, limit: int
+) -> list[CaseEvent]:
+    return list(
+        CaseEvent.objects.filter(
+            case__municipality=municipality, public=True, at__gte=start, at__lte=end
+        )
+        .select_related("case")
+        .order_by("at", "id")[:limit]
+    )
