@@ -7,8 +7,10 @@ from collections.abc import Sequence
 
 from django.db.models import QuerySet
 
-from pishkhan.accounts.models import Municipality
+from pishkhan.accounts.models import District, Municipality
 from pishkhan.cases.models import Case, CaseEvent, ServiceType
+from pishkhan.cases.services import district_for_location
+from pishkhan.core.text import normalize_fa
 
 # Our states seen from Open311: everything before completion or refusal is "open".
 CLOSED_STATUSES = (
@@ -44,7 +46,9 @@ def _requests_base(municipality: Municipality) -> QuerySet[Case]:
     )
 
 
-def request_list_by_ids(*, municipality: Municipality, codes: Sequence[str], limit: int) -> list[Case]:
+def request_list_by_ids(
+    *, municipality: Municipality, codes: Sequence[str], limit: int
+) -> list[Case]:
     return list(_requests_base(municipality).filter(tracking_code__in=list(codes))[:limit])
 
 
@@ -85,3 +89,26 @@ def update_list(
         .select_related("case")
         .order_by("at", "id")[:limit]
     )
+
+
+def district_for(
+    *, municipality: Municipality, lat: float | None, lon: float | None, address: str
+) -> District | None:
+    """The district of a point (its boundary, else the nearest centre), else named in the address."""
+    if lat is not None and lon is not None:
+        found = district_for_location(municipality, lat, lon)
+        if found is not None:
+            return found
+    districts = list(District.objects.filter(municipality=municipality).order_by("number"))
+    if lat is not None and lon is not None:
+        centred = [d for d in districts if d.center_lat is not None and d.center_lon is not None]
+        if centred:
+            return min(
+                centred,
+                key=lambda d: (d.center_lat - lat) ** 2 + (d.center_lon - lon) ** 2,  # type: ignore[operator]
+            )
+    key = normalize_fa(address)
+    for district in districts:
+        if district.name and normalize_fa(district.name) in key:
+            return district
+    return districts[0] if len(districts) == 1 else None

@@ -54,11 +54,16 @@ class Open311Throttle(SimpleRateThrottle):
         ident = getattr(request, "open311_client_ident", None) or self.get_ident(request)
         return f"throttle_{self.scope}_{ident}"
 
+    def allows(self, request: HttpRequest) -> bool:
+        return self.allow_request(request, None)  # type: ignore[arg-type]
+
 
 View = Callable[..., Doc]
 
 
-def open311_view(*methods: str, throttle: str = "open311_read") -> Callable[[View], Callable[..., HttpResponse]]:
+def open311_view(
+    *methods: str, throttle: str = "open311_read"
+) -> Callable[[View], Callable[..., HttpResponse]]:
     def decorator(view: View) -> Callable[..., HttpResponse]:
         @csrf_exempt
         @wraps(view)
@@ -67,9 +72,7 @@ def open311_view(*methods: str, throttle: str = "open311_read") -> Callable[[Vie
                 if request.method not in methods:
                     raise Open311Error(405, f"Method {request.method} not allowed here.")
                 municipality = _jurisdiction(request)
-                if request.method != "POST" and not Open311Throttle(throttle).allow_request(
-                    request, None
-                ):
+                if request.method != "POST" and not Open311Throttle(throttle).allows(request):
                     raise Open311Error(429, "Too many requests; slow down.")
                 doc = view(request, municipality, *args, **kwargs)
             except Open311Error as exc:
@@ -109,9 +112,25 @@ def _jurisdiction(request: HttpRequest) -> Municipality:
     return municipality
 
 
+# Our field names → the Open311 parameter the client sent.
+FIELD_NAMES = {
+    "citizen_name": "first_name",
+    "citizen_mobile": "phone",
+    "citizen_email": "email",
+    "location": "lat/long",
+    "district": "lat/long",
+    "files": "media",
+    "service": "service_code",
+}
+
+
 def _validation_messages(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
-        return [f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
+        return [
+            f"{FIELD_NAMES.get(field, field)}: {msg}"
+            for field, msgs in exc.message_dict.items()
+            for msg in msgs
+        ]
     return list(exc.messages)
 
 
@@ -215,7 +234,9 @@ def _attributes(request: HttpRequest) -> dict[str, Any]:
         values = [v.strip() for v in request.POST.getlist(key)]
         code = match.group(1)
         if match.group(2) or len(values) > 1:
-            result[code] = [*result.get(code, []), *values] if isinstance(result.get(code), list) else values
+            result[code] = (
+                [*result.get(code, []), *values] if isinstance(result.get(code), list) else values
+            )
         else:
             result[code] = values[0]
     return result
@@ -270,7 +291,7 @@ def requests(request: HttpRequest, municipality: Municipality) -> Doc:
 def _create(request: HttpRequest, municipality: Municipality) -> Doc:
     client = _client(request, municipality)
     request.open311_client_ident = f"client{client.pk}"  # type: ignore[attr-defined]
-    if not Open311Throttle("open311_write").allow_request(request, None):
+    if not Open311Throttle("open311_write").allows(request):
         raise Open311Error(429, "Too many requests for this api_key; slow down.")
     code = _param(request, "service_code")
     if not code:
@@ -291,6 +312,11 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
     files = [
         f for key in request.FILES if MEDIA_FIELDS.match(key) for f in request.FILES.getlist(key)
     ]
+    district = selectors.district_for(municipality=municipality, lat=lat, lon=lon, address=address)
+    if district is None:
+        raise Open311Error(
+            400, "lat/long: send the coordinates; the address alone does not tell the district."
+        )
     idempotency = request.headers.get("Idempotency-Key", "").strip()[:40]
     case: Case = case_services.case_submit(
         municipality=municipality,
@@ -303,6 +329,7 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
         address=address,
         lat=lat,
         lon=lon,
+        district=district,
         attributes=_attributes(request),
         files=files,
         idempotency_key=f"o311-{client.pk}-{idempotency}" if idempotency else None,
@@ -333,7 +360,9 @@ def request_detail(request: HttpRequest, municipality: Municipality, code: str) 
 @open311_view("GET")
 def token(request: HttpRequest, municipality: Municipality, token: str) -> Doc:
     """All our services are ``realtime``: POST answers with the id, so no token ever exists."""
-    raise Open311Error(404, f"token {token!r} not found: services are realtime, use service_request_id.")
+    raise Open311Error(
+        404, f"token {token!r} not found: services are realtime, use service_request_id."
+    )
 
 
 @open311_view("GET")
@@ -342,11 +371,12 @@ def request_updates(request: HttpRequest, municipality: Municipality) -> Doc:
     events = selectors.update_list(
         municipality=municipality, start=start, end=end, limit=MAX_REQUESTS
     )
-    return Doc("service_request_updates", [present.update_dict(e) for e in events], "request_update")
+    return Doc(
+        "service_request_updates", [present.update_dict(e) for e in events], "request_update"
+    )
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Anything else under /open311/v2/: a 404 in the suffix's format (XML by default)."""
     fmt = "json" if rest.endswith(".json") else "xml"
     return render(errors_doc(404, "Not found: unknown resource or format (.xml or .json)."), fmt)
-

@@ -1,8 +1,8 @@
 """Issue, revoke and list Open311 API keys.
 
-    python manage.py open311_key create APP-NAME [--municipality SLUG]   # prints the key once
-    python manage.py open311_key revoke PREFIX
-    python manage.py open311_key list [--municipality SLUG]
+python manage.py open311_key create APP-NAME [--municipality SLUG]   # prints the key once
+python manage.py open311_key revoke PREFIX
+python manage.py open311_key list [--municipality SLUG]
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ class Command(BaseCommand):
             prefix = options["prefix"].strip()
             matches = list(ApiClient.objects.filter(key_prefix=prefix, revoked_at__isnull=True))
             if len(matches) != 1:
-                raise CommandError(f"{len(matches)} active keys have prefix {prefix!r}; need exactly one.")
+                raise CommandError(
+                    f"{len(matches)} active keys have prefix {prefix!r}; need exactly one."
+                )
             api_client_revoke(client=matches[0])
             self.stdout.write(f"Revoked {matches[0].name} ({prefix}…).")
         else:
