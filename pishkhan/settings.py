@@ -281,6 +281,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseChannelEnum": "pishkhan.cases.models.Case.Channel",
+        "CaseStatusEnum": "pishkhan.cases.models.Case.Status",
+        "StaffChannelEnum": [("walk_in", "walk_in"), ("phone", "phone"), ("letter", "letter")],
+    },
 }
 
 # Notifications: pluggable transports.

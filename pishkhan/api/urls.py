@@ -1,9 +1,27 @@
 """REST API v1: each domain app keeps its own apis.py; this file only includes them."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from pishkhan.api import auth, org
+from pishkhan.cases import apis as cases
 
 app_name = "api"
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", auth.TokenApi.as_view(), name="token"),
+    path("districts/", org.DistrictListApi.as_view(), name="districts"),
+    path("departments/", org.DepartmentListApi.as_view(), name="departments"),
+    path("weeks/", org.WeekListApi.as_view(), name="weeks"),
+    path("weeks/<str:start>/", org.WeekDetailApi.as_view(), name="week"),
+    path("services/", cases.ServiceListApi.as_view(), name="services"),
+    path("cases/", cases.CaseListApi.as_view(), name="cases"),
+    path("cases/<str:code>/", cases.CaseDetailApi.as_view(), name="case"),
+    path("cases/<str:code>/accept/", cases.CaseAcceptApi.as_view(), name="case-accept"),
+    path("cases/<str:code>/reject/", cases.CaseRejectApi.as_view(), name="case-reject"),
+    path("cases/<str:code>/merge/", cases.CaseMergeApi.as_view(), name="case-merge"),
+    path(
+        "cases/<str:code>/request-info/",
+        cases.CaseRequestInfoApi.as_view(),
+        name="case-request-info",
+    ),
+    path("cases/<str:code>/move/", cases.CaseMoveApi.as_view(), name="case-move"),
 ]

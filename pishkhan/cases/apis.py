@@ -1,0 +1,487 @@
+"""REST API for cases: the catalogue, the case lists and the district manager's triage.
+
+Same services and scoping as the back office. ``StaffPermission``, ``ERRORS``, ``paginate`` and
+``page_of`` are shared with the API files of the apps above (visits, meetings, directives, api).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.pagination import BasePagination
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from pishkhan.accounts.access import scope_cases, two_factor_ok
+from pishkhan.accounts.models import District, Municipality, User
+from pishkhan.cases import selectors, services
+from pishkhan.cases.models import Case, CaseEvent, RejectReason
+from pishkhan.cases.tracking import tracking_code_normalize
+from pishkhan.core.text import normalize_fa
+
+# ------------------------------------------------------------------ shared API plumbing
+
+
+class StaffPermission(BasePermission):
+    """Staff of a municipality; the second factor where the role needs it; ``view.required_perms``.
+
+    Token holders passed the second factor when the token was issued (``/api/v1/auth/token/``).
+    """
+
+    message = "شما اجازهٔ این کار را ندارید."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not user.is_authenticated or not user.is_staff:
+            return False
+        if user.municipality_id is None:  # type: ignore[union-attr]
+            return False
+        if not isinstance(request.successful_authenticator, TokenAuthentication):
+            if not two_factor_ok(request._request):
+                return False
+        perms = getattr(view, "required_perms", {})
+        needed: Sequence[str] = perms.get(request.method, perms.get("*", ()))
+        return all(user.has_perm(p) for p in needed)
+
+
+class ErrorOut(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+ERRORS: dict[int, Any] = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Bad input: ``{field: [Persian messages]}`` or ``{detail: message}``.",
+    ),
+    401: OpenApiResponse(ErrorOut, description="Not authenticated."),
+    403: OpenApiResponse(ErrorOut, description="Not allowed (role, permission or second factor)."),
+    404: OpenApiResponse(ErrorOut, description="Not found or outside your scope."),
+    429: OpenApiResponse(ErrorOut, description="Rate limit reached."),
+}
+
+
+def errors(*codes: int) -> dict[int, Any]:
+    return {code: ERRORS[code] for code in (codes or ERRORS)}
+
+
+_pages: dict[str, type[serializers.Serializer]] = {}
+
+
+def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """The schema of one page of ``item``s (count, next, previous, results)."""
+    if name not in _pages:
+        _pages[name] = type(
+            name,
+            (serializers.Serializer,),
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": item(many=True),
+            },
+        )
+    return _pages[name]
+
+
+def paginate(
+    request: Request, view: APIView, qs: QuerySet[Any], out: type[serializers.Serializer]
+) -> Response:
+    """Page number pagination (``page``, ``page_size`` ≤ 200): two queries whatever the page size."""
+    paginator = cast(type[BasePagination], api_settings.DEFAULT_PAGINATION_CLASS)()
+    page = paginator.paginate_queryset(qs, request, view=view)
+    return paginator.get_paginated_response(out(page, many=True).data)
+
+
+PAGE_PARAMS = inline_serializer(
+    "PageParams",
+    {
+        "page": serializers.IntegerField(required=False, min_value=1),
+        "page_size": serializers.IntegerField(required=False, min_value=1, max_value=200),
+    },
+)
+
+
+def staff_user(request: Request) -> User:
+    """The authenticated staff user (StaffPermission has checked it)."""
+    return cast(User, request.user)
+
+
+def municipality_of(request: Request) -> Municipality:
+    municipality = staff_user(request).municipality
+    if municipality is None:
+        raise PermissionDenied
+    return municipality
+
+
+class StaffApi(APIView):
+    permission_classes = [StaffPermission]
+    throttle_scope = "api_read"
+    required_perms: dict[str, tuple[str, ...]] = {}
+
+
+# ------------------------------------------------------------------ catalogue
+
+
+class ServiceOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    category = serializers.CharField(source="category.name")
+    department = serializers.CharField(source="department.code")
+    description = serializers.CharField()
+    expected_days = serializers.IntegerField()
+    needs_visit = serializers.BooleanField()
+    keywords = serializers.CharField()
+    attributes = serializers.JSONField()
+
+
+class ServiceListApi(StaffApi):
+    @extend_schema(
+        operation_id="services_list",
+        parameters=[PAGE_PARAMS],
+        responses={200: page_of(ServiceOut, "ServicePage"), **errors(401, 403, 404, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        qs = selectors.service_list(municipality=municipality_of(request))
+        return paginate(
+            request, self, qs.order_by("category__order", "order", "name", "id"), ServiceOut
+        )
+
+
+# ------------------------------------------------------------------ cases
+
+
+class CaseOut(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    status = serializers.ChoiceField(choices=Case.Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    channel = serializers.ChoiceField(choices=Case.Channel.choices)
+    service = serializers.CharField(source="service.code")
+    service_name = serializers.CharField(source="service.name")
+    district = serializers.IntegerField(source="district.number")
+    district_name = serializers.CharField(source="district.name")
+    citizen_name = serializers.CharField()
+    citizen_mobile = serializers.CharField()
+    description = serializers.CharField()
+    address = serializers.CharField()
+    lat = serializers.FloatField(allow_null=True)
+    lon = serializers.FloatField(allow_null=True)
+    week_start = serializers.DateField()
+    needs_visit = serializers.BooleanField()
+    urgent = serializers.BooleanField()
+    status_note = serializers.CharField()
+    decision_text = serializers.CharField()
+    lead_department = serializers.CharField(
+        source="lead_department.code", allow_null=True, default=None
+    )
+    deadline = serializers.DateField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class EventOut(serializers.Serializer):
+    kind = serializers.CharField()
+    old_status = serializers.CharField()
+    new_status = serializers.CharField()
+    actor = serializers.CharField(source="actor.full_name", allow_null=True, default=None)
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+    public = serializers.BooleanField()
+
+
+class AttachmentOut(serializers.Serializer):
+    kind = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class CaseDetailOut(CaseOut):
+    attributes = serializers.JSONField()
+    merged_into = serializers.CharField(
+        source="merged_into.tracking_code", allow_null=True, default=None
+    )
+    events = EventOut(many=True, source="events_list")
+    attachments = AttachmentOut(many=True)
+
+
+def _cases(request: Request) -> QuerySet[Case]:
+    qs = Case.objects.select_related("service", "district", "lead_department")
+    return scope_cases(staff_user(request), qs)
+
+
+def _case_for(request: Request, code: str) -> Case:
+    case = (
+        _cases(request)
+        .select_related("merged_into")
+        .prefetch_related("attachments")
+        .filter(tracking_code=tracking_code_normalize(code))
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def _detail(case: Case) -> dict[str, Any]:
+    case.events_list = list(  # type: ignore[attr-defined]
+        CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id")
+    )
+    return dict(CaseDetailOut(case).data)
+
+
+class CaseFilter(serializers.Serializer):
+    status = serializers.CharField(required=False, help_text="Comma-separated statuses.")
+    service = serializers.CharField(required=False, help_text="Service code.")
+    district = serializers.IntegerField(required=False, min_value=1, help_text="District number.")
+    week = serializers.DateField(required=False, help_text="Saturday starting the week.")
+    channel = serializers.ChoiceField(required=False, choices=Case.Channel.choices)
+    q = serializers.CharField(required=False, max_length=200)
+    page = serializers.IntegerField(required=False, min_value=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
+
+    def validate_status(self, value: str) -> list[str]:
+        statuses = [s.strip() for s in value.split(",") if s.strip()]
+        bad = [s for s in statuses if s not in Case.Status.values]
+        if bad:
+            raise serializers.ValidationError(f"وضعیت نامعتبر: {', '.join(bad)}")
+        return statuses
+
+
+class CaseCreateIn(serializers.Serializer):
+    channel = serializers.ChoiceField(
+        choices=[Case.Channel.WALK_IN, Case.Channel.PHONE, Case.Channel.LETTER]
+    )
+    service = serializers.CharField(help_text="Service code.")
+    citizen_name = serializers.CharField(max_length=150)
+    citizen_mobile = serializers.CharField(max_length=20)
+    national_id = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    citizen_email = serializers.EmailField(required=False, allow_blank=True)
+    description = serializers.CharField(max_length=5000)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    district = serializers.IntegerField(
+        required=False, allow_null=True, help_text="District number."
+    )
+    attributes = serializers.DictField(required=False)
+    idempotency_key = serializers.CharField(required=False, max_length=40)
+
+
+class CaseListApi(StaffApi):
+    required_perms = {"GET": ("cases.view_case_list",), "POST": ("cases.register_case",)}
+
+    def get_throttles(self) -> list[Any]:
+        self.throttle_scope = "api_write" if self.request.method == "POST" else "api_read"
+        return super().get_throttles()
+
+    @extend_schema(
+        operation_id="cases_list",
+        parameters=[CaseFilter],
+        responses={200: page_of(CaseOut, "CasePage"), **errors()},
+    )
+    def get(self, request: Request) -> Response:
+        params = CaseFilter(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        f = params.validated_data
+        qs = _cases(request)
+        if f.get("status"):
+            qs = qs.filter(status__in=f["status"])
+        if f.get("service"):
+            qs = qs.filter(service__code=f["service"])
+        if f.get("district"):
+            qs = qs.filter(district__number=f["district"])
+        if f.get("week"):
+            qs = qs.filter(week_start=f["week"])
+        if f.get("channel"):
+            qs = qs.filter(channel=f["channel"])
+        if f.get("q"):
+            qs = qs.filter(search_key__contains=normalize_fa(f["q"]))
+        return paginate(request, self, qs.order_by("-created_at", "-id"), CaseOut)
+
+    @extend_schema(
+        operation_id="cases_create",
+        request=CaseCreateIn,
+        responses={201: CaseDetailOut, **errors()},
+    )
+    def post(self, request: Request) -> Response:
+        data = CaseCreateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        user = staff_user(request)
+        municipality = municipality_of(request)
+        service = (
+            selectors.service_list(municipality=municipality).filter(code=d["service"]).first()
+        )
+        if service is None:
+            raise serializers.ValidationError({"service": ["این خدمت در فهرست خدمات نیست."]})
+        district = None
+        if d.get("district"):
+            district = District.objects.filter(
+                municipality=municipality, number=d["district"]
+            ).first()
+            if district is None:
+                raise serializers.ValidationError({"district": ["منطقه نامعتبر است."]})
+        key = d.get("idempotency_key")
+        case = services.case_submit(
+            municipality=municipality,
+            channel=d["channel"],
+            citizen_name=d["citizen_name"],
+            citizen_mobile=d["citizen_mobile"],
+            national_id=d.get("national_id", ""),
+            citizen_email=d.get("citizen_email", ""),
+            service=service,
+            description=d["description"],
+            address=d.get("address", ""),
+            lat=d.get("lat"),
+            lon=d.get("lon"),
+            district=district,
+            attributes=d.get("attributes") or {},
+            idempotency_key=f"api-{user.pk}-{key}" if key else None,
+            actor=user,
+        )
+        return Response(_detail(_case_for(request, case.tracking_code)), status=201)
+
+
+class CaseDetailApi(StaffApi):
+    required_perms = {"GET": ("cases.view_case_list",)}
+
+    @extend_schema(
+        operation_id="cases_retrieve", responses={200: CaseDetailOut, **errors(401, 403, 404, 429)}
+    )
+    def get(self, request: Request, code: str) -> Response:
+        return Response(_detail(_case_for(request, code)))
+
+
+# ------------------------------------------------------------------ triage (district manager's desk)
+
+
+class TriageApi(StaffApi):
+    throttle_scope = "api_write"
+    required_perms = {"POST": ("cases.triage_case",)}
+
+    def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
+        raise NotImplementedError
+
+    def post(self, request: Request, code: str) -> Response:
+        case = _case_for(request, code)
+        data = self.InputSerializer(data=request.data)  # type: ignore[attr-defined]
+        data.is_valid(raise_exception=True)
+        self.act(case, data.validated_data, request)
+        return Response(_detail(_case_for(request, code)))
+
+
+def _triage_schema(operation_id: str, request: type[serializers.Serializer]) -> Any:
+    return extend_schema(
+        operation_id=operation_id, request=request, responses={200: CaseDetailOut, **errors()}
+    )
+
+
+class CaseAcceptApi(TriageApi):
+    @extend_schema_serializer(component_name="CaseAcceptIn")
+    class InputSerializer(serializers.Serializer):
+        needs_visit = serializers.BooleanField()
+        note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
+        return services.case_accept(case=case, needs_visit=data["needs_visit"], note=data.get("note", ""),
+                                    actor=staff_user(request))  # fmt: skip
+
+    @_triage_schema("cases_accept", InputSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        return super().post(request, code)
+
+
+class CaseRejectApi(TriageApi):
+    @extend_schema_serializer(component_name="CaseRejectIn")
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.IntegerField(
+            required=False, allow_null=True, help_text="RejectReason id."
+        )
+        note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
+        reason = None
+        if data.get("reason"):
+            reason = RejectReason.objects.filter(
+                municipality_id=case.municipality_id, pk=data["reason"], is_active=True
+            ).first()
+            if reason is None:
+                raise serializers.ValidationError({"reason": ["علت رد نامعتبر است."]})
+        return services.case_reject(case=case, reason=reason, note=data.get("note", ""),
+                                    actor=staff_user(request))  # fmt: skip
+
+    @_triage_schema("cases_reject", InputSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        return super().post(request, code)
+
+
+class CaseMergeApi(TriageApi):
+    required_perms = {"POST": ("cases.merge_case",)}
+
+    @extend_schema_serializer(component_name="CaseMergeIn")
+    class InputSerializer(serializers.Serializer):
+        into = serializers.CharField(max_length=20, help_text="Tracking code of the primary case.")
+        note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
+        into = _cases(request).filter(tracking_code=tracking_code_normalize(data["into"])).first()
+        if into is None:
+            raise serializers.ValidationError({"into": ["درخواست اصلی پیدا نشد."]})
+        return services.case_merge(case=case, into=into, note=data.get("note", ""),
+                                   actor=staff_user(request))  # fmt: skip
+
+    @_triage_schema("cases_merge", InputSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        return super().post(request, code)
+
+
+class CaseRequestInfoApi(TriageApi):
+    @extend_schema_serializer(component_name="CaseRequestInfoIn")
+    class InputSerializer(serializers.Serializer):
+        question = serializers.CharField(max_length=2000)
+
+    def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
+        return services.case_request_info(case=case, question=data["question"],
+                                          actor=staff_user(request))  # fmt: skip
+
+    @_triage_schema("cases_request_info", InputSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        return super().post(request, code)
+
+
+class CaseMoveApi(TriageApi):
+    @extend_schema_serializer(component_name="CaseMoveIn")
+    class InputSerializer(serializers.Serializer):
+        district = serializers.IntegerField(min_value=1, help_text="District number.")
+        note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
+        district = District.objects.filter(
+            municipality_id=case.municipality_id, number=data["district"]
+        ).first()
+        if district is None:
+            raise serializers.ValidationError({"district": ["منطقه نامعتبر است."]})
+        return services.case_move_district(case=case, district=district, note=data.get("note", ""),
+                                           actor=staff_user(request))  # fmt: skip
+
+    @_triage_schema("cases_move", InputSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        return super().post(request, code)
