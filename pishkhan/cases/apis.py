@@ -384,8 +384,14 @@ class TriageApi(StaffApi):
         case = _case_for(request, code)
         data = self.InputSerializer(data=request.data)  # type: ignore[attr-defined]
         data.is_valid(raise_exception=True)
-        self.act(case, data.validated_data, request)
-        return Response(_detail(_case_for(request, code)))
+        done = self.act(case, data.validated_data, request)
+        # Not through the scope again: a move may take the case out of the actor's district.
+        fresh = (
+            Case.objects.select_related("service", "district", "lead_department", "merged_into")
+            .prefetch_related("attachments")
+            .get(pk=done.pk)
+        )
+        return Response(_detail(fresh))
 
 
 def _triage_schema(operation_id: str, request: type[serializers.Serializer]) -> Any:
