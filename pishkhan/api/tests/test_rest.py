@@ -122,8 +122,7 @@ class CatalogueTests(ApiBase):
     def test_weeks(self):
         start = dt.date(2026, 11, 28)
         at = dt.datetime(2026, 11, 28, 8, 0, tzinfo=dt.UTC)
-        fields = {f: at for f in ("intake_opens_at", "intake_closes_at", "visits_start_at", "visits_end_at",
-                                  "agenda_freeze_at", "meeting_at", "dispatch_at")}  # fmt: skip
+        fields = dict.fromkeys(("intake_opens_at", "intake_closes_at", "visits_start_at", "visits_end_at", "agenda_freeze_at", "meeting_at", "dispatch_at"), at)  # fmt: skip
         Week.objects.create(
             municipality=self.m, start=start, jalali_year=1405, jalali_week=36, **fields
         )
