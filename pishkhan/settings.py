@@ -149,6 +149,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("SQLITE_PATH", str(VAR_DIR / "pishkhan.sqlite3")),
+            # A file (not in-memory) test database, so tests can run real worker processes.
+            "TEST": {"NAME": env("SQLITE_TEST_PATH", "") or None},
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
@@ -304,6 +306,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pishkhan@localhost")
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "12")
+# A worker that dies mid-send loses its claim after this long; the message is then retried
+# with the same idempotency key, so a gateway (or the file backend) delivers it once.
+OUTBOX_CLAIM_SECONDS = envint("OUTBOX_CLAIM_SECONDS", "120")
 WORKER_INTERVAL_SECONDS = envfloat("WORKER_INTERVAL_SECONDS", "5")
 
 # Domain settings.
