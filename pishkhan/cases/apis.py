@@ -52,6 +52,9 @@ class StaffPermission(BasePermission):
             return False
         if user.municipality_id is None:  # type: ignore[union-attr]
             return False
+        here = getattr(request._request, "municipality", None)
+        if here is not None and user.municipality_id != here.pk:  # type: ignore[union-attr]
+            return False  # staff of one city never act through another city's site
         if not isinstance(request.successful_authenticator, TokenAuthentication):
             if not two_factor_ok(request._request):
                 return False

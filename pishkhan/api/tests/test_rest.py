@@ -80,6 +80,17 @@ class AuthTests(ApiBase):
         self.login(self.member)
         self.assertEqual(self.client.get(API + "cases/").status_code, 200)
 
+    def test_staff_of_another_city_refused_on_this_site(self):
+        self.as_user(self.other["operator"])
+        with self.settings(ALLOWED_HOSTS=[".test", "testserver"]):
+            self.assertEqual(
+                self.client.get(API + "cases/", HTTP_HOST="testcity.test").status_code, 403
+            )
+            r = self.client.get(API + "cases/", HTTP_HOST="othercity.test")
+        self.assertEqual(
+            {c["tracking_code"] for c in r.json()["results"]}, {self.c_other.tracking_code}
+        )
+
     def test_anonymous(self):
         self.assertEqual(self.client.get(API + "cases/").status_code, 401)
         self.client.credentials(HTTP_AUTHORIZATION="Token nope")
