@@ -49,7 +49,9 @@ def _requests_base(municipality: Municipality) -> QuerySet[Case]:
 def request_list_by_ids(
     *, municipality: Municipality, codes: Sequence[str], limit: int
 ) -> list[Case]:
-    return list(_requests_base(municipality).filter(tracking_code__in=list(codes))[:limit])
+    # Unordered in SQL so the unique index on tracking_code is used; newest first here.
+    found = _requests_base(municipality).filter(tracking_code__in=list(codes)[:limit]).order_by()
+    return sorted(found, key=lambda c: (c.created_at, c.pk), reverse=True)
 
 
 def request_list(
@@ -76,7 +78,7 @@ def request_list(
 
 
 def request_get(*, municipality: Municipality, code: str) -> Case | None:
-    return _requests_base(municipality).filter(tracking_code=code).first()
+    return next(iter(_requests_base(municipality).filter(tracking_code=code).order_by()[:1]), None)
 
 
 def update_list(
