@@ -194,7 +194,8 @@ def main() -> None:
         "",
         f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, gunicorn 2 sync workers "
         f"on 127.0.0.1, wrk -t2 -c8 -d{args.duration}s on the same machine (it takes CPU from the server).",
-        f"Command: `.venv/bin/python bench/api_open311.py --cases {args.cases} --duration {args.duration}`",
+        f"Command: `.venv/bin/python bench/api_open311.py --cases {args.cases} --duration {args.duration}`"
+        f" — load average at the end: {os.getloadavg()[0]:.1f}.",
         "",
         "| scenario | req/s | p50 | p99 |",
         "|---|---:|---:|---:|",

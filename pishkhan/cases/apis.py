@@ -231,14 +231,19 @@ def _cases(request: Request) -> QuerySet[Case]:
 
 
 def _case_for(request: Request, code: str) -> Case:
+    """A case by tracking code, 404 unless within the user's scope.
+
+    Looked up by its unique code alone (SQLite's planner would otherwise walk the city's index),
+    then the scope is checked on the primary key.
+    """
     case = (
-        _cases(request)
-        .select_related("merged_into")
+        Case.objects.select_related("service", "district", "lead_department", "merged_into")
         .prefetch_related("attachments")
         .filter(tracking_code=tracking_code_normalize(code))
+        .order_by()
         .first()
     )
-    if case is None:
+    if case is None or not _cases(request).filter(pk=case.pk).exists():
         raise Http404
     return case
 
@@ -451,7 +456,10 @@ class CaseMergeApi(TriageApi):
         note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
-        into = _cases(request).filter(tracking_code=tracking_code_normalize(data["into"])).first()
+        try:
+            into = _case_for(request, data["into"])
+        except Http404:
+            into = None
         if into is None:
             raise serializers.ValidationError({"into": ["درخواست اصلی پیدا نشد."]})
         return services.case_merge(case=case, into=into, note=data.get("note", ""),

@@ -46,11 +46,19 @@ def _requests_base(municipality: Municipality) -> QuerySet[Case]:
     )
 
 
+def _by_codes(municipality: Municipality, codes: list[str]) -> list[Case]:
+    """By tracking code only in SQL (its unique index: SQLite would otherwise walk the city's
+    index), the city checked here."""
+    found = Case.objects.select_related("service", "lead_department").filter(
+        tracking_code__in=codes
+    )
+    return [c for c in found.order_by() if c.municipality_id == municipality.pk]
+
+
 def request_list_by_ids(
     *, municipality: Municipality, codes: Sequence[str], limit: int
 ) -> list[Case]:
-    # Unordered in SQL so the unique index on tracking_code is used; newest first here.
-    found = _requests_base(municipality).filter(tracking_code__in=list(codes)[:limit]).order_by()
+    found = _by_codes(municipality, list(codes)[:limit])
     return sorted(found, key=lambda c: (c.created_at, c.pk), reverse=True)
 
 
@@ -78,7 +86,7 @@ def request_list(
 
 
 def request_get(*, municipality: Municipality, code: str) -> Case | None:
-    return next(iter(_requests_base(municipality).filter(tracking_code=code).order_by()[:1]), None)
+    return next(iter(_by_codes(municipality, [code])), None)
 
 
 def update_list(
