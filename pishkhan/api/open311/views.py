@@ -24,7 +24,7 @@ from pishkhan.accounts.services import api_client_for_key
 from pishkhan.api.open311 import present, selectors
 from pishkhan.api.open311.render import Doc, errors_doc, render, w3c
 from pishkhan.cases import services as case_services
-from pishkhan.cases.models import Case
+from pishkhan.cases.models import Case, ServiceType
 from pishkhan.core.errors import ApplicationError
 
 logger = logging.getLogger("pishkhan")
@@ -242,6 +242,26 @@ def _attributes(request: HttpRequest) -> dict[str, Any]:
     return result
 
 
+def _check_list_values(service: ServiceType, attributes: dict[str, Any]) -> None:
+    """singlevaluelist / multivaluelist answers must be keys of the definition's values."""
+    problems = []
+    for attr in present.attribute_dicts(service):
+        if attr["datatype"] not in present.LIST_TYPES or attr["code"] not in attributes:
+            continue
+        given = attributes[attr["code"]]
+        chosen = given if isinstance(given, list) else [given]
+        if attr["datatype"] == "singlevaluelist" and len(chosen) > 1:
+            problems.append(f"attribute[{attr['code']}]: one value only.")
+        keys = {v["key"] for v in attr["values"]}
+        bad = [v for v in chosen if v and v not in keys]
+        if bad:
+            problems.append(
+                f"attribute[{attr['code']}]: {', '.join(bad)} is not one of {', '.join(sorted(keys))}."
+            )
+    if problems:
+        raise Open311Error(400, *problems)
+
+
 def _client(request: HttpRequest, municipality: Municipality) -> ApiClient:
     client = api_client_for_key(key=_param(request, "api_key"))
     if client is None or client.municipality_id != municipality.pk:
@@ -317,6 +337,8 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
         raise Open311Error(
             400, "lat/long: send the coordinates; the address alone does not tell the district."
         )
+    attributes = _attributes(request)
+    _check_list_values(service, attributes)
     idempotency = request.headers.get("Idempotency-Key", "").strip()[:40]
     case: Case = case_services.case_submit(
         municipality=municipality,
@@ -330,7 +352,7 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
         lat=lat,
         lon=lon,
         district=district,
-        attributes=_attributes(request),
+        attributes=attributes,
         files=files,
         idempotency_key=f"o311-{client.pk}-{idempotency}" if idempotency else None,
         api_client=client,

@@ -20,6 +20,7 @@ from pishkhan.api.open311.render import Doc, to_json, to_xml, w3c
 from pishkhan.cases.models import Attachment, Case, CaseEvent
 from pishkhan.cases.selectors import case_get_by_code
 from pishkhan.cases.services import case_accept, case_reject, case_submit
+from pishkhan.notify.models import Message
 from pishkhan.test import BaseTestCase, make_city
 
 HOST = "testcity.test"
@@ -209,6 +210,14 @@ class PostTests(Open311Base):
         self.assertEqual(case.attributes, {"depth": 12.0, "side": "n"})
         self.assertEqual(case.district, self.d1)
 
+        # The citizen is told by SMS, as for any channel.
+        self.assertTrue(
+            Message.objects.filter(to="+989121234567", template__contains="received").exists()
+        )
+
+        raw = self.get(f"requests/{code}.json").content
+        self.assertIn(DESCRIPTION.encode(), raw)  # UTF-8, not \u escapes
+        self.assertIn(DESCRIPTION.encode(), self.get(f"requests/{code}.xml").content)  # not &#...;
         one = self.json(self.get(f"requests/{code}.json"))
         self.assertEqual(len(one), 1)
         item = one[0]
@@ -312,6 +321,10 @@ class PostTests(Open311Base):
         self.assertIn("attribute[depth]", text)
         self.assertIn("عمق", text)
         self.assertError(self.post("requests.json", self.form(description="کوتاه")), 400)
+        text = self.assertError(
+            self.post("requests.json", self.form(**{"attribute[side]": "east"})), 400
+        )
+        self.assertIn("attribute[side]", text)
         bad = self.form()
         bad["media"] = SimpleUploadedFile(
             "x.jpg", b"<?php echo 1; ?>" * 10, content_type="image/jpeg"
@@ -341,6 +354,31 @@ class PostTests(Open311Base):
         response = self.client.put("/open311/v2/requests.json", HTTP_HOST=HOST)
         self.assertError(response, 405)
         self.assertError(self.post("services.json", {}), 405)
+
+    def test_rate_limits_per_key_and_per_address(self):
+        from unittest import mock
+
+        from django.core.cache import cache
+
+        from pishkhan.api.open311.views import Open311Throttle
+
+        cache.clear()
+        rates = {
+            **Open311Throttle.THROTTLE_RATES,
+            "open311_read": "2/min",
+            "open311_write": "1/min",
+        }
+        with mock.patch.object(Open311Throttle, "THROTTLE_RATES", rates):
+            codes = [self.get("services.json").status_code for _ in range(3)]
+            self.assertEqual(codes, [200, 200, 429])
+            self.assertError(self.get("services.xml"), 429, "xml")
+            self.assertEqual(self.post("requests.json", self.form()).status_code, 200)
+            self.assertError(self.post("requests.json", self.form()), 429)
+            _, other_key = api_client_create(municipality=self.m, name="دیگری")
+            self.assertEqual(
+                self.post("requests.json", self.form(api_key=other_key)).status_code, 200
+            )
+        cache.clear()
 
     @override_settings(DEBUG=False)
     def test_server_error_is_in_the_format(self):
