@@ -1,8 +1,8 @@
 """REST API v1: each domain app keeps its own apis.py; this file only includes them."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from pishkhan.api import auth, org
+from pishkhan.api import auth, errors, org
 from pishkhan.cases import apis as cases
 
 app_name = "api"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("weeks/", org.WeekListApi.as_view(), name="weeks"),
     path("weeks/<str:start>/", org.WeekDetailApi.as_view(), name="week"),
     path("services/", cases.ServiceListApi.as_view(), name="services"),
+    path("reject-reasons/", cases.RejectReasonListApi.as_view(), name="reject-reasons"),
     path("cases/", cases.CaseListApi.as_view(), name="cases"),
     path("cases/<str:code>/", cases.CaseDetailApi.as_view(), name="case"),
     path("cases/<str:code>/accept/", cases.CaseAcceptApi.as_view(), name="case-accept"),
@@ -24,4 +25,5 @@ urlpatterns = [
         name="case-request-info",
     ),
     path("cases/<str:code>/move/", cases.CaseMoveApi.as_view(), name="case-move"),
+    re_path(r"^(?P<rest>.*)$", errors.not_found),
 ]

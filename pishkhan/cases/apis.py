@@ -126,7 +126,12 @@ def staff_user(request: Request) -> User:
 
 
 def municipality_of(request: Request) -> Municipality:
-    municipality = staff_user(request).municipality
+    """The user's city (the site's city, already loaded by the middleware, when they match)."""
+    here = getattr(request._request, "municipality", None)
+    user = staff_user(request)
+    if here is not None and here.pk == user.municipality_id:
+        return cast(Municipality, here)
+    municipality = user.municipality
     if municipality is None:
         raise PermissionDenied
     return municipality
@@ -165,6 +170,25 @@ class ServiceListApi(StaffApi):
         return paginate(
             request, self, qs.order_by("category__order", "order", "name", "id"), ServiceOut
         )
+
+
+class RejectReasonOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    guidance = serializers.CharField()
+
+
+class RejectReasonListApi(StaffApi):
+    required_perms = {"GET": ("cases.triage_case",)}
+
+    @extend_schema(
+        operation_id="reject_reasons_list",
+        parameters=[PAGE_PARAMS],
+        responses={200: page_of(RejectReasonOut, "RejectReasonPage"), **errors(401, 403, 404, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        qs = RejectReason.objects.filter(municipality=municipality_of(request), is_active=True)
+        return paginate(request, self, qs.order_by("text", "id"), RejectReasonOut)
 
 
 # ------------------------------------------------------------------ cases

@@ -43,6 +43,14 @@ class ApiBase(BaseTestCase):
         self.client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
+def make_week(m, start: dt.date, number: int) -> Week:
+    at = dt.datetime.combine(start, dt.time(8), tzinfo=dt.UTC)
+    fields = dict.fromkeys(("intake_opens_at", "intake_closes_at", "visits_start_at", "visits_end_at", "agenda_freeze_at", "meeting_at", "dispatch_at"), at)  # fmt: skip
+    return Week.objects.create(
+        municipality=m, start=start, jalali_year=1405, jalali_week=number, **fields
+    )
+
+
 class AuthTests(ApiBase):
     def test_token_for_staff(self):
         r = self.client.post(
@@ -147,6 +155,42 @@ class CatalogueTests(ApiBase):
         self.assertEqual(self.client.get(API + "weeks/not-a-date/").status_code, 404)
         self.as_user(self.operator)  # no cycle.view_week
         self.assertEqual(self.client.get(API + "weeks/").status_code, 403)
+
+
+class SmallListsTests(ApiBase):
+    def test_reject_reasons(self):
+        self.as_user(self.manager1)
+        r = self.client.get(API + "reject-reasons/")
+        self.assertEqual(
+            [x["id"] for x in r.json()["results"]], [self.reason.pk]
+        )  # not the other city's
+        self.as_user(self.operator)
+        self.assertEqual(self.client.get(API + "reject-reasons/").status_code, 403)
+
+    def test_fixed_queries_whatever_the_page_size(self):
+        make_week(self.m, dt.date(2026, 11, 28), 36)
+        make_week(self.m, dt.date(2026, 11, 21), 35)
+        self.as_user(self.admin)
+        for path in ("services/", "districts/", "departments/", "weeks/", "reject-reasons/"):
+            self.client.get(API + path)  # warm caches
+            with self.assertNumQueries(
+                4
+            ):  # host's city, token+user, count, page (admin: no perm query)
+                self.client.get(API + path, {"page_size": 1})
+            with self.assertNumQueries(4):
+                self.client.get(API + path, {"page_size": 200})
+
+    def test_unknown_api_path_and_server_error_are_json(self):
+        self.as_user(self.operator)
+        r = self.client.get(API + "nothing/here/")
+        self.assertEqual(r.status_code, 404)
+        self.assertEqual(r["Content-Type"], "application/json")
+        with mock.patch(
+            "pishkhan.cases.apis.selectors.service_list", side_effect=RuntimeError("boom")
+        ):
+            r = self.client.get(API + "services/")
+        self.assertEqual(r.status_code, 500)
+        self.assertIn("detail", r.json())
 
 
 class CaseListTests(ApiBase):
