@@ -412,6 +412,20 @@ class ListTests(Open311Base):
         self.assertEqual(len(both), 3)
         self.assertError(self.get("requests.json", status="pending"), 400)
 
+    def test_decision_department_and_deadline_mapping(self):
+        Case.objects.filter(pk=self.cases[1].pk).update(
+            status="dispatched", decision_text="آسفالت تا پایان ماه ترمیم شود", lead_department=self.civil,
+            deadline=dt.date(2026, 12, 20),
+        )  # fmt: skip
+        item = self.json(self.get(f"requests/{self.cases[1].tracking_code}.json"))[0]
+        self.assertEqual(item["status"], "open")
+        self.assertEqual(item["status_notes"], "آسفالت تا پایان ماه ترمیم شود")
+        self.assertEqual(item["agency_responsible"], "معاونت عمرانی")
+        self.assertEqual(item["expected_datetime"], "2026-12-20T23:59:59+03:30")
+        Case.objects.filter(pk=self.cases[1].pk).update(status="done", done_at=timezone.now())
+        item = self.json(self.get(f"requests/{self.cases[1].tracking_code}.json"))[0]
+        self.assertEqual(item["status"], "closed")
+
     def test_dates(self):
         now = timezone.now()
         start = (now - dt.timedelta(days=1)).replace(microsecond=0).isoformat()
