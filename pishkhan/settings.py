@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseChannelEnum": "pishkhan.cases.models.Case.Channel",
         "CaseStatusEnum": "pishkhan.cases.models.Case.Status",
+        "VisitStatusEnum": "pishkhan.visits.models.Visit.Status",
         "StaffChannelEnum": [("walk_in", "walk_in"), ("phone", "phone"), ("letter", "letter")],
     },
 }

@@ -69,6 +69,7 @@ class WeekOut(serializers.Serializer):
     agenda_freeze_at = serializers.DateTimeField()
     meeting_at = serializers.DateTimeField()
     dispatch_at = serializers.DateTimeField()
+    visit_days = serializers.ListField(child=serializers.DateField())
     shifts = serializers.JSONField()
 
 

@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from pishkhan.api import auth, errors, org
 from pishkhan.cases import apis as cases
+from pishkhan.visits import apis as visits
 
 app_name = "api"
 urlpatterns = [
@@ -25,5 +26,13 @@ urlpatterns = [
         name="case-request-info",
     ),
     path("cases/<str:code>/move/", cases.CaseMoveApi.as_view(), name="case-move"),
+    path("visits/", visits.VisitListApi.as_view(), name="visits"),
+    path("visits/plan/", visits.VisitPlanApi.as_view(), name="visits-plan"),
+    path("visits/<int:pk>/", visits.VisitDetailApi.as_view(), name="visit"),
+    path("visits/<int:pk>/reassign/", visits.VisitReassignApi.as_view(), name="visit-reassign"),
+    path("visits/<int:pk>/reorder/", visits.VisitReorderApi.as_view(), name="visit-reorder"),
+    path("visits/<int:pk>/swap/", visits.VisitSwapApi.as_view(), name="visit-swap"),
+    path("visits/<int:pk>/check-in/", visits.VisitCheckInApi.as_view(), name="visit-check-in"),
+    path("visits/<int:pk>/report/", visits.VisitReportApi.as_view(), name="visit-report"),
     re_path(r"^(?P<rest>.*)$", errors.not_found),
 ]

@@ -398,6 +398,7 @@ def request_updates(request: HttpRequest, municipality: Municipality) -> Doc:
     )
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Anything else under /open311/v2/: a 404 in the suffix's format (XML by default)."""
     fmt = "json" if rest.endswith(".json") else "xml"
