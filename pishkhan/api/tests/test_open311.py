@@ -10,7 +10,7 @@ from io import StringIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -175,6 +175,9 @@ class DiscoveryAndServicesTests(Open311Base):
         self.assertEqual(response.status_code, 404)
         self.assertEqual(response["Content-Type"], "text/xml; charset=utf-8")
         self.assertError(self.get("whatever/else.json"), 404)
+        strict = Client(enforce_csrf_checks=True)  # a POST from an app never meets a CSRF page
+        self.assertError(strict.post("/open311/v2/whatever.json", {}, HTTP_HOST=HOST), 404)
+        self.assertError(strict.post("/open311/v2/requests.json", {}, HTTP_HOST=HOST), 403)
 
     def test_jurisdiction_absent_empty_right_or_wrong(self):
         self.assertEqual(self.get("services.json", jurisdiction_id="").status_code, 200)
