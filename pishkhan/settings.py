@@ -318,6 +318,10 @@ OBJECTION_WINDOW_DAYS = envint("OBJECTION_WINDOW_DAYS", "7")
 RETENTION_DAYS = envint("RETENTION_DAYS", str(5 * 365))
 MAP_TILE_URL = env("MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
 TRACK_RATE_LIMIT = env("TRACK_RATE_LIMIT", "10/m")
+# Public request submissions per IP address (cache-based).
+REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", "20/h")
+# Shared secret the SMS gateway sends with reply codes (/sms/inbound/); empty = webhook disabled.
+SMS_INBOUND_SECRET = env("SMS_INBOUND_SECRET", "")
 KEYS_DIR = Path(env("PISHKHAN_KEYS_DIR", str(VAR_DIR / "keys")))
 
 LOGGING = {

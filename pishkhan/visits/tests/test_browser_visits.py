@@ -16,16 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOV21 = dt.date(2026, 11, 21)
 
 
-@pytest.fixture(autouse=True)
-def role_groups():
-    """Transactional tests flush the role groups the data migration made: seed them again."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("pishkhan.accounts.migrations.0002_seed_roles").seed_roles(apps, None)
-
-
 def planned_city():
     city = make_city()
     week = week_get_or_create(city["municipality"], NOV21)
