@@ -253,8 +253,13 @@ class PostTests(Open311Base):
         )
         self.assertEqual([r["service_request_id"] for r in by_id], [code])
 
-        # Trackable by the citizen like any case (the /track/ page looks it up this way).
+        # Trackable by the citizen on /track/ like any case (tracking code + last 4 digits).
         self.assertEqual(case_get_by_code(code=code.lower(), municipality=self.m), case)
+        found = self.client.post("/track/", {"code": code, "digits": "4567"}, HTTP_HOST=HOST)
+        self.assertEqual(found.status_code, 302)
+        page = self.client.get(found["Location"], HTTP_HOST=HOST)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(code, page.content.decode())
 
     def test_round_trip_multipart_xml_with_photo(self):
         data = self.form(api_key=None, **{"attribute[side]": "s"})
