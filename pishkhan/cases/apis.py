@@ -28,12 +28,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from pishkhan.accounts.access import scope_cases, two_factor_ok
+from pishkhan.accounts.access import two_factor_ok
 from pishkhan.accounts.models import District, Municipality, User
 from pishkhan.cases import selectors, services
-from pishkhan.cases.models import Case, CaseEvent, RejectReason
+from pishkhan.cases.models import Case, RejectReason
 from pishkhan.cases.tracking import tracking_code_normalize
-from pishkhan.core.text import normalize_fa
 
 # ------------------------------------------------------------------ shared API plumbing
 
@@ -247,11 +246,15 @@ class CaseDetailOut(CaseOut):
     )
     events = EventOut(many=True, source="events_list")
     attachments = AttachmentOut(many=True)
+    duplicates = serializers.ListField(
+        child=serializers.CharField(), source="duplicate_codes",
+        help_text="Tracking codes of likely duplicates (same service, open, nearby, similar text).",
+    )  # fmt: skip
 
 
 def _cases(request: Request) -> QuerySet[Case]:
-    qs = Case.objects.select_related("service", "district", "lead_department")
-    return scope_cases(staff_user(request), qs)
+    """The office's case list for this user (same scope), newest first."""
+    return selectors.case_list(user=staff_user(request)).select_related("lead_department")
 
 
 def _case_for(request: Request, code: str) -> Case:
@@ -273,9 +276,8 @@ def _case_for(request: Request, code: str) -> Case:
 
 
 def _detail(case: Case) -> dict[str, Any]:
-    case.events_list = list(  # type: ignore[attr-defined]
-        CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id")
-    )
+    case.events_list = list(selectors.case_events(case=case))  # type: ignore[attr-defined]
+    case.duplicate_codes = [c.tracking_code for c in selectors.duplicate_candidates(case)]  # type: ignore[attr-defined]
     return dict(CaseDetailOut(case).data)
 
 
@@ -342,10 +344,7 @@ class CaseListApi(StaffApi):
             qs = qs.filter(district__number=f["district"])
         if f.get("week"):
             qs = qs.filter(week_start=f["week"])
-        if f.get("channel"):
-            qs = qs.filter(channel=f["channel"])
-        if f.get("q"):
-            qs = qs.filter(search_key__contains=normalize_fa(f["q"]))
+        qs = selectors.case_filter(qs, channel=f.get("channel", ""), query=f.get("q", ""))
         return paginate(request, self, qs.order_by("-created_at", "-id"), CaseOut)
 
     @extend_schema(

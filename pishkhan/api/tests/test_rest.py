@@ -265,6 +265,17 @@ class CaseDetailAndCreateTests(ApiBase):
         self.as_user(self.head_green)
         self.assertEqual(self.client.get(API + f"cases/{self.c2.tracking_code}/").status_code, 403)
 
+    def test_detail_suggests_duplicates(self):
+        def near(text):
+            return case_submit(municipality=self.m, channel="web", citizen_name="زهرا کریمی", citizen_mobile="09125550000",
+                               service=self.pothole, description=text, district=self.d1, lat=36.8401, lon=54.4501)  # fmt: skip
+
+        first = near("چالهٔ بزرگ جلوی نانوایی سنگکی خیابان گلستان")
+        second = near("چالهٔ بزرگ جلوی نانوایی خیابان گلستان هنوز هست")
+        self.as_user(self.manager1)
+        body = self.client.get(API + f"cases/{second.tracking_code}/").json()
+        self.assertEqual(body["duplicates"], [first.tracking_code])
+
     def test_create_on_behalf(self):
         self.as_user(self.operator)
         data = {"channel": "phone", "service": "pothole", "citizen_name": "رضا  محمدي",
