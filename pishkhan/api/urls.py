@@ -26,6 +26,7 @@ urlpatterns = [
         name="case-request-info",
     ),
     path("cases/<str:code>/move/", cases.CaseMoveApi.as_view(), name="case-move"),
+    path("cases/<str:code>/urgent/", cases.CaseUrgentApi.as_view(), name="case-urgent"),
     path("visits/", visits.VisitListApi.as_view(), name="visits"),
     path("visits/plan/", visits.VisitPlanApi.as_view(), name="visits-plan"),
     path("visits/<int:pk>/", visits.VisitDetailApi.as_view(), name="visit"),

@@ -31,8 +31,10 @@ from rest_framework.views import APIView
 from pishkhan.accounts.access import two_factor_ok
 from pishkhan.accounts.models import District, Municipality, User
 from pishkhan.cases import selectors, services
-from pishkhan.cases.models import Case, RejectReason
+from pishkhan.cases.models import Case, RecordView, RejectReason
 from pishkhan.cases.tracking import tracking_code_normalize
+from pishkhan.cases.views import FULL_PII_ROLES
+from pishkhan.core.validators import mask_mobile, mask_national_id
 
 # ------------------------------------------------------------------ shared API plumbing
 
@@ -102,12 +104,16 @@ def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.S
 
 
 def paginate(
-    request: Request, view: APIView, qs: QuerySet[Any], out: type[serializers.Serializer]
+    request: Request,
+    view: APIView,
+    qs: QuerySet[Any],
+    out: type[serializers.Serializer],
+    context: dict[str, Any] | None = None,
 ) -> Response:
     """Page number pagination (``page``, ``page_size`` ≤ 200): two queries whatever the page size."""
     paginator = cast(type[BasePagination], api_settings.DEFAULT_PAGINATION_CLASS)()
     page = paginator.paginate_queryset(qs, request, view=view)
-    return paginator.get_paginated_response(out(page, many=True).data)
+    return paginator.get_paginated_response(out(page, many=True, context=context or {}).data)
 
 
 PAGE_PARAMS = inline_serializer(
@@ -203,7 +209,9 @@ class CaseOut(serializers.Serializer):
     district = serializers.IntegerField(source="district.number")
     district_name = serializers.CharField(source="district.name")
     citizen_name = serializers.CharField()
-    citizen_mobile = serializers.CharField()
+    citizen_mobile = serializers.SerializerMethodField(
+        help_text="Masked (0912***4567) unless the role sees citizens' full details."
+    )
     description = serializers.CharField()
     address = serializers.CharField()
     lat = serializers.FloatField(allow_null=True)
@@ -219,6 +227,10 @@ class CaseOut(serializers.Serializer):
     deadline = serializers.DateField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def get_citizen_mobile(self, case: Case) -> str:
+        full = self.context.get("full_pii", False)
+        return case.citizen_mobile if full else mask_mobile(case.citizen_mobile)
 
 
 class EventOut(serializers.Serializer):
@@ -240,6 +252,8 @@ class AttachmentOut(serializers.Serializer):
 
 
 class CaseDetailOut(CaseOut):
+    national_id = serializers.SerializerMethodField()
+    citizen_email = serializers.CharField()
     attributes = serializers.JSONField()
     merged_into = serializers.CharField(
         source="merged_into.tracking_code", allow_null=True, default=None
@@ -250,6 +264,10 @@ class CaseDetailOut(CaseOut):
         child=serializers.CharField(), source="duplicate_codes",
         help_text="Tracking codes of likely duplicates (same service, open, nearby, similar text).",
     )  # fmt: skip
+
+    def get_national_id(self, case: Case) -> str:
+        full = self.context.get("full_pii", False)
+        return case.national_id if full else mask_national_id(case.national_id)
 
 
 def _cases(request: Request) -> QuerySet[Case]:
@@ -275,10 +293,18 @@ def _case_for(request: Request, code: str) -> Case:
     return case
 
 
-def _detail(case: Case) -> dict[str, Any]:
+def _pii(request: Request) -> dict[str, Any]:
+    """As on the office pages: only some roles see full mobile numbers and national ids."""
+    return {"full_pii": staff_user(request).role in FULL_PII_ROLES}
+
+
+def _detail(request: Request, case: Case) -> dict[str, Any]:
+    user = staff_user(request)
+    can_triage = user.has_perm("cases.triage_case") and case.district_id == user.district_id
     case.events_list = list(selectors.case_events(case=case))  # type: ignore[attr-defined]
-    case.duplicate_codes = [c.tracking_code for c in selectors.duplicate_candidates(case)]  # type: ignore[attr-defined]
-    return dict(CaseDetailOut(case).data)
+    duplicates = selectors.duplicate_candidates(case) if can_triage else []
+    case.duplicate_codes = [c.tracking_code for c in duplicates]  # type: ignore[attr-defined]
+    return dict(CaseDetailOut(case, context=_pii(request)).data)
 
 
 class CaseFilter(serializers.Serializer):
@@ -345,7 +371,7 @@ class CaseListApi(StaffApi):
         if f.get("week"):
             qs = qs.filter(week_start=f["week"])
         qs = selectors.case_filter(qs, channel=f.get("channel", ""), query=f.get("q", ""))
-        return paginate(request, self, qs.order_by("-created_at", "-id"), CaseOut)
+        return paginate(request, self, qs.order_by("-created_at", "-id"), CaseOut, _pii(request))
 
     @extend_schema(
         operation_id="cases_create",
@@ -388,7 +414,7 @@ class CaseListApi(StaffApi):
             idempotency_key=f"api-{user.pk}-{key}" if key else None,
             actor=user,
         )
-        return Response(_detail(_case_for(request, case.tracking_code)), status=201)
+        return Response(_detail(request, _case_for(request, case.tracking_code)), status=201)
 
 
 class CaseDetailApi(StaffApi):
@@ -398,7 +424,9 @@ class CaseDetailApi(StaffApi):
         operation_id="cases_retrieve", responses={200: CaseDetailOut, **errors(401, 403, 404, 429)}
     )
     def get(self, request: Request, code: str) -> Response:
-        return Response(_detail(_case_for(request, code)))
+        case = _case_for(request, code)
+        RecordView.objects.create(case=case, viewer=staff_user(request), via="api")
+        return Response(_detail(request, case))
 
 
 # ------------------------------------------------------------------ triage (district manager's desk)
@@ -422,7 +450,7 @@ class TriageApi(StaffApi):
             .prefetch_related("attachments")
             .get(pk=done.pk)
         )
-        return Response(_detail(fresh))
+        return Response(_detail(request, fresh))
 
 
 def _triage_schema(operation_id: str, request: type[serializers.Serializer]) -> Any:
@@ -523,5 +551,18 @@ class CaseMoveApi(TriageApi):
                                            actor=staff_user(request))  # fmt: skip
 
     @_triage_schema("cases_move", InputSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        return super().post(request, code)
+
+
+class CaseUrgentApi(TriageApi):
+    @extend_schema_serializer(component_name="CaseUrgentIn")
+    class InputSerializer(serializers.Serializer):
+        pass
+
+    def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
+        return services.case_mark_urgent_now(case=case, actor=staff_user(request))
+
+    @_triage_schema("cases_urgent", InputSerializer)
     def post(self, request: Request, code: str) -> Response:
         return super().post(request, code)

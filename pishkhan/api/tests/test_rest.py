@@ -6,14 +6,16 @@ import datetime as dt
 from unittest import mock
 
 from django.core.cache import cache
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from pishkhan.cases.models import Case, CaseEvent
+from pishkhan.cases.models import Case, CaseEvent, RecordView
 from pishkhan.cases.services import case_accept, case_submit
+from pishkhan.core.jalali import combine, week_start
 from pishkhan.cycle.models import Week
 from pishkhan.test import PASSWORD, BaseTestCase, make_city
 
@@ -265,6 +267,19 @@ class CaseDetailAndCreateTests(ApiBase):
         self.as_user(self.head_green)
         self.assertEqual(self.client.get(API + f"cases/{self.c2.tracking_code}/").status_code, 403)
 
+    def test_pii_masked_by_role_and_record_view_logged(self):
+        self.as_user(self.auditor)
+        listed = self.client.get(API + "cases/").json()["results"][0]
+        self.assertEqual(listed["citizen_mobile"], "0912***0000")
+        detail = self.client.get(API + f"cases/{self.c1.tracking_code}/").json()
+        self.assertEqual(detail["citizen_mobile"], "0912***0000")
+        self.assertTrue(
+            RecordView.objects.filter(case=self.c1, viewer=self.auditor, via="api").exists()
+        )
+        self.as_user(self.operator)
+        detail = self.client.get(API + f"cases/{self.c1.tracking_code}/").json()
+        self.assertEqual(detail["citizen_mobile"], "+989125550000")
+
     def test_detail_suggests_duplicates(self):
         def near(text):
             return case_submit(municipality=self.m, channel="web", citizen_name="زهرا کریمی", citizen_mobile="09125550000",
@@ -408,6 +423,30 @@ class TriageTests(ApiBase):
         self.assertEqual(self.post(self.c1.tracking_code, "move", {"district": 1}).status_code, 404)
         self.as_user(self.operator)
         self.assertEqual(self.post(self.c2.tracking_code, "move", {"district": 1}).status_code, 403)
+
+
+class UrgentTests(ApiBase):
+    def test_urgent(self):
+        saturday = week_start(timezone.localdate())
+        before_freeze = combine(saturday, dt.time(10, 0))
+        with mock.patch("pishkhan.cases.services.timezone.now", return_value=before_freeze):
+            self.as_user(self.manager2)
+            self.assertEqual(
+                self.client.post(API + f"cases/{self.c1.tracking_code}/urgent/").status_code, 404
+            )
+            self.as_user(self.operator)
+            self.assertEqual(
+                self.client.post(API + f"cases/{self.c1.tracking_code}/urgent/").status_code, 403
+            )
+            self.as_user(self.manager1)
+            r = self.client.post(API + f"cases/{self.c1.tracking_code}/urgent/")
+            self.assertEqual(r.status_code, 200, r.content)
+            self.assertTrue(r.json()["urgent"])
+            self.assertEqual(r.json()["week_start"], saturday.isoformat())
+        after = combine(saturday + dt.timedelta(days=5), dt.time(10, 0))  # Thursday: agenda frozen
+        with mock.patch("pishkhan.cases.services.timezone.now", return_value=after):
+            r = self.client.post(API + f"cases/{self.c1.tracking_code}/urgent/")
+        self.assertEqual(r.status_code, 400)
 
 
 class SchemaTests(ApiBase):
