@@ -10,6 +10,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", auth.TokenApi.as_view(), name="token"),
     path("districts/", org.DistrictListApi.as_view(), name="districts"),
+    path("district-summary/", cases.DistrictSummaryApi.as_view(), name="district-summary"),
     path("departments/", org.DepartmentListApi.as_view(), name="departments"),
     path("weeks/", org.WeekListApi.as_view(), name="weeks"),
     path("weeks/<str:start>/", org.WeekDetailApi.as_view(), name="week"),

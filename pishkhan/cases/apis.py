@@ -6,12 +6,14 @@ Same services and scoping as the back office. ``StaffPermission``, ``ERRORS``, `
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -34,7 +36,9 @@ from pishkhan.cases import selectors, services
 from pishkhan.cases.models import Case, RecordView, RejectReason
 from pishkhan.cases.tracking import tracking_code_normalize
 from pishkhan.cases.views import FULL_PII_ROLES
+from pishkhan.core import jalali
 from pishkhan.core.validators import mask_mobile, mask_national_id
+from pishkhan.cycle.schedule import intake_week_start
 
 # ------------------------------------------------------------------ shared API plumbing
 
@@ -566,3 +570,99 @@ class CaseUrgentApi(TriageApi):
     @_triage_schema("cases_urgent", InputSerializer)
     def post(self, request: Request, code: str) -> Response:
         return super().post(request, code)
+
+
+# ------------------------------------------------------------------ district manager's weekly summary
+
+
+class CountOut(serializers.Serializer):
+    name = serializers.CharField()
+    n = serializers.IntegerField()
+
+
+class SummaryOut(serializers.Serializer):
+    district = serializers.IntegerField()
+    week_start = serializers.DateField()
+    note = serializers.CharField()
+    notable = serializers.ListField(child=serializers.CharField())
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    total = serializers.IntegerField()
+    by_service = CountOut(many=True)
+    by_status = CountOut(many=True)
+
+
+class SummaryParams(serializers.Serializer):
+    week = serializers.DateField(
+        required=False, help_text="Any day of the week; default: this intake week."
+    )
+
+
+class DistrictSummaryApi(StaffApi):
+    """The own district's weekly summary for the agenda (district managers)."""
+
+    required_perms = {"*": ("cases.write_district_summary",)}
+
+    def get_throttles(self) -> list[Any]:
+        self.throttle_scope = "api_write" if self.request.method == "PUT" else "api_read"
+        return super().get_throttles()
+
+    @extend_schema_serializer(component_name="DistrictSummaryIn")
+    class InputSerializer(serializers.Serializer):
+        week = serializers.DateField(required=False)
+        note = serializers.CharField(allow_blank=True, max_length=5000)
+        notable = serializers.ListField(
+            child=serializers.CharField(max_length=20), required=False, max_length=50
+        )
+        submit = serializers.BooleanField(required=False, default=False)
+
+    def _week(self, request: Request, value: dt.date | None) -> dt.date:
+        if value is None:
+            return intake_week_start(municipality_of(request), timezone.now())
+        return jalali.week_start(value)
+
+    def _out(self, request: Request, week: dt.date) -> dict[str, Any]:
+        district = staff_user(request).district
+        assert district is not None  # noqa: S101 — checked by the caller
+        saved = selectors.district_summary_get(district=district, week_start=week)
+        counts = selectors.district_week_counts(district=district, week_start=week)
+        return dict(SummaryOut({
+            "district": district.number, "week_start": week, "note": saved.note if saved else "",
+            "notable": [c.tracking_code for c in saved.notable_cases.all()] if saved else [],
+            "submitted_at": saved.submitted_at if saved else None, "total": counts["total"],
+            "by_service": [{"name": r["service__name"], "n": r["n"]} for r in counts["by_service"]],
+            "by_status": [{"name": r["status"], "n": r["n"]} for r in counts["by_status"]],
+        }).data)  # fmt: skip
+
+    def _district_or_404(self, request: Request) -> District:
+        district = staff_user(request).district
+        if district is None:
+            raise Http404
+        return district
+
+    @extend_schema(operation_id="district_summary_retrieve", parameters=[SummaryParams],
+                   responses={200: SummaryOut, **errors()})  # fmt: skip
+    def get(self, request: Request) -> Response:
+        self._district_or_404(request)
+        params = SummaryParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(self._out(request, self._week(request, params.validated_data.get("week"))))
+
+    @extend_schema(operation_id="district_summary_update", request=InputSerializer,
+                   responses={200: SummaryOut, **errors()})  # fmt: skip
+    def put(self, request: Request) -> Response:
+        district = self._district_or_404(request)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        week = self._week(request, d.get("week"))
+        codes = [tracking_code_normalize(c) for c in d.get("notable", [])]
+        notable = list(
+            Case.objects.filter(district=district, week_start=week, tracking_code__in=codes)
+        )
+        if len(notable) != len(set(codes)):
+            raise serializers.ValidationError(
+                {"notable": ["فقط درخواست‌های همین منطقه و همین هفته."]}
+            )
+        services.district_summary_save(district=district, week_start=week, note=d["note"], notable=notable,
+                                       actor=staff_user(request), submit=d["submit"])  # fmt: skip
+        return Response(self._out(request, week))

@@ -449,6 +449,36 @@ class UrgentTests(ApiBase):
         self.assertEqual(r.status_code, 400)
 
 
+class DistrictSummaryTests(ApiBase):
+    def test_own_district_summary(self):
+        week = self.c1.week_start.isoformat()
+        self.as_user(self.manager1)
+        r = self.client.get(API + "district-summary/", {"week": week})
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual((r.json()["district"], r.json()["total"], r.json()["note"]), (1, 1, ""))
+        body = {"week": week, "note": "هفتهٔ پرکاری بود؛ دو چالهٔ خطرناک", "notable": [self.c1.tracking_code],
+                "submit": True}  # fmt: skip
+        r = self.client.put(API + "district-summary/", body, format="json")
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual(r.json()["notable"], [self.c1.tracking_code])
+        self.assertIsNotNone(r.json()["submitted_at"])
+        # Another district's case cannot be made notable here.
+        bad = {**body, "notable": [self.c2.tracking_code]}
+        self.assertEqual(
+            self.client.put(API + "district-summary/", bad, format="json").status_code, 400
+        )
+        self.assertEqual(
+            self.client.put(API + "district-summary/", {"week": "x"}, format="json").status_code,
+            400,
+        )
+        self.as_user(self.manager2)  # sees only district 2's (empty) summary
+        r = self.client.get(API + "district-summary/", {"week": week})
+        self.assertEqual((r.json()["district"], r.json()["note"]), (2, ""))
+        for user in (self.operator, self.secretary, self.head_civil):
+            self.as_user(user)
+            self.assertEqual(self.client.get(API + "district-summary/").status_code, 403, user.role)
+
+
 class SchemaTests(ApiBase):
     def test_schema_and_offline_docs(self):
         r = self.client.get("/api/schema/")
