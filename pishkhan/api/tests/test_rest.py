@@ -480,6 +480,15 @@ class DistrictSummaryTests(ApiBase):
 
 
 class SchemaTests(ApiBase):
+    def test_schema_validates_without_warnings(self):
+        import tempfile
+
+        from django.core.management import call_command
+
+        with tempfile.NamedTemporaryFile(suffix=".yml") as out:
+            call_command("spectacular", "--validate", "--fail-on-warn", "--file", out.name)
+            self.assertIn(b"/api/v1/visits/{id}/report/", out.read())
+
     def test_schema_and_offline_docs(self):
         r = self.client.get("/api/schema/")
         self.assertEqual(r.status_code, 200)

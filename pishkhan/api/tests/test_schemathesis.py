@@ -65,7 +65,7 @@ def test_rest_api_conforms_to_its_schema(keep_db_connection: None) -> None:
     visits_plan(week=week, now=at(2026, 11, 22, 23, 59))
     visit_ids = list(Visit.objects.values_list("pk", flat=True))
     # Two of three examples of a path with an id use a real one (random ids only reach the 404s).
-    real = {"code": codes, "start": ["2026-11-28", "2026-11-21"], "pk": visit_ids}
+    real = {"code": codes, "start": ["2026-11-28", "2026-11-21"], "id": visit_ids}
     counter = [0]
     token = Token.objects.create(user=city["admin"])
     headers = {"Authorization": f"Token {token.key}"}
@@ -102,5 +102,6 @@ def test_rest_api_conforms_to_its_schema(keep_db_connection: None) -> None:
         except Exception as exc:  # collect every operation's failure, then report them all
             failures.append(f"{operation.label}: {exc}")
     assert sum(n for k, n in statuses.items() if k.endswith(" 200")) >= 30, statuses
+    assert any(k.startswith("GET /api/v1/visits/{id}/ 200") for k in statuses), statuses
     assert operations >= 20
     assert not failures, "\n\n".join(failures)
