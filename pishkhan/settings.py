@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
         "CaseChannelEnum": "pishkhan.cases.models.Case.Channel",
         "CaseStatusEnum": "pishkhan.cases.models.Case.Status",
         "VisitStatusEnum": "pishkhan.visits.models.Visit.Status",
+        "MeetingStatusEnum": "pishkhan.meetings.models.Meeting.Status",
+        "DirectiveStatusEnum": "pishkhan.directives.models.Directive.Status",
         "StaffChannelEnum": [("walk_in", "walk_in"), ("phone", "phone"), ("letter", "letter")],
     },
 }

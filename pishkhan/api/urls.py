@@ -4,6 +4,8 @@ from django.urls import path, re_path
 
 from pishkhan.api import auth, errors, org
 from pishkhan.cases import apis as cases
+from pishkhan.directives import apis as directives
+from pishkhan.meetings import apis as meetings
 from pishkhan.visits import apis as visits
 
 app_name = "api"
@@ -36,5 +38,9 @@ urlpatterns = [
     path("visits/<int:pk>/swap/", visits.VisitSwapApi.as_view(), name="visit-swap"),
     path("visits/<int:pk>/check-in/", visits.VisitCheckInApi.as_view(), name="visit-check-in"),
     path("visits/<int:pk>/report/", visits.VisitReportApi.as_view(), name="visit-report"),
+    path("meetings/", meetings.MeetingListApi.as_view(), name="meetings"),
+    path("meetings/<str:week>/", meetings.MeetingDetailApi.as_view(), name="meeting"),
+    path("directives/", directives.DirectiveListApi.as_view(), name="directives"),
+    path("directives/<str:number>/", directives.DirectiveDetailApi.as_view(), name="directive"),
     re_path(r"^(?P<rest>.*)$", errors.not_found),
 ]

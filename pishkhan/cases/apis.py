@@ -44,7 +44,8 @@ from pishkhan.cycle.schedule import intake_week_start
 
 
 class StaffPermission(BasePermission):
-    """Staff of a municipality; the second factor where the role needs it; ``view.required_perms``.
+    """Staff of a municipality; the second factor where the role needs it; every permission of
+    ``view.required_perms[method]`` and one of ``view.any_perms[method]`` ("*" = any method).
 
     Token holders passed the second factor when the token was issued (``/api/v1/auth/token/``).
     """
@@ -65,7 +66,11 @@ class StaffPermission(BasePermission):
                 return False
         perms = getattr(view, "required_perms", {})
         needed: Sequence[str] = perms.get(request.method, perms.get("*", ()))
-        return all(user.has_perm(p) for p in needed)
+        if not all(user.has_perm(p) for p in needed):
+            return False
+        alternatives = getattr(view, "any_perms", {})
+        some: Sequence[str] = alternatives.get(request.method, alternatives.get("*", ()))
+        return not some or any(user.has_perm(p) for p in some)
 
 
 class ErrorOut(serializers.Serializer):
@@ -150,6 +155,7 @@ class StaffApi(APIView):
     permission_classes = [StaffPermission]
     throttle_scope = "api_read"
     required_perms: dict[str, tuple[str, ...]] = {}
+    any_perms: dict[str, tuple[str, ...]] = {}
 
 
 # ------------------------------------------------------------------ catalogue

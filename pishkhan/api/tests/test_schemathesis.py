@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from pishkhan.api.tests.test_rest_meetings_directives import build as build_meeting
 from pishkhan.cases.services import case_submit
 from pishkhan.cycle.services import week_get_or_create
 from pishkhan.test import make_city
@@ -64,8 +65,15 @@ def test_rest_api_conforms_to_its_schema(keep_db_connection: None) -> None:
         submit(city, when=at(2026, 11, 21, 9), lat=36.84 + i / 100)
     visits_plan(week=week, now=at(2026, 11, 22, 23, 59))
     visit_ids = list(Visit.objects.values_list("pk", flat=True))
+    _, _, directive = build_meeting(city, "S")
     # Two of three examples of a path with an id use a real one (random ids only reach the 404s).
-    real = {"code": codes, "start": ["2026-11-28", "2026-11-21"], "id": visit_ids}
+    real = {
+        "code": codes,
+        "start": ["2026-11-28", "2026-11-21"],
+        "id": visit_ids,
+        "week": ["2026-11-21"],
+        "number": [directive.number],
+    }
     counter = [0]
     token = Token.objects.create(user=city["admin"])
     headers = {"Authorization": f"Token {token.key}"}
@@ -103,5 +111,5 @@ def test_rest_api_conforms_to_its_schema(keep_db_connection: None) -> None:
             failures.append(f"{operation.label}: {exc}")
     assert sum(n for k, n in statuses.items() if k.endswith(" 200")) >= 30, statuses
     assert any(k.startswith("GET /api/v1/visits/{id}/ 200") for k in statuses), statuses
-    assert operations >= 20
+    assert operations >= 24
     assert not failures, "\n\n".join(failures)
