@@ -42,5 +42,25 @@ urlpatterns = [
     path("meetings/<str:week>/", meetings.MeetingDetailApi.as_view(), name="meeting"),
     path("directives/", directives.DirectiveListApi.as_view(), name="directives"),
     path("directives/<str:number>/", directives.DirectiveDetailApi.as_view(), name="directive"),
+    path(
+        "directives/<str:number>/acknowledge/",
+        directives.DirectiveAcknowledgeApi.as_view(),
+        name="directive-acknowledge",
+    ),
+    path(
+        "directives/<str:number>/progress/",
+        directives.DirectiveProgressApi.as_view(),
+        name="directive-progress",
+    ),
+    path(
+        "directives/<str:number>/extension/",
+        directives.DirectiveExtensionApi.as_view(),
+        name="directive-extension",
+    ),
+    path(
+        "directives/<str:number>/complete/",
+        directives.DirectiveCompleteApi.as_view(),
+        name="directive-complete",
+    ),
     re_path(r"^(?P<rest>.*)$", errors.not_found),
 ]

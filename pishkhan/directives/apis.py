@@ -1,19 +1,23 @@
-"""REST API for directives (read side): a department sees its own; the secretary and the auditor
-see the city's. The actions (acknowledge, progress, complete, extension) wait for
-directives.services."""
+"""REST API for directives: a department sees and works its own; the secretary and the auditor
+see the city's. Same selectors and services as the office pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pishkhan.accounts.access import department_filter
-from pishkhan.cases.apis import StaffApi, errors, municipality_of, page_of, paginate, staff_user
+from pishkhan.cases.apis import StaffApi, errors, page_of, paginate, staff_user
+from pishkhan.directives import selectors, services
 from pishkhan.directives.models import Directive
+
+CAN_VIEW = ("directives.view_directive", "directives.issue_directive")
 
 
 class DirectiveOut(serializers.Serializer):
@@ -44,7 +48,7 @@ class DirectiveEventOut(serializers.Serializer):
 
 class DirectiveDetailOut(DirectiveOut):
     extension_reason = serializers.CharField()
-    events = DirectiveEventOut(many=True)
+    events = DirectiveEventOut(many=True, source="events_list")
 
 
 class DirectiveFilter(serializers.Serializer):
@@ -55,14 +59,23 @@ class DirectiveFilter(serializers.Serializer):
 
 
 def _directives(request: Request) -> QuerySet[Directive]:
-    qs = Directive.objects.filter(municipality=municipality_of(request))
-    return qs.filter(department_filter(staff_user(request))).select_related(
-        "decision", "department"
-    )
+    return selectors.directive_scope(staff_user(request)).select_related("decision", "department")
+
+
+def _directive(request: Request, number: str) -> Directive:
+    directive = _directives(request).filter(number=number).first()
+    if directive is None:
+        raise Http404
+    return directive
+
+
+def _detail(directive: Directive) -> dict[str, Any]:
+    directive.events_list = selectors.directive_events(directive)  # type: ignore[attr-defined]
+    return dict(DirectiveDetailOut(directive).data)
 
 
 class DirectiveListApi(StaffApi):
-    any_perms = {"GET": ("directives.view_directive", "directives.issue_directive")}
+    any_perms = {"GET": CAN_VIEW}
 
     @extend_schema(operation_id="directives_list", parameters=[DirectiveFilter],
                    responses={200: page_of(DirectiveOut, "DirectivePage"), **errors()})  # fmt: skip
@@ -79,16 +92,95 @@ class DirectiveListApi(StaffApi):
 
 
 class DirectiveDetailApi(StaffApi):
-    any_perms = {"GET": ("directives.view_directive", "directives.issue_directive")}
+    any_perms = {"GET": CAN_VIEW}
 
     @extend_schema(
         operation_id="directives_retrieve",
         responses={200: DirectiveDetailOut, **errors(401, 403, 404, 429)},
     )
     def get(self, request: Request, number: str) -> Response:
-        directive = (
-            _directives(request).prefetch_related("events__actor").filter(number=number).first()
-        )
-        if directive is None:
-            raise Http404
-        return Response(DirectiveDetailOut(directive).data)
+        return Response(_detail(_directive(request, number)))
+
+
+class DirectiveActionApi(StaffApi):
+    """The department's work on its own directive (the service checks the department)."""
+
+    throttle_scope = "api_write"
+    required_perms = {"POST": ("directives.work_directive",)}
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def act(self, directive: Directive, data: dict[str, Any], request: Request) -> Directive:
+        raise NotImplementedError
+
+    def post(self, request: Request, number: str) -> Response:
+        directive = _directive(request, number)
+        data = self.InputSerializer(data=request.data)  # type: ignore[attr-defined]
+        data.is_valid(raise_exception=True)
+        self.act(directive, data.validated_data, request)
+        return Response(_detail(_directive(request, number)))
+
+
+def _action_schema(operation_id: str, body: type[serializers.Serializer]) -> Any:
+    return extend_schema(
+        operation_id=operation_id, request=body, responses={200: DirectiveDetailOut, **errors()}
+    )
+
+
+class DirectiveAcknowledgeApi(DirectiveActionApi):
+    @extend_schema_serializer(component_name="DirectiveAcknowledgeIn")
+    class InputSerializer(serializers.Serializer):
+        pass
+
+    def act(self, directive: Directive, data: dict[str, Any], request: Request) -> Directive:
+        return services.directive_acknowledge(directive=directive, actor=staff_user(request))
+
+    @_action_schema("directives_acknowledge", InputSerializer)
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+
+class DirectiveProgressApi(DirectiveActionApi):
+    @extend_schema_serializer(component_name="DirectiveProgressIn")
+    class InputSerializer(serializers.Serializer):
+        progress = serializers.IntegerField(min_value=0, max_value=99)
+        note = serializers.CharField(max_length=5000)
+        files = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
+
+    def act(self, directive: Directive, data: dict[str, Any], request: Request) -> Directive:
+        return services.directive_progress(directive=directive, progress=data["progress"], note=data["note"],
+                                           files=data.get("files", []), actor=staff_user(request))  # fmt: skip
+
+    @_action_schema("directives_progress", InputSerializer)
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+
+class DirectiveExtensionApi(DirectiveActionApi):
+    @extend_schema_serializer(component_name="DirectiveExtensionIn")
+    class InputSerializer(serializers.Serializer):
+        until = serializers.DateField()
+        reason = serializers.CharField(max_length=2000)
+
+    def act(self, directive: Directive, data: dict[str, Any], request: Request) -> Directive:
+        return services.directive_request_extension(directive=directive, until=data["until"],
+                                                    reason=data["reason"], actor=staff_user(request))  # fmt: skip
+
+    @_action_schema("directives_request_extension", InputSerializer)
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+
+class DirectiveCompleteApi(DirectiveActionApi):
+    @extend_schema_serializer(component_name="DirectiveCompleteIn")
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=5000)
+        files = serializers.ListField(child=serializers.FileField(), max_length=10,
+                                      help_text="Evidence of the work (photos or PDF); at least one.")  # fmt: skip
+
+    def act(self, directive: Directive, data: dict[str, Any], request: Request) -> Directive:
+        return services.directive_complete(directive=directive, note=data["note"], files=data["files"],
+                                           actor=staff_user(request))  # fmt: skip
+
+    @_action_schema("directives_complete", InputSerializer)
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)

@@ -36,7 +36,7 @@ def build(city, prefix: str):
 
 
 @override_settings(ALLOWED_HOSTS=[".test", "testserver"])
-class ReadSideTests(BaseTestCase):
+class Base(BaseTestCase):
     client_class = APIClient
 
     @classmethod
@@ -52,6 +52,8 @@ class ReadSideTests(BaseTestCase):
             HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_HOST=f"{user.municipality.slug}.test"
         )
 
+
+class ReadSideTests(Base):
     def test_meetings(self):
         self.as_user(self.member)
         r = self.client.get(API + "meetings/")
@@ -107,3 +109,57 @@ class ReadSideTests(BaseTestCase):
             self.client.get(API + "directives/", {"page_size": 1})
         with self.assertNumQueries(6):
             self.client.get(API + "directives/", {"page_size": 200})
+
+
+def png():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (30, 20), (90, 90, 200)).save(buf, "PNG")
+    return SimpleUploadedFile("done.png", buf.getvalue(), content_type="image/png")
+
+
+class DirectiveActionTests(Base):
+    def post(self, action, data=None, fmt="json", number="T-D-1"):
+        return self.client.post(API + f"directives/{number}/{action}/", data or {}, format=fmt)
+
+    def test_acknowledge(self):
+        self.as_user(self.head_green)
+        self.assertEqual(self.post("acknowledge").status_code, 404)  # another department's
+        self.as_user(self.auditor)
+        self.assertEqual(self.post("acknowledge").status_code, 403)
+        self.as_user(self.head_civil)
+        r = self.post("acknowledge")
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual(r.json()["status"], "acknowledged")
+        self.assertEqual(self.post("acknowledge").status_code, 400)  # already seen: Persian message
+        self.assertEqual(self.post("acknowledge", number="O-D-1").status_code, 404)  # other city
+
+    def test_progress_extension_and_complete(self):
+        self.as_user(self.head_civil)
+        self.assertEqual(self.post("progress", {"progress": 100, "note": "تمام"}).status_code, 400)
+        self.assertEqual(self.post("progress", {"progress": 40, "note": "ا"}).status_code, 400)
+        r = self.post("progress", {"progress": 40, "note": "آسفالت نیمی از مسیر انجام شد"})
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual((r.json()["status"], r.json()["progress"]), ("in_progress", 40))
+        self.assertEqual(
+            self.post("extension", {"until": "2026-12-01", "reason": "بارندگی شدید"}).status_code,
+            400,
+        )
+        r = self.post("extension", {"until": "2026-12-20", "reason": "بارندگی شدید و کمبود قیر"})
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual(r.json()["extension_requested_until"], "2026-12-20")
+        self.assertEqual(
+            self.post("complete", {"note": "انجام شد"}).status_code, 400
+        )  # evidence required
+        r = self.post("complete", {"note": "ترمیم کامل شد", "files": [png()]}, fmt="multipart")
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual((r.json()["status"], r.json()["progress"]), ("done", 100))
+        self.assertEqual([e["kind"] for e in r.json()["events"]][-1], "status")
+        self.as_user(self.head_green)
+        self.assertEqual(
+            self.post("progress", {"progress": 10, "note": "شروع کار"}).status_code, 404
+        )
