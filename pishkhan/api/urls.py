@@ -40,6 +40,32 @@ urlpatterns = [
     path("visits/<int:pk>/report/", visits.VisitReportApi.as_view(), name="visit-report"),
     path("meetings/", meetings.MeetingListApi.as_view(), name="meetings"),
     path("meetings/<str:week>/", meetings.MeetingDetailApi.as_view(), name="meeting"),
+    path(
+        "meetings/<str:week>/agenda/build/", meetings.AgendaBuildApi.as_view(), name="agenda-build"
+    ),
+    path(
+        "meetings/<str:week>/agenda/freeze/",
+        meetings.AgendaFreezeApi.as_view(),
+        name="agenda-freeze",
+    ),
+    path("meetings/<str:week>/agenda/move/", meetings.AgendaMoveApi.as_view(), name="agenda-move"),
+    path(
+        "meetings/<str:week>/agenda/merge/", meetings.AgendaMergeApi.as_view(), name="agenda-merge"
+    ),
+    path(
+        "meetings/<str:week>/agenda/split/", meetings.AgendaSplitApi.as_view(), name="agenda-split"
+    ),
+    path("meetings/<str:week>/start/", meetings.MeetingStartApi.as_view(), name="meeting-start"),
+    path(
+        "meetings/<str:week>/decisions/",
+        meetings.DecisionRecordApi.as_view(),
+        name="meeting-decision",
+    ),
+    path(
+        "meetings/<str:week>/positions/", meetings.PositionSetApi.as_view(), name="meeting-position"
+    ),
+    path("meetings/<str:week>/close/", meetings.MeetingCloseApi.as_view(), name="meeting-close"),
+    path("meetings/<str:week>/sign/", meetings.MinutesSignApi.as_view(), name="meeting-sign"),
     path("directives/", directives.DirectiveListApi.as_view(), name="directives"),
     path("directives/<str:number>/", directives.DirectiveDetailApi.as_view(), name="directive"),
     path(
