@@ -128,7 +128,7 @@ def paginate(
 PAGE_PARAMS = inline_serializer(
     "PageParams",
     {
-        "page": serializers.IntegerField(required=False, min_value=1),
+        "page": serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1),
         "page_size": serializers.IntegerField(required=False, min_value=1, max_value=200),
     },
 )
@@ -320,11 +320,13 @@ def _detail(request: Request, case: Case) -> dict[str, Any]:
 class CaseFilter(serializers.Serializer):
     status = serializers.CharField(required=False, help_text="Comma-separated statuses.")
     service = serializers.CharField(required=False, help_text="Service code.")
-    district = serializers.IntegerField(required=False, min_value=1, help_text="District number.")
+    district = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="District number."
+    )
     week = serializers.DateField(required=False, help_text="Saturday starting the week.")
     channel = serializers.ChoiceField(required=False, choices=Case.Channel.choices)
     q = serializers.CharField(required=False, max_length=200)
-    page = serializers.IntegerField(required=False, min_value=1)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
     def validate_status(self, value: str) -> list[str]:
@@ -349,7 +351,7 @@ class CaseCreateIn(serializers.Serializer):
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     district = serializers.IntegerField(
-        required=False, allow_null=True, help_text="District number."
+        required=False, allow_null=True, min_value=1, max_value=32767, help_text="District number."
     )
     attributes = serializers.DictField(required=False)
     idempotency_key = serializers.CharField(required=False, max_length=40)
@@ -488,7 +490,11 @@ class CaseRejectApi(TriageApi):
     @extend_schema_serializer(component_name="CaseRejectIn")
     class InputSerializer(serializers.Serializer):
         reason = serializers.IntegerField(
-            required=False, allow_null=True, help_text="RejectReason id."
+            required=False,
+            allow_null=True,
+            min_value=1,
+            max_value=2**63 - 1,
+            help_text="RejectReason id.",
         )
         note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
@@ -548,7 +554,9 @@ class CaseRequestInfoApi(TriageApi):
 class CaseMoveApi(TriageApi):
     @extend_schema_serializer(component_name="CaseMoveIn")
     class InputSerializer(serializers.Serializer):
-        district = serializers.IntegerField(min_value=1, help_text="District number.")
+        district = serializers.IntegerField(
+            min_value=1, max_value=2**63 - 1, help_text="District number."
+        )
         note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:

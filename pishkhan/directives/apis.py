@@ -54,7 +54,7 @@ class DirectiveDetailOut(DirectiveOut):
 class DirectiveFilter(serializers.Serializer):
     status = serializers.ChoiceField(required=False, choices=Directive.Status.choices)
     department = serializers.CharField(required=False, help_text="Department code.")
-    page = serializers.IntegerField(required=False, min_value=1)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
 

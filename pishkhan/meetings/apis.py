@@ -225,7 +225,7 @@ class AgendaMoveApi(MeetingActionApi):
 
     @extend_schema_serializer(component_name="AgendaMoveIn")
     class InputSerializer(serializers.Serializer):
-        item = serializers.IntegerField(min_value=1, help_text="Item number.")
+        item = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Item number.")
         position = serializers.IntegerField(min_value=1, max_value=1000)
 
     def act(self, meeting: Meeting, data: dict[str, Any], request: Request) -> None:
@@ -243,7 +243,9 @@ class AgendaMergeApi(MeetingActionApi):
     @extend_schema_serializer(component_name="AgendaMergeIn")
     class InputSerializer(serializers.Serializer):
         items = serializers.ListField(
-            child=serializers.IntegerField(min_value=1), min_length=2, max_length=50
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            min_length=2,
+            max_length=50,
         )
 
     def act(self, meeting: Meeting, data: dict[str, Any], request: Request) -> None:
@@ -260,7 +262,7 @@ class AgendaSplitApi(MeetingActionApi):
 
     @extend_schema_serializer(component_name="AgendaSplitIn")
     class InputSerializer(serializers.Serializer):
-        item = serializers.IntegerField(min_value=1)
+        item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
         cases = serializers.ListField(child=serializers.CharField(max_length=20), min_length=1, max_length=200,
                                       help_text="Tracking codes to move into a new item.")  # fmt: skip
 
@@ -279,7 +281,7 @@ class MeetingStartApi(MeetingActionApi):
 
     @extend_schema_serializer(component_name="MeetingStartIn")
     class InputSerializer(serializers.Serializer):
-        present = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=100,
+        present = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=100,
                                         help_text="Ids of the board members present.")  # fmt: skip
 
     def act(self, meeting: Meeting, data: dict[str, Any], request: Request) -> None:
@@ -302,7 +304,7 @@ class DecisionRecordApi(MeetingActionApi):
 
     @extend_schema_serializer(component_name="DecisionRecordIn")
     class InputSerializer(serializers.Serializer):
-        item = serializers.IntegerField(min_value=1)
+        item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
         outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
         text = serializers.CharField(max_length=5000)
         lead_department = serializers.CharField(
@@ -347,8 +349,10 @@ class PositionSetApi(MeetingActionApi):
 
     @extend_schema_serializer(component_name="PositionSetIn")
     class InputSerializer(serializers.Serializer):
-        item = serializers.IntegerField(min_value=1)
-        member = serializers.IntegerField(min_value=1, help_text="Board member's id.")
+        item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+        member = serializers.IntegerField(
+            min_value=1, max_value=2**63 - 1, help_text="Board member's id."
+        )
         stance = serializers.ChoiceField(choices=Position.Stance.choices)
 
     def act(self, meeting: Meeting, data: dict[str, Any], request: Request) -> None:

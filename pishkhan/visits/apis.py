@@ -96,10 +96,10 @@ class VisitFilter(serializers.Serializer):
     )
     day = serializers.DateField(required=False)
     manager = serializers.IntegerField(
-        required=False, min_value=1, help_text="Senior manager's id."
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Senior manager's id."
     )
     status = serializers.ChoiceField(required=False, choices=Visit.Status.choices)
-    page = serializers.IntegerField(required=False, min_value=1)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
 
@@ -193,7 +193,9 @@ class VisitReassignApi(VisitActionApi):
 
     @extend_schema_serializer(component_name="VisitReassignIn")
     class InputSerializer(serializers.Serializer):
-        manager = serializers.IntegerField(min_value=1, help_text="Senior manager's id.")
+        manager = serializers.IntegerField(
+            min_value=1, max_value=2**63 - 1, help_text="Senior manager's id."
+        )
         day = serializers.DateField(required=False, allow_null=True)
 
     def act(self, visit: Visit, data: dict[str, Any], request: Request) -> Visit:
@@ -233,7 +235,9 @@ class VisitSwapApi(VisitActionApi):
 
     @extend_schema_serializer(component_name="VisitSwapIn")
     class InputSerializer(serializers.Serializer):
-        other = serializers.IntegerField(min_value=1, help_text="Id of the other manager's visit.")
+        other = serializers.IntegerField(
+            min_value=1, max_value=2**63 - 1, help_text="Id of the other manager's visit."
+        )
 
     def act(self, visit: Visit, data: dict[str, Any], request: Request) -> Visit:
         other = Visit.objects.filter(
@@ -278,7 +282,9 @@ class VisitReportApi(VisitActionApi):
         lead_department = serializers.CharField(
             required=False, allow_blank=True, help_text="Department code."
         )
-        estimated_cost = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+        estimated_cost = serializers.IntegerField(
+            required=False, allow_null=True, min_value=0, max_value=2**63 - 1
+        )
         urgency = serializers.ChoiceField(required=False, choices=Visit.Urgency.choices)
         checkin_lat = serializers.FloatField(
             required=False, allow_null=True, min_value=-90, max_value=90
