@@ -88,5 +88,9 @@ urlpatterns = [
         directives.DirectiveCompleteApi.as_view(),
         name="directive-complete",
     ),
+    path("reports/weekly/", directives.WeeklyReportApi.as_view(), name="report-weekly"),
+    path(
+        "reports/departments/", directives.DepartmentReportApi.as_view(), name="report-departments"
+    ),
     re_path(r"^(?P<rest>.*)$", errors.not_found),
 ]

@@ -184,3 +184,54 @@ class DirectiveCompleteApi(DirectiveActionApi):
     @_action_schema("directives_complete", InputSerializer)
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
+
+
+# ------------------------------------------------------------------ reports
+
+
+class WeekReportOut(serializers.Serializer):
+    week_start = serializers.DateField()
+    decided = serializers.IntegerField()
+    directives = serializers.IntegerField()
+    done_on_time = serializers.IntegerField()
+    done_late = serializers.IntegerField()
+    overdue_open = serializers.IntegerField()
+    avg_days_to_decision = serializers.FloatField(allow_null=True)
+
+
+class DepartmentReportOut(serializers.Serializer):
+    department = serializers.CharField(source="department__name")
+    total = serializers.IntegerField()
+    open = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    superseded = serializers.IntegerField()
+
+
+class WeeklyReportApi(StaffApi):
+    required_perms = {"GET": ("reports.view_reports",)}
+
+    class Params(serializers.Serializer):
+        weeks = serializers.IntegerField(required=False, min_value=1, max_value=52, default=8)
+
+    @extend_schema(operation_id="reports_weekly", parameters=[Params],
+                   responses={200: WeekReportOut(many=True), **errors()})  # fmt: skip
+    def get(self, request: Request) -> Response:
+        params = self.Params(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        municipality_id = staff_user(request).municipality_id or 0
+        rows = selectors.weekly_report(municipality_id, weeks=params.validated_data["weeks"])
+        return Response(WeekReportOut(rows, many=True).data)
+
+
+class DepartmentReportApi(StaffApi):
+    required_perms = {"GET": ("reports.view_reports",)}
+
+    @extend_schema(
+        operation_id="reports_departments",
+        responses={200: DepartmentReportOut(many=True), **errors(401, 403, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        rows = selectors.department_report(staff_user(request).municipality_id or 0)
+        return Response(DepartmentReportOut(rows, many=True).data)

@@ -163,3 +163,20 @@ class DirectiveActionTests(Base):
         self.assertEqual(
             self.post("progress", {"progress": 10, "note": "شروع کار"}).status_code, 404
         )
+
+
+class ReportTests(Base):
+    def test_reports(self):
+        self.as_user(self.auditor)
+        r = self.client.get(API + "reports/departments/")
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r.json(), [{"department": "معاونت عمرانی", "total": 1, "open": 1, "on_time": 0, "late": 0,
+                                     "overdue": 0, "superseded": 0}])  # not the other city's  # fmt: skip
+        r = self.client.get(API + "reports/weekly/", {"weeks": 3})
+        self.assertEqual(len(r.json()), 3)
+        self.assertEqual(self.client.get(API + "reports/weekly/", {"weeks": 0}).status_code, 400)
+        for user in (self.operator, self.head_civil, self.manager1):
+            self.as_user(user)
+            self.assertEqual(
+                self.client.get(API + "reports/departments/").status_code, 403, user.role
+            )
