@@ -250,8 +250,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"] + (["security.W008"] if not SECURE_SS
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its WWW-Authenticate header makes a bad/missing token a 401, not a 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -260,10 +261,17 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_RATE_USER", "100000/hour" if TESTING else "3600/hour"),
         "anon": env("API_RATE_ANON", "100000/hour" if TESTING else "600/hour"),
+        # Scoped (per user, per scope): writes are rarer than reads.
+        "api_read": env("API_RATE_READ", "100000/hour" if TESTING else "3000/hour"),
+        "api_write": env("API_RATE_WRITE", "100000/hour" if TESTING else "600/hour"),
+        # Open311: reads per client address, creates per api_key.
+        "open311_read": env("OPEN311_RATE_READ", "100000/hour" if TESTING else "6000/hour"),
+        "open311_write": env("OPEN311_RATE_WRITE", "100000/hour" if TESTING else "1200/hour"),
     },
     "EXCEPTION_HANDLER": "pishkhan.api.errors.exception_handler",
 }
@@ -276,6 +284,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseChannelEnum": "pishkhan.cases.models.Case.Channel",
+        "CaseStatusEnum": "pishkhan.cases.models.Case.Status",
+        "VisitStatusEnum": "pishkhan.visits.models.Visit.Status",
+        "MeetingStatusEnum": "pishkhan.meetings.models.Meeting.Status",
+        "DirectiveStatusEnum": "pishkhan.directives.models.Directive.Status",
+        "StaffChannelEnum": [("walk_in", "walk_in"), ("phone", "phone"), ("letter", "letter")],
+    },
 }
 
 # Notifications: pluggable transports.
