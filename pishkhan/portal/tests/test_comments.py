@@ -4,6 +4,7 @@ from django.core import signing
 from django.core.cache import cache
 
 from pishkhan.core.audit import audit_verify
+from pishkhan.core.errors import PermissionDeniedError
 from pishkhan.portal.forms import CHALLENGE_SALT
 from pishkhan.portal.models import Comment
 from pishkhan.portal.services import comment_moderate, comment_reply
@@ -179,5 +180,5 @@ class ModerationOfficeTests(BaseTestCase):
         )
         self.comment.refresh_from_db()
         self.assertEqual(self.comment.status, "pending")
-        with self.assertRaises(Exception):
+        with self.assertRaises(PermissionDeniedError):
             comment_reply(parent=self.comment, body="x", actor=other["secretary"])
