@@ -82,8 +82,16 @@ def comments_public(*, article: Article) -> list[Comment]:
     )
 
 
+STOPWORDS = frozenset(
+    "از به در با که این آن را برای تا هر یک شد شده است می نیز بر های ها هم اما یا خود شود"
+    " کرد کند کرده دارد داد وی پس پیش روز سال".split()
+)
+
+
 def _tf(text: str) -> Counter[str]:
-    return Counter(t for t in normalize_fa(text).split(" ") if len(t) > 1)
+    return Counter(
+        t for t in normalize_fa(text).split(" ") if len(t) > 1 and t not in STOPWORDS
+    )
 
 
 def similar_articles(*, article: Article, limit: int = 4) -> list[Article]:
@@ -104,7 +112,7 @@ def similar_articles(*, article: Article, limit: int = 4) -> list[Article]:
         n = len(docs) + 1
 
         def vec(tf: Counter[str]) -> dict[str, float]:
-            return {t: c * math.log((1 + n) / (1 + df[t])) for t, c in tf.items()}
+            return {t: c * (math.log((1 + n) / (1 + df[t])) + 1.0) for t, c in tf.items()}
 
         mv = vec(mine)
         mnorm = math.sqrt(sum(v * v for v in mv.values())) or 1.0
@@ -114,7 +122,7 @@ def similar_articles(*, article: Article, limit: int = 4) -> list[Article]:
             dot = sum(w * dv.get(t, 0.0) for t, w in mv.items())
             dnorm = math.sqrt(sum(v * v for v in dv.values())) or 1.0
             score = dot / (mnorm * dnorm)
-            if score > 0.02:
+            if score > 0.1:
                 scores.append((score, pk))
         scores.sort(reverse=True)
         ids = [pk for _, pk in scores[:limit]]
