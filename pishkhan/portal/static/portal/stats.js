@@ -15,6 +15,7 @@
       return new Intl.DateTimeFormat(fa ? "fa-IR-u-ca-persian" : "en-US-u-ca-persian", { month: "short", day: "numeric", timeZone: "UTC" }).format(d);
     } catch (e) { return iso; }
   }
+  var pct = fa ? "٪" : "%";
   var font = { family: "Vazirmatn, system-ui, sans-serif" };
   window.pishkhanCharts = [];
 
@@ -38,6 +39,7 @@
       options: {
         indexAxis: opts.indexAxis || "x",
         responsive: true,
+        animation: false, // figures, not a show; also respects reduced-motion users
         maintainAspectRatio: false,
         locale: fa ? "fa-IR" : "en-US",
         scales: scales,
@@ -66,10 +68,10 @@
   ]);
   make("chart-departments", "bar", data.departments.map(function (r) { return r.name; }), [
     { label: t.onTime, data: data.departments.map(function (r) { return r.pct; }), backgroundColor: "#127a6f" }
-  ], { indexAxis: "y", max: 100, suffix: "٪" });
+  ], { indexAxis: "y", max: 100, suffix: pct });
   make("chart-districts", "bar", data.districts.map(function (r) { return r.name; }), [
     { label: t.onTime, data: data.districts.map(function (r) { return r.pct; }), backgroundColor: "#3d6fb6" }
-  ], { max: 100, suffix: "٪" });
+  ], { max: 100, suffix: pct });
 
   var mapEl = document.getElementById("cases-map");
   if (mapEl && typeof L !== "undefined") {
