@@ -37,7 +37,7 @@ lint: $(VENV)/.deps
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-only-$$(head -c 24 /dev/urandom | base64) \
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-only-$$(head -c 48 /dev/urandom | base64) \
 	  DJANGO_ALLOWED_HOSTS=example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: $(VENV)/.deps

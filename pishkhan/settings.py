@@ -149,6 +149,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("SQLITE_PATH", str(VAR_DIR / "pishkhan.sqlite3")),
+            # A file (not in-memory) test database, so tests can run real worker processes.
+            "TEST": {"NAME": env("SQLITE_TEST_PATH", "") or None},
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
@@ -234,7 +236,6 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else envint("SECURE_HSTS_SECONDS", "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = False
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CONTENT_SECURITY_POLICY = env(
@@ -243,7 +244,9 @@ CONTENT_SECURITY_POLICY = env(
     " https://*.tile.openstreetmap.org; font-src 'self'; connect-src 'self';"
     " frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'",
 )
-SILENCED_SYSTEM_CHECKS = ["security.W008"] if not SECURE_SSL_REDIRECT else []
+# HSTS preload is a commitment for the whole domain: each city decides (SECURE_HSTS_PRELOAD).
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0")
+SILENCED_SYSTEM_CHECKS = ["security.W021"] + (["security.W008"] if not SECURE_SSL_REDIRECT else [])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -290,6 +293,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pishkhan@localhost")
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "12")
+# A worker that dies mid-send loses its claim after this long; the message is then retried
+# with the same idempotency key, so a gateway (or the file backend) delivers it once.
+OUTBOX_CLAIM_SECONDS = envint("OUTBOX_CLAIM_SECONDS", "120")
 WORKER_INTERVAL_SECONDS = envfloat("WORKER_INTERVAL_SECONDS", "5")
 
 # Domain settings.
@@ -298,6 +304,10 @@ OBJECTION_WINDOW_DAYS = envint("OBJECTION_WINDOW_DAYS", "7")
 RETENTION_DAYS = envint("RETENTION_DAYS", str(5 * 365))
 MAP_TILE_URL = env("MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
 TRACK_RATE_LIMIT = env("TRACK_RATE_LIMIT", "10/m")
+# Public request submissions per IP address (cache-based).
+REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", "20/h")
+# Shared secret the SMS gateway sends with reply codes (/sms/inbound/); empty = webhook disabled.
+SMS_INBOUND_SECRET = env("SMS_INBOUND_SECRET", "")
 KEYS_DIR = Path(env("PISHKHAN_KEYS_DIR", str(VAR_DIR / "keys")))
 
 LOGGING = {

@@ -14,7 +14,7 @@ from pishkhan.cycle.models import Week
 @dataclass(frozen=True)
 class Step:
     name: str
-    due: Callable[[Week], dt.datetime]
+    due: Callable[[Week], dt.datetime | None]
     run: Callable[[Week, dt.datetime], dict[str, Any]]
     order: int = 100
 
@@ -25,9 +25,10 @@ STEPS: dict[str, Step] = {}
 def register_step(
     name: str,
     *,
-    due: Callable[[Week], dt.datetime],
+    due: Callable[[Week], dt.datetime | None],
     run: Callable[[Week, dt.datetime], dict[str, Any]],
     order: int = 100,
 ) -> None:
-    """Called from AppConfig.ready(): idempotent registration by name."""
+    """Called from AppConfig.ready(): idempotent registration by name. ``due`` may return None:
+    the step does not apply to that week (e.g. a reminder for a third visit day)."""
     STEPS[name] = Step(name=name, due=due, run=run, order=order)

@@ -1,0 +1,587 @@
+"""Writes for citizen requests. Every state change: atomic, guarded by ALLOWED, recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pishkhan.accounts.models import ApiClient, Committee, Department, District, Municipality, User
+from pishkhan.cases.files import clean_upload
+from pishkhan.cases.geo import point_in_polygon
+from pishkhan.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    DistrictSummary,
+    RejectReason,
+    ServiceType,
+)
+from pishkhan.cases.tracking import tracking_code_new
+from pishkhan.cases.transitions import ALLOWED
+from pishkhan.core import jalali
+from pishkhan.core.audit import audit_record
+from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
+from pishkhan.core.text import clean_input, normalize_fa
+from pishkhan.core.validators import normalize_mobile, normalize_national_id
+from pishkhan.cycle.schedule import intake_week_start
+from pishkhan.notify.services import message_enqueue
+
+MAX_DESCRIPTION = 5000
+MAX_FILES = 5
+
+
+def _actor_id(actor: User | None) -> int | None:
+    return actor.pk if actor is not None else None
+
+
+def _event(
+    case: Case,
+    *,
+    old: str,
+    new: str,
+    actor: User | None,
+    note: str = "",
+    kind: str = "status",
+    public: bool = True,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        case=case, kind=kind, old_status=old, new_status=new, actor=actor, note=note,
+        public=public, data=data or {}, at=at or timezone.now(),
+    )  # fmt: skip
+    audit_record(
+        municipality_id=case.municipality_id, actor_id=_actor_id(actor), action=f"case.{kind}",
+        object_type="case", object_id=case.tracking_code, data={"from": old, "to": new, "note": note, **(data or {})},
+    )  # fmt: skip
+    return event
+
+
+def _notify(case: Case, event: str, **context: Any) -> None:
+    """Tell the citizen (SMS, and e-mail if given). Once per case and event."""
+    if case.anonymised_at:
+        return
+    message_enqueue(
+        template=f"cases/messages/{event}",
+        context={"case": case, **context},
+        mobile=case.citizen_mobile,
+        email=case.citizen_email,
+        municipality_id=case.municipality_id,
+        dedupe_key=f"case:{case.tracking_code}:{event}:{context.get('dedupe', '')}",
+    )
+
+
+def _transition(
+    case: Case, *, to: str, actor: User | None, note: str = "", fields: dict[str, Any] | None = None
+) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if to not in ALLOWED[locked.status]:
+        raise InvalidTransition(locked.status, to)
+    old = locked.status
+    locked.status = to
+    update = ["status", "updated_at"]
+    for key, value in (fields or {}).items():
+        setattr(locked, key, value)
+        update.append(key)
+    locked.save(update_fields=update)
+    _event(locked, old=old, new=to, actor=actor, note=note)
+    return locked
+
+
+def _require(actor: User | None, perm: str, case: Case | None = None) -> None:
+    """Services re-check permissions for non-HTTP callers (API, commands)."""
+    if actor is None:
+        return  # the system itself (clock, worker)
+    if not actor.has_perm(perm):
+        raise PermissionDeniedError()
+    if case is not None:
+        if actor.municipality_id != case.municipality_id and not actor.is_superuser:
+            raise PermissionDeniedError()
+        if actor.role == "district_manager" and actor.district_id != case.district_id:
+            raise PermissionDeniedError("این درخواست مربوط به منطقهٔ شما نیست.")
+
+
+# ---------------------------------------------------------------- intake
+
+
+def district_for_location(
+    municipality: Municipality, lat: float | None, lon: float | None
+) -> District | None:
+    if lat is None or lon is None:
+        return None
+    for district in District.objects.filter(municipality=municipality).exclude(boundary=None):
+        if district.boundary and point_in_polygon(lat, lon, district.boundary):
+            return district
+    return None
+
+
+def case_submit(
+    *,
+    municipality: Municipality,
+    channel: str,
+    citizen_name: str,
+    citizen_mobile: str,
+    service: ServiceType,
+    description: str,
+    address: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    district: District | None = None,
+    national_id: str = "",
+    citizen_email: str = "",
+    attributes: dict[str, Any] | None = None,
+    files: Sequence[UploadedFile] = (),
+    idempotency_key: str | None = None,
+    actor: User | None = None,
+    api_client: ApiClient | None = None,
+    origin_committee: Committee | None = None,
+    external_ref: str = "",
+    now: dt.datetime | None = None,
+) -> Case:
+    """Register a request from any channel. Validates everything first; writes all or nothing.
+
+    A repeated call with the same ``idempotency_key`` returns the case created the first time.
+    """
+    if idempotency_key:
+        existing = Case.objects.filter(
+            municipality=municipality, idempotency_key=idempotency_key
+        ).first()
+        if existing:
+            return existing
+    if channel not in Case.Channel.values:
+        raise ValidationError({"channel": "مجرای ثبت نامعتبر است."})
+    if channel in (Case.Channel.WALK_IN, Case.Channel.PHONE, Case.Channel.LETTER):
+        _require(actor, "cases.register_case")
+    errors: dict[str, list[str]] = {}
+    name = clean_input(citizen_name)[:150]
+    if not name:
+        errors.setdefault("citizen_name", []).append("نام و نام خانوادگی را وارد کنید.")
+    try:
+        mobile = normalize_mobile(citizen_mobile)
+    except ValidationError as exc:
+        errors.setdefault("citizen_mobile", []).extend(exc.messages)
+        mobile = ""
+    try:
+        nid = normalize_national_id(national_id) if national_id else ""
+    except ValidationError as exc:
+        errors.setdefault("national_id", []).extend(exc.messages)
+        nid = ""
+    text = clean_input(description)
+    if len(normalize_fa(text)) < 10:
+        errors.setdefault("description", []).append(
+            "شرح درخواست را کامل‌تر بنویسید (دست‌کم ۱۰ نویسه)."
+        )
+    elif len(text) > MAX_DESCRIPTION:
+        errors.setdefault("description", []).append(
+            f"شرح درخواست حداکثر {MAX_DESCRIPTION:,} نویسه است.".replace(",", "٬")
+        )
+    if service.municipality_id != municipality.pk or not service.is_active:
+        errors.setdefault("service", []).append("این خدمت در فهرست خدمات نیست.")
+    if lat is not None or lon is not None:
+        if lat is None or lon is None or not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+            errors.setdefault("location", []).append("موقعیت روی نقشه نامعتبر است.")
+            lat = lon = None
+    located = district_for_location(municipality, lat, lon)
+    if located is not None:
+        district = located
+    if district is None:
+        errors.setdefault("district", []).append("منطقه را انتخاب کنید.")
+    elif district.municipality_id != municipality.pk:
+        errors.setdefault("district", []).append("منطقه نامعتبر است.")
+    if len(files) > MAX_FILES:
+        errors.setdefault("files", []).append(f"حداکثر {MAX_FILES} پیوست مجاز است.")
+    cleaned = []
+    for upload in files[:MAX_FILES]:
+        try:
+            cleaned.append(clean_upload(upload))
+        except ValidationError as exc:
+            errors.setdefault("files", []).extend(exc.messages)
+    answers = _clean_attributes(service, attributes or {}, errors)
+    if errors:
+        raise ValidationError(errors)
+    assert district is not None  # noqa: S101 — checked above; for the type checker
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                municipality=municipality, tracking_code=_unique_code(), channel=channel,
+                citizen=actor if actor is not None and actor.role == "citizen" else None,
+                citizen_name=name, citizen_mobile=mobile, citizen_email=(citizen_email or "").strip()[:254],
+                national_id=nid, service=service, description=text, address=clean_input(address)[:500],
+                lat=lat, lon=lon, district=district, attributes=answers,
+                week_start=intake_week_start(municipality, now), needs_visit=service.needs_visit,
+                origin_committee=origin_committee, external_ref=external_ref[:100], api_client=api_client,
+                registered_by=actor if actor is not None and actor.is_staff else None,
+                idempotency_key=idempotency_key or None,
+                search_key=normalize_fa(f"{text} {address} {service.name}"),
+            )  # fmt: skip
+            for item in cleaned:
+                attachment = Attachment(
+                    case=case, content_type=item.content_type, size=item.size,
+                    original_name=item.original_name, uploaded_by=actor if actor and actor.is_staff else None,
+                )  # fmt: skip
+                attachment.file.save(item.name, item.content, save=False)
+                attachment.save()
+            _event(
+                case,
+                old="",
+                new=Case.Status.SUBMITTED,
+                actor=actor,
+                note=f"ثبت از مجرای {case.get_channel_display()}",
+                at=now,
+            )
+            _notify(case, "received")
+    except IntegrityError:
+        if idempotency_key:
+            existing = Case.objects.filter(
+                municipality=municipality, idempotency_key=idempotency_key
+            ).first()
+            if existing:
+                return existing
+        raise
+    return case
+
+
+def _unique_code() -> str:
+    for _ in range(10):
+        code = tracking_code_new()
+        if not Case.objects.filter(tracking_code=code).exists():
+            return code
+    raise ApplicationError("ساخت کد رهگیری ممکن نشد؛ دوباره تلاش کنید.")
+
+
+def _clean_attributes(
+    service: ServiceType, given: dict[str, Any], errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for attr in service.attributes or []:
+        code = str(attr.get("code", ""))
+        value = given.get(code)
+        if isinstance(value, str):
+            value = clean_input(value)[:500]
+        if value in (None, "", []):
+            if attr.get("required") and attr.get("variable", True):
+                errors.setdefault(f"attribute[{code}]", []).append(
+                    f"«{attr.get('description', code)}» لازم است."
+                )
+            continue
+        if attr.get("datatype") == "number":
+            try:
+                value = float(str(value).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")))
+            except ValueError:
+                errors.setdefault(f"attribute[{code}]", []).append(
+                    f"«{attr.get('description', code)}» باید عدد باشد."
+                )
+                continue
+        answers[code] = value
+    return answers
+
+
+# ---------------------------------------------------------------- district manager's desk
+
+
+@transaction.atomic
+def case_accept(*, case: Case, needs_visit: bool, actor: User | None, note: str = "") -> Case:
+    _require(actor, "cases.triage_case", case)
+    case = _transition(
+        case, to=Case.Status.ACCEPTED, actor=actor, note=note, fields={"needs_visit": needs_visit}
+    )
+    _notify(case, "accepted")
+    return case
+
+
+@transaction.atomic
+def case_reject(*, case: Case, reason: RejectReason | None, note: str, actor: User | None) -> Case:
+    _require(actor, "cases.triage_case", case)
+    if reason is None and not note.strip():
+        raise ApplicationError("علت رد را انتخاب یا بنویسید.")
+    if reason is not None and reason.municipality_id != case.municipality_id:
+        raise ApplicationError("علت رد نامعتبر است.")
+    text = " — ".join(p for p in [reason.text if reason else "", clean_input(note)] if p)
+    if reason and reason.guidance:
+        text += f" ({reason.guidance})"
+    case = _transition(case, to=Case.Status.REJECTED, actor=actor, note=text,
+                       fields={"reject_reason": reason, "status_note": text, "closed_at": timezone.now()})  # fmt: skip
+    _notify(case, "rejected", reason=text)
+    return case
+
+
+@transaction.atomic
+def case_merge(*, case: Case, into: Case, actor: User | None, note: str = "") -> Case:
+    """Merge a duplicate into a primary case; its citizen follows the primary from now on."""
+    _require(actor, "cases.merge_case", case)
+    _require(actor, "cases.merge_case", into)
+    if case.pk == into.pk:
+        raise ApplicationError("یک درخواست را نمی‌توان با خودش ادغام کرد.")
+    primary = Case.objects.select_for_update().get(pk=into.pk)
+    while primary.merged_into_id:  # always merge into the final primary
+        primary = Case.objects.select_for_update().get(pk=primary.merged_into_id)
+    if primary.municipality_id != case.municipality_id or primary.pk == case.pk:
+        raise ApplicationError("ادغام این دو درخواست ممکن نیست.")
+    if primary.status in ("rejected", "closed"):
+        raise ApplicationError("درخواست اصلی بسته یا رد شده است.")
+    merged = _transition(case, to=Case.Status.MERGED, actor=actor, note=note or f"ادغام در {primary.tracking_code}",
+                         fields={"merged_into": primary})  # fmt: skip
+    Case.objects.filter(merged_into=merged).update(merged_into=primary)
+    _event(primary, old=primary.status, new=primary.status, actor=actor, kind="merge_in", public=False,
+           note=f"ادغام {merged.tracking_code}", data={"merged": merged.tracking_code})  # fmt: skip
+    _notify(merged, "merged", primary=primary)
+    return merged
+
+
+@transaction.atomic
+def case_request_info(*, case: Case, question: str, actor: User | None) -> Case:
+    _require(actor, "cases.triage_case", case)
+    question = clean_input(question)
+    if len(question) < 5:
+        raise ApplicationError("پرسش از شهروند را بنویسید.")
+    case = _transition(
+        case,
+        to=Case.Status.INFO_REQUESTED,
+        actor=actor,
+        note=question,
+        fields={"status_note": question},
+    )
+    _notify(
+        case,
+        "info_requested",
+        question=question,
+        dedupe=CaseEvent.objects.filter(case=case).count(),
+    )
+    return case
+
+
+@transaction.atomic
+def case_provide_info(*, case: Case, answer: str, files: Sequence[UploadedFile] = ()) -> Case:
+    """The citizen answers; the case goes back to the district manager's desk."""
+    answer = clean_input(answer)
+    if len(answer) < 2 and not files:
+        raise ApplicationError("پاسخ یا پیوست را وارد کنید.")
+    cleaned = [clean_upload(f) for f in files[:MAX_FILES]]
+    case = _transition(
+        case, to=Case.Status.SUBMITTED, actor=None, note=answer[:2000], fields={"status_note": ""}
+    )
+    for item in cleaned:
+        attachment = Attachment(case=case, kind=Attachment.Kind.INFO, content_type=item.content_type,
+                                size=item.size, original_name=item.original_name)  # fmt: skip
+        attachment.file.save(item.name, item.content, save=False)
+        attachment.save()
+    return case
+
+
+@transaction.atomic
+def case_move_district(
+    *, case: Case, district: District, actor: User | None, note: str = ""
+) -> Case:
+    _require(actor, "cases.triage_case", case)
+    if district.municipality_id != case.municipality_id:
+        raise ApplicationError("منطقه نامعتبر است.")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status not in ("submitted", "info_requested", "accepted"):
+        raise InvalidTransition(locked.status, "move")
+    old = locked.district
+    locked.district = district
+    locked.save(update_fields=["district", "updated_at"])
+    _event(locked, old=locked.status, new=locked.status, actor=actor, kind="move_district", public=False,
+           note=note or f"{old} ← {district}", data={"from": old.number, "to": district.number})  # fmt: skip
+    return locked
+
+
+@transaction.atomic
+def case_mark_urgent(*, case: Case, actor: User | None, week_start: dt.date) -> Case:
+    """Pull a case into the given (current) week; the cycle decides until when this is allowed."""
+    _require(actor, "cases.triage_case", case)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status not in ("submitted", "accepted", "info_requested"):
+        raise InvalidTransition(locked.status, "urgent")
+    locked.urgent = True
+    locked.week_start = week_start
+    locked.save(update_fields=["urgent", "week_start", "updated_at"])
+    _event(locked, old=locked.status, new=locked.status, actor=actor, kind="urgent", public=False,
+           note="فوری: به نوبت هفتهٔ جاری آمد")  # fmt: skip
+    return locked
+
+
+# ---------------------------------------------------------------- later phases (called by other apps)
+
+
+@transaction.atomic
+def case_mark_visited(*, case: Case, actor: User | None, note: str = "") -> Case:
+    return _transition(case, to=Case.Status.VISITED, actor=actor, note=note)
+
+
+@transaction.atomic
+def case_flag_unvisited(*, case: Case, actor: User | None = None) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    _event(locked, old=locked.status, new=locked.status, actor=actor, kind="unvisited", public=False,
+           note="تا پایان سه‌شنبه بازدید نشد")  # fmt: skip
+    return locked
+
+
+@transaction.atomic
+def case_put_on_agenda(*, case: Case, actor: User | None = None, note: str = "") -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status == Case.Status.ON_AGENDA:
+        return locked
+    return _transition(locked, to=Case.Status.ON_AGENDA, actor=actor, note=note)
+
+
+OUTCOME_STATUS = {
+    "approve": "decided",
+    "refer": "decided",
+    "reject": "rejected",
+    "defer": "deferred",
+}
+
+
+@transaction.atomic
+def case_record_decision(
+    *,
+    case: Case,
+    outcome: str,
+    text: str,
+    actor: User | None,
+    lead_department: Department | None = None,
+    deadline: dt.date | None = None,
+    decision_number: str = "",
+) -> Case:
+    if outcome not in OUTCOME_STATUS:
+        raise ApplicationError("نتیجهٔ تصمیم نامعتبر است.")
+    fields: dict[str, Any] = {
+        "decision_text": text,
+        "lead_department": lead_department,
+        "deadline": deadline,
+    }
+    if outcome == "reject":
+        fields["closed_at"] = timezone.now()
+    case = _transition(case, to=OUTCOME_STATUS[outcome], actor=actor, note=text, fields=fields)
+    _notify(
+        case,
+        f"decision_{outcome}",
+        text=text,
+        deadline=deadline,
+        number=decision_number,
+        dedupe=decision_number,
+    )
+    return case
+
+
+@transaction.atomic
+def case_mark_dispatched(*, case: Case, actor: User | None = None, note: str = "") -> Case:
+    return _transition(case, to=Case.Status.DISPATCHED, actor=actor, note=note)
+
+
+@transaction.atomic
+def case_mark_in_progress(*, case: Case, actor: User | None = None, note: str = "") -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status == Case.Status.IN_PROGRESS:
+        return locked
+    return _transition(locked, to=Case.Status.IN_PROGRESS, actor=actor, note=note)
+
+
+@transaction.atomic
+def case_mark_done(*, case: Case, actor: User | None, note: str = "") -> Case:
+    now = timezone.now()
+    case = _transition(case, to=Case.Status.DONE, actor=actor, note=note, fields={"done_at": now})
+    _notify(case, "done", note=note, days=settings.OBJECTION_WINDOW_DAYS)
+    return case
+
+
+@transaction.atomic
+def case_citizen_verdict(*, case: Case, verdict: str, note: str = "") -> Case:
+    """The citizen accepts the outcome (case closes) or objects (back to the next agenda)."""
+    if verdict not in ("accept", "object"):
+        raise ApplicationError("پاسخ نامعتبر است.")
+    note = clean_input(note)[:2000]
+    if verdict == "accept":
+        case = _transition(case, to=Case.Status.CLOSED, actor=None, note=note or "شهروند نتیجه را پذیرفت",
+                           fields={"citizen_verdict": "accept", "closed_at": timezone.now()})  # fmt: skip
+        _notify(case, "closed")
+    else:
+        case = _transition(case, to=Case.Status.REOPENED, actor=None, note=note or "اعتراض شهروند",
+                           fields={"citizen_verdict": "object", "status_note": note})  # fmt: skip
+        _notify(case, "reopened")
+    return case
+
+
+def case_close_expired(*, now: dt.datetime) -> int:
+    """Close done cases whose objection window has passed. Idempotent."""
+    limit = now - dt.timedelta(days=settings.OBJECTION_WINDOW_DAYS)
+    closed = 0
+    for case in Case.objects.filter(status=Case.Status.DONE, done_at__lte=limit).only("pk"):
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if locked.status != Case.Status.DONE:
+                continue
+            _transition(locked, to=Case.Status.CLOSED, actor=None, note="مهلت اعتراض گذشت",
+                        fields={"closed_at": now})  # fmt: skip
+            _notify(locked, "closed")
+            closed += 1
+    return closed
+
+
+def cases_bulk(cases: Iterable[Case], action: Any, **kwargs: Any) -> tuple[int, list[str]]:
+    """Apply a single-case service to many; each in its own transaction. Returns (done, errors)."""
+    done, errors = 0, []
+    for case in cases:
+        try:
+            action(case=case, **kwargs)
+            done += 1
+        except (ApplicationError, ValidationError) as exc:
+            errors.append(f"{case.tracking_code}: {getattr(exc, 'message', exc)}")
+    return done, errors
+
+
+def case_mark_urgent_now(*, case: Case, actor: User | None, now: dt.datetime | None = None) -> Case:
+    """Pull a case into the current intake week, allowed until that week's agenda is frozen."""
+    from pishkhan.cases.selectors import urgent_allowed_until
+
+    now = now or timezone.now()
+    # The week whose meeting is coming (after the intake cut-off, intake_week_start is already
+    # the next week; an urgent case still joins this one until its agenda is frozen).
+    current = jalali.week_start(now.astimezone(jalali.TEHRAN).date())
+    if now >= urgent_allowed_until(case.municipality, current):
+        raise ApplicationError("دستور جلسهٔ این هفته بسته شده است؛ فوری کردن دیگر ممکن نیست.")
+    return case_mark_urgent(case=case, actor=actor, week_start=current)
+
+
+@transaction.atomic
+def district_summary_save(
+    *,
+    district: District,
+    week_start: dt.date,
+    note: str,
+    notable: Sequence[Case],
+    actor: User,
+    submit: bool = False,
+) -> DistrictSummary:
+    """The district manager's weekly summary: one per district and week (edited in place)."""
+    _require(actor, "cases.write_district_summary")
+    if actor.role == "district_manager" and actor.district_id != district.pk:
+        raise PermissionDeniedError("این منطقه مربوط به شما نیست.")
+    summary, _created = DistrictSummary.objects.select_for_update().get_or_create(
+        district=district, week_start=week_start, defaults={"author": actor}
+    )
+    summary.note = clean_input(note)[:5000]
+    summary.author = actor
+    update = ["note", "author", "updated_at"]
+    if submit and summary.submitted_at is None:
+        summary.submitted_at = timezone.now()
+        update.append("submitted_at")
+    summary.save(update_fields=update)
+    summary.notable_cases.set(
+        [c for c in notable if c.district_id == district.pk and c.week_start == week_start]
+    )
+    audit_record(
+        municipality_id=district.municipality_id, actor_id=actor.pk, action="case.district_summary",
+        object_type="district_summary", object_id=str(summary.pk),
+        data={"week": week_start.isoformat(), "notable": [c.tracking_code for c in notable]},
+    )  # fmt: skip
+    return summary
