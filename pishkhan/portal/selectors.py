@@ -89,9 +89,7 @@ STOPWORDS = frozenset(
 
 
 def _tf(text: str) -> Counter[str]:
-    return Counter(
-        t for t in normalize_fa(text).split(" ") if len(t) > 1 and t not in STOPWORDS
-    )
+    return Counter(t for t in normalize_fa(text).split(" ") if len(t) > 1 and t not in STOPWORDS)
 
 
 def similar_articles(*, article: Article, limit: int = 4) -> list[Article]:

@@ -135,7 +135,13 @@ class ArticleOfficeViewTests(BaseTestCase):
         other = make_city("othercity")
         self.client.logout()
         self.login(other["secretary"])
-        self.assertEqual(self.client.get(f"/office/site/articles/{a.pk}/").status_code, 404)
-        self.assertEqual(self.client.post(f"/office/site/articles/{a.pk}/submit/").status_code, 404)
+        # On this city's site the tenancy guard refuses them; on their own site the row is not found.
+        self.assertEqual(self.client.get(f"/office/site/articles/{a.pk}/").status_code, 403)
+        with override_settings(ALLOWED_HOSTS=["othercity.test"]):
+            url = f"/office/site/articles/{a.pk}/"
+            self.assertEqual(self.client.get(url, HTTP_HOST="othercity.test").status_code, 404)
+            self.assertEqual(
+                self.client.post(url + "submit/", HTTP_HOST="othercity.test").status_code, 404
+            )
         a.refresh_from_db()
         self.assertEqual(a.status, "draft")

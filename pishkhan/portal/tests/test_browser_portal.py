@@ -87,7 +87,13 @@ def test_browse_decisions_and_follow_verify_link(page):
     cache.clear()
     city = make_city()
     decision(city, number="1405-101", text="ترمیم آسفالت خیابان بهار", directive_status="done")
-    decision(city, number="1405-102", text="هرس درختان پارک ملت", title="درختان پارک", district=city["d2"])
+    decision(
+        city,
+        number="1405-102",
+        text="هرس درختان پارک ملت",
+        title="درختان پارک",
+        district=city["d2"],
+    )
     page.goto(page.base_url + "/decisions/")
     assert page.locator(".decisions-table tbody tr").count() == 2
     page.fill("#dq", "آسفالت")

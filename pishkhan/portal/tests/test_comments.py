@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core import signing
 from django.core.cache import cache
+from django.test import override_settings
 
 from pishkhan.core.audit import audit_verify
 from pishkhan.core.errors import PermissionDeniedError
@@ -174,10 +175,13 @@ class ModerationOfficeTests(BaseTestCase):
     def test_other_city_secretary_cannot_touch_comment(self) -> None:
         other = make_city("othercity")
         self.login(other["secretary"])
-        self.assertNotContains(self.client.get("/office/site/comments/"), "نظر در صف")
-        self.assertEqual(
-            self.client.post(f"/office/site/comments/{self.comment.pk}/approve/").status_code, 404
-        )
+        self.assertEqual(self.client.get("/office/site/comments/").status_code, 403)
+        with override_settings(ALLOWED_HOSTS=["othercity.test"]):
+            own = self.client.get("/office/site/comments/", HTTP_HOST="othercity.test")
+            self.assertEqual(own.status_code, 200)
+            self.assertNotContains(own, "نظر در صف")
+            url = f"/office/site/comments/{self.comment.pk}/approve/"
+            self.assertEqual(self.client.post(url, HTTP_HOST="othercity.test").status_code, 404)
         self.comment.refresh_from_db()
         self.assertEqual(self.comment.status, "pending")
         with self.assertRaises(PermissionDeniedError):

@@ -135,6 +135,8 @@ class StatsTests(BaseTestCase):
         self.assertTrue({"received", "decided", "on_time_department", "map_cell"} <= sections)
         dept = [r for r in rows if r[0] == "on_time_department"]
         self.assertEqual(dept[0][1:], ["معاونت عمرانی", "100", "1", "1"])
-        self.assertEqual([r for r in rows if r[0] == "on_time_district"][0][1:], ["منطقهٔ یک", "100", "1", "1"])
+        self.assertEqual(
+            [r for r in rows if r[0] == "on_time_district"][0][1:], ["منطقهٔ یک", "100", "1", "1"]
+        )
         cells = [r for r in rows if r[0] == "map_cell"]
         self.assertEqual(cells[0][1], "36.84,54.44")  # rounded to ~1 km

@@ -110,7 +110,7 @@ class NewsTests(BaseTestCase):
             slug="پیشخوان-خدمت", source="روابط عمومی",
         )  # fmt: skip
         response = self.client.get(a.get_absolute_url())
-        self.assertContains(response, "<p>بند اول</p>", html=True)
+        self.assertContains(response, '<p dir="auto">بند اول</p>', html=True)
         self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
         self.assertNotContains(response, "<script>alert(1)")
         self.assertContains(response, "روابط عمومی")
