@@ -128,3 +128,18 @@ def test_stats_page_renders_charts_and_map(page):
     screenshot(page, "portal-stats-en")
     page.goto(page.base_url + "/")
     screenshot(page, "portal-home-en")
+
+
+def test_phone_layout_has_no_sideways_scroll(phone_page):
+    cache.clear()
+    city = make_city()
+    article = published(city, "خبر روی گوشی", "متن بلند خبر " * 40, source="روابط عمومی")
+    decision(city, number="1405-301")
+    for path in ("/", article.get_absolute_url(), "/services/", "/decisions/"):
+        phone_page.goto(phone_page.base_url + path)
+        overflow = phone_page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, (path, overflow)
+    phone_page.goto(phone_page.base_url + article.get_absolute_url())
+    screenshot(phone_page, "portal-article-phone-fa")
