@@ -486,5 +486,16 @@ def bulletin_publish_for_week(*, municipality: Municipality, week_start: dt.date
 
 
 def bulletin_clock_step(week: Any, now: dt.datetime) -> dict[str, Any]:
+    """The clock's "publish_bulletin" step (due at the week's dispatch time).
+
+    While the week's meeting exists but is not signed yet the step raises, so the clock
+    retries it on the next tick; a week without a meeting (or without decisions) is done.
+    """
     article = bulletin_publish_for_week(municipality=week.municipality, week_start=week.start)
+    if article is None:
+        pending = Meeting.objects.filter(
+            municipality=week.municipality, week_start=week.start
+        ).exclude(status=Meeting.Status.SIGNED)
+        if pending.exists():
+            raise ApplicationError("صورتجلسهٔ این هفته هنوز امضا نشده است؛ بولتن بعداً منتشر می‌شود.")
     return {"bulletin": article.slug if article else None}

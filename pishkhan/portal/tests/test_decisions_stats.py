@@ -7,6 +7,7 @@ import io
 from django.core.cache import cache
 from django.utils import timezone
 
+from pishkhan.core.errors import ApplicationError
 from pishkhan.core.jalali import week_start
 from pishkhan.cycle.clock import STEPS
 from pishkhan.meetings.models import Meeting
@@ -111,6 +112,28 @@ class BulletinTests(BaseTestCase):
         self.assertEqual(step.due(FakeWeek()), FakeWeek.dispatch_at)  # type: ignore[arg-type]
         result = step.run(FakeWeek(), timezone.now())  # type: ignore[arg-type]
         self.assertEqual(result["bulletin"], f"bulletin-{ws.isoformat()}")
+
+    def test_clock_step_retries_while_meeting_unsigned(self) -> None:
+        ws = week_start(timezone.localdate())
+        decision(self.city, number="1405-60", week=ws, status=Meeting.Status.CLOSED)
+
+        class FakeWeek:
+            municipality = self.m
+            start = ws
+
+        with self.assertRaises(ApplicationError):
+            STEPS["publish_bulletin"].run(FakeWeek(), timezone.now())  # type: ignore[arg-type]
+        Meeting.objects.filter(week_start=ws).update(status=Meeting.Status.SIGNED)
+        result = STEPS["publish_bulletin"].run(FakeWeek(), timezone.now())  # type: ignore[arg-type]
+        self.assertIsNotNone(result["bulletin"])
+
+        class EmptyWeek:
+            municipality = self.m
+            start = ws - dt.timedelta(days=70)
+
+        self.assertEqual(
+            STEPS["publish_bulletin"].run(EmptyWeek(), timezone.now()), {"bulletin": None}
+        )  # type: ignore[arg-type]
 
 
 class StatsTests(BaseTestCase):
