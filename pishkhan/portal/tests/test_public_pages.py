@@ -64,6 +64,19 @@ class HomeTests(BaseTestCase):
         self.assertEqual(data["directives_due"], 2)
         self.assertEqual(data["on_time_pct"], 50)
 
+    def test_english_uses_english_names_and_percent(self) -> None:
+        from pishkhan.cases.models import ServiceCategory
+
+        ServiceCategory.objects.filter(pk=self.category.pk).update(name_en="Streets")
+        decision(self.city, number="1405-7", deadline=timezone.localdate(), directive_status="done")
+        self.client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        response = self.client.get("/")
+        self.assertContains(response, 'dir="ltr"')
+        self.assertContains(response, "Streets")
+        self.assertContains(response, "100%")
+        self.client.post("/i18n/setlang/", {"language": "fa", "next": "/"})
+        self.assertContains(self.client.get("/"), "۱۰۰٪")  # a separate cache entry per language
+
     @override_settings(ALLOWED_HOSTS=["testserver", "othercity.test"])
     def test_other_city_news_is_not_shown(self) -> None:
         other = make_city("othercity")
