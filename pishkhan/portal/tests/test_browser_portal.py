@@ -51,6 +51,9 @@ def test_read_article_comment_and_moderator_approves(page):
     screenshot(page, "portal-article-fa")
 
     browser_login(page, city["secretary"], PASSWORD)
+    page.goto(page.base_url + "/office/site/articles/new/")
+    assert page.locator("label[for=id_cover_alt]").count() == 1
+    screenshot(page, "portal-office-article-fa")
     page.goto(page.base_url + "/office/site/comments/")
     screenshot(page, "portal-moderation-fa")
     page.click(".moderation-item button.btn-success")
