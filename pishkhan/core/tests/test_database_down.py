@@ -1,11 +1,13 @@
 from unittest import mock
 
 from django.db import OperationalError
-from django.test import TestCase, override_settings
+from django.test import override_settings
+
+from pishkhan.test import BaseTestCase
 
 
 @override_settings(DEBUG=False)
-class DatabaseDownTests(TestCase):
+class DatabaseDownTests(BaseTestCase):
     def test_html_page_gets_persian_try_again_503(self):
         with mock.patch(
             "pishkhan.portal.views.render", side_effect=OperationalError("connection refused")
