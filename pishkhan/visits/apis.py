@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -174,8 +175,14 @@ class VisitActionApi(StaffApi):
     def act(self, visit: Visit, data: dict[str, Any], request: Request) -> Visit:
         raise NotImplementedError
 
+    def authorize(self, visit: Visit, user: User) -> None:
+        """Before reading the body: only the visit's own manager or the planner may act on it."""
+        if user.pk != visit.manager_id and not user.has_perm("visits.plan_visits"):
+            raise PermissionDenied("این بازدید به شما سپرده نشده است.")
+
     def post(self, request: Request, pk: int) -> Response:
         visit = _visit(request, pk, scoped=False)
+        self.authorize(visit, staff_user(request))
         data = self.InputSerializer(data=request.data)  # type: ignore[attr-defined]
         data.is_valid(raise_exception=True)
         done = self.act(visit, data.validated_data, request)

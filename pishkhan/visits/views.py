@@ -199,6 +199,9 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("visits.view_visit_plan")
 def reorder(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk)
+    user = _user(request)
+    if user.pk != visit.manager_id and not user.has_perm("visits.plan_visits"):
+        raise PermissionDenied  # read-only roles (auditor) see routes but change nothing
     error = ""
     try:
         position = int(request.POST.get("position", ""))
