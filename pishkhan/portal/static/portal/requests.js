@@ -25,7 +25,7 @@
       if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
       latInput.value = latlng.lat.toFixed(6);
       lonInput.value = latlng.lng.toFixed(6);
-      if (status) { status.textContent = "موقعیت ثبت شد."; }
+      if (status) { status.textContent = document.documentElement.lang === "en" ? "Location recorded." : "موقعیت ثبت شد."; }
     }
     if (latInput.value && lonInput.value) { place(L.latLng(lat, lon)); }
     map.on("click", function (e) { place(e.latlng); });

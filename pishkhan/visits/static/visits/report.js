@@ -55,11 +55,11 @@
       fetch(box.dataset.url, { method: "POST", body: body, headers: { "X-CSRFToken": csrf() }, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
         .then(function (html) { box.innerHTML = html; })
-        .catch(function () { status.textContent = "ارتباط برقرار نشد؛ موقعیت با گزارش فرستاده می‌شود."; });
+        .catch(function () { status.textContent = document.documentElement.lang === "en" ? "No connection; the location will be sent with the report." : "ارتباط برقرار نشد؛ موقعیت با گزارش فرستاده می‌شود."; });
     }
     if (btn) {
       btn.addEventListener("click", function () {
-        status.textContent = "در حال گرفتن موقعیت…";
+        status.textContent = document.documentElement.lang === "en" ? "Getting location…" : "در حال گرفتن موقعیت…";
         if (!navigator.geolocation) { post(null); return; }
         navigator.geolocation.getCurrentPosition(post, function () { post(null); },
           { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });

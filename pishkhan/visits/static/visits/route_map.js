@@ -18,7 +18,7 @@
     if (data.start) {
       line.push(data.start);
       L.marker(data.start, { icon: L.divIcon({ className: "route-marker route-start", html: "⌂", iconSize: [26, 26] }) })
-        .addTo(map).bindPopup("شروع");
+        .addTo(map).bindPopup(document.documentElement.lang === "en" ? "Start" : "شروع");
     }
     data.points.forEach(function (p) {
       var ll = [p.lat, p.lon];
