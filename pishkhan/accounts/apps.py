@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "pishkhan.accounts"
     label = "accounts"
-    verbose_name = "سازمان و کاربران"
+    verbose_name = _("سازمان و کاربران")

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import User
 from pishkhan.core.forms import MobileField
@@ -19,7 +21,7 @@ class LoginForm(forms.Form):
         )
     )
     password = forms.CharField(
-        label="گذرواژه",
+        label=_("گذرواژه"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -40,14 +42,14 @@ class LoginForm(forms.Form):
                 ).exists()
                 if locked:
                     raise ValidationError(
-                        "به دلیل چند تلاش ناموفق، ورود به این حساب چند دقیقه قفل است."
+                        gettext("به دلیل چند تلاش ناموفق، ورود به این حساب چند دقیقه قفل است.")
                     )
-                raise ValidationError("شمارهٔ همراه یا گذرواژه درست نیست.")
+                raise ValidationError(gettext("شمارهٔ همراه یا گذرواژه درست نیست."))
         return data
 
 
 class TokenForm(forms.Form):
-    token = forms.CharField(label="کد شش‌رقمی برنامهٔ احراز هویت", max_length=8,
+    token = forms.CharField(label=_("کد شش‌رقمی برنامهٔ احراز هویت"), max_length=8,
                             widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "one-time-code"}))  # fmt: skip
 
     def clean_token(self) -> str:
@@ -62,8 +64,8 @@ class ResetRequestForm(forms.Form):
 
 class ResetConfirmForm(forms.Form):
     mobile = MobileField()
-    code = forms.CharField(label="کد پیامک‌شده", max_length=8)
-    new_password = forms.CharField(label="گذرواژهٔ تازه", strip=False, widget=forms.PasswordInput)
+    code = forms.CharField(label=_("کد پیامک‌شده"), max_length=8)
+    new_password = forms.CharField(label=_("گذرواژهٔ تازه"), strip=False, widget=forms.PasswordInput)
 
     def clean_mobile(self) -> str:
         return normalize_mobile(self.cleaned_data["mobile"])

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -37,7 +38,7 @@ def _ip_key(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None, request=request)
     if request.method == "POST" and cache.get(_ip_key(request), 0) >= LOGIN_IP_LIMIT:
-        error = "تلاش‌های ناموفق زیادی از این نشانی شده است؛ ده دقیقهٔ دیگر دوباره تلاش کنید."
+        error = _("تلاش‌های ناموفق زیادی از این نشانی شده است؛ ده دقیقهٔ دیگر دوباره تلاش کنید.")
         context = {"form": LoginForm(request=request), "next": "", "error": error}
         return render(request, "accounts/login.html", context, status=429)
     if request.method == "POST" and not form.is_valid():
@@ -57,7 +58,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.info(request, "از حساب خود خارج شدید.")
+    messages.info(request, _("از حساب خود خارج شدید."))
     return redirect("portal:home")
 
 
@@ -71,7 +72,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         if services.totp_confirm(device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
             return redirect(_next(request, "/office/"))
-        form.add_error("token", "کد درست نیست؛ کد تازه‌ای از برنامه وارد کنید.")
+        form.add_error("token", _("کد درست نیست؛ کد تازه‌ای از برنامه وارد کنید."))
     context = {"form": form, "device": device, "next": _next(request, "")}
     if not device.confirmed:
         context["qr_svg"] = services.totp_qr_svg(device)
@@ -84,7 +85,7 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
     confirm_form = ResetConfirmForm(request.POST if "confirm" in request.POST else None)
     if "send" in request.POST and request_form.is_valid():
         services.password_reset_request(mobile=request_form.cleaned_data["mobile"])
-        messages.info(request, "اگر این شماره در سامانه ثبت باشد، کد بازیابی برای آن پیامک شد.")
+        messages.info(request, _("اگر این شماره در سامانه ثبت باشد، کد بازیابی برای آن پیامک شد."))
         confirm_form = ResetConfirmForm(initial={"mobile": request.POST.get("mobile", "")})
     elif "confirm" in request.POST and confirm_form.is_valid():
         try:
@@ -94,7 +95,7 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             confirm_form.add_error("code", exc.message)
         else:
-            messages.success(request, "گذرواژه تغییر کرد؛ اکنون وارد شوید.")
+            messages.success(request, _("گذرواژه تغییر کرد؛ اکنون وارد شوید."))
             return redirect("accounts:login")
     return render(request, "accounts/password_reset.html", {
         "request_form": request_form, "confirm_form": confirm_form,

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "pishkhan.cases"
     label = "cases"
-    verbose_name = "درخواست‌ها"
+    verbose_name = _("درخواست‌ها")

@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import District, Municipality
 from pishkhan.cases.models import Case, RejectReason, ServiceType
@@ -35,38 +37,40 @@ class MultipleFileField(forms.FileField):
 
 class CaseForm(forms.Form):
     service = forms.ModelChoiceField(
-        queryset=ServiceType.objects.none(), label="خدمت", empty_label="— خدمت را انتخاب کنید —"
+        queryset=ServiceType.objects.none(),
+        label=_("خدمت"),
+        empty_label=_("— خدمت را انتخاب کنید —"),
     )
-    citizen_name = PersianCharField(label="نام و نام خانوادگی", max_length=150)
+    citizen_name = PersianCharField(label=_("نام و نام خانوادگی"), max_length=150)
     citizen_mobile = forms.CharField(
-        label="شمارهٔ همراه",
+        label=_("شمارهٔ همراه"),
         max_length=20,
-        help_text="کد رهگیری و خبر هر مرحله به این شماره پیامک می‌شود.",
+        help_text=_("کد رهگیری و خبر هر مرحله به این شماره پیامک می‌شود."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "autocomplete": "tel"}),
     )
     national_id = forms.CharField(
-        label="کد ملی (اختیاری)",
+        label=_("کد ملی (اختیاری)"),
         max_length=12,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
     )
-    citizen_email = forms.EmailField(label="ایمیل (اختیاری)", required=False)
+    citizen_email = forms.EmailField(label=_("ایمیل (اختیاری)"), required=False)
     description = forms.CharField(
-        label="شرح درخواست",
+        label=_("شرح درخواست"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "شرح درخواست را بنویسید."},
+        error_messages={"required": _("شرح درخواست را بنویسید.")},
     )
-    address = PersianCharField(label="نشانی", max_length=500, required=False)
+    address = PersianCharField(label=_("نشانی"), max_length=500, required=False)
     district = forms.ModelChoiceField(
         queryset=District.objects.none(),
-        label="منطقه",
+        label=_("منطقه"),
         required=False,
-        empty_label="— منطقه را انتخاب کنید —",
-        help_text="اگر موقعیت را روی نقشه بزنید، منطقه خودکار تعیین می‌شود.",
+        empty_label=_("— منطقه را انتخاب کنید —"),
+        help_text=_("اگر موقعیت را روی نقشه بزنید، منطقه خودکار تعیین می‌شود."),
     )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput(attrs={"data-map-lat": ""}))
     lon = forms.FloatField(required=False, widget=forms.HiddenInput(attrs={"data-map-lon": ""}))
-    attachments = MultipleFileField(label="پیوست (عکس یا PDF)", required=False)
+    attachments = MultipleFileField(label=_("پیوست (عکس یا PDF)"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, municipality: Municipality | None, **kwargs: Any) -> None:
@@ -95,7 +99,7 @@ class CaseForm(forms.Form):
     def clean_description(self) -> str:
         value = self.cleaned_data.get("description") or ""
         if not value.strip():
-            raise ValidationError("شرح درخواست را بنویسید.", code="required")
+            raise ValidationError(gettext("شرح درخواست را بنویسید."), code="required")
         return value
 
     def apply_errors(self, exc: ValidationError) -> None:
@@ -112,7 +116,7 @@ class RegisterForm(CaseForm):
     """Office registration on the citizen's behalf."""
 
     channel = forms.ChoiceField(
-        label="مجرای ثبت",
+        label=_("مجرای ثبت"),
         choices=[
             (Case.Channel.PHONE, Case.Channel.PHONE.label),
             (Case.Channel.WALK_IN, Case.Channel.WALK_IN.label),
@@ -134,18 +138,21 @@ class RegisterForm(CaseForm):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label="جستجو", required=False, max_length=200)
+    q = forms.CharField(label=_("جستجو"), required=False, max_length=200)
     service = forms.ModelChoiceField(
-        queryset=ServiceType.objects.none(), required=False, label="خدمت", empty_label="همهٔ خدمات"
+        queryset=ServiceType.objects.none(),
+        required=False,
+        label=_("خدمت"),
+        empty_label=_("همهٔ خدمات"),
     )
     channel = forms.ChoiceField(
-        label="مجرا", required=False, choices=[("", "همهٔ مجراها"), *Case.Channel.choices]
+        label=_("مجرا"), required=False, choices=[("", _("همهٔ مجراها")), *Case.Channel.choices]
     )
     status = forms.ChoiceField(
-        label="وضعیت", required=False, choices=[("", "همهٔ وضعیت‌ها"), *Case.Status.choices]
+        label=_("وضعیت"), required=False, choices=[("", _("همهٔ وضعیت‌ها")), *Case.Status.choices]
     )
-    date_from = JalaliDateField(label="از تاریخ", required=False)
-    date_to = JalaliDateField(label="تا تاریخ", required=False)
+    date_from = JalaliDateField(label=_("از تاریخ"), required=False)
+    date_to = JalaliDateField(label=_("تا تاریخ"), required=False)
 
     def __init__(self, *args: Any, municipality: Municipality | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -174,9 +181,9 @@ class FilterForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.ModelChoiceField(
-        queryset=RejectReason.objects.none(), required=False, label="علت رد", empty_label="—"
+        queryset=RejectReason.objects.none(), required=False, label=_("علت رد"), empty_label="—"
     )
-    note = PersianCharField(label="توضیح برای شهروند", required=False, max_length=1000)
+    note = PersianCharField(label=_("توضیح برای شهروند"), required=False, max_length=1000)
 
     def __init__(self, *args: Any, municipality: Municipality | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pishkhan.accounts.access import staff_required
@@ -92,12 +94,12 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
     codes = request.POST.getlist("codes")
     cases = list(selectors.case_inbox(user=user).filter(tracking_code__in=codes[:200]))
     if action not in BULK_ACTIONS or not cases:
-        messages.error(request, "درخواستی و اقدامی را انتخاب کنید.")
+        messages.error(request, _("درخواستی و اقدامی را انتخاب کنید."))
         return redirect("cases:inbox")
     if action == "reject":
         form = RejectForm(request.POST, municipality=user.municipality)
         if not form.is_valid():
-            messages.error(request, "علت رد نامعتبر است.")
+            messages.error(request, _("علت رد نامعتبر است."))
             return redirect("cases:inbox")
         done, errors = services.cases_bulk(
             cases, services.case_reject, reason=form.cleaned_data["reason"],
@@ -108,7 +110,11 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
             cases, services.case_accept, needs_visit=action == "accept_visit", actor=user
         )
     if done:
-        messages.success(request, f"{done} درخواست انجام شد.")
+        messages.success(
+            request,
+            ngettext("%(count)s درخواست انجام شد.", "%(count)s درخواست انجام شد.", done)
+            % {"count": done},
+        )
     for error in errors:
         messages.error(request, error)
     return redirect("cases:inbox")
@@ -161,36 +167,36 @@ def _run_action(request: HttpRequest, case: Case, action: str) -> str:
     if action in ("accept_visit", "accept_novisit"):
         services.case_accept(case=case, needs_visit=action == "accept_visit", actor=user,
                              note=post.get("note", ""))  # fmt: skip
-        return "درخواست پذیرفته شد."
+        return _("درخواست پذیرفته شد.")
     if action == "reject":
         form = RejectForm(post, municipality=user.municipality)
         if not form.is_valid():
-            raise ApplicationError("علت رد نامعتبر است.")
+            raise ApplicationError(_("علت رد نامعتبر است."))
         services.case_reject(case=case, reason=form.cleaned_data["reason"],
                              note=form.cleaned_data["note"], actor=user)  # fmt: skip
-        return "درخواست رد شد."
+        return _("درخواست رد شد.")
     if action == "merge":
         into = selectors.case_get_for_staff(user=user, code=post.get("into", ""))
         if into is None:
-            raise ApplicationError("درخواست اصلی پیدا نشد.")
+            raise ApplicationError(_("درخواست اصلی پیدا نشد."))
         services.case_merge(case=case, into=into, actor=user)
-        return f"درخواست در {into.tracking_code} ادغام شد."
+        return _("درخواست در %(code)s ادغام شد.") % {"code": into.tracking_code}
     if action == "request_info":
         services.case_request_info(case=case, question=post.get("question", ""), actor=user)
-        return "پرسش برای شهروند فرستاده شد."
+        return _("پرسش برای شهروند فرستاده شد.")
     if action == "move":
         district = District.objects.filter(
             municipality=case.municipality, pk=post.get("district") or 0
         ).first()
         if district is None:
-            raise ApplicationError("منطقه را انتخاب کنید.")
+            raise ApplicationError(_("منطقه را انتخاب کنید."))
         services.case_move_district(case=case, district=district, actor=user,
                                     note=post.get("note", ""))  # fmt: skip
-        return f"درخواست به {district.name} فرستاده شد."
+        return _("درخواست به %(district)s فرستاده شد.") % {"district": district.name}
     if action == "urgent":
         services.case_mark_urgent_now(case=case, actor=user)
-        return "درخواست فوری شد و به نوبت هفتهٔ جاری آمد."
-    raise ApplicationError("اقدام نامعتبر است.")
+        return _("درخواست فوری شد و به نوبت هفتهٔ جاری آمد.")
+    raise ApplicationError(_("اقدام نامعتبر است."))
 
 
 @require_POST
@@ -235,7 +241,10 @@ def register(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.apply_errors(exc)
             else:
-                messages.success(request, f"درخواست با کد رهگیری {case.tracking_code} ثبت شد.")
+                messages.success(
+                    request,
+                    _("درخواست با کد رهگیری %(code)s ثبت شد.") % {"code": case.tracking_code},
+                )
                 return redirect("cases:case", code=case.tracking_code)
     else:
         form = RegisterForm(municipality=user.municipality, initial={"channel": "phone"})
@@ -285,7 +294,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         except (ApplicationError, PermissionDeniedError) as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "خلاصهٔ هفتگی ذخیره شد.")
+            messages.success(request, _("خلاصهٔ هفتگی ذخیره شد."))
         return redirect(f"{request.path}?week={week.isoformat()}")
     saved = selectors.district_summary_get(district=user.district, week_start=week)
     week_cases = list(

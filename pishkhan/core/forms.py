@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from pishkhan.core import jalali
 from pishkhan.core.text import clean_input
@@ -53,7 +54,7 @@ class PersianCharField(forms.CharField):
 class MobileField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("label", "شمارهٔ همراه")
+        kwargs.setdefault("label", _("شمارهٔ همراه"))
         kwargs.setdefault(
             "widget",
             forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "autocomplete": "tel"}),
@@ -69,7 +70,7 @@ class NationalIdField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 12)
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "کد ملی")
+        kwargs.setdefault("label", _("کد ملی"))
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}))
         super().__init__(**kwargs)
 

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+
 from pishkhan.cycle.models import Week
 
 
@@ -17,7 +19,9 @@ class Step:
     due: Callable[[Week], dt.datetime | None]
     run: Callable[[Week, dt.datetime], dict[str, Any]]
     order: int = 100
-    label: str = ""  # Persian, for the week page ("what the clock will do next")
+    label: str | Promise = (
+        ""  # Persian msgid (lazy), for the week page ("what the clock will do next")
+    )
 
 
 STEPS: dict[str, Step] = {}
@@ -29,7 +33,7 @@ def register_step(
     due: Callable[[Week], dt.datetime | None],
     run: Callable[[Week, dt.datetime], dict[str, Any]],
     order: int = 100,
-    label: str = "",
+    label: str | Promise = "",
 ) -> None:
     """Called from AppConfig.ready(): idempotent registration by name. ``due`` may return None:
     the step does not apply to that week (e.g. a reminder for a third visit day)."""

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from pishkhan.core.jalali import TEHRAN
 from pishkhan.cycle.clock import register_step
 from pishkhan.cycle.models import Week
@@ -38,11 +40,11 @@ def _advance(phase: str) -> Callable[[Week, dt.datetime], dict[str, Any]]:
 
 
 PHASE_STEP_LABELS = {
-    "intake": "آغاز پذیرش",
-    "visits": "پایان پذیرش و آغاز بازدیدها",
-    "meeting": "پایان بازدیدها",
-    "dispatch": "آغاز ابلاغ",
-    "execution": "آغاز اجرا",
+    "intake": _("آغاز پذیرش"),
+    "visits": _("پایان پذیرش و آغاز بازدیدها"),
+    "meeting": _("پایان بازدیدها"),
+    "dispatch": _("آغاز ابلاغ"),
+    "execution": _("آغاز اجرا"),
 }
 
 

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
     name = "pishkhan.demo"
     label = "demo"
-    verbose_name = "شهر نمونه"
+    verbose_name = _("شهر نمونه")

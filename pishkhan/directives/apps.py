@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 OVERDUE_SCAN_TIME = dt.time(0, 5)
 
@@ -21,7 +22,7 @@ def _daily(day: int) -> Callable[[Any], dt.datetime]:
 class DirectivesConfig(AppConfig):
     name = "pishkhan.directives"
     label = "directives"
-    verbose_name = "ابلاغیه‌ها"
+    verbose_name = _("ابلاغیه‌ها")
 
     def ready(self) -> None:
         from pishkhan.cycle.clock import register_step
@@ -34,7 +35,7 @@ class DirectivesConfig(AppConfig):
             due=lambda week: week.dispatch_at,
             run=services.dispatch_step,
             order=60,
-            label="ابلاغ مصوبات به واحدها",
+            label=_("ابلاغ مصوبات به واحدها"),
         )
         # The overdue scan runs once a day (a step per day of the week: each runs once, and a
         # late tick catches up); a directive turns overdue once: only open ones are scanned.
@@ -44,5 +45,5 @@ class DirectivesConfig(AppConfig):
                 due=_daily(day),
                 run=services.overdue_step,
                 order=70,
-                label="بررسی روزانهٔ ابلاغیه‌های معوق",
+                label=_("بررسی روزانهٔ ابلاغیه‌های معوق"),
             )

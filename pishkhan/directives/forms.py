@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from pishkhan.core.forms import JalaliDateField, PersianCharField
 
@@ -28,26 +29,26 @@ class MultiFileField(forms.FileField):
 
 
 class ProgressForm(forms.Form):
-    progress = forms.IntegerField(label="پیشرفت (درصد)", min_value=0, max_value=99,
+    progress = forms.IntegerField(label=_("پیشرفت (درصد)"), min_value=0, max_value=99,
                                   widget=forms.NumberInput(attrs={"class": "form-control"}))  # fmt: skip
     note = PersianCharField(
-        label="شرح",
+        label=_("شرح"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
-    evidence = MultiFileField(label="مستندات (عکس یا PDF)", required=False)
+    evidence = MultiFileField(label=_("مستندات (عکس یا PDF)"), required=False)
 
 
 class CompleteForm(forms.Form):
-    note = PersianCharField(label="گزارش انجام کار", max_length=2000,
+    note = PersianCharField(label=_("گزارش انجام کار"), max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))  # fmt: skip
-    evidence = MultiFileField(label="مستندات انجام کار (عکس یا PDF)", required=True)
+    evidence = MultiFileField(label=_("مستندات انجام کار (عکس یا PDF)"), required=True)
 
 
 class ExtensionForm(forms.Form):
-    until = JalaliDateField(label="مهلت پیشنهادی")
+    until = JalaliDateField(label=_("مهلت پیشنهادی"))
     reason = PersianCharField(
-        label="علت",
+        label=_("علت"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pishkhan.accounts.access import staff_required
@@ -65,7 +67,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "acknowledge":
                 services.directive_acknowledge(directive=directive, actor=user)
-                messages.success(request, "رؤیت ابلاغیه ثبت شد.")
+                messages.success(request, _("رؤیت ابلاغیه ثبت شد."))
                 return redirect("directives:detail", pk=pk)
             if action in forms:
                 form = {
@@ -85,7 +87,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     else:
                         services.directive_request_extension(directive=directive, until=data["until"],
                                                              reason=data["reason"], actor=user)  # fmt: skip
-                    messages.success(request, "ثبت شد.")
+                    messages.success(request, _("ثبت شد."))
                     return redirect("directives:detail", pk=pk)
         except ValidationError as exc:
             forms[action].add_error("evidence" if action != "extension" else None, exc.messages)
@@ -124,7 +126,11 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk, municipality_id=user.municipality_id)
     try:
         issued = services.meeting_dispatch(meeting=meeting, actor=user, now=timezone.now())
-        messages.success(request, f"{len(issued)} ابلاغیه صادر شد.")
+        messages.success(
+            request,
+            ngettext("%(count)s ابلاغیه صادر شد.", "%(count)s ابلاغیه صادر شد.", len(issued))
+            % {"count": len(issued)},
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("meetings:sign", pk=meeting.pk)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MeetingsConfig(AppConfig):
     name = "pishkhan.meetings"
     label = "meetings"
-    verbose_name = "جلسات پیشخوان"
+    verbose_name = _("جلسات پیشخوان")
 
     def ready(self) -> None:
         from pishkhan.cycle.clock import register_step
@@ -15,12 +16,12 @@ class MeetingsConfig(AppConfig):
             due=lambda week: week.visits_end_at,
             run=services.agenda_build_step,
             order=40,
-            label="ساختن دستور جلسه",
+            label=_("ساختن دستور جلسه"),
         )
         register_step(
             "freeze_agenda",
             due=lambda week: week.agenda_freeze_at,
             run=services.agenda_freeze_step,
             order=45,
-            label="نهایی‌کردن دستور جلسه",
+            label=_("نهایی‌کردن دستور جلسه"),
         )

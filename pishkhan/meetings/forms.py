@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import Committee, Department
 from pishkhan.core.forms import JalaliDateField, PersianCharField
@@ -13,21 +14,21 @@ from pishkhan.meetings.models import Decision, Position
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="تصمیم", choices=Decision.Outcome.choices, widget=forms.RadioSelect
+        label=_("تصمیم"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
     )
     text = PersianCharField(
-        label="متن مصوبه", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+        label=_("متن مصوبه"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
     lead_department = forms.ModelChoiceField(
-        label="واحد مجری", queryset=Department.objects.none(), required=False
+        label=_("واحد مجری"), queryset=Department.objects.none(), required=False
     )
     supporting_departments = forms.ModelMultipleChoiceField(
-        label="واحدهای همکار", queryset=Department.objects.none(), required=False,
+        label=_("واحدهای همکار"), queryset=Department.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )  # fmt: skip
-    deadline = JalaliDateField(label="مهلت اجرا", required=False)
-    refer_until = JalaliDateField(label="تاریخ بازگشت (ارجاع)", required=False)
-    cost_note = PersianCharField(label="یادداشت هزینه", required=False, max_length=300)
+    deadline = JalaliDateField(label=_("مهلت اجرا"), required=False)
+    refer_until = JalaliDateField(label=_("تاریخ بازگشت (ارجاع)"), required=False)
+    cost_note = PersianCharField(label=_("یادداشت هزینه"), required=False, max_length=300)
 
     def __init__(
         self, *args: Any, municipality_id: int, members: list[Any] | None = None, **kwargs: Any
@@ -55,7 +56,7 @@ class DecisionForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     present = forms.MultipleChoiceField(
-        label="حاضران", widget=forms.CheckboxSelectMultiple, required=False
+        label=_("حاضران"), widget=forms.CheckboxSelectMultiple, required=False
     )
 
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
@@ -66,7 +67,7 @@ class AttendanceForm(forms.Form):
 
 class SignForm(forms.Form):
     password = forms.CharField(
-        label="گذرواژهٔ شما (برای گشودن کلید امضا)",
+        label=_("گذرواژهٔ شما (برای گشودن کلید امضا)"),
         widget=forms.PasswordInput(
             attrs={"class": "form-control", "autocomplete": "current-password"}
         ),
@@ -75,9 +76,9 @@ class SignForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     committee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="کمیتهٔ سابق", queryset=Committee.objects.none()
+        label=_("کمیتهٔ سابق"), queryset=Committee.objects.none()
     )
-    file = forms.FileField(label="پرونده (CSV یا XLSX)")
+    file = forms.FileField(label=_("پرونده (CSV یا XLSX)"))
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

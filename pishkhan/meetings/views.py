@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from pishkhan.accounts.access import staff_required
@@ -93,10 +94,10 @@ def agenda_action(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if action == "build":
             services.agenda_build(meeting=meeting, now=now, actor=user)
-            messages.success(request, "دستور جلسه ساخته شد.")
+            messages.success(request, gettext("دستور جلسه ساخته شد."))
         elif action == "freeze":
             services.agenda_freeze(meeting=meeting, now=now, actor=user)
-            messages.success(request, "دستور جلسه نهایی شد.")
+            messages.success(request, gettext("دستور جلسه نهایی شد."))
         elif action in ("up", "down"):
             item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
             services.agenda_item_move(
@@ -106,14 +107,14 @@ def agenda_action(request: HttpRequest, pk: int) -> HttpResponse:
             ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
             chosen = list(AgendaItem.objects.filter(meeting=meeting, pk__in=ids).order_by("number"))
             services.agenda_items_merge(items=chosen, actor=user)
-            messages.success(request, "دستورها ادغام شدند.")
+            messages.success(request, gettext("دستورها ادغام شدند."))
         elif action == "split":
             item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
             ids = [int(x) for x in request.POST.getlist("cases") if x.isdigit()]
             services.agenda_item_split(item=item, case_ids=ids, actor=user)
-            messages.success(request, "دستور جدا شد.")
+            messages.success(request, gettext("دستور جدا شد."))
         else:
-            raise ApplicationError("فرمان نامعتبر است.")
+            raise ApplicationError(gettext("فرمان نامعتبر است."))
     except ApplicationError as exc:
         _error(request, exc)
     return redirect("meetings:agenda", pk=meeting.pk)
@@ -182,7 +183,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_close(meeting=meeting, actor=user, now=timezone.now(),
                                    defer_remaining=request.POST.get("defer_remaining") == "1")  # fmt: skip
-            messages.success(request, "جلسه پایان یافت؛ صورتجلسه آمادهٔ امضاست.")
+            messages.success(request, gettext("جلسه پایان یافت؛ صورتجلسه آمادهٔ امضاست."))
             return redirect("meetings:sign", pk=meeting.pk)
         except ApplicationError as exc:
             _error(request, exc)
@@ -242,7 +243,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.minutes_sign(meeting=meeting, member=user, password=form.cleaned_data["password"],
                                   now=timezone.now())  # fmt: skip
-            messages.success(request, "صورتجلسه با کلید شما امضا شد.")
+            messages.success(request, gettext("صورتجلسه با کلید شما امضا شد."))
             return redirect("meetings:sign", pk=meeting.pk)
         except ApplicationError as exc:
             form.add_error("password" if "گذرواژه" in exc.message else None, exc.message)

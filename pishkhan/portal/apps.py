@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def _bulletin_due(week: Any) -> dt.datetime | None:
@@ -19,7 +20,7 @@ def _bulletin_due(week: Any) -> dt.datetime | None:
 class PortalConfig(AppConfig):
     name = "pishkhan.portal"
     label = "portal"
-    verbose_name = "سایت عمومی"
+    verbose_name = _("سایت عمومی")
 
     def ready(self) -> None:
         from pishkhan.cycle.clock import register_step
@@ -30,5 +31,5 @@ class PortalConfig(AppConfig):
             due=_bulletin_due,
             run=bulletin_clock_step,
             order=200,
-            label="انتشار بولتن مصوبات هفته",
+            label=_("انتشار بولتن مصوبات هفته"),
         )

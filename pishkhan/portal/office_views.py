@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pishkhan.accounts.access import staff_required
@@ -20,7 +21,7 @@ def _article(request: HttpRequest, pk: int) -> Article:
     user: User = request.user  # type: ignore[assignment]
     article = Article.objects.filter(pk=pk, municipality_id=user.municipality_id or 0).first()
     if article is None:
-        raise Http404("این خبر پیدا نشد")
+        raise Http404(_("این خبر پیدا نشد"))
     return article
 
 
@@ -65,7 +66,7 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, "خبر ذخیره شد.")
+                messages.success(request, _("خبر ذخیره شد."))
                 return redirect("portal_office:article_edit", pk=article.pk)
     elif article is not None:
         form = ArticleForm(
@@ -103,7 +104,7 @@ def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "وضعیت خبر به‌روز شد.")
+        messages.success(request, _("وضعیت خبر به‌روز شد."))
     return redirect("portal_office:article_edit", pk=article.pk)
 
 
@@ -137,7 +138,7 @@ def _comment(request: HttpRequest, pk: int) -> Comment:
         pk=pk, article__municipality_id=user.municipality_id or 0
     ).first()
     if comment is None:
-        raise Http404("این نظر پیدا نشد")
+        raise Http404(_("این نظر پیدا نشد"))
     return comment
 
 
@@ -162,7 +163,7 @@ def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "نظر بررسی شد.")
+        messages.success(request, _("نظر بررسی شد."))
     return redirect("portal_office:moderation")
 
 
@@ -172,12 +173,12 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "متن پاسخ را بنویسید (حداکثر ۳۰۰۰ نویسه).")
+        messages.error(request, _("متن پاسخ را بنویسید (حداکثر ۳۰۰۰ نویسه)."))
         return redirect("portal_office:moderation")
     try:
         services.comment_reply(parent=comment, body=form.cleaned_data["body"], actor=request.user)  # type: ignore[arg-type]
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "پاسخ رسمی منتشر شد.")
+        messages.success(request, _("پاسخ رسمی منتشر شد."))
     return redirect("portal_office:moderation")

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,7 +32,7 @@ from pishkhan.cycle.schedule import intake_close, schedule_for
 
 RECEIPTS = "request_receipts"
 TRACKED = "tracked_cases"
-NOT_FOUND = "درخواستی با این کد رهگیری و شمارهٔ همراه پیدا نشد."
+NOT_FOUND = gettext_lazy("درخواستی با این کد رهگیری و شمارهٔ همراه پیدا نشد.")
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -85,10 +86,10 @@ def week_info(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
             "dispatch": combine(start + dt.timedelta(days=s.dispatch_day), s.dispatch_time),
         }
     steps = [
-        ("intake", "پذیرش و بررسی مدیر منطقه", combine(start, dt.time.min)),
-        ("visits", "بازدید میدانی مدیران ارشد", times["visits"]),
-        ("meeting", "جلسهٔ پیشخوان خدمت و تصمیم‌گیری", times["meeting"]),
-        ("dispatch", "ابلاغ تصمیم به واحد مسئول", times["dispatch"]),
+        ("intake", gettext("پذیرش و بررسی مدیر منطقه"), combine(start, dt.time.min)),
+        ("visits", gettext("بازدید میدانی مدیران ارشد"), times["visits"]),
+        ("meeting", gettext("جلسهٔ پیشخوان خدمت و تصمیم‌گیری"), times["meeting"]),
+        ("dispatch", gettext("ابلاغ تصمیم به واحد مسئول"), times["dispatch"]),
     ]
     current = 0
     for i, (_key, _label, at) in enumerate(steps):
@@ -117,7 +118,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
         if rate_limited(f"submit:{_client_ip(request)}", settings.REQUEST_RATE_LIMIT):
             form.is_valid()
             form.add_error(
-                None, "تعداد درخواست‌های ارسالی از این دستگاه زیاد است؛ کمی بعد دوباره تلاش کنید."
+                None,
+                gettext(
+                    "تعداد درخواست‌های ارسالی از این دستگاه زیاد است؛ کمی بعد دوباره تلاش کنید."
+                ),
             )
             return render(request, "portal/requests/new.html", _new_ctx(form), status=429)
         if form.is_valid():
@@ -193,16 +197,18 @@ def track(request: HttpRequest) -> HttpResponse:
         ip = _client_ip(request)
         limit = settings.TRACK_RATE_LIMIT
         if rate_limited(f"track-ip:{ip}", limit) or rate_limited(f"track-code:{code}", limit):
-            error = "تلاش‌های پیگیری بیش از حد مجاز است؛ یک دقیقه بعد دوباره تلاش کنید."
+            error = gettext("تلاش‌های پیگیری بیش از حد مجاز است؛ یک دقیقه بعد دوباره تلاش کنید.")
             return render(
                 request, "portal/requests/track.html", {"error": error, "code": code}, status=429
             )
         if not tracking_code_is_valid(code):
-            error = "کد رهگیری درست وارد نشده است؛ آن را دوباره از پیامک بخوانید و وارد کنید."
+            error = gettext(
+                "کد رهگیری درست وارد نشده است؛ آن را دوباره از پیامک بخوانید و وارد کنید."
+            )
         else:
             case = case_get_by_code(code=code, municipality=municipality)
             if case is None or len(digits) != 4 or not case.citizen_mobile.endswith(digits):
-                error = NOT_FOUND
+                error = str(NOT_FOUND)
             else:
                 tracked = [c for c in request.session.get(TRACKED, []) if c != code]
                 request.session[TRACKED] = [*tracked[-9:], code]
@@ -251,7 +257,9 @@ def track_answer(request: HttpRequest, code: str) -> HttpResponse:
         )
     except (ApplicationError, ValidationError) as exc:
         return _back_with(request, case, getattr(exc, "message", None) or "; ".join(exc.messages))  # type: ignore[union-attr]
-    return _back_with(request, case, "پاسخ شما ثبت شد و درخواست دوباره بررسی می‌شود.", ok=True)
+    return _back_with(
+        request, case, gettext("پاسخ شما ثبت شد و درخواست دوباره بررسی می‌شود."), ok=True
+    )
 
 
 @require_POST
@@ -263,7 +271,7 @@ def track_verdict(request: HttpRequest, code: str) -> HttpResponse:
         )
     except ApplicationError as exc:
         return _back_with(request, case, exc.message)
-    return _back_with(request, case, "نظر شما ثبت شد. سپاس‌گزاریم.", ok=True)
+    return _back_with(request, case, gettext("نظر شما ثبت شد. سپاس‌گزاریم."), ok=True)
 
 
 def _back_with(request: HttpRequest, case: Case, text: str, ok: bool = False) -> HttpResponse:

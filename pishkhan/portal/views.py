@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pishkhan.accounts.models import Municipality
@@ -28,7 +29,7 @@ COMMENT_MAX_REQUEST_BYTES = 64 * 1024
 def _city(request: HttpRequest) -> Municipality:
     municipality = getattr(request, "municipality", None)
     if municipality is None:
-        raise Http404("شهرداری پیدا نشد")
+        raise Http404(_("شهرداری پیدا نشد"))
     return municipality
 
 
@@ -101,7 +102,7 @@ def news_detail(request: HttpRequest, slug: str) -> HttpResponse:
     city = _city(request)
     article = selectors.article_get_public(municipality=city, slug=slug)
     if article is None:
-        raise Http404("این خبر پیدا نشد")
+        raise Http404(_("این خبر پیدا نشد"))
     return serve(request, f"article:{article.pk}", lambda: _article_response(request, article))
 
 
@@ -117,21 +118,25 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     except ValueError:
         length = 0
     if length > COMMENT_MAX_REQUEST_BYTES:
-        return _refuse(request, "نظر شما بیش از حد طولانی است و ثبت نشد (حداکثر ۳۰۰۰ نویسه).", 413)
+        return _refuse(
+            request, _("نظر شما بیش از حد طولانی است و ثبت نشد (حداکثر ۳۰۰۰ نویسه)."), 413
+        )
     article = selectors.article_get_public(municipality=city, slug=slug)
     if article is None:
-        raise Http404("این خبر پیدا نشد")
+        raise Http404(_("این خبر پیدا نشد"))
     ip = request.META.get("REMOTE_ADDR", "")
     if portal_services.rate_limited(ip_digest=portal_services.ip_hash(ip)):
         return _refuse(
-            request, "از این نشانی در یک دقیقه نظرهای زیادی رسیده است؛ کمی بعد دوباره بفرستید.", 429
+            request,
+            _("از این نشانی در یک دقیقه نظرهای زیادی رسیده است؛ کمی بعد دوباره بفرستید."),
+            429,
         )
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _article_response(request, article, form, status=400)
     if form.cleaned_data["website"]:
         # A bot filled the honeypot: answer as usual, store nothing.
-        messages.success(request, "نظر شما دریافت شد و پس از بررسی نمایش داده می‌شود.")
+        messages.success(request, _("نظر شما دریافت شد و پس از بررسی نمایش داده می‌شود."))
         return redirect(article.get_absolute_url() + "#comments")
     try:
         comment = portal_services.comment_post(
@@ -146,9 +151,9 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error("body", exc.message)
         return _article_response(request, article, form, status=400)
     if comment.status == comment.Status.APPROVED:
-        messages.success(request, "نظر شما منتشر شد.")
+        messages.success(request, _("نظر شما منتشر شد."))
     else:
-        messages.success(request, "نظر شما دریافت شد و پس از بررسی نمایش داده می‌شود.")
+        messages.success(request, _("نظر شما دریافت شد و پس از بررسی نمایش داده می‌شود."))
     return redirect(article.get_absolute_url() + "#comments")
 
 
@@ -156,7 +161,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
 def news_cover(request: HttpRequest, slug: str) -> FileResponse:
     article = selectors.article_get_public(municipality=_city(request), slug=slug)
     if article is None or not article.cover:
-        raise Http404("تصویر پیدا نشد")
+        raise Http404(_("تصویر پیدا نشد"))
     response = FileResponse(article.cover.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400"
     return response
@@ -186,7 +191,7 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     city = _city(request)
     service = selectors.service_get(municipality=city, code=code)
     if service is None:
-        raise Http404("این خدمت پیدا نشد")
+        raise Http404(_("این خدمت پیدا نشد"))
     return serve(
         request,
         f"service:{service.pk}",

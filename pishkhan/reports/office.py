@@ -6,21 +6,23 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-# (permission or "" for any staff, url name, Persian label)
-NAV: list[tuple[str, str, str]] = [
-    ("", "office:home", "پیشخوان من"),
-    ("cases.triage_case", "cases:inbox", "صندوق منطقه"),
-    ("cases.register_case", "cases:register", "ثبت درخواست"),
-    ("cases.view_case_list", "cases:list", "درخواست‌ها"),
-    ("cycle.view_week", "cycle:week", "هفتهٔ جاری"),
-    ("visits.file_visit_report", "visits:today", "مسیر امروز"),
-    ("visits.plan_visits", "visits:plan", "برنامهٔ بازدید"),
-    ("meetings.view_agenda", "meetings:list", "جلسات"),
-    ("directives.view_directive", "directives:inbox", "ابلاغیه‌ها"),
-    ("portal.moderate_comment", "portal_office:moderation", "نظرات"),
-    ("portal.publish_article", "portal_office:articles", "اخبار"),
-    ("reports.view_reports", "reports:index", "گزارش‌ها"),
+# (permission or "" for any staff, url name, label: a Persian msgid, translated lazily)
+NAV: list[tuple[str, str, str | Promise]] = [
+    ("", "office:home", _("پیشخوان من")),
+    ("cases.triage_case", "cases:inbox", _("صندوق منطقه")),
+    ("cases.register_case", "cases:register", _("ثبت درخواست")),
+    ("cases.view_case_list", "cases:list", _("درخواست‌ها")),
+    ("cycle.view_week", "cycle:week", _("هفتهٔ جاری")),
+    ("visits.file_visit_report", "visits:today", _("مسیر امروز")),
+    ("visits.plan_visits", "visits:plan", _("برنامهٔ بازدید")),
+    ("meetings.view_agenda", "meetings:list", _("جلسات")),
+    ("directives.view_directive", "directives:inbox", _("ابلاغیه‌ها")),
+    ("portal.moderate_comment", "portal_office:moderation", _("نظرات")),
+    ("portal.publish_article", "portal_office:articles", _("اخبار")),
+    ("reports.view_reports", "reports:index", _("گزارش‌ها")),
 ]
 
 

@@ -10,6 +10,8 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from pishkhan.accounts.access import scope_cases, staff_required
 from pishkhan.accounts.models import District, User
@@ -22,18 +24,22 @@ from pishkhan.cycle.services import week_get_or_create
 from pishkhan.visits.models import Visit
 
 # Case statuses grouped by the phase of the cycle they belong to.
-PHASE_GROUPS: list[tuple[str, str, list[str]]] = [
-    ("intake", "در انتظار بررسی منطقه", ["submitted", "info_requested"]),
-    ("visits", "پذیرفته، در انتظار بازدید", ["accepted"]),
-    ("meeting", "بازدیدشده / در دستور جلسه", ["visited", "on_agenda"]),
-    ("decided", "تصمیم‌گیری‌شده", ["decided", "deferred", "rejected", "merged"]),
-    ("dispatch", "ابلاغ و اجرا", ["dispatched", "in_progress", "done", "closed", "reopened"]),
+PHASE_GROUPS: list[tuple[str, str | Promise, list[str]]] = [
+    ("intake", gettext_lazy("در انتظار بررسی منطقه"), ["submitted", "info_requested"]),
+    ("visits", gettext_lazy("پذیرفته، در انتظار بازدید"), ["accepted"]),
+    ("meeting", gettext_lazy("بازدیدشده / در دستور جلسه"), ["visited", "on_agenda"]),
+    ("decided", gettext_lazy("تصمیم‌گیری‌شده"), ["decided", "deferred", "rejected", "merged"]),
+    (
+        "dispatch",
+        gettext_lazy("ابلاغ و اجرا"),
+        ["dispatched", "in_progress", "done", "closed", "reopened"],
+    ),
 ]
-PHASE_ROWS: list[tuple[str, str, str]] = [
-    ("intake", "پذیرش", "intake_opens_at"),
-    ("visits", "بازدید میدانی", "visits_start_at"),
-    ("meeting", "جلسه", "meeting_at"),
-    ("dispatch", "ابلاغ", "dispatch_at"),
+PHASE_ROWS: list[tuple[str, str | Promise, str]] = [
+    ("intake", gettext_lazy("پذیرش"), "intake_opens_at"),
+    ("visits", gettext_lazy("بازدید میدانی"), "visits_start_at"),
+    ("meeting", gettext_lazy("جلسه"), "meeting_at"),
+    ("dispatch", gettext_lazy("ابلاغ"), "dispatch_at"),
 ]
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+
 from pishkhan.core.jalali import combine
 from pishkhan.cycle.clock import register_step
 from pishkhan.cycle.models import Week
@@ -48,12 +51,18 @@ def reminder_run(index: int) -> Any:
 
 def register() -> None:
     register_step("plan_visits", due=lambda w: w.intake_closes_at, run=_plan, order=10,
-                  label="برنامه‌ریزی بازدیدها")  # fmt: skip
-    day_names = ["نخست", "دوم", "سوم", "چهارم", "پنجم"]
+                  label=gettext_lazy("برنامه‌ریزی بازدیدها"))  # fmt: skip
+    day_names = [
+        gettext_lazy("نخست"),
+        gettext_lazy("دوم"),
+        gettext_lazy("سوم"),
+        gettext_lazy("چهارم"),
+        gettext_lazy("پنجم"),
+    ]
     for i in range(MAX_VISIT_DAYS):
         register_step(
             f"visit_reminders_{i + 1}", due=reminder_due(i), run=reminder_run(i), order=20,
-            label=f"یادآوری بازدید روز {day_names[i] if i < len(day_names) else i + 1}",
+            label=format_lazy(gettext_lazy("یادآوری بازدید روز {day}"), day=day_names[i] if i < len(day_names) else i + 1),
         )  # fmt: skip
     register_step("flag_unvisited", due=lambda w: w.visits_end_at, run=_flag, order=10,
-                  label="علامت‌گذاری درخواست‌های بازدیدنشده")  # fmt: skip
+                  label=gettext_lazy("علامت‌گذاری درخواست‌های بازدیدنشده"))  # fmt: skip

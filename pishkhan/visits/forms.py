@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import Department
 from pishkhan.core.forms import PersianCharField
@@ -25,30 +27,32 @@ class MultipleFileField(forms.FileField):
 
 
 class VisitReportForm(forms.Form):
-    findings = PersianCharField(label="یافته‌های بازدید", widget=forms.Textarea(attrs={"rows": 4}))
+    findings = PersianCharField(
+        label=_("یافته‌های بازدید"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     measurements = PersianCharField(
-        label="اندازه‌گیری‌ها",
+        label=_("اندازه‌گیری‌ها"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "طول: ۳ متر\nعمق: ۱۰ سانتی‌متر"}),
-        help_text="هر مورد در یک سطر، به شکل «عنوان: مقدار».",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("طول: ۳ متر\nعمق: ۱۰ سانتی‌متر")}),
+        help_text=_("هر مورد در یک سطر، به شکل «عنوان: مقدار»."),
     )
     photos = MultipleFileField(
-        label="عکس‌ها",
+        label=_("عکس‌ها"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
     recommendation = forms.ChoiceField(
-        label="پیشنهاد", choices=Visit.Recommendation.choices, widget=forms.RadioSelect
+        label=_("پیشنهاد"), choices=Visit.Recommendation.choices, widget=forms.RadioSelect
     )
     proposed_text = PersianCharField(
-        label="متن پیشنهادی تصمیم", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("متن پیشنهادی تصمیم"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     lead_department = forms.ModelChoiceField(
-        label="واحد پیشنهادی", queryset=Department.objects.none(), required=False
+        label=_("واحد پیشنهادی"), queryset=Department.objects.none(), required=False
     )
-    estimated_cost = forms.CharField(label="هزینهٔ برآوردی (ریال)", required=False)
+    estimated_cost = forms.CharField(label=_("هزینهٔ برآوردی (ریال)"), required=False)
     urgency = forms.TypedChoiceField(
-        label="فوریت", choices=Visit.Urgency.choices, coerce=int, initial=Visit.Urgency.MEDIUM
+        label=_("فوریت"), choices=Visit.Urgency.choices, coerce=int, initial=Visit.Urgency.MEDIUM
     )
     checkin_lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     checkin_lon = forms.FloatField(required=False, widget=forms.HiddenInput)
@@ -71,7 +75,7 @@ class VisitReportForm(forms.Form):
         if not raw:
             return None
         if not raw.isdigit():
-            raise forms.ValidationError("هزینه را فقط با رقم بنویسید.")
+            raise forms.ValidationError(gettext("هزینه را فقط با رقم بنویسید."))
         return int(raw)
 
     def clean_measurements(self) -> dict[str, str]:
@@ -82,7 +86,8 @@ class VisitReportForm(forms.Form):
             key, sep, value = line.partition(":")
             if not sep:
                 raise forms.ValidationError(
-                    f"سطر «{line.strip()}» باید به شکل «عنوان: مقدار» باشد."
+                    gettext("سطر «%(line)s» باید به شکل «عنوان: مقدار» باشد.")
+                    % {"line": line.strip()}
                 )
             result[key.strip()] = value.strip()
         return result

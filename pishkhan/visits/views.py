@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pishkhan.accounts.access import staff_required
@@ -165,7 +167,13 @@ def plan_run(request: HttpRequest) -> HttpResponse:
     start = _plan_week(request)
     week = week_get_or_create(_municipality(_user(request)), start)
     result = services.visits_plan(week=week, now=timezone.now(), actor=_user(request))
-    messages.success(request, f"{result['planned']} بازدید برنامه‌ریزی شد.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s بازدید برنامه‌ریزی شد.", "%(count)s بازدید برنامه‌ریزی شد.", result["planned"]
+        )
+        % {"count": result["planned"]},
+    )
     return redirect(reverse("visits:plan") + f"?start={start.isoformat()}")
 
 
@@ -184,12 +192,12 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
             dt.date.fromisoformat(request.POST.get("day", "")) if request.POST.get("day") else None
         )
         if manager is None:
-            raise ApplicationError("مدیر ارشد را برگزینید.")
+            raise ApplicationError(_("مدیر ارشد را برگزینید."))
         services.visit_reassign(
             visit=visit, manager=manager, day=day, actor=_user(request), now=timezone.now()
         )
     except ValueError:
-        error = "روز نامعتبر است."
+        error = _("روز نامعتبر است.")
     except ApplicationError as exc:
         error = exc.message
     return _plan_response(request, visit.week_start, error)
@@ -209,7 +217,7 @@ def reorder(request: HttpRequest, pk: int) -> HttpResponse:
             visit=visit, position=position, actor=_user(request), now=timezone.now()
         )
     except ValueError:
-        error = "جایگاه نامعتبر است."
+        error = _("جایگاه نامعتبر است.")
     except PermissionDeniedError:
         raise PermissionDenied from None
     except ApplicationError as exc:
@@ -228,7 +236,7 @@ def swap(request: HttpRequest, pk: int) -> HttpResponse:
     other = _visit(request, int(request.POST.get("other") or 0))
     try:
         services.visit_swap(visit=visit, other=other, actor=_user(request), now=timezone.now())
-        messages.success(request, "دو بازدید جابه‌جا شد.")
+        messages.success(request, _("دو بازدید جابه‌جا شد."))
     except PermissionDeniedError:
         raise PermissionDenied from None
     except ApplicationError as exc:
@@ -269,7 +277,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             if not exc.extra.get("errors"):
                 form.add_error(None, exc.message)
         else:
-            messages.success(request, "گزارش بازدید ثبت شد.")
+            messages.success(request, _("گزارش بازدید ثبت شد."))
             return redirect(reverse("visits:today") + f"?day={visit.day.isoformat()}")
     return render(request, "visits/report.html", {"visit": visit, "form": form, "case": visit.case,
                                                   "photos": visit.photos.all()})  # fmt: skip
@@ -288,7 +296,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDeniedError:
         raise PermissionDenied from None
     except (ValueError, ApplicationError):
-        return HttpResponse("ثبت حضور ممکن نشد.", status=400)
+        return HttpResponse(_("ثبت حضور ممکن نشد."), status=400)
     when = (
         timezone.localtime(visit.checked_in_at).astimezone(TEHRAN) if visit.checked_in_at else None
     )
