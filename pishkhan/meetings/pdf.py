@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.meetings.models import Meeting
@@ -27,7 +28,9 @@ FONT_DIR = (
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(template, {**context, "font_dir": FONT_DIR.as_uri()})
+    # Official documents stay Persian whatever the language of the page that asked for them.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template, {**context, "font_dir": FONT_DIR.as_uri()})
     return bytes(HTML(string=html, base_url=str(FONT_DIR)).write_pdf())
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.cases.models import Case
@@ -47,7 +49,7 @@ def agenda_items(meeting: Meeting) -> list[AgendaItem]:
 @dataclass
 class Related:
     decision: Decision
-    reason: str
+    reason: str | Promise
     distance_m: int | None = None
     statuses: list[str] = field(default_factory=list)
 
@@ -103,15 +105,17 @@ def related_decisions_for(items: list[AgendaItem]) -> dict[int, list[Related]]:
             if d.item.meeting_id == item.meeting_id:
                 continue
             if own_addresses & addresses:
-                found.append((0, Related(d, "همان نشانی", statuses=statuses)))
+                found.append((0, Related(d, gettext_lazy("همان نشانی"), statuses=statuses)))
                 continue
             if None not in (item.lat, item.lon, d.lat, d.lon):
                 meters = _distance_m(item.lat, item.lon, d.lat, d.lon)  # type: ignore[arg-type]
                 if meters <= radius:
-                    found.append((1, Related(d, "در همین محدوده", int(meters), statuses)))
+                    found.append(
+                        (1, Related(d, gettext_lazy("در همین محدوده"), int(meters), statuses))
+                    )
                     continue
             if item.service_id and d.item.service_id == item.service_id:
-                found.append((2, Related(d, "همان خدمت", statuses=statuses)))
+                found.append((2, Related(d, gettext_lazy("همان خدمت"), statuses=statuses)))
         found.sort(key=lambda x: (x[0], x[1].distance_m or 0, -x[1].decision.pk))
         result[item.pk] = [r for _, r in found[:MAX_RELATED]]
     return dict(result)

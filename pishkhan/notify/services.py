@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pishkhan.notify.models import Message
 from pishkhan.notify.transports import TransportError, get_sms_backend, send_email
@@ -22,7 +22,9 @@ logger = logging.getLogger("pishkhan.notify")
 
 def _render(name: str, context: dict[str, Any]) -> str:
     try:
-        return render_to_string(name, context).strip()
+        # Messages are Persian whatever the language of the page that caused them.
+        with translation.override(settings.LANGUAGE_CODE):
+            return render_to_string(name, context).strip()
     except TemplateDoesNotExist:
         return ""
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.core.forms import JalaliDateField, PersianCharField
@@ -41,7 +42,7 @@ class CommentForm(forms.Form):
         label=_("متن نظر"),
         max_length=COMMENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
-        error_messages={"max_length": "متن نظر حداکثر ۳۰۰۰ نویسه است."},
+        error_messages={"max_length": _("متن نظر حداکثر ۳۰۰۰ نویسه است.")},
     )
     answer = forms.CharField(
         label=_("پاسخ پرسش"),
@@ -62,11 +63,11 @@ class CommentForm(forms.Form):
             )["s"]
         except (signing.BadSignature, KeyError, TypeError):
             raise forms.ValidationError(
-                "پرسش امنیتی منقضی شده است؛ صفحه را دوباره باز کنید."
+                gettext("پرسش امنیتی منقضی شده است؛ صفحه را دوباره باز کنید.")
             ) from None
         answer = to_ascii_digits(data.get("answer", "") or "").strip()
         if not answer.isdigit() or int(answer) != expected:
-            self.add_error("answer", "پاسخ پرسش درست نیست.")
+            self.add_error("answer", gettext("پاسخ پرسش درست نیست."))
         return data
 
 
@@ -119,7 +120,9 @@ class ArticleForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("cover") and not data.get("cover_alt"):
-            self.add_error("cover_alt", "برای تصویر، متن جایگزین بنویسید (برای نابینایان).")
+            self.add_error(
+                "cover_alt", gettext("برای تصویر، متن جایگزین بنویسید (برای نابینایان).")
+            )
         return data
 
     def tag_names(self) -> list[str]:

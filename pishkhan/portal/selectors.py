@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Round
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from pishkhan.accounts.models import Department, District, Municipality
 from pishkhan.cases.models import Case, ServiceCategory, ServiceType
@@ -184,10 +185,10 @@ def service_get(*, municipality: Municipality, code: str) -> ServiceType | None:
 # --- decisions register -----------------------------------------------------------------
 
 STATUS_LABELS = {
-    "in_progress": "در حال اجرا",
-    "done": "انجام‌شده",
-    "overdue": "معوق",
-    "closed": "بدون اقدام اجرایی",
+    "in_progress": gettext_lazy("در حال اجرا"),
+    "done": gettext_lazy("انجام‌شده"),
+    "overdue": gettext_lazy("معوق"),
+    "closed": gettext_lazy("بدون اقدام اجرایی"),
 }
 
 

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -107,7 +107,8 @@ def day_sheet_pdf(request: HttpRequest) -> HttpResponse:
     context["font_dir"] = (
         Path(settings.BASE_DIR) / "pishkhan/static/vendor/vazirmatn/fonts/webfonts"
     ).as_uri()
-    html = render_to_string("visits/day_sheet.html", context, request=request)
+    with translation.override(settings.LANGUAGE_CODE):  # the printed sheet stays Persian
+        html = render_to_string("visits/day_sheet.html", context, request=request)
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="visits-{context["day"].isoformat()}.pdf"'
