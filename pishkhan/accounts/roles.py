@@ -6,20 +6,21 @@ The codename list below is the single source; migrations copy it at the time the
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    CITIZEN = "citizen", "شهروند"
-    OPERATOR = "operator", "کارشناس پذیرش"
-    DISTRICT_MANAGER = "district_manager", "مدیر منطقه"
-    SENIOR_MANAGER = "senior_manager", "مدیر ارشد"
-    BOARD_MEMBER = "board_member", "عضو پیشخوان (معاون/مدیر شهری)"
-    MAYOR = "mayor", "شهردار"
-    SECRETARY = "secretary", "دبیر پیشخوان"
-    DEPARTMENT_HEAD = "department_head", "مدیر واحد"
-    DEPARTMENT_STAFF = "department_staff", "کارمند واحد"
-    AUDITOR = "auditor", "بازرس"
-    ADMIN = "admin", "مدیر سامانه"
+    CITIZEN = "citizen", _("شهروند")
+    OPERATOR = "operator", _("کارشناس پذیرش")
+    DISTRICT_MANAGER = "district_manager", _("مدیر منطقه")
+    SENIOR_MANAGER = "senior_manager", _("مدیر ارشد")
+    BOARD_MEMBER = "board_member", _("عضو پیشخوان (معاون/مدیر شهری)")
+    MAYOR = "mayor", _("شهردار")
+    SECRETARY = "secretary", _("دبیر پیشخوان")
+    DEPARTMENT_HEAD = "department_head", _("مدیر واحد")
+    DEPARTMENT_STAFF = "department_staff", _("کارمند واحد")
+    AUDITOR = "auditor", _("بازرس")
+    ADMIN = "admin", _("مدیر سامانه")
 
 
 # role -> list of "app_label.codename"
