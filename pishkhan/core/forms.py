@@ -17,7 +17,7 @@ class JalaliDateInput(forms.TextInput):
     input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        base = {"placeholder": "۱۴۰۵/۰۹/۰۸", "inputmode": "numeric", "dir": "ltr",
+        base = {"placeholder": _("۱۴۰۵/۰۹/۰۸"), "inputmode": "numeric", "dir": "ltr",
                 "class": "form-control jalali-date", "autocomplete": "off"}  # fmt: skip
         base.update(attrs or {})
         super().__init__(base)

@@ -38,3 +38,33 @@ def test_board_member_passes_totp_in_the_browser(page):
     browser_login(page, city["mayor"], PASSWORD)
     page.wait_for_url("**/office/")
     assert "شهردار" in page.content()
+
+
+def test_main_pages_in_english(page):
+    """The English catalogue: left-to-right pages whose headings and navigation are English."""
+    city = make_city()
+    page.goto(page.base_url + "/")
+    page.click("button[name=language][value=en]")
+    page.wait_for_load_state()
+    pages = {
+        "/": "Service Counter",
+        "/services/": "Services",
+        "/requests/new/": "Submit a citizen request",
+        "/track/": "Track a request",
+        "/decisions/": "Service Counter decisions register",
+    }
+    for path, heading in pages.items():
+        page.goto(page.base_url + path)
+        assert page.locator("html").get_attribute("dir") == "ltr"
+        assert page.locator("h1").first.inner_text().strip() == heading
+        nav = page.locator("nav").first.inner_text()
+        assert "Submit a request" in nav and "Track" in nav and "ثبت" not in nav
+        screenshot(page, "shell-" + (path.strip("/").replace("/", "-") or "home") + "-en")
+
+    browser_login(page, city["manager1"], PASSWORD)
+    page.wait_for_url("**/office/")
+    page.goto(page.base_url + "/office/cases/inbox/")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert "District inbox" in page.locator("nav").first.inner_text()
+    assert "Bulk action on the selected items" in page.content()
+    screenshot(page, "shell-inbox-en")
