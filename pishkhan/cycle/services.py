@@ -37,10 +37,6 @@ def holidays_seed(*, municipality: Municipality, today: dt.date) -> int:
     return len(rows)
 
 
-def is_working_day(day: dt.date, holidays: set[dt.date]) -> bool:
-    return day.weekday() != 4 and day not in holidays  # Friday is the weekend
-
-
 def _apply_times(week: Week, times: WeekTimes) -> list[str]:
     """Copy computed times onto ``week``; returns the changed field names."""
     changed = []
