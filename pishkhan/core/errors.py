@@ -14,8 +14,9 @@ class ApplicationError(Exception):
 
 class InvalidTransition(ApplicationError):
     def __init__(self, old: str, new: str) -> None:
+        # The codes go to API clients in ``extra``; people read a sentence.
         super().__init__(
-            f"این تغییر وضعیت مجاز نیست ({old} ← {new}).",
+            "این کار در وضعیت کنونی ممکن نیست؛ صفحه را تازه کنید و وضعیت را ببینید.",
             extra={"from": old, "to": new},
         )
         self.old = old
