@@ -345,7 +345,8 @@ class TriageTests(ApiBase):
         self.assertFalse(r.json()["needs_visit"])
         r = self.post(self.c1.tracking_code, "accept", {"needs_visit": True})
         self.assertEqual(r.status_code, 400)  # invalid transition, Persian message
-        self.assertIn("مجاز نیست", r.json()["detail"])
+        self.assertIn("ممکن نیست", r.json()["detail"])
+        self.assertEqual((r.json()["from"], r.json()["to"]), ("accepted", "accepted"))
         self.assertEqual(
             self.post(self.c2.tracking_code, "accept", {"needs_visit": True}).status_code, 404
         )
