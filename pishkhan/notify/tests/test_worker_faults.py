@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import TransactionTestCase
 
-from pishkhan.notify.models import Message
+from pishkhan.notify.models import Message, WorkerHeartbeat
 from pishkhan.notify.services import message_enqueue
 
 ROOT = Path(settings.BASE_DIR)
@@ -47,6 +47,16 @@ def start_worker(env: dict[str, str], *args: str) -> subprocess.Popen:
         [sys.executable, "manage.py", "worker", *args], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+
+
+def wait_for(predicate, timeout: float = 120.0) -> bool:
+    """Poll until ``predicate()``; a loaded CI machine may take many seconds to start Django."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
 
 
 class WorkerFaultTests(TransactionTestCase):
@@ -82,7 +92,13 @@ class WorkerFaultTests(TransactionTestCase):
         kills = mid_send = 0
         for _ in range(10):
             proc = start_worker(env)
-            time.sleep(rng.uniform(1.0, 2.2))  # start-up takes ~1 s; then it is mid-send
+            # Kill it at a random moment once it is running (start-up time varies with load).
+            wait_for(
+                lambda p=proc: (
+                    p.poll() is not None or WorkerHeartbeat.objects.filter(pid=p.pid).exists()
+                )
+            )
+            time.sleep(rng.uniform(0.1, 0.8))
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             kills += 1
@@ -97,9 +113,7 @@ class WorkerFaultTests(TransactionTestCase):
     def test_several_workers_at_once_send_each_message_once(self):
         env = worker_env(self.var, OUTBOX_CLAIM_SECONDS="60")
         procs = [start_worker(env, "--name", f"w{i}") for i in range(3)]
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline and Message.objects.exclude(status="sent").exists():
-            time.sleep(0.3)
+        wait_for(lambda: not Message.objects.exclude(status="sent").exists(), timeout=180)
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
         for proc in procs:
