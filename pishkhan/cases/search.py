@@ -1,0 +1,109 @@
+"""Persian full-text search over cases.
+
+``Case.search_key`` holds ``normalize_fa(description + address + service name)`` (see
+``case_submit``). The query is normalised the same way and split into tokens; every token must
+match (AND), as a substring, so partial words ("خیاب" → "خیابان") are found.
+
+- SQLite: an FTS5 external-content table ``cases_case_fts`` with the trigram tokenizer, kept in
+  sync by triggers (migration 0002). Tokens of 3+ characters go to ``MATCH``; shorter tokens
+  (trigrams need 3 characters) fall back to a plain substring filter on the remaining rows.
+- PostgreSQL: a GIN trigram index (pg_trgm) on ``search_key`` serves ``LIKE '%token%'``.
+  ``search_key`` is already lower-cased by ``normalize_fa``, so a case-sensitive ``contains``
+  is equivalent to ``icontains`` and, unlike ``UPPER(...) LIKE``, can use the index.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from pishkhan.cases.models import Case
+from pishkhan.core.text import normalize_fa
+
+MAX_TOKENS = 8
+FTS_TABLE = "cases_case_fts"
+
+# SQLite objects, also used by the migration and by fts_ensure() (a later migration that makes
+# Django rebuild the cases_case table on SQLite drops the triggers; call fts_ensure() after it).
+SQLITE_FTS_CREATE = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS cases_case_fts USING fts5("
+    "search_key, content='cases_case', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS cases_case_fts_ai AFTER INSERT ON cases_case BEGIN "
+    "INSERT INTO cases_case_fts(rowid, search_key) VALUES (new.id, new.search_key); END",
+    "CREATE TRIGGER IF NOT EXISTS cases_case_fts_ad AFTER DELETE ON cases_case BEGIN "
+    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_key) "
+    "VALUES ('delete', old.id, old.search_key); END",
+    "CREATE TRIGGER IF NOT EXISTS cases_case_fts_au AFTER UPDATE OF search_key ON cases_case "
+    "WHEN old.search_key IS NOT new.search_key BEGIN "
+    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_key) "
+    "VALUES ('delete', old.id, old.search_key); "
+    "INSERT INTO cases_case_fts(rowid, search_key) VALUES (new.id, new.search_key); END",
+]
+SQLITE_FTS_DROP = [
+    "DROP TRIGGER IF EXISTS cases_case_fts_au",
+    "DROP TRIGGER IF EXISTS cases_case_fts_ad",
+    "DROP TRIGGER IF EXISTS cases_case_fts_ai",
+    "DROP TABLE IF EXISTS cases_case_fts",
+]
+SQLITE_FTS_REBUILD = "INSERT INTO cases_case_fts(cases_case_fts) VALUES ('rebuild')"
+
+PG_CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS case_search_trgm_idx ON cases_case "
+    "USING gin (search_key gin_trgm_ops)",
+]
+PG_DROP = ["DROP INDEX IF EXISTS case_search_trgm_idx"]
+
+
+def search_tokens(query: str) -> list[str]:
+    """Normalised, de-duplicated tokens of a query, longest first (most selective)."""
+    seen: dict[str, None] = {}
+    for token in normalize_fa(query or "").split(" "):
+        if token:
+            seen.setdefault(token, None)
+    return sorted(seen, key=len, reverse=True)[:MAX_TOKENS]
+
+
+def _fts_phrase(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def case_search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
+    """Limit ``qs`` to cases whose text contains every token of ``query`` (empty → unchanged)."""
+    tokens = search_tokens(query)
+    if not tokens:
+        return qs
+    vendor = connections[qs.db].vendor
+    if vendor == "sqlite":
+        long_tokens = [t for t in tokens if len(t) >= 3]
+        if long_tokens:
+            fts_query = " ".join(_fts_phrase(t) for t in long_tokens)
+            qs = qs.filter(
+                id__in=RawSQL(  # noqa: S611 — constant SQL, the query is a parameter
+                    "SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s",
+                    [fts_query],
+                )
+            )
+        for token in tokens:
+            if len(token) < 3:
+                qs = qs.filter(search_key__contains=token)
+        return qs
+    for token in tokens:
+        qs = qs.filter(search_key__contains=token)
+    return qs
+
+
+def fts_ensure(conn: BaseDatabaseWrapper | None = None, *, rebuild: bool = False) -> None:
+    """(Re)create the search index objects for this database; idempotent."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            for sql in SQLITE_FTS_CREATE:
+                cursor.execute(sql)
+            if rebuild:
+                cursor.execute(SQLITE_FTS_REBUILD)
+        elif conn.vendor == "postgresql":
+            for sql in PG_CREATE:
+                cursor.execute(sql)
