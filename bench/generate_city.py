@@ -77,7 +77,9 @@ DISTRICT_NAMES = [
     "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "یازده",
     "دوازده", "سیزده", "چهارده", "پانزده", "شانزده", "هفده", "هجده", "نوزده", "بیست", "بیست‌ویک", "بیست‌ودو",
 ]  # fmt: skip
-CHANNELS = (["web"] * 45) + (["phone"] * 25) + (["open311"] * 15) + (["walk_in"] * 10) + (["letter"] * 5)
+CHANNELS = (
+    (["web"] * 45) + (["phone"] * 25) + (["open311"] * 15) + (["walk_in"] * 10) + (["letter"] * 5)
+)
 # Final status of a case older than ~2 months (weights): a real backlog is mostly closed.
 OLD_STATUSES = [("closed", 70), ("rejected", 11), ("merged", 4), ("done", 7), ("in_progress", 4),
                 ("dispatched", 2), ("deferred", 1), ("submitted", 0.5), ("info_requested", 0.5)]  # fmt: skip
@@ -136,7 +138,11 @@ def ensure_city(n_districts: int) -> tuple:
                 mobile=mobile, full_name=f"مدیر منطقهٔ {DISTRICT_NAMES[n - 1]}", role=Role.DISTRICT_MANAGER,
                 municipality=m, password=BENCH_PASSWORD, district=d,
             )  # fmt: skip
-    for suffix, role in [("9000001", Role.OPERATOR), ("9000002", Role.SECRETARY), ("9000003", Role.AUDITOR)]:
+    for suffix, role in [
+        ("9000001", Role.OPERATOR),
+        ("9000002", Role.SECRETARY),
+        ("9000003", Role.AUDITOR),
+    ]:
         if not User.objects.filter(mobile=f"+98913{suffix}").exists():
             user_create(mobile=f"+98913{suffix}", full_name=f"کاربر {role}", role=role, municipality=m,
                         password=BENCH_PASSWORD)  # fmt: skip
@@ -150,7 +156,9 @@ def ensure_city(n_districts: int) -> tuple:
         cats[slug], _ = ServiceCategory.objects.get_or_create(
             municipality=m, slug=slug, defaults={"name": name, "name_en": en, "order": i}
         )
-    for i, (code, cat, name, en, dept, domain, visit, days, docs, fees, desc) in enumerate(org.SERVICES):
+    for i, (code, cat, name, en, dept, domain, visit, days, docs, fees, desc) in enumerate(
+        org.SERVICES
+    ):
         ServiceType.objects.get_or_create(
             municipality=m, code=code,
             defaults={"category": cats[cat], "name": name, "name_en": en, "department": depts[dept],
@@ -161,7 +169,9 @@ def ensure_city(n_districts: int) -> tuple:
     if not RejectReason.objects.filter(municipality=m).exists():
         for text, guidance in org.REJECT_REASONS:
             RejectReason.objects.create(municipality=m, text=text, guidance=guidance)
-    districts = list(District.objects.filter(municipality=m, number__lte=n_districts).order_by("number"))
+    districts = list(
+        District.objects.filter(municipality=m, number__lte=n_districts).order_by("number")
+    )
     services = list(ServiceType.objects.filter(municipality=m).order_by("order"))
     reasons = list(RejectReason.objects.filter(municipality=m).values_list("id", flat=True))
     return m, schedule, districts, services, reasons
@@ -201,12 +211,27 @@ def generate(args: argparse.Namespace) -> None:
         else:
             for sql in PG_DROP:
                 cur.execute(sql)
-    case_fields = [f for f in Case._meta.concrete_fields]
+    dropped = (
+        drop_secondary_indexes(connection, ["cases_case", "cases_caseevent"])
+        if total_new(args) > 50_000
+        else []
+    )
+    case_fields = list(Case._meta.concrete_fields)
     case_cols = [f.column for f in case_fields]
-    event_cols = ["case_id", "kind", "old_status", "new_status", "actor_id", "at", "note", "public", "data"]
+    event_cols = [
+        "case_id",
+        "kind",
+        "old_status",
+        "new_status",
+        "actor_id",
+        "at",
+        "note",
+        "public",
+        "data",
+    ]
     end_day, end_time = schedule.intake_end_day, schedule.intake_end_time
     recent_cutoff = now - dt.timedelta(weeks=8)
-    channel_label = dict(Case.Channel.choices)
+    channel_label = {k: str(v) for k, v in Case.Channel.choices}
 
     def ts(value: dt.datetime):
         # SQLite: naive UTC text as Django stores it; PostgreSQL: aware datetime.
@@ -226,8 +251,8 @@ def generate(args: argparse.Namespace) -> None:
     done = 0
     while done < total:
         n = min(batch, total - done)
-        # Growth: volume rises over the years (u**0.8 skews towards now).
-        offsets = sorted(rng.random() ** 0.8 for _ in range(n))
+        # Chronological ids (as in production); volume grows over the years (u**0.8 skews to now).
+        offsets = [((done + i + rng.random()) / total) ** 0.8 for i in range(n)]
         case_rows, event_rows = [], []
         picked_services = rng.choices(services, weights=svc_weights, k=n)
         picked_districts = rng.choices(districts, weights=dist_weights, k=n)
@@ -247,7 +272,9 @@ def generate(args: argparse.Namespace) -> None:
                 text = text.translate(ARABIC_LETTERS)  # typed on an Arabic keyboard
             text = clean_input(text)
             recent = created > recent_cutoff
-            status = rng.choices(new_names if recent else old_names, new_weights if recent else old_weights)[0]
+            status = rng.choices(
+                new_names if recent else old_names, new_weights if recent else old_weights
+            )[0]
             case_id = next_id
             next_id += 1
             merged_into = None
@@ -261,7 +288,11 @@ def generate(args: argparse.Namespace) -> None:
                 recent_ids[dist.pk].append(case_id)
                 if len(recent_ids[dist.pk]) > 500:
                     recent_ids[dist.pk] = recent_ids[dist.pk][-200:]
-            updated = created + dt.timedelta(days=rng.randint(0, 40)) if status != "submitted" else created
+            updated = (
+                created + dt.timedelta(days=rng.randint(0, 40))
+                if status != "submitted"
+                else created
+            )
             updated = min(updated, now)
             done_at = updated if status in ("done", "closed") else None
             closed_at = updated if status == "closed" else None
@@ -295,8 +326,13 @@ def generate(args: argparse.Namespace) -> None:
         rate = done / (time.perf_counter() - t0)
         print(f"  {done:>9,} cases  ({rate:,.0f}/s)", flush=True)
     t_rows = time.perf_counter() - t0
-    print(f"rows written in {t_rows:.1f}s; building the search index …", flush=True)
+    print(
+        f"rows written in {t_rows:.1f}s; rebuilding {len(dropped)} indexes and the search index …",
+        flush=True,
+    )
     with connection.cursor() as cur:
+        for sql in dropped:
+            cur.execute(sql)
         if vendor == "sqlite":
             fts_ensure(connection, rebuild=True)
             cur.execute("ANALYZE")
@@ -317,6 +353,35 @@ def generate(args: argparse.Namespace) -> None:
     )
 
 
+def total_new(args: argparse.Namespace) -> int:
+    return int(args.cases)
+
+
+def drop_secondary_indexes(connection, tables: list[str]) -> list[str]:
+    """Drop the non-unique indexes of ``tables`` (bulk loads are much faster without them);
+    returns the statements that recreate them."""
+    recreate = []
+    with connection.cursor() as cur:
+        for table in tables:
+            if connection.vendor == "sqlite":
+                cur.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                    "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'",
+                    [table],
+                )
+            else:
+                cur.execute(
+                    "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                    "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
+                    "AND NOT i.indisunique AND NOT i.indisprimary AND c.relname <> 'case_search_trgm_idx'",
+                    [table],
+                )
+            for name, sql in cur.fetchall():
+                cur.execute(f'DROP INDEX "{name}"')
+                recreate.append(sql)
+    return recreate
+
+
 def write(connection, vendor: str, table: str, cols: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cur:
         if vendor == "postgresql":
@@ -330,14 +395,20 @@ def write(connection, vendor: str, table: str, cols: list[str], rows: list[tuple
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--districts", type=int, default=22, choices=range(3, 23), metavar="3..22")
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1405)
-    parser.add_argument("--no-migrate", action="store_true", help="the database is already migrated")
-    parser.add_argument("--database", default="default", help="settings DATABASES alias (only 'default')")
+    parser.add_argument(
+        "--no-migrate", action="store_true", help="the database is already migrated"
+    )
+    parser.add_argument(
+        "--database", default="default", help="settings DATABASES alias (only 'default')"
+    )
     args = parser.parse_args()
     django_setup()
     from django.conf import settings
