@@ -7,6 +7,8 @@ match (AND), as a substring, so partial words ("خیاب" → "خیابان") ar
 - SQLite: an FTS5 external-content table ``cases_case_fts`` with the trigram tokenizer, kept in
   sync by triggers (migration 0002). Tokens of 3+ characters go to ``MATCH``; shorter tokens
   (trigrams need 3 characters) fall back to a plain substring filter on the remaining rows.
+  One cheap probe query counts the hits up to ``COMMON_HITS``; very common words skip the
+  hit list and use the substring filter, which the caller's ``ORDER BY … LIMIT`` stops early.
 - PostgreSQL: a GIN trigram index (pg_trgm) on ``search_key`` serves ``LIKE '%token%'``.
   ``search_key`` is already lower-cased by ``normalize_fa``, so a case-sensitive ``contains``
   is equivalent to ``icontains`` and, unlike ``UPPER(...) LIKE``, can use the index.
@@ -23,6 +25,9 @@ from pishkhan.cases.models import Case
 from pishkhan.core.text import normalize_fa
 
 MAX_TOKENS = 8
+# On SQLite, a query matching at least this many cases is served by a substring scan along the
+# caller's index (newest first, LIMIT) instead of the FTS hit list (see bench/ and PERFORMANCE.md).
+COMMON_HITS = 20_000
 FTS_TABLE = "cases_case_fts"
 
 # SQLite objects, also used by the migration and by fts_ensure() (a later migration that makes
@@ -80,6 +85,12 @@ def case_search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
         long_tokens = [t for t in tokens if len(t) >= 3]
         if long_tokens:
             fts_query = " ".join(_fts_phrase(t) for t in long_tokens)
+            if _fts_hits(connections[qs.db], fts_query, COMMON_HITS) >= COMMON_HITS:
+                # A common word ("خیابان"): materialising every hit would cost more than
+                # walking the caller's ordered index and checking the text row by row.
+                for token in tokens:
+                    qs = qs.filter(search_key__contains=token)
+                return qs
             qs = qs.filter(
                 id__in=RawSQL(  # noqa: S611 — constant SQL, the query is a parameter
                     "SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s",
@@ -93,6 +104,18 @@ def case_search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
     for token in tokens:
         qs = qs.filter(search_key__contains=token)
     return qs
+
+
+def _fts_hits(conn: BaseDatabaseWrapper, fts_query: str, cap: int) -> int:
+    """How many cases match, counting no further than ``cap`` (cheap: stops early)."""
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM cases_case_fts "
+            "WHERE cases_case_fts MATCH %s LIMIT %s)",
+            [fts_query, cap],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def fts_ensure(conn: BaseDatabaseWrapper | None = None, *, rebuild: bool = False) -> None:

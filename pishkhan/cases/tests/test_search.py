@@ -1,5 +1,7 @@
 """Persian full-text search (cases.search): same results on SQLite (FTS5 trigram) and PostgreSQL."""
 
+from unittest import mock
+
 from django.db import connection
 
 from pishkhan.cases.models import Case
@@ -65,6 +67,13 @@ class CaseSearchTests(BaseTestCase):
         for query, expected in QUERIES:
             with self.subTest(query=query):
                 self.assertEqual(self.found(query), expected)
+
+    def test_common_words_path_finds_the_same_cases(self):
+        # SQLite serves very common words by a substring scan instead of the FTS hit list.
+        with mock.patch("pishkhan.cases.search.COMMON_HITS", 1):
+            for query, expected in QUERIES:
+                with self.subTest(query=query):
+                    self.assertEqual(self.found(query), expected)
 
     def test_every_token_must_match(self):
         self.assertEqual(self.found("چاله پارک"), set())
