@@ -1,7 +1,7 @@
 """Inbox page query and Persian search at scale, through the Django ORM (and the real view
 when the ``cases:inbox`` route exists). Prints p50/p95/max per scenario and the query plans.
 
-    SQLITE_PATH=/tmp/pishkhan-bench/city.sqlite3 python bench/bench_inbox_search.py --runs 300
+    SQLITE_PATH=/tmp/wt-bench-perf/city.sqlite3 python bench/bench_inbox_search.py --runs 300
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pishkhan_bench python bench/bench_inbox_search.py
 
 Run bench/generate_city.py first. Each scenario picks a random district (and query) per run,

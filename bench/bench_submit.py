@@ -9,7 +9,7 @@ Modes (``--mode``):
 - ``http``: the web stack alone — gunicorn + wrk on a cheap page (``--path``, default /healthz),
   to show the HTTP ceiling on this machine.
 
-    SQLITE_PATH=/tmp/pishkhan-bench/submit.sqlite3 python bench/bench_submit.py --mode inprocess --seconds 20
+    SQLITE_PATH=/tmp/wt-bench-perf/submit.sqlite3 python bench/bench_submit.py --mode inprocess --seconds 20
     python bench/bench_submit.py --mode http --path /healthz --seconds 20
 
 The database must be migrated and hold the bench city (bench/generate_city.py --cases 0 is enough).
@@ -144,7 +144,7 @@ def production_env() -> None:
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
     os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ.setdefault("STATIC_ROOT", "/tmp/pishkhan-bench/static")
+    os.environ.setdefault("STATIC_ROOT", "/tmp/wt-bench-perf/static")
 
 
 def collectstatic() -> None:

@@ -1,6 +1,6 @@
 """Generate a realistic city at scale straight into the database.
 
-    SQLITE_PATH=/tmp/pishkhan-bench/city.sqlite3 python bench/generate_city.py --cases 1000000
+    SQLITE_PATH=/tmp/wt-bench-perf/city.sqlite3 python bench/generate_city.py --cases 1000000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pishkhan_bench python bench/generate_city.py --cases 1000000
 
 Creates (or reuses) the municipality ``benchcity`` with N districts (each with a district

@@ -2,7 +2,7 @@
 bounded in time and rate. Reports errors, p50/p95/p99 (overall and per route) and the RSS of
 the gunicorn workers sampled every 10 s.
 
-    SQLITE_PATH=/tmp/pishkhan-bench/city.sqlite3 python bench/soak.py --minutes 10 --rate 200
+    SQLITE_PATH=/tmp/wt-bench-perf/city.sqlite3 python bench/soak.py --minutes 10 --rate 200
 
 Routes are discovered: every candidate below is probed once with its persona and kept only if
 it answers (not 404), so the same script exercises new pages as they land on main. The list of

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, F, Func, QuerySet
 from django.db.models.expressions import RawSQL
 
 from pishkhan.cases.models import Case
@@ -62,6 +62,13 @@ PG_CREATE = [
 PG_DROP = ["DROP INDEX IF EXISTS case_search_trgm_idx"]
 
 
+class _NoIndex(Func):
+    """SQLite's ``+column``: the same value, but not usable as an index constraint."""
+
+    template = "+%(expressions)s"
+    output_field = BigIntegerField()
+
+
 def search_tokens(query: str) -> list[str]:
     """Normalised, de-duplicated tokens of a query, longest first (most selective)."""
     seen: dict[str, None] = {}
@@ -91,8 +98,11 @@ def case_search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
                 for token in tokens:
                     qs = qs.filter(search_key__contains=token)
                 return qs
-            qs = qs.filter(
-                id__in=RawSQL(  # noqa: S611 — constant SQL, the query is a parameter
+            # "+id IN (…)": the unary plus keeps SQLite from driving the query by primary-key
+            # lookups of every hit (then sorting them all); it walks the caller's index instead
+            # (newest first, district, inbox) and probes the hit list, stopping at the LIMIT.
+            qs = qs.alias(_fts_rowid=_NoIndex(F("id"))).filter(
+                _fts_rowid__in=RawSQL(  # noqa: S611 — constant SQL, the query is a parameter
                     "SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s",
                     [fts_query],
                 )
