@@ -54,6 +54,12 @@ SQLITE_FTS_DROP = [
 ]
 SQLITE_FTS_REBUILD = "INSERT INTO cases_case_fts(cases_case_fts) VALUES ('rebuild')"
 
+# Newest-first within a district: lets "district + ORDER BY created_at DESC LIMIT n" (district
+# lists, and search inside a district) stop early instead of sorting the whole district.
+# Created by SQL in migration 0002 (not in Case.Meta, see the migration); both databases.
+DISTRICT_RECENT_CREATE = "CREATE INDEX IF NOT EXISTS case_district_recent_idx ON cases_case (district_id, created_at DESC)"
+DISTRICT_RECENT_DROP = "DROP INDEX IF EXISTS case_district_recent_idx"
+
 PG_CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS case_search_trgm_idx ON cases_case "
@@ -132,6 +138,7 @@ def fts_ensure(conn: BaseDatabaseWrapper | None = None, *, rebuild: bool = False
     """(Re)create the search index objects for this database; idempotent."""
     conn = conn or connection
     with conn.cursor() as cursor:
+        cursor.execute(DISTRICT_RECENT_CREATE)
         if conn.vendor == "sqlite":
             for sql in SQLITE_FTS_CREATE:
                 cursor.execute(sql)
