@@ -42,24 +42,28 @@ class Route:
 
 # (persona, method, path, weight). Paths with {q} get a random search; {code} a real tracking code.
 CANDIDATES = [
-    ("citizen", "GET", "/", 20, "home"),
-    ("citizen", "GET", "/services/", 10, "services"),
+    ("citizen", "GET", "/", 16, "home"),
+    ("citizen", "GET", "/services/", 8, "services"),
+    ("citizen", "GET", "/news/", 3, "news"),
+    ("citizen", "GET", "/decisions/", 3, "decision register"),
+    ("citizen", "GET", "/stats/", 2, "stats"),
     ("citizen", "GET", "/requests/new/", 6, "request form"),
     ("citizen", "POST", "/requests/new/", 4, "submit"),
     ("citizen", "GET", "/track/", 4, "track form"),
     ("citizen", "POST", "/track/", 4, "track"),
     ("citizen", "GET", "/static/css/site.css", 8, "static css"),
     ("citizen", "GET", "/healthz", 2, "healthz"),
-    ("staff", "GET", "/office/", 8, "office home"),
-    ("staff", "GET", "/office/cases/", 10, "inbox"),
-    ("staff", "GET", "/office/cases/?q={q}", 5, "inbox search"),
-    ("staff", "GET", "/office/week/", 3, "week"),
-    ("staff", "GET", "/office/visits/", 2, "visits"),
-    ("staff", "GET", "/office/reports/", 2, "reports"),
-    ("api", "GET", "/open311/v2/services.json", 5, "open311 services"),
-    ("api", "GET", "/open311/v2/requests.json", 5, "open311 requests"),
+    ("staff", "GET", "/office/", 6, "office home"),
+    ("staff", "GET", "/office/cases/inbox/", 8, "inbox"),
+    ("staff", "GET", "/office/cases/inbox/?q={q}", 4, "inbox search"),
+    ("staff", "GET", "/office/cases/", 4, "case list"),
+    ("staff", "GET", "/office/cases/?q={q}", 2, "case list search"),
+    ("staff", "GET", "/office/week/", 2, "week"),
+    ("api", "GET", "/open311/v2/services.json", 4, "open311 services"),
+    ("api", "GET", "/open311/v2/requests.json", 4, "open311 requests"),
     ("api", "GET", "/open311/v2/requests/{code}.json", 3, "open311 request"),
-    ("api", "GET", "/api/v1/cases/", 4, "api cases"),
+    ("api", "GET", "/api/v1/cases/", 3, "api cases"),
+    ("api", "GET", "/api/v1/services/", 2, "api services"),
 ]
 
 
@@ -163,7 +167,7 @@ def main() -> None:
                     "idempotency_key": f"soak-{time.time_ns()}-{rng.random()}",
                 }  # fmt: skip
             else:
-                fields = {"code": code, "mobile_last4": mobile[-4:], "last4": mobile[-4:]}
+                fields = {"code": code, "digits": mobile[-4:]}
             body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": csrf})
         return path, headers, body
 
