@@ -84,3 +84,13 @@ def browser_login(page: Any, user: Any, password: str) -> None:
         code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
         page.fill("input[name=token]", code)
         page.click("main button[type=submit]")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (host → city look-ups, rate limits, page cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

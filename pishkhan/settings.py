@@ -149,6 +149,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("SQLITE_PATH", str(VAR_DIR / "pishkhan.sqlite3")),
+            # A file (not in-memory) test database, so tests can run real worker processes.
+            "TEST": {"NAME": env("SQLITE_TEST_PATH", "") or None},
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
@@ -248,8 +250,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"] + (["security.W008"] if not SECURE_SS
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its WWW-Authenticate header makes a bad/missing token a 401, not a 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -258,10 +261,17 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_RATE_USER", "100000/hour" if TESTING else "3600/hour"),
         "anon": env("API_RATE_ANON", "100000/hour" if TESTING else "600/hour"),
+        # Scoped (per user, per scope): writes are rarer than reads.
+        "api_read": env("API_RATE_READ", "100000/hour" if TESTING else "3000/hour"),
+        "api_write": env("API_RATE_WRITE", "100000/hour" if TESTING else "600/hour"),
+        # Open311: reads per client address, creates per api_key.
+        "open311_read": env("OPEN311_RATE_READ", "100000/hour" if TESTING else "6000/hour"),
+        "open311_write": env("OPEN311_RATE_WRITE", "100000/hour" if TESTING else "1200/hour"),
     },
     "EXCEPTION_HANDLER": "pishkhan.api.errors.exception_handler",
 }
@@ -274,6 +284,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseChannelEnum": "pishkhan.cases.models.Case.Channel",
+        "CaseStatusEnum": "pishkhan.cases.models.Case.Status",
+        "VisitStatusEnum": "pishkhan.visits.models.Visit.Status",
+        "MeetingStatusEnum": "pishkhan.meetings.models.Meeting.Status",
+        "DirectiveStatusEnum": "pishkhan.directives.models.Directive.Status",
+        "StaffChannelEnum": [("walk_in", "walk_in"), ("phone", "phone"), ("letter", "letter")],
+    },
 }
 
 # Notifications: pluggable transports.
@@ -291,6 +309,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pishkhan@localhost")
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "12")
+# A worker that dies mid-send loses its claim after this long; the message is then retried
+# with the same idempotency key, so a gateway (or the file backend) delivers it once.
+OUTBOX_CLAIM_SECONDS = envint("OUTBOX_CLAIM_SECONDS", "120")
 WORKER_INTERVAL_SECONDS = envfloat("WORKER_INTERVAL_SECONDS", "5")
 
 # Domain settings.
@@ -299,6 +320,10 @@ OBJECTION_WINDOW_DAYS = envint("OBJECTION_WINDOW_DAYS", "7")
 RETENTION_DAYS = envint("RETENTION_DAYS", str(5 * 365))
 MAP_TILE_URL = env("MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
 TRACK_RATE_LIMIT = env("TRACK_RATE_LIMIT", "10/m")
+# Public request submissions per IP address (cache-based).
+REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", "20/h")
+# Shared secret the SMS gateway sends with reply codes (/sms/inbound/); empty = webhook disabled.
+SMS_INBOUND_SECRET = env("SMS_INBOUND_SECRET", "")
 KEYS_DIR = Path(env("PISHKHAN_KEYS_DIR", str(VAR_DIR / "keys")))
 
 LOGGING = {

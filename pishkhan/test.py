@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from django.test import TestCase
@@ -15,8 +16,20 @@ from pishkhan.cycle.services import schedule_get_or_create
 PASSWORD = "test-password-1405"
 
 
+def ensure_role_groups() -> None:
+    """Transactional tests (browser, real processes) flush what the data migration made."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.exists():
+        importlib.import_module("pishkhan.accounts.migrations.0002_seed_roles").seed_roles(
+            apps, None
+        )
+
+
 def make_city(slug: str = "testcity", name: str = "شهر آزمون") -> dict[str, Any]:
     """A municipality with 2 districts, 2 departments, 2 services and one user per role."""
+    ensure_role_groups()
     m = Municipality.objects.create(
         slug=slug, name=name, hosts=f"{slug}.test", start_lat=36.84, start_lon=54.43
     )

@@ -16,7 +16,7 @@ urlpatterns = [
     path("accounts/", include("pishkhan.accounts.urls")),
     path("office/", include("pishkhan.reports.office_urls")),
     path("office/cases/", include("pishkhan.cases.urls")),
-    path("office/week/", include("pishkhan.cycle.urls")),
+    path("office/week/", include("pishkhan.reports.week_urls")),
     path("office/visits/", include("pishkhan.visits.urls")),
     path("office/meetings/", include("pishkhan.meetings.urls")),
     path("office/directives/", include("pishkhan.directives.urls")),

@@ -41,6 +41,9 @@ def staff_required(*perms: str) -> Callable[[V], V]:
                 return redirect_to_login(request.get_full_path())
             if not user.is_staff or user.municipality_id is None and not user.is_superuser:  # type: ignore[union-attr]
                 raise PermissionDenied
+            here = getattr(request, "municipality", None)
+            if here is not None and user.municipality_id not in (None, here.pk):  # type: ignore[union-attr]
+                raise PermissionDenied  # staff of one city never act on another city's site
             if not two_factor_ok(request):
                 return redirect("accounts:two_factor")
             if perms and not all(user.has_perm(p) for p in perms):

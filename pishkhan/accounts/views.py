@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,9 +26,23 @@ def _next(request: HttpRequest, default: str) -> str:
     return default
 
 
+LOGIN_IP_LIMIT = 20  # failed attempts per address per 10 minutes
+
+
+def _ip_key(request: HttpRequest) -> str:
+    return "login-fail:" + (request.META.get("REMOTE_ADDR") or "-")
+
+
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None, request=request)
+    if request.method == "POST" and cache.get(_ip_key(request), 0) >= LOGIN_IP_LIMIT:
+        error = "تلاش‌های ناموفق زیادی از این نشانی شده است؛ ده دقیقهٔ دیگر دوباره تلاش کنید."
+        context = {"form": LoginForm(request=request), "next": "", "error": error}
+        return render(request, "accounts/login.html", context, status=429)
+    if request.method == "POST" and not form.is_valid():
+        cache.add(_ip_key(request), 0, 600)
+        cache.incr(_ip_key(request))
     if request.method == "POST" and form.is_valid():
         user = form.user
         if user is None:  # pragma: no cover — is_valid() guarantees a user

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
-from pishkhan.accounts.models import Municipality
-from pishkhan.cases.models import Case, CaseEvent, ServiceType
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from pishkhan.accounts.access import scope_cases
+from pishkhan.accounts.models import District, Municipality, User
+from pishkhan.cases.geo import degree_box, haversine_m
+from pishkhan.cases.models import Case, CaseEvent, DistrictSummary, ServiceType
 from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normalize
+from pishkhan.core.jalali import combine
+from pishkhan.core.text import normalize_fa, tokens
+from pishkhan.cycle.models import Week
+from pishkhan.cycle.schedule import intake_week_start, schedule_for
+
+DUPLICATE_TEXT_SIMILARITY = 0.3
 
 
 def case_get_by_code(*, code: str, municipality: Municipality | None = None) -> Case | None:
@@ -29,3 +42,193 @@ def service_list(*, municipality: Municipality) -> QuerySet[ServiceType]:
         .select_related("category", "department")
         .order_by("category__order", "order", "name")
     )
+
+
+# ---------------------------------------------------------------- office lists
+
+OPEN_STATES = ("submitted", "info_requested", "accepted", "visited", "on_agenda", "deferred")
+INBOX_STATES = ("submitted", "info_requested")
+
+
+def _search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
+    """Persian full-text search on the normalised key (every token must occur)."""
+    try:  # the search engineer's FTS-backed version, when it lands
+        from pishkhan.cases.search import case_search  # type: ignore[import-not-found,unused-ignore]
+
+        return case_search(qs, query)  # type: ignore[no-any-return,unused-ignore]
+    except ImportError:
+        pass
+    for token in normalize_fa(query).split(" "):
+        if token:
+            qs = qs.filter(search_key__icontains=token)
+    return qs
+
+
+def case_filter(
+    qs: QuerySet[Case],
+    *,
+    service: ServiceType | None = None,
+    channel: str = "",
+    status: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    query: str = "",
+) -> QuerySet[Case]:
+    if service is not None:
+        qs = qs.filter(service=service)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if status:
+        qs = qs.filter(status=status)
+    if date_from:
+        qs = qs.filter(created_at__gte=combine(date_from, dt.time.min))
+    if date_to:
+        qs = qs.filter(created_at__lt=combine(date_to + dt.timedelta(days=1), dt.time.min))
+    if query.strip():
+        qs = _search(qs, query)
+    return qs
+
+
+def case_inbox(*, user: User, now: dt.datetime | None = None) -> QuerySet[Case]:
+    """The district manager's desk: own district, this week's intake (and anything older waiting)."""
+    if user.municipality is None or user.district_id is None:
+        return Case.objects.none()
+    current = intake_week_start(user.municipality, now)
+    return (
+        Case.objects.filter(
+            municipality_id=user.municipality.pk,
+            district_id=user.district_id,
+            status__in=INBOX_STATES,
+            week_start__lte=current,
+        )
+        .select_related("service", "district")
+        .order_by("-urgent", "created_at", "id")
+    )
+
+
+def case_list(*, user: User) -> QuerySet[Case]:
+    return scope_cases(user, Case.objects.select_related("service", "district")).order_by(
+        "-created_at", "-id"
+    )
+
+
+def case_get_for_staff(*, user: User, code: str) -> Case | None:
+    """A case the staff member may see (other district / other city: None → 404)."""
+    code = tracking_code_normalize(code)
+    qs = scope_cases(
+        user,
+        Case.objects.select_related(
+            "service",
+            "district",
+            "merged_into",
+            "reject_reason",
+            "registered_by",
+            "lead_department",
+        ),
+    )
+    return qs.filter(tracking_code=code).first()
+
+
+def case_events(*, case: Case) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id")
+
+
+def cases_by_mobile(*, user: User, mobile: str, limit: int = 10) -> list[Case]:
+    qs = scope_cases(user, Case.objects.select_related("service", "district"))
+    return list(qs.filter(citizen_mobile=mobile).order_by("-created_at")[:limit])
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def _similar(a: Case, b: Case) -> bool:
+    if a.address and b.address and normalize_fa(a.address) == normalize_fa(b.address):
+        return True
+    ta, tb = tokens(a.description), tokens(b.description)
+    if not ta or not tb:
+        return False
+    return len(ta & tb) / len(ta | tb) >= DUPLICATE_TEXT_SIMILARITY
+
+
+def _near(a: Case, b: Case, radius: float) -> bool:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return bool(a.address) and normalize_fa(a.address) == normalize_fa(b.address)
+    return haversine_m(a.lat, a.lon, b.lat, b.lon) <= radius
+
+
+def _candidate_q(case: Case, radius: float) -> Q:
+    q = Q()
+    if case.lat is not None and case.lon is not None:
+        dlat, dlon = degree_box(case.lat, radius)
+        q |= Q(
+            service_id=case.service_id,
+            lat__range=(case.lat - dlat, case.lat + dlat),
+            lon__range=(case.lon - dlon, case.lon + dlon),
+        )
+    if case.address:
+        q |= Q(service_id=case.service_id, address__iexact=case.address)
+    return q
+
+
+def duplicates_for_cases(cases: Sequence[Case], limit: int = 5) -> dict[int, list[Case]]:
+    """Duplicate candidates of every given case, in ONE query: same service, open, nearby, similar."""
+    radius = float(settings.DUPLICATE_RADIUS_METERS)
+    result: dict[int, list[Case]] = {c.pk: [] for c in cases}
+    q = Q()
+    for case in cases:
+        q |= _candidate_q(case, radius)
+    if not cases or not q:
+        return result
+    pool = list(
+        Case.objects.filter(q, municipality_id=cases[0].municipality_id, status__in=OPEN_STATES)
+        .select_related("service", "district")
+        .order_by("created_at", "id")[:2000]
+    )
+    for case in cases:
+        found = result[case.pk]
+        for other in pool:
+            if other.pk == case.pk or other.service_id != case.service_id:
+                continue
+            if _near(case, other, radius) and _similar(case, other):
+                found.append(other)
+                if len(found) >= limit:
+                    break
+    return result
+
+
+def duplicate_candidates(case: Case, limit: int = 5) -> list[Case]:
+    return duplicates_for_cases([case], limit=limit)[case.pk]
+
+
+# ---------------------------------------------------------------- weekly summary
+
+
+def district_week_counts(*, district: District, week_start: dt.date) -> dict[str, Any]:
+    qs = Case.objects.filter(district=district, week_start=week_start)
+    by_service = list(
+        qs.values("service__name").annotate(n=Count("id")).order_by("-n", "service__name")
+    )
+    labels = dict(Case.Status.choices)
+    by_status = [
+        {"status": row["status"], "label": labels.get(row["status"], row["status"]), "n": row["n"]}
+        for row in qs.values("status").annotate(n=Count("id")).order_by("-n", "status")
+    ]
+    return {"by_service": by_service, "by_status": by_status, "total": qs.count()}
+
+
+def district_summary_get(*, district: District, week_start: dt.date) -> DistrictSummary | None:
+    return (
+        DistrictSummary.objects.filter(district=district, week_start=week_start)
+        .prefetch_related("notable_cases")
+        .first()
+    )
+
+
+def urgent_allowed_until(municipality: Municipality, week_start: dt.date) -> dt.datetime:
+    """Urgent cases may join the week until its agenda is frozen."""
+    week = Week.objects.filter(municipality=municipality, start=week_start).first()
+    if week is not None:
+        return week.agenda_freeze_at
+    schedule = schedule_for(municipality)
+    meeting = combine(week_start + dt.timedelta(days=schedule.meeting_day), schedule.meeting_time)
+    return meeting - dt.timedelta(minutes=schedule.agenda_freeze_minutes)

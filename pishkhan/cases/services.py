@@ -15,9 +15,17 @@ from django.utils import timezone
 from pishkhan.accounts.models import ApiClient, Committee, Department, District, Municipality, User
 from pishkhan.cases.files import clean_upload
 from pishkhan.cases.geo import point_in_polygon
-from pishkhan.cases.models import Attachment, Case, CaseEvent, RejectReason, ServiceType
+from pishkhan.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    DistrictSummary,
+    RejectReason,
+    ServiceType,
+)
 from pishkhan.cases.tracking import tracking_code_new
 from pishkhan.cases.transitions import ALLOWED
+from pishkhan.core import jalali
 from pishkhan.core.audit import audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from pishkhan.core.text import clean_input, normalize_fa
@@ -529,3 +537,51 @@ def cases_bulk(cases: Iterable[Case], action: Any, **kwargs: Any) -> tuple[int, 
         except (ApplicationError, ValidationError) as exc:
             errors.append(f"{case.tracking_code}: {getattr(exc, 'message', exc)}")
     return done, errors
+
+
+def case_mark_urgent_now(*, case: Case, actor: User | None, now: dt.datetime | None = None) -> Case:
+    """Pull a case into the current intake week, allowed until that week's agenda is frozen."""
+    from pishkhan.cases.selectors import urgent_allowed_until
+
+    now = now or timezone.now()
+    # The week whose meeting is coming (after the intake cut-off, intake_week_start is already
+    # the next week; an urgent case still joins this one until its agenda is frozen).
+    current = jalali.week_start(now.astimezone(jalali.TEHRAN).date())
+    if now >= urgent_allowed_until(case.municipality, current):
+        raise ApplicationError("دستور جلسهٔ این هفته بسته شده است؛ فوری کردن دیگر ممکن نیست.")
+    return case_mark_urgent(case=case, actor=actor, week_start=current)
+
+
+@transaction.atomic
+def district_summary_save(
+    *,
+    district: District,
+    week_start: dt.date,
+    note: str,
+    notable: Sequence[Case],
+    actor: User,
+    submit: bool = False,
+) -> DistrictSummary:
+    """The district manager's weekly summary: one per district and week (edited in place)."""
+    _require(actor, "cases.write_district_summary")
+    if actor.role == "district_manager" and actor.district_id != district.pk:
+        raise PermissionDeniedError("این منطقه مربوط به شما نیست.")
+    summary, _created = DistrictSummary.objects.select_for_update().get_or_create(
+        district=district, week_start=week_start, defaults={"author": actor}
+    )
+    summary.note = clean_input(note)[:5000]
+    summary.author = actor
+    update = ["note", "author", "updated_at"]
+    if submit and summary.submitted_at is None:
+        summary.submitted_at = timezone.now()
+        update.append("submitted_at")
+    summary.save(update_fields=update)
+    summary.notable_cases.set(
+        [c for c in notable if c.district_id == district.pk and c.week_start == week_start]
+    )
+    audit_record(
+        municipality_id=district.municipality_id, actor_id=actor.pk, action="case.district_summary",
+        object_type="district_summary", object_id=str(summary.pk),
+        data={"week": week_start.isoformat(), "notable": [c.tracking_code for c in notable]},
+    )  # fmt: skip
+    return summary

@@ -36,7 +36,8 @@ def audit_record(
 ) -> AuditEntry:
     chain = f"m{municipality_id or 0}"
     data = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
-    at = (at or timezone.now()).replace(microsecond=0)
+    # Hash the UTC form: what the database gives back, whatever zone the caller used.
+    at = (at or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)
     with transaction.atomic():
         head, _ = AuditHead.objects.get_or_create(chain=chain)
         head = AuditHead.objects.select_for_update().get(pk=head.pk)

@@ -14,9 +14,10 @@ from pishkhan.cycle.models import Week
 @dataclass(frozen=True)
 class Step:
     name: str
-    due: Callable[[Week], dt.datetime]
+    due: Callable[[Week], dt.datetime | None]
     run: Callable[[Week, dt.datetime], dict[str, Any]]
     order: int = 100
+    label: str = ""  # Persian, for the week page ("what the clock will do next")
 
 
 STEPS: dict[str, Step] = {}
@@ -25,9 +26,11 @@ STEPS: dict[str, Step] = {}
 def register_step(
     name: str,
     *,
-    due: Callable[[Week], dt.datetime],
+    due: Callable[[Week], dt.datetime | None],
     run: Callable[[Week, dt.datetime], dict[str, Any]],
     order: int = 100,
+    label: str = "",
 ) -> None:
-    """Called from AppConfig.ready(): idempotent registration by name."""
-    STEPS[name] = Step(name=name, due=due, run=run, order=order)
+    """Called from AppConfig.ready(): idempotent registration by name. ``due`` may return None:
+    the step does not apply to that week (e.g. a reminder for a third visit day)."""
+    STEPS[name] = Step(name=name, due=due, run=run, order=order, label=label or name)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import Municipality
+from pishkhan.core.jalali import TEHRAN
 
 WEEKDAY_CHOICES = [
     (0, _("شنبه")),
@@ -117,6 +118,8 @@ class Week(models.Model):
     agenda_freeze_at = models.DateTimeField(_("بستن دستور جلسه"))
     meeting_at = models.DateTimeField(_("زمان جلسه"))
     dispatch_at = models.DateTimeField(_("زمان ابلاغ"))
+    # ISO dates of the (holiday-shifted) field-visit days, in order.
+    visit_days = models.JSONField(_("روزهای بازدید"), default=list, blank=True)
     # [{"phase": "meeting", "from": iso, "to": iso, "reason": "..."}]
     shifts = models.JSONField(_("جابه‌جایی‌ها"), default=list, blank=True)
 
@@ -136,6 +139,24 @@ class Week(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jalali_year}-W{self.jalali_week:02d}"
+
+    def visit_dates(self) -> list[dt.date]:
+        return [dt.date.fromisoformat(d) for d in self.visit_days]
+
+    def phase_at(self, now: dt.datetime) -> str:
+        """The phase the week is in at ``now`` (dispatch lasts until the end of its day)."""
+        if now < self.intake_opens_at:
+            return self.Phase.PLANNED
+        if now < self.intake_closes_at:
+            return self.Phase.INTAKE
+        if now < self.visits_end_at:
+            return self.Phase.VISITS
+        if now < self.dispatch_at:
+            return self.Phase.MEETING
+        end_of_dispatch = self.dispatch_at.astimezone(TEHRAN).replace(hour=23, minute=59, second=0)
+        if now < end_of_dispatch:
+            return self.Phase.DISPATCH
+        return self.Phase.EXECUTION
 
 
 class ClockStep(models.Model):

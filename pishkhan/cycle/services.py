@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import jdatetime
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from pishkhan.accounts.models import Municipality
+from pishkhan.core.errors import ApplicationError
+from pishkhan.core.jalali import sat_weekday, week_label
 from pishkhan.cycle.holidays import official_holidays
-from pishkhan.cycle.models import Holiday, Schedule
+from pishkhan.cycle.models import Holiday, Schedule, Week
+from pishkhan.cycle.schedule import WeekTimes, week_times
 
 
 def schedule_get_or_create(*, municipality: Municipality) -> Schedule:
@@ -36,3 +39,56 @@ def holidays_seed(*, municipality: Municipality, today: dt.date) -> int:
 
 def is_working_day(day: dt.date, holidays: set[dt.date]) -> bool:
     return day.weekday() != 4 and day not in holidays  # Friday is the weekend
+
+
+def _apply_times(week: Week, times: WeekTimes) -> list[str]:
+    """Copy computed times onto ``week``; returns the changed field names."""
+    changed = []
+    values: dict[str, object] = {
+        "intake_opens_at": times.intake_opens_at,
+        "intake_closes_at": times.intake_closes_at,
+        "visits_start_at": times.visits_start_at,
+        "visits_end_at": times.visits_end_at,
+        "agenda_freeze_at": times.agenda_freeze_at,
+        "meeting_at": times.meeting_at,
+        "dispatch_at": times.dispatch_at,
+        "visit_days": [d.isoformat() for d in times.visit_days],
+        "shifts": times.shifts,
+    }
+    for name, value in values.items():
+        if getattr(week, name) != value:
+            setattr(week, name, value)
+            changed.append(name)
+    return changed
+
+
+@transaction.atomic
+def week_get_or_create(municipality: Municipality, start: dt.date) -> Week:
+    """The Week starting on Saturday ``start``, created with holiday-shifted phase times."""
+    if sat_weekday(start) != 0:
+        raise ApplicationError("هفته باید از شنبه آغاز شود.")
+    week = Week.objects.filter(municipality=municipality, start=start).first()
+    if week is not None:
+        return week
+    year, number = week_label(start)
+    week = Week(municipality=municipality, start=start, jalali_year=year, jalali_week=number)
+    _apply_times(week, week_times(municipality, start))
+    try:
+        with transaction.atomic():
+            week.save()
+    except IntegrityError:  # created meanwhile by another worker
+        return Week.objects.get(municipality=municipality, start=start)
+    return week
+
+
+@transaction.atomic
+def week_reschedule(*, week: Week, now: dt.datetime) -> list[str]:
+    """Recompute the times of a week that has not begun (after a holiday or schedule edit).
+    A started week keeps its times: its steps may already have run on them."""
+    week = Week.objects.select_for_update().get(pk=week.pk)
+    if now >= week.intake_opens_at:
+        return []
+    changed = _apply_times(week, week_times(week.municipality, week.start))
+    if changed:
+        week.save(update_fields=changed)
+    return changed

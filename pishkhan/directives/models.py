@@ -28,7 +28,7 @@ class Directive(TimeStampedModel):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, verbose_name=_("شهرداری")
     )
-    number = models.CharField(_("شمارهٔ ابلاغیه"), max_length=30, unique=True)
+    number = models.CharField(_("شمارهٔ ابلاغیه"), max_length=30, db_index=True)
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, related_name="directives", verbose_name=_("مصوبه")
     )
@@ -69,6 +69,9 @@ class Directive(TimeStampedModel):
                     ]
                 ),
                 name="directive_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "number"], name="directive_unique_number"
             ),
             models.UniqueConstraint(
                 fields=["decision", "department"],

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pishkhan.directives import views
 
 app_name = "directives"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/letter.pdf", views.letter, name="letter"),
+    path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence, name="evidence"),
+    path("dispatch/<int:pk>/", views.dispatch, name="dispatch"),
+    path("report/", views.report, name="report"),
+]

@@ -37,6 +37,7 @@ class Meeting(TimeStampedModel):
     chain_hash = models.CharField(_("درهم‌سازی زنجیره"), max_length=64, blank=True)
     minutes_pdf = models.FileField(_("صورتجلسهٔ مهرشده"), upload_to="minutes/", blank=True)
     sealed_at = models.DateTimeField(_("زمان مهر"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("زمان ابلاغ"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("جلسه")
@@ -130,7 +131,10 @@ class Decision(TimeStampedModel):
     item = models.OneToOneField(
         AgendaItem, on_delete=models.CASCADE, related_name="decision", verbose_name=_("دستور")
     )
-    number = models.CharField(_("شمارهٔ مصوبه"), max_length=30, unique=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("شهرداری")
+    )
+    number = models.CharField(_("شمارهٔ مصوبه"), max_length=30, db_index=True)
     outcome = models.CharField(_("نتیجه"), max_length=10, choices=Outcome.choices)
     text = models.TextField(_("متن مصوبه"))
     lead_department = models.ForeignKey(
@@ -158,6 +162,9 @@ class Decision(TimeStampedModel):
         verbose_name_plural = _("مصوبات")
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "number"], name="decision_unique_number"
+            ),
             models.CheckConstraint(
                 condition=Q(outcome__in=["approve", "reject", "defer", "refer"]),
                 name="decision_outcome_valid",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,8 @@ class Message(models.Model):
         SENT = "sent", _("ارسال‌شده")
         FAILED = "failed", _("ناموفق")
 
+    # Sent to gateways as the idempotency key: a retried message is delivered once.
+    key = models.UUIDField(_("شناسهٔ یکتا"), default=uuid.uuid4, unique=True, editable=False)
     municipality_id = models.BigIntegerField(_("شهرداری"), null=True, blank=True, db_index=True)
     channel = models.CharField(_("مجرا"), max_length=5, choices=Channel.choices)
     to = models.CharField(_("گیرنده"), max_length=254)

@@ -18,7 +18,6 @@ from pishkhan.notify.models import Message
 from pishkhan.notify.transports import TransportError, get_sms_backend, send_email
 
 logger = logging.getLogger("pishkhan.notify")
-CLAIM_SECONDS = 120
 
 
 def _render(name: str, context: dict[str, Any]) -> str:
@@ -103,7 +102,7 @@ def outbox_claim(*, limit: int = 50, now: dt.datetime | None = None) -> list[int
         for pk in ids:
             n = Message.objects.filter(due, pk=pk).update(
                 status=Message.Status.SENDING,
-                claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS),
+                claimed_until=now + dt.timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS),
             )
             if n:
                 claimed.append(pk)
@@ -118,7 +117,7 @@ def message_send(*, message_id: int, now: dt.datetime | None = None) -> str:
     try:
         if message.channel == Message.Channel.SMS:
             provider_id = get_sms_backend().send(
-                to=message.to, body=message.body, key=str(message.pk)
+                to=message.to, body=message.body, key=str(message.key)
             )
         else:
             provider_id = send_email(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from pathlib import Path
 from typing import Protocol
@@ -23,17 +24,29 @@ class SMSBackend(Protocol):
 
 
 class FileSMSBackend:
-    """Appends each SMS as a JSON line to var/outbox/sms/sms.jsonl."""
+    """Appends each SMS as a JSON line to var/outbox/sms/sms.jsonl.
+
+    Like a real gateway with idempotency keys, it delivers a key once: a retry after a
+    crash between "written" and "marked sent" finds the key already there.
+    """
 
     def send(self, *, to: str, body: str, key: str) -> str:
         path = Path(settings.SMS_FILE_PATH)
         path.mkdir(parents=True, exist_ok=True)
+        target = path / "sms.jsonl"
+        marker = f'"key": "{key}",'
+        if target.exists():
+            with open(target, encoding="utf-8") as fh:
+                if any(marker in line for line in fh):
+                    return f"file-{key}"
         line = json.dumps(
             {"to": to, "body": body, "key": key, "at": timezone.now().isoformat()},
             ensure_ascii=False,
         )
-        with open(path / "sms.jsonl", "a", encoding="utf-8") as fh:
+        with open(target, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
         return f"file-{key}"
 
 

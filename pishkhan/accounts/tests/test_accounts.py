@@ -89,6 +89,20 @@ class LoginTests(BaseTestCase):
         self.assertContains(response, "قفل")
         self.assertNotIn("_auth_user_id", self.client.session)
 
+    def test_too_many_failures_from_one_address_are_throttled(self):
+        from django.core.cache import cache
+
+        cache.clear()
+        for i in range(20):
+            self.client.post("/accounts/login/", {"mobile": f"0912000{i:04d}", "password": "nope"})
+        response = self.client.post(
+            "/accounts/login/", {"mobile": self.operator.mobile, "password": PASSWORD}
+        )
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "ده دقیقهٔ دیگر", status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        cache.clear()
+
     def test_board_member_must_pass_two_factor(self):
         self.client.post("/accounts/login/", {"mobile": self.member.mobile, "password": PASSWORD})
         response = self.client.get("/office/")

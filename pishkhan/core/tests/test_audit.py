@@ -15,6 +15,15 @@ class AuditChainTests(BaseTestCase):
             )
         self.assertEqual(audit_verify(), [])
 
+    def test_entries_recorded_in_tehran_time_verify(self):
+        import datetime as dt
+
+        from pishkhan.core.jalali import TEHRAN
+
+        audit_record(municipality_id=self.m.pk, actor_id=None, action="x.test", object_type="x", object_id=1,
+                     at=dt.datetime(2026, 11, 30, 6, 0, tzinfo=TEHRAN))  # fmt: skip
+        self.assertEqual(audit_verify(), [])
+
     def test_altered_entry_is_named(self):
         entry = audit_record(
             municipality_id=self.m.pk,

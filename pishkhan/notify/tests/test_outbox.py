@@ -68,7 +68,7 @@ class OutboxTests(TestCase):
 
         with mock.patch("pishkhan.notify.transports.HttpSMSBackend.send", ok):
             self.assertEqual(outbox_process(now=now + dt.timedelta(hours=2)), {"sent": 2})
-        self.assertEqual(sent, sorted(sent, key=int))
+        self.assertEqual(sent, [str(m.key) for m in Message.objects.order_by("id")])
         self.assertEqual(Message.objects.filter(status="sent").count(), 2)
 
     @override_settings(OUTBOX_MAX_ATTEMPTS=2)

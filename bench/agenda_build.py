@@ -1,0 +1,98 @@
+"""Benchmark: build the agenda of a week with 5,000 accepted/visited cases (target ≤ 1 s).
+
+Run:  PISHKHAN_VAR_DIR=/tmp/pishkhan-bench /work/main/.venv/bin/python bench/agenda_build.py [N]
+Uses a throw-away SQLite database under PISHKHAN_VAR_DIR (migrated on first run).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PISHKHAN_VAR_DIR", "/tmp/pishkhan-bench")
+os.environ.setdefault("SQLITE_PATH", os.environ["PISHKHAN_VAR_DIR"] + "/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pishkhan.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+Path(os.environ["PISHKHAN_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+def main(n: int = 5000) -> None:
+    call_command("migrate", verbosity=0)
+    from pishkhan.accounts.models import Municipality
+    from pishkhan.cases.models import Case
+    from pishkhan.core.jalali import week_start
+    from pishkhan.meetings import services
+    from pishkhan.meetings.models import Meeting
+    from pishkhan.test import make_city
+    from pishkhan.visits.models import Visit
+
+    Municipality.objects.filter(slug="benchcity").exists() or None
+    with transaction.atomic():
+        city = (
+            make_city("benchcity")
+            if not Municipality.objects.filter(slug="benchcity").exists()
+            else None
+        )
+    m = Municipality.objects.get(slug="benchcity")
+    start = week_start(timezone.localdate())
+    existing = Case.objects.filter(municipality=m, week_start=start).count()
+    if existing < n:
+        from pishkhan.accounts.models import District, User
+        from pishkhan.cases.models import ServiceType
+
+        districts = list(District.objects.filter(municipality=m))
+        services_ = list(ServiceType.objects.filter(municipality=m))
+        senior = User.objects.filter(municipality=m, role="senior_manager").first()
+        cases = []
+        for i in range(existing, n):
+            cases.append(Case(
+                municipality=m, tracking_code=f"B{i:09d}", channel="web",
+                status="visited" if i % 3 else "accepted", citizen_name=f"شهروند {i}",
+                citizen_mobile=f"+98912{i:07d}", service=services_[i % len(services_)],
+                description=f"درخواست شمارهٔ {i} برای ترمیم معبر و رسیدگی", address=f"خیابان {i % 700}",
+                lat=36.8 + (i % 100) * 0.001, lon=54.4 + (i // 100) * 0.001, district=districts[i % len(districts)],
+                week_start=start, needs_visit=True, urgent=i % 50 == 0,
+            ))  # fmt: skip
+        Case.objects.bulk_create(cases, batch_size=1000)
+        visited = Case.objects.filter(municipality=m, week_start=start, status="visited")
+        Visit.objects.bulk_create(
+            [Visit(municipality=m, case=c, week_start=start, manager=senior, day=start, status="reported",
+                   findings="یافته", recommendation="approve", proposed_text="اجرا شود", urgency=1 + c.pk % 3)
+             for c in visited if not Visit.objects.filter(case=c).exists()],
+            batch_size=1000,
+        )  # fmt: skip
+        # some merged duplicates
+        primaries = list(Case.objects.filter(municipality=m, week_start=start).order_by("id")[:200])
+        for p, dup in zip(primaries[:100], primaries[100:200], strict=True):
+            Case.objects.filter(pk=dup.pk).update(status="merged", merged_into=p)
+    meeting = services.meeting_for_date(municipality=m, week_start=start)
+    Meeting.objects.filter(pk=meeting.pk).update(status="draft")
+    meeting.refresh_from_db()
+    timings = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        services.agenda_build(meeting=meeting, now=timezone.now())
+        timings.append(time.perf_counter() - t0)
+    items = meeting.items.count()
+    print(f"cases={Case.objects.filter(municipality=m, week_start=start).count()} items={items}")
+    print(
+        f"agenda_build: best {min(timings):.3f}s median {statistics.median(timings):.3f}s worst {max(timings):.3f}s"
+    )
+    del city
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)

@@ -1,0 +1,405 @@
+"""Open311 GeoReport v2 (see docs/OPEN311.md): thin views over cases.services and our selectors.
+
+Every answer, errors included, is in the format of the URL's suffix; never an HTML page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.throttling import SimpleRateThrottle
+
+from pishkhan.accounts.models import ApiClient, Municipality
+from pishkhan.accounts.services import api_client_for_key
+from pishkhan.api.open311 import present, selectors
+from pishkhan.api.open311.render import Doc, errors_doc, render, w3c
+from pishkhan.cases import services as case_services
+from pishkhan.cases.models import Case, ServiceType
+from pishkhan.core.errors import ApplicationError
+
+logger = logging.getLogger("pishkhan")
+
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+MAX_SPAN = dt.timedelta(days=90)
+MAX_REQUESTS = 1000
+ATTRIBUTE_RE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+MEDIA_FIELDS = re.compile(r"^(media|photo\d*|file_.*)$")
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, *descriptions: str) -> None:
+        super().__init__(descriptions[0] if descriptions else "")
+        self.status = status
+        self.descriptions = descriptions
+
+
+class Open311Throttle(SimpleRateThrottle):
+    """Per application (api_key prefix) for writes, per address for reads."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        super().__init__()
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        ident = getattr(request, "open311_client_ident", None) or self.get_ident(request)
+        return f"throttle_{self.scope}_{ident}"
+
+    def allows(self, request: HttpRequest) -> bool:
+        return self.allow_request(request, None)  # type: ignore[arg-type]
+
+
+View = Callable[..., Doc]
+
+
+def open311_view(
+    *methods: str, throttle: str = "open311_read"
+) -> Callable[[View], Callable[..., HttpResponse]]:
+    def decorator(view: View) -> Callable[..., HttpResponse]:
+        @csrf_exempt
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            try:
+                if request.method not in methods:
+                    raise Open311Error(405, f"Method {request.method} not allowed here.")
+                municipality = _jurisdiction(request)
+                if request.method != "POST" and not Open311Throttle(throttle).allows(request):
+                    raise Open311Error(429, "Too many requests; slow down.")
+                doc = view(request, municipality, *args, **kwargs)
+            except Open311Error as exc:
+                doc = errors_doc(exc.status, *exc.descriptions)
+            except ValidationError as exc:
+                doc = errors_doc(400, *_validation_messages(exc))
+            except ApplicationError as exc:
+                doc = errors_doc(400, exc.message)
+            except Exception:
+                logger.exception("open311 error", extra={"path": request.path})
+                doc = errors_doc(500, "Internal error; the request was not processed.")
+            response = render(doc, fmt)
+            if doc.status == 405:
+                response["Allow"] = ", ".join(methods)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _param(request: HttpRequest, name: str) -> str:
+    """A parameter from the body or the query string; empty means absent."""
+    value = request.POST.get(name) if request.method == "POST" else None
+    if not value:
+        value = request.GET.get(name)
+    return (value or "").strip()
+
+
+def _jurisdiction(request: HttpRequest) -> Municipality:
+    municipality: Municipality | None = getattr(request, "municipality", None)
+    wanted = _param(request, "jurisdiction_id").lower()
+    if municipality is None:
+        raise Open311Error(404, "jurisdiction_id not found.")
+    if wanted and wanted not in {municipality.slug.lower(), *municipality.host_list()}:
+        raise Open311Error(404, f"jurisdiction_id {wanted!r} not found.")
+    return municipality
+
+
+# Our field names → the Open311 parameter the client sent.
+FIELD_NAMES = {
+    "citizen_name": "first_name",
+    "citizen_mobile": "phone",
+    "citizen_email": "email",
+    "location": "lat/long",
+    "district": "lat/long",
+    "files": "media",
+    "service": "service_code",
+}
+
+
+def _validation_messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [
+            f"{FIELD_NAMES.get(field, field)}: {msg}"
+            for field, msgs in exc.message_dict.items()
+            for msg in msgs
+        ]
+    return list(exc.messages)
+
+
+def _csv(request: HttpRequest, name: str) -> list[str]:
+    return [part.strip() for part in _param(request, name).split(",") if part.strip()]
+
+
+def parse_w3c(value: str, name: str, *, end: bool = False) -> dt.datetime:
+    """Lenient W3C date/datetime; a missing zone means Tehran; a bare date is the day's start/end."""
+    value = value.strip().replace(" ", "+") if "T" in value else value.strip()
+    parsed = parse_datetime(value) if "T" in value else None
+    if parsed is None and "T" not in value:
+        try:
+            day = parse_date(value)
+        except ValueError:
+            day = None
+        if day is not None:
+            parsed = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
+    if parsed is None:
+        raise Open311Error(400, f"{name}: not a W3C datetime (e.g. 2026-01-01T00:00:00+03:30).")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _int(request: HttpRequest, name: str, default: int, maximum: int) -> int:
+    raw = _param(request, name)
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise Open311Error(400, f"{name}: must be a positive integer.")
+    return min(int(raw), maximum)
+
+
+def _window(request: HttpRequest) -> tuple[dt.datetime, dt.datetime]:
+    """start_date/end_date; default and maximum span 90 days (spec)."""
+    raw_start, raw_end = _param(request, "start_date"), _param(request, "end_date")
+    start = parse_w3c(raw_start, "start_date") if raw_start else None
+    end = parse_w3c(raw_end, "end_date", end=True) if raw_end else None
+    if start and end:
+        if end < start:
+            raise Open311Error(400, "end_date is before start_date.")
+        if end - start > MAX_SPAN:
+            raise Open311Error(400, "start_date to end_date may not span more than 90 days.")
+        return start, end
+    if start:
+        return start, start + MAX_SPAN
+    end = end or timezone.now()
+    return end - MAX_SPAN, end
+
+
+# ---- endpoints ------------------------------------------------------------------------------
+
+
+@open311_view("GET")
+def discovery(request: HttpRequest, municipality: Municipality) -> Doc:
+    services = list(selectors.service_list(municipality=municipality))
+    changed = max((s.updated_at for s in services), default=None)
+    changeset = w3c(changed) or "2026-01-01T00:00:00+03:30"
+    url = request.build_absolute_uri("/open311/v2").rstrip("/")
+    return Doc(
+        "discovery",
+        {
+            "changeset": changeset,
+            "contact": f"{municipality.name} — تلفن {municipality.phone}",
+            "key_service": "کلید API را مدیر سامانهٔ شهرداری صادر می‌کند "
+            "(python manage.py open311_key create APP-NAME).",
+            "endpoints": [
+                {
+                    "specification": SPEC,
+                    "url": url,
+                    "changeset": changeset,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+    )
+
+
+@open311_view("GET")
+def service_list(request: HttpRequest, municipality: Municipality) -> Doc:
+    services = selectors.service_list(municipality=municipality)
+    return Doc("services", [present.service_dict(s) for s in services], "service")
+
+
+@open311_view("GET")
+def service_definition(request: HttpRequest, municipality: Municipality, code: str) -> Doc:
+    service = selectors.service_get(municipality=municipality, code=code)
+    if service is None:
+        raise Open311Error(404, f"service_code {code!r} not found.")
+    return Doc("service_definition", present.definition_dict(service))
+
+
+def _attributes(request: HttpRequest) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key in request.POST:
+        match = ATTRIBUTE_RE.match(key)
+        if not match:
+            continue
+        values = [v.strip() for v in request.POST.getlist(key)]
+        code = match.group(1)
+        if match.group(2) or len(values) > 1:
+            result[code] = (
+                [*result.get(code, []), *values] if isinstance(result.get(code), list) else values
+            )
+        else:
+            result[code] = values[0]
+    return result
+
+
+def _check_list_values(service: ServiceType, attributes: dict[str, Any]) -> None:
+    """singlevaluelist / multivaluelist answers must be keys of the definition's values."""
+    problems = []
+    for attr in present.attribute_dicts(service):
+        if attr["datatype"] not in present.LIST_TYPES or attr["code"] not in attributes:
+            continue
+        given = attributes[attr["code"]]
+        chosen = given if isinstance(given, list) else [given]
+        if attr["datatype"] == "singlevaluelist" and len(chosen) > 1:
+            problems.append(f"attribute[{attr['code']}]: one value only.")
+        keys = {v["key"] for v in attr["values"]}
+        bad = [v for v in chosen if v and v not in keys]
+        if bad:
+            problems.append(
+                f"attribute[{attr['code']}]: {', '.join(bad)} is not one of {', '.join(sorted(keys))}."
+            )
+    if problems:
+        raise Open311Error(400, *problems)
+
+
+def _client(request: HttpRequest, municipality: Municipality) -> ApiClient:
+    client = api_client_for_key(key=_param(request, "api_key"))
+    if client is None or client.municipality_id != municipality.pk:
+        raise Open311Error(403, "Missing or invalid api_key.")
+    return client
+
+
+def _float(request: HttpRequest, name: str) -> float | None:
+    raw = _param(request, name)
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise Open311Error(400, f"{name}: not a number.") from None
+
+
+@open311_view("GET", "POST")
+def requests(request: HttpRequest, municipality: Municipality) -> Doc:
+    if request.method == "POST":
+        return _create(request, municipality)
+    codes = _csv(request, "service_request_id")
+    if codes:
+        cases = selectors.request_list_by_ids(
+            municipality=municipality, codes=codes, limit=MAX_REQUESTS
+        )
+    else:
+        statuses = [s.lower() for s in _csv(request, "status")]
+        bad = [s for s in statuses if s not in ("open", "closed")]
+        if bad:
+            raise Open311Error(400, "status: use open, closed or both (comma separated).")
+        start, end = _window(request)
+        page = _int(request, "page", 1, 1_000_000)
+        size = _int(request, "page_size", MAX_REQUESTS, MAX_REQUESTS)
+        cases = selectors.request_list(
+            municipality=municipality,
+            service_codes=_csv(request, "service_code"),
+            statuses=statuses,
+            start=start,
+            end=end,
+            offset=(page - 1) * size,
+            limit=size,
+        )
+    return Doc("service_requests", [present.request_dict(c) for c in cases], "request")
+
+
+def _create(request: HttpRequest, municipality: Municipality) -> Doc:
+    client = _client(request, municipality)
+    request.open311_client_ident = f"client{client.pk}"  # type: ignore[attr-defined]
+    if not Open311Throttle("open311_write").allows(request):
+        raise Open311Error(429, "Too many requests for this api_key; slow down.")
+    code = _param(request, "service_code")
+    if not code:
+        raise Open311Error(400, "service_code is required.")
+    service = selectors.service_get(municipality=municipality, code=code)
+    if service is None:
+        raise Open311Error(404, f"service_code {code!r} not found.")
+    lat, lon = _float(request, "lat"), _float(request, "long")
+    address = _param(request, "address_string") or _param(request, "address_id")
+    if (lat is None) != (lon is None):
+        raise Open311Error(400, "lat and long must be sent together.")
+    if lat is None and not address:
+        raise Open311Error(400, "A location is required: lat and long, or address_string.")
+    phone = _param(request, "phone")
+    if not phone:
+        raise Open311Error(400, "phone is required: we reply to the citizen by SMS.")
+    name = f"{_param(request, 'first_name')} {_param(request, 'last_name')}".strip()
+    files = [
+        f for key in request.FILES if MEDIA_FIELDS.match(key) for f in request.FILES.getlist(key)
+    ]
+    district = selectors.district_for(municipality=municipality, lat=lat, lon=lon, address=address)
+    if district is None:
+        raise Open311Error(
+            400, "lat/long: send the coordinates; the address alone does not tell the district."
+        )
+    attributes = _attributes(request)
+    _check_list_values(service, attributes)
+    idempotency = request.headers.get("Idempotency-Key", "").strip()[:40]
+    case: Case = case_services.case_submit(
+        municipality=municipality,
+        channel=Case.Channel.OPEN311,
+        citizen_name=name or f"کاربر {client.name}",
+        citizen_mobile=phone,
+        citizen_email=_param(request, "email"),
+        service=service,
+        description=_param(request, "description"),
+        address=address,
+        lat=lat,
+        lon=lon,
+        district=district,
+        attributes=attributes,
+        files=files,
+        idempotency_key=f"o311-{client.pk}-{idempotency}" if idempotency else None,
+        api_client=client,
+        external_ref=_param(request, "account_id")[:100],
+    )
+    return Doc(
+        "service_requests",
+        [
+            {
+                "service_request_id": case.tracking_code,
+                "service_notice": present.service_notice(case),
+                "account_id": _param(request, "account_id") or None,
+            }
+        ],
+        "request",
+    )
+
+
+@open311_view("GET")
+def request_detail(request: HttpRequest, municipality: Municipality, code: str) -> Doc:
+    case = selectors.request_get(municipality=municipality, code=code)
+    if case is None:
+        raise Open311Error(404, f"service_request_id {code!r} not found.")
+    return Doc("service_requests", [present.request_dict(case)], "request")
+
+
+@open311_view("GET")
+def token(request: HttpRequest, municipality: Municipality, token: str) -> Doc:
+    """All our services are ``realtime``: POST answers with the id, so no token ever exists."""
+    raise Open311Error(
+        404, f"token {token!r} not found: services are realtime, use service_request_id."
+    )
+
+
+@open311_view("GET")
+def request_updates(request: HttpRequest, municipality: Municipality) -> Doc:
+    start, end = _window(request)
+    events = selectors.update_list(
+        municipality=municipality, start=start, end=end, limit=MAX_REQUESTS
+    )
+    return Doc(
+        "service_request_updates", [present.update_dict(e) for e in events], "request_update"
+    )
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Anything else under /open311/v2/: a 404 in the suffix's format (XML by default)."""
+    fmt = "json" if rest.endswith(".json") else "xml"
+    return render(errors_doc(404, "Not found: unknown resource or format (.xml or .json)."), fmt)

@@ -1,0 +1,187 @@
+"""Forms for citizen requests (public and office). Validation lives in the services:
+``case_submit`` raises ValidationError(dict) keyed by field, which ``apply_errors`` maps back."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from pishkhan.accounts.models import District, Municipality
+from pishkhan.cases.models import Case, RejectReason, ServiceType
+from pishkhan.core.forms import JalaliDateField, PersianCharField
+from pishkhan.core.validators import normalize_mobile, normalize_national_id
+
+# Service error keys that have no field of their own.
+ERROR_FIELD = {"location": "address", "channel": None, "files": "attachments"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [f for f in data if f]
+        return [data] if data else []
+
+
+class CaseForm(forms.Form):
+    service = forms.ModelChoiceField(
+        queryset=ServiceType.objects.none(), label="خدمت", empty_label="— خدمت را انتخاب کنید —"
+    )
+    citizen_name = PersianCharField(label="نام و نام خانوادگی", max_length=150)
+    citizen_mobile = forms.CharField(
+        label="شمارهٔ همراه",
+        max_length=20,
+        help_text="کد رهگیری و خبر هر مرحله به این شماره پیامک می‌شود.",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "autocomplete": "tel"}),
+    )
+    national_id = forms.CharField(
+        label="کد ملی (اختیاری)",
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+    )
+    citizen_email = forms.EmailField(label="ایمیل (اختیاری)", required=False)
+    description = forms.CharField(
+        label="شرح درخواست",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "شرح درخواست را بنویسید."},
+    )
+    address = PersianCharField(label="نشانی", max_length=500, required=False)
+    district = forms.ModelChoiceField(
+        queryset=District.objects.none(),
+        label="منطقه",
+        required=False,
+        empty_label="— منطقه را انتخاب کنید —",
+        help_text="اگر موقعیت را روی نقشه بزنید، منطقه خودکار تعیین می‌شود.",
+    )
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput(attrs={"data-map-lat": ""}))
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput(attrs={"data-map-lon": ""}))
+    attachments = MultipleFileField(label="پیوست (عکس یا PDF)", required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, municipality: Municipality | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = ServiceType.objects.filter(  # type: ignore[attr-defined]
+            municipality=municipality, is_active=True
+        ).order_by("order", "name")
+        self.fields["district"].queryset = District.objects.filter(  # type: ignore[attr-defined]
+            municipality=municipality
+        ).order_by("number")
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        for name, field in self.fields.items():
+            if name in ("lat", "lon", "idempotency_key"):
+                continue
+            css = "form-select" if isinstance(field, forms.ModelChoiceField) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean_citizen_mobile(self) -> str:
+        return normalize_mobile(self.cleaned_data["citizen_mobile"])
+
+    def clean_national_id(self) -> str:
+        value = self.cleaned_data.get("national_id") or ""
+        return normalize_national_id(value) if value else ""
+
+    def clean_description(self) -> str:
+        value = self.cleaned_data.get("description") or ""
+        if not value.strip():
+            raise ValidationError("شرح درخواست را بنویسید.", code="required")
+        return value
+
+    def apply_errors(self, exc: ValidationError) -> None:
+        """Put the service's Persian messages next to the matching fields."""
+        for key, messages in exc.message_dict.items():
+            target = ERROR_FIELD.get(key, key)
+            if target not in self.fields:
+                target = None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class RegisterForm(CaseForm):
+    """Office registration on the citizen's behalf."""
+
+    channel = forms.ChoiceField(
+        label="مجرای ثبت",
+        choices=[
+            (Case.Channel.PHONE, Case.Channel.PHONE.label),
+            (Case.Channel.WALK_IN, Case.Channel.WALK_IN.label),
+            (Case.Channel.LETTER, Case.Channel.LETTER.label),
+        ],
+    )
+    field_order = ["channel", "citizen_mobile", "citizen_name"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].widget.attrs["class"] = "form-select"
+        self.fields["citizen_mobile"].widget.attrs.update(
+            {
+                "hx-get": "/office/cases/lookup/",
+                "hx-trigger": "input changed delay:400ms, change",
+                "hx-target": "#returning",
+            }
+        )
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label="جستجو", required=False, max_length=200)
+    service = forms.ModelChoiceField(
+        queryset=ServiceType.objects.none(), required=False, label="خدمت", empty_label="همهٔ خدمات"
+    )
+    channel = forms.ChoiceField(
+        label="مجرا", required=False, choices=[("", "همهٔ مجراها"), *Case.Channel.choices]
+    )
+    status = forms.ChoiceField(
+        label="وضعیت", required=False, choices=[("", "همهٔ وضعیت‌ها"), *Case.Status.choices]
+    )
+    date_from = JalaliDateField(label="از تاریخ", required=False)
+    date_to = JalaliDateField(label="تا تاریخ", required=False)
+
+    def __init__(self, *args: Any, municipality: Municipality | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = ServiceType.objects.filter(  # type: ignore[attr-defined]
+            municipality=municipality
+        )
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.widget.attrs.setdefault("class", "form-select form-select-sm")
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "service": data.get("service"),
+            "channel": data.get("channel") or "",
+            "status": data.get("status") or "",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "query": data.get("q") or "",
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.ModelChoiceField(
+        queryset=RejectReason.objects.none(), required=False, label="علت رد", empty_label="—"
+    )
+    note = PersianCharField(label="توضیح برای شهروند", required=False, max_length=1000)
+
+    def __init__(self, *args: Any, municipality: Municipality | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = RejectReason.objects.filter(  # type: ignore[attr-defined]
+            municipality=municipality, is_active=True
+        )
+        self.fields["reason"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"

@@ -1,0 +1,139 @@
+"""Browser tests (real Chromium): a citizen submits and tracks; an operator registers a phone call;
+a district manager triages; the manager of another district sees none of it."""
+
+import importlib
+import re
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from conftest import browser_login, screenshot
+from pishkhan.cases.models import Case
+from pishkhan.cases.services import case_submit
+from pishkhan.test import PASSWORD, make_city
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, user):
+    browser_login(page, user, PASSWORD)
+    page.wait_for_url("**/office/")
+
+
+@pytest.fixture
+def city():
+    """A fresh city; the role groups come back first (a transactional test flushes the data
+    migration's rows when it ends)."""
+    cache.clear()
+    if not Group.objects.exists():
+        seed = importlib.import_module("pishkhan.accounts.migrations.0002_seed_roles")
+        seed.seed_roles(django_apps, None)
+    return make_city()
+
+
+def test_citizen_submits_in_persian_and_tracks(page, city):
+    page.goto(page.base_url + "/requests/new/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.select_option("#id_service", label="ترمیم چاله")
+    page.fill("#id_citizen_name", "مریم احمدی")
+    page.fill("#id_citizen_mobile", "۰۹۱۲۳۴۵۶۷۸۹")
+    page.fill("#id_description", "چالهٔ بزرگی جلوی خانهٔ ما در کوچهٔ لاله ایجاد شده است")
+    page.fill("#id_address", "خیابان ولیعصر، کوچهٔ لاله")
+    page.select_option("#id_district", label="منطقهٔ یک")
+    assert page.locator("#request-map").is_visible()  # the map picker appears with JavaScript
+    page.locator("#request-map").click(position={"x": 200, "y": 150})
+    assert page.input_value("#id_lat") != ""
+    screenshot(page, "cases-citizen-form")
+    page.click("#request-form button[type=submit]")
+    page.wait_for_url("**/requests/receipt/**")
+    code = page.locator("#tracking-code").inner_text().strip()
+    case = Case.objects.get()
+    assert code == case.tracking_code
+    assert case.lat is not None and case.channel == "web"
+    assert "۱۴۰" in page.content()  # Jalali year in Persian digits
+    screenshot(page, "cases-citizen-receipt")
+
+    page.goto(page.base_url + "/track/")
+    page.fill("#id_code", code.lower())
+    page.fill("#id_digits", "6789")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/track/{code}/")
+    assert "ثبت درخواست" in page.content()
+    assert page.locator("[aria-current=step]").count() == 1
+    screenshot(page, "cases-citizen-track")
+
+
+def test_operator_registers_a_phone_request(page, city):
+    case_submit(
+        municipality=city["municipality"], channel="web", citizen_name="حسن تلفنی",
+        citizen_mobile="09151234567", service=city["pothole"], district=city["d1"],
+        description="درخواست پیشین این شهروند دربارهٔ چاله",
+    )  # fmt: skip
+    login(page, city["operator"])
+    page.goto(page.base_url + "/office/cases/register/")
+    page.select_option("#id_channel", "phone")
+    page.fill("#id_citizen_mobile", "09151234567")
+    page.locator("#returning-list").wait_for()
+    page.fill("#id_citizen_name", "حسن تلفنی")
+    page.select_option("#id_service", label="هرس درخت")
+    page.fill("#id_description", "شاخهٔ درخت روی سیم برق افتاده و خطرناک است")
+    page.select_option("#id_district", label="منطقهٔ دو")
+    screenshot(page, "cases-operator-register")
+    page.click("#register-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/office/cases/[A-Z0-9]{8}/$"))
+    case = Case.objects.get(channel="phone")
+    assert case.registered_by_id == city["operator"].pk
+    screenshot(page, "cases-operator-case")
+
+
+def test_district_manager_triages_and_other_district_sees_nothing(page, city):
+    def new(text, lat, lon):
+        return case_submit(
+            municipality=city["municipality"], channel="web", citizen_name="شهروند",
+            citizen_mobile="09121112233", service=city["pothole"], district=city["d1"],
+            description=text, lat=lat, lon=lon,
+        )  # fmt: skip
+
+    a = new("چاله بزرگ جلوی نانوایی خیابان گلستان", 36.8400, 54.4400)
+    b = new("چاله بزرگ جلوی نانوایی در خیابان گلستان", 36.8401, 54.4401)
+    c = new("آب شرب ساختمان قطع شده است و فشار ندارد", 36.8500, 54.4600)
+    login(page, city["manager1"])
+    page.goto(page.base_url + "/office/cases/inbox/")
+    assert page.locator("#inbox-table tbody tr").count() == 3
+    screenshot(page, "cases-manager-inbox")
+    # accept one
+    page.goto(page.base_url + f"/office/cases/{a.tracking_code}/")
+    screenshot(page, "cases-manager-case")
+    page.click("button[value=accept_visit]")
+    page.wait_for_load_state()
+    a.refresh_from_db()
+    assert a.status == "accepted"
+    # merge the suggested duplicate from the inbox (one click)
+    page.goto(page.base_url + "/office/cases/inbox/")
+    page.click(f"button[form=merge-{b.tracking_code}-{a.tracking_code}]")
+    page.wait_for_load_state()
+    b.refresh_from_db()
+    assert (b.status, b.merged_into_id) == ("merged", a.pk)
+    # reject one with a reason
+    page.goto(page.base_url + f"/office/cases/{c.tracking_code}/")
+    page.select_option("#reject-form select[name=reason]", label="خارج از وظایف شهرداری")
+    page.fill("#reject-form input[name=note]", "به ادارهٔ آب و فاضلاب مراجعه کنید")
+    page.click("#reject-form button[type=submit]")
+    page.wait_for_load_state()
+    c.refresh_from_db()
+    assert c.status == "rejected"
+    screenshot(page, "cases-manager-rejected")
+
+    page.context.clear_cookies()
+    login(page, city["manager2"])
+    page.goto(page.base_url + "/office/cases/inbox/")
+    content = page.content()
+    for case in (a, b, c):
+        assert case.tracking_code not in content
+        response = page.goto(page.base_url + f"/office/cases/{case.tracking_code}/")
+        assert response.status == 404
+    response = page.goto(page.base_url + "/office/cases/summary/")
+    assert response.status == 200
+    assert a.tracking_code not in page.content()

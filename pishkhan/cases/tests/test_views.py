@@ -1,0 +1,359 @@
+import datetime as dt
+import io
+from unittest import mock
+
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.utils import timezone
+from PIL import Image
+
+from pishkhan.cases.models import Case, DistrictSummary, RecordView
+from pishkhan.cases.selectors import duplicate_candidates
+from pishkhan.cases.services import case_submit
+from pishkhan.core.jalali import TEHRAN, format_date
+from pishkhan.test import BaseTestCase, make_city
+
+INBOX = "/office/cases/inbox/"
+
+
+def png():
+    buf = io.BytesIO()
+    Image.new("RGB", (10, 10), (0, 0, 200)).save(buf, format="PNG")
+    return SimpleUploadedFile("a.png", buf.getvalue(), content_type="image/png")
+
+
+class OfficeTestCase(BaseTestCase):
+    def setUp(self):
+        cache.clear()
+
+    def case(self, district=None, text="چاله عمیق در خیابان اصلی کنار مدرسه", **kw):
+        defaults = {
+            "municipality": self.m, "channel": "web", "citizen_name": "زهرا",
+            "citizen_mobile": "09125556677", "service": self.pothole,
+            "description": text, "district": district or self.d1,
+        }  # fmt: skip
+        defaults.update(kw)
+        return case_submit(**defaults)
+
+
+class InboxTests(OfficeTestCase):
+    def test_manager_sees_own_district_only_and_others_get_403(self):
+        mine = self.case()
+        theirs = self.case(district=self.d2, text="درخت افتاده در پارک محله")
+        self.login(self.manager1)
+        r = self.client.get(INBOX)
+        self.assertContains(r, mine.tracking_code)
+        self.assertNotContains(r, theirs.tracking_code)
+        r = self.client.get(INBOX + f"?q=درخت&district={self.d2.pk}&status=submitted")
+        self.assertNotContains(r, theirs.tracking_code)
+        for user in (self.citizen, self.head_civil, self.operator, self.auditor):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(INBOX).status_code, 403, user.role)
+
+    def test_query_count_is_fixed(self):
+        self.login(self.manager1)
+        for i in range(3):
+            self.case(text=f"مورد شماره {i} در کوچه {i} کنار پارک", lat=36.84 + i, lon=54.4)
+        self.client.get(INBOX)
+        with self.assertNumQueries(15):
+            self.client.get(INBOX)
+        for i in range(30):
+            self.case(text=f"مشکل جدید {i} در محله {i}", lat=36.84, lon=54.45, address=f"کوچه {i}")
+        with self.assertNumQueries(15):
+            r = self.client.get(INBOX)
+        self.assertEqual(len(r.context["rows"]), 25)
+
+    def test_filters_search_and_jalali_dates(self):
+        a = self.case(text="چراغ خیابان خاموش است و شب تاریک")
+        b = self.case(text="جوی آب گرفته و بوی بد می‌دهد", channel="phone", actor=self.operator)
+        self.login(self.manager1)
+        r = self.client.get(INBOX + "?q=چراغ")
+        self.assertContains(r, a.tracking_code)
+        self.assertNotContains(r, b.tracking_code)
+        r = self.client.get(INBOX + "?q=تاريك")  # Arabic ي matches
+        self.assertContains(r, a.tracking_code)
+        r = self.client.get(INBOX + "?channel=phone")
+        self.assertContains(r, b.tracking_code)
+        self.assertNotContains(r, a.tracking_code)
+        today = format_date(timezone.now())
+        r = self.client.get(INBOX + f"?date_from={today}&date_to={today}")
+        self.assertContains(r, a.tracking_code)
+        tomorrow = format_date(timezone.now() + dt.timedelta(days=1))
+        r = self.client.get(INBOX + f"?date_from={tomorrow}")
+        self.assertNotContains(r, a.tracking_code)
+        r = self.client.get(INBOX + "?date_from=1405/13/40")
+        self.assertContains(r, "این تاریخ در تقویم شمسی وجود ندارد")
+
+    def test_bulk_accept_and_reject_with_reason(self):
+        a, b, c = (self.case(text=f"مورد {i} درخواست تازه برای آزمون") for i in range(3))
+        theirs = self.case(district=self.d2)
+        self.login(self.manager1)
+        self.client.post(
+            INBOX + "bulk/",
+            {
+                "action": "accept_novisit",
+                "codes": [a.tracking_code, b.tracking_code, theirs.tracking_code],
+            },
+        )
+        a.refresh_from_db()
+        theirs.refresh_from_db()
+        self.assertEqual((a.status, a.needs_visit), ("accepted", False))
+        self.assertEqual(theirs.status, "submitted")
+        self.client.post(
+            INBOX + "bulk/",
+            {
+                "action": "reject",
+                "codes": [c.tracking_code],
+                "reason": self.reason.pk,
+                "note": "به ادارهٔ برق",
+            },
+        )
+        c.refresh_from_db()
+        self.assertEqual(c.status, "rejected")
+        self.assertIn("خارج از وظایف", c.status_note)
+        self.assertIn("به ادارهٔ برق", c.status_note)
+
+    def test_duplicate_badge_and_one_click_merge(self):
+        first = self.case(text="چاله بزرگ جلوی نانوایی خیابان گلستان", lat=36.8400, lon=54.4400)
+        second = self.case(text="چاله بزرگ جلوی نانوایی در خیابان گلستان", lat=36.8401, lon=54.4401)
+        far = self.case(text="چاله بزرگ جلوی نانوایی خیابان گلستان", lat=36.90, lon=54.50)
+        other_service = self.case(
+            text="چاله بزرگ جلوی نانوایی خیابان گلستان", lat=36.8400, lon=54.4400, service=self.tree
+        )
+        self.assertEqual(duplicate_candidates(second), [first])
+        self.assertNotIn(far, duplicate_candidates(first))
+        self.assertNotIn(other_service, duplicate_candidates(first))
+        self.login(self.manager1)
+        r = self.client.get(INBOX)
+        self.assertContains(r, f"مشابه {first.tracking_code}")
+        self.client.post(
+            f"/office/cases/{second.tracking_code}/act/",
+            {"action": "merge", "into": first.tracking_code, "next": "inbox"},
+        )
+        second.refresh_from_db()
+        self.assertEqual((second.status, second.merged_into_id), ("merged", first.pk))
+
+
+class CasePageTests(OfficeTestCase):
+    def test_full_record_audited_and_masked_for_auditor(self):
+        case = self.case(national_id="0499370899", text="<script>alert('x')</script> كوچه خراب است")
+        self.login(self.manager1)
+        r = self.client.get(f"/office/cases/{case.tracking_code}/")
+        self.assertContains(r, "+989125556677")
+        self.assertContains(r, "0499370899")
+        self.assertNotContains(r, "<script>alert")
+        self.assertContains(r, "&lt;script&gt;")
+        self.assertContains(r, "کوچه خراب")
+        self.client.force_login(self.auditor)
+        r = self.client.get(f"/office/cases/{case.tracking_code}/")
+        self.assertContains(r, "0912***6677")
+        self.assertNotContains(r, "+989125556677")
+        self.assertNotContains(r, "0499370899")
+        self.assertNotContains(r, "رد درخواست")  # auditors change nothing
+        self.assertEqual(RecordView.objects.filter(case=case).count(), 2)
+
+    def test_other_district_and_city_get_404_everywhere(self):
+        case = self.case(attachments=None) if False else self.case(files=[png()])
+        att = case.attachments.get()
+        urls = [
+            f"/office/cases/{case.tracking_code}/",
+            f"/office/cases/{case.tracking_code}/files/{att.pk}/",
+        ]
+        self.client.force_login(self.manager2)
+        for url in urls:
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+        r = self.client.post(f"/office/cases/{case.tracking_code}/act/", {"action": "accept_visit"})
+        self.assertEqual(r.status_code, 404)
+        case.refresh_from_db()
+        self.assertEqual(case.status, "submitted")
+        other = make_city("othercity")
+        self.client.force_login(other["secretary"])
+        for url in urls:  # staff of another city: refused at the door (403) or not found
+            self.assertIn(self.client.get(url).status_code, (403, 404), url)
+        for user in (self.citizen, self.head_green):
+            self.client.force_login(user)
+            for url in urls:
+                self.assertEqual(self.client.get(url).status_code, 403, url)
+
+    def test_file_served_only_through_the_checked_view(self):
+        case = self.case(files=[png()])
+        att = case.attachments.get()
+        self.client.logout()
+        r = self.client.get(f"/office/cases/{case.tracking_code}/files/{att.pk}/")
+        self.assertEqual(r.status_code, 302)
+        self.login(self.manager1)
+        r = self.client.get(f"/office/cases/{case.tracking_code}/files/{att.pk}/")
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r["Content-Type"], "image/jpeg")
+        self.assertIn("no-store", r["Cache-Control"])
+        self.assertTrue(b"".join(r.streaming_content).startswith(b"\xff\xd8"))
+
+    def act(self, case, **data):
+        return self.client.post(f"/office/cases/{case.tracking_code}/act/", data)
+
+    def test_actions(self):
+        case = self.case()
+        self.login(self.manager1)
+        self.act(case, action="request_info", question="لطفاً عکس محل را بفرستید")
+        case.refresh_from_db()
+        self.assertEqual(case.status, "info_requested")
+        r = self.client.post(
+            f"/office/cases/{case.tracking_code}/act/", {"action": "reject"}, follow=True
+        )  # no reason, no text: a Persian message, no change
+        self.assertContains(r, "علت رد را انتخاب یا بنویسید")
+        case.refresh_from_db()
+        self.assertEqual(case.status, "info_requested")
+        self.act(case, action="move", district=self.d2.pk)
+        case.refresh_from_db()
+        self.assertEqual(case.district_id, self.d2.pk)
+        # now it belongs to district 2: manager1 can no longer reach it
+        self.assertEqual(self.act(case, action="urgent").status_code, 404)
+
+    def test_urgent_until_agenda_freeze(self):
+        sat = dt.datetime(2026, 11, 21, 10, 0, tzinfo=TEHRAN)  # a Saturday
+        case = self.case(now=sat + dt.timedelta(days=2))  # Monday: joins next week
+        self.assertEqual(case.week_start, dt.date(2026, 11, 28))
+        self.login(self.manager1)
+        with mock.patch("django.utils.timezone.now", return_value=sat + dt.timedelta(days=3)):
+            self.act(case, action="urgent")  # Tuesday: allowed
+        case.refresh_from_db()
+        self.assertTrue(case.urgent)
+        self.assertEqual(case.week_start, dt.date(2026, 11, 21))
+        late = self.case(now=sat + dt.timedelta(days=4, hours=2))
+        with mock.patch(
+            "django.utils.timezone.now", return_value=sat + dt.timedelta(days=4, hours=2)
+        ):  # Wednesday 12:00, the agenda froze at 11:30
+            self.act(late, action="urgent")
+        late.refresh_from_db()
+        self.assertFalse(late.urgent)
+
+
+class RegisterTests(OfficeTestCase):
+    URL = "/office/cases/register/"
+
+    def data(self, **kw):
+        data = {
+            "channel": "phone", "service": self.tree.pk, "citizen_name": "حسن تلفنی",
+            "citizen_mobile": "0915 123 4567", "description": "شاخهٔ درخت روی سیم برق افتاده است",
+            "district": self.d2.pk, "idempotency_key": "reg-1",
+        }  # fmt: skip
+        data.update(kw)
+        return data
+
+    def test_operator_registers_a_phone_request(self):
+        self.login(self.operator)
+        r = self.client.post(self.URL, self.data())
+        case = Case.objects.get()
+        self.assertRedirects(r, f"/office/cases/{case.tracking_code}/")
+        self.assertEqual((case.channel, case.registered_by_id), ("phone", self.operator.pk))
+        self.client.post(self.URL, self.data())
+        self.assertEqual(Case.objects.count(), 1)
+
+    def test_bad_input_and_permissions(self):
+        self.login(self.operator)
+        r = self.client.post(
+            self.URL, self.data(citizen_mobile="0215555", national_id="1111111111")
+        )
+        self.assertContains(r, "شمارهٔ همراه معتبر نیست")
+        self.assertContains(r, "کد ملی معتبر نیست")
+        r = self.client.post(self.URL, self.data(channel="web"))
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(Case.objects.count(), 0)
+        for user in (self.citizen, self.head_civil, self.auditor):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(self.URL).status_code, 403)
+
+    def test_returning_citizen_lookup(self):
+        old = self.case(citizen_mobile="09151234567")
+        self.login(self.operator)
+        r = self.client.get(
+            "/office/cases/lookup/?citizen_mobile=۰۹۱۵۱۲۳۴۵۶۷", HTTP_HX_REQUEST="true"
+        )
+        self.assertContains(r, old.tracking_code)
+        r = self.client.get("/office/cases/lookup/?citizen_mobile=0915")
+        self.assertContains(r, "کامل نیست")
+        self.client.force_login(self.manager2)  # district 2 cannot see the district-1 case
+        r = self.client.get("/office/cases/lookup/?citizen_mobile=09151234567")
+        self.assertNotContains(r, old.tracking_code)
+
+
+class ListAndSummaryTests(OfficeTestCase):
+    def test_list_scope_and_fixed_queries(self):
+        a = self.case()
+        b = self.case(district=self.d2)
+        self.client.force_login(self.secretary)
+        r = self.client.get("/office/cases/")
+        self.assertContains(r, a.tracking_code)
+        self.assertContains(r, b.tracking_code)
+        self.client.force_login(self.manager2)
+        r = self.client.get("/office/cases/")
+        self.assertNotContains(r, a.tracking_code)
+        self.assertContains(r, b.tracking_code)
+        self.client.force_login(self.secretary)
+        with self.assertNumQueries(9):
+            self.client.get("/office/cases/")
+        for i in range(30):
+            self.case(text=f"موضوع تازه {i} برای فهرست")
+        with self.assertNumQueries(9):
+            self.client.get("/office/cases/?status=submitted")
+        self.client.force_login(self.head_civil)
+        self.assertEqual(self.client.get("/office/cases/").status_code, 403)
+
+    def test_weekly_summary(self):
+        a = self.case()
+        theirs = self.case(district=self.d2)
+        self.login(self.manager1)
+        r = self.client.get("/office/cases/summary/")
+        self.assertContains(r, "ترمیم چاله")
+        self.assertContains(r, a.tracking_code)
+        self.assertNotContains(r, theirs.tracking_code)
+        week = a.week_start.isoformat()
+        self.client.post(
+            f"/office/cases/summary/?week={week}",
+            {
+                "note": "هفتهٔ پرکاری بود",
+                "notable": [a.tracking_code, theirs.tracking_code],
+                "submit": "1",
+            },
+        )
+        self.client.post(f"/office/cases/summary/?week={week}", {"note": "ویرایش", "notable": []})
+        summary = DistrictSummary.objects.get()
+        self.assertEqual(summary.note, "ویرایش")
+        self.assertIsNotNone(summary.submitted_at)
+        self.assertEqual(summary.district_id, self.d1.pk)
+        self.client.force_login(self.operator)
+        self.assertEqual(self.client.get("/office/cases/summary/").status_code, 403)
+
+
+@override_settings(DUPLICATE_RADIUS_METERS=50)
+class DuplicateRadiusTests(OfficeTestCase):
+    def test_radius_setting(self):
+        a = self.case(text="سطل زباله شکسته کنار پارک ملت", lat=36.8400, lon=54.4400)
+        b = self.case(text="سطل زباله شکسته کنار پارک ملت", lat=36.8408, lon=54.4400)  # ~90 m
+        self.assertEqual(duplicate_candidates(b), [])
+        self.assertEqual(duplicate_candidates(a), [])
+
+
+class EndpointAccessTests(OfficeTestCase):
+    def test_citizens_and_department_staff_get_403_on_every_office_endpoint(self):
+        case = self.case(files=[png()])
+        att = case.attachments.get()
+        code = case.tracking_code
+        gets = [
+            "/office/cases/", INBOX, "/office/cases/register/", "/office/cases/lookup/?mobile=09125556677",
+            "/office/cases/summary/", f"/office/cases/{code}/", f"/office/cases/{code}/files/{att.pk}/",
+        ]  # fmt: skip
+        posts = [INBOX + "bulk/", f"/office/cases/{code}/act/"]
+        for user in (self.citizen, self.head_civil, self.head_green):
+            self.client.force_login(user)
+            for url in gets:
+                self.assertEqual(self.client.get(url).status_code, 403, (user.role, url))
+            for url in posts:
+                r = self.client.post(url, {"action": "accept_visit", "codes": [code]})
+                self.assertEqual(r.status_code, 403, (user.role, url))
+        self.client.logout()
+        for url in gets:
+            self.assertEqual(self.client.get(url).status_code, 302, url)
+        case.refresh_from_db()
+        self.assertEqual(case.status, "submitted")

@@ -1,0 +1,314 @@
+"""The back office for citizen requests: the district manager's desk, the case page, registration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pishkhan.accounts.access import staff_required
+from pishkhan.accounts.models import District, User
+from pishkhan.accounts.roles import Role
+from pishkhan.cases import selectors, services
+from pishkhan.cases.forms import FilterForm, RegisterForm, RejectForm
+from pishkhan.cases.models import Attachment, Case, RecordView, RejectReason
+from pishkhan.core.errors import ApplicationError, PermissionDeniedError
+from pishkhan.core.validators import mask_mobile, mask_national_id, normalize_mobile
+from pishkhan.cycle.schedule import intake_week_start
+
+PAGE_SIZE = 25
+# Roles that work with the citizen directly and so see the full mobile and national ID.
+FULL_PII_ROLES = {Role.DISTRICT_MANAGER, Role.OPERATOR, Role.SECRETARY, Role.ADMIN}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _case_or_404(request: HttpRequest, code: str) -> Case:
+    case = selectors.case_get_for_staff(user=_user(request), code=code)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _page(request: HttpRequest, qs: QuerySet[Case]) -> Any:
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    return page
+
+
+def _querystring(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# ---------------------------------------------------------------- lists
+
+
+@staff_required("cases.triage_case")
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = FilterForm(request.GET or None, municipality=user.municipality)
+    qs = selectors.case_filter(selectors.case_inbox(user=user), **form.filters())
+    page = _page(request, qs)
+    dups = selectors.duplicates_for_cases(page.object_list)
+    rows = [{"case": c, "duplicates": dups.get(c.pk, [])} for c in page.object_list]
+    reasons = RejectReason.objects.filter(municipality=user.municipality, is_active=True)
+    return render(
+        request,
+        "cases/inbox.html",
+        {"form": form, "page": page, "rows": rows, "reasons": reasons, "qs": _querystring(request)},
+    )
+
+
+@staff_required("cases.view_case_list")
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = FilterForm(request.GET or None, municipality=user.municipality)
+    qs = selectors.case_filter(selectors.case_list(user=user), **form.filters())
+    page = _page(request, qs)
+    return render(
+        request, "cases/list.html", {"form": form, "page": page, "qs": _querystring(request)}
+    )
+
+
+BULK_ACTIONS = {"accept_visit", "accept_novisit", "reject"}
+
+
+@require_POST
+@staff_required("cases.triage_case")
+def inbox_bulk(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    action = request.POST.get("action", "")
+    codes = request.POST.getlist("codes")
+    cases = list(selectors.case_inbox(user=user).filter(tracking_code__in=codes[:200]))
+    if action not in BULK_ACTIONS or not cases:
+        messages.error(request, "درخواستی و اقدامی را انتخاب کنید.")
+        return redirect("cases:inbox")
+    if action == "reject":
+        form = RejectForm(request.POST, municipality=user.municipality)
+        if not form.is_valid():
+            messages.error(request, "علت رد نامعتبر است.")
+            return redirect("cases:inbox")
+        done, errors = services.cases_bulk(
+            cases, services.case_reject, reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"], actor=user,
+        )  # fmt: skip
+    else:
+        done, errors = services.cases_bulk(
+            cases, services.case_accept, needs_visit=action == "accept_visit", actor=user
+        )
+    if done:
+        messages.success(request, f"{done} درخواست انجام شد.")
+    for error in errors:
+        messages.error(request, error)
+    return redirect("cases:inbox")
+
+
+# ---------------------------------------------------------------- one case
+
+
+@staff_required("cases.view_case_list")
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    case = _case_or_404(request, code)
+    RecordView.objects.create(case=case, viewer=user, via="office")
+    full = user.role in FULL_PII_ROLES
+    can_triage = user.has_perm("cases.triage_case") and case.district_id == user.district_id
+    context = {
+        "case": case,
+        "mobile": case.citizen_mobile if full else mask_mobile(case.citizen_mobile),
+        "national_id": case.national_id if full else mask_national_id(case.national_id),
+        "events": selectors.case_events(case=case),
+        "attachments": case.attachments.all(),
+        "duplicates": selectors.duplicate_candidates(case) if can_triage else [],
+        "can_triage": can_triage,
+        "open_for_desk": case.status in ("submitted", "info_requested", "accepted"),
+        "reject_form": RejectForm(municipality=user.municipality),
+        "districts": District.objects.filter(municipality=case.municipality).exclude(
+            pk=case.district_id
+        ),
+    }
+    return render(request, "cases/case.html", context)
+
+
+@staff_required("cases.view_case_list")
+def case_file(request: HttpRequest, code: str, file_id: int) -> HttpResponse:
+    case = _case_or_404(request, code)
+    attachment = Attachment.objects.filter(case=case, pk=file_id).first()
+    if attachment is None:
+        raise Http404
+    RecordView.objects.create(case=case, viewer=_user(request), via="file")
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    ext = "pdf" if attachment.content_type == "application/pdf" else "jpg"
+    response["Content-Disposition"] = f'inline; filename="{case.tracking_code}-{file_id}.{ext}"'
+    response["Cache-Control"] = "private, no-store"
+    return response  # type: ignore[return-value]
+
+
+def _run_action(request: HttpRequest, case: Case, action: str) -> str:
+    """Call the ONE service matching ``action``; returns the success message."""
+    user, post = _user(request), request.POST
+    if action in ("accept_visit", "accept_novisit"):
+        services.case_accept(case=case, needs_visit=action == "accept_visit", actor=user,
+                             note=post.get("note", ""))  # fmt: skip
+        return "درخواست پذیرفته شد."
+    if action == "reject":
+        form = RejectForm(post, municipality=user.municipality)
+        if not form.is_valid():
+            raise ApplicationError("علت رد نامعتبر است.")
+        services.case_reject(case=case, reason=form.cleaned_data["reason"],
+                             note=form.cleaned_data["note"], actor=user)  # fmt: skip
+        return "درخواست رد شد."
+    if action == "merge":
+        into = selectors.case_get_for_staff(user=user, code=post.get("into", ""))
+        if into is None:
+            raise ApplicationError("درخواست اصلی پیدا نشد.")
+        services.case_merge(case=case, into=into, actor=user)
+        return f"درخواست در {into.tracking_code} ادغام شد."
+    if action == "request_info":
+        services.case_request_info(case=case, question=post.get("question", ""), actor=user)
+        return "پرسش برای شهروند فرستاده شد."
+    if action == "move":
+        district = District.objects.filter(
+            municipality=case.municipality, pk=post.get("district") or 0
+        ).first()
+        if district is None:
+            raise ApplicationError("منطقه را انتخاب کنید.")
+        services.case_move_district(case=case, district=district, actor=user,
+                                    note=post.get("note", ""))  # fmt: skip
+        return f"درخواست به {district.name} فرستاده شد."
+    if action == "urgent":
+        services.case_mark_urgent_now(case=case, actor=user)
+        return "درخواست فوری شد و به نوبت هفتهٔ جاری آمد."
+    raise ApplicationError("اقدام نامعتبر است.")
+
+
+@require_POST
+@staff_required("cases.triage_case")
+def case_act(request: HttpRequest, code: str) -> HttpResponse:
+    case = _case_or_404(request, code)
+    action = request.POST.get("action", "")
+    if action == "merge" and not _user(request).has_perm("cases.merge_case"):
+        raise PermissionDenied
+    try:
+        messages.success(request, _run_action(request, case, action))
+    except PermissionDeniedError:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    if request.POST.get("next") == "inbox":
+        return redirect("cases:inbox")
+    return redirect("cases:case", code=case.tracking_code)
+
+
+# ---------------------------------------------------------------- registration
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required("cases.register_case")
+def register(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    assert user.municipality is not None  # noqa: S101 — staff_required guarantees it
+    if request.method == "POST":
+        form = RegisterForm(request.POST, request.FILES, municipality=user.municipality)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.case_submit(
+                    municipality=user.municipality, channel=data["channel"],
+                    citizen_name=data["citizen_name"], citizen_mobile=data["citizen_mobile"],
+                    service=data["service"], description=data["description"], address=data["address"],
+                    lat=data["lat"], lon=data["lon"], district=data["district"] or _own_district(user),
+                    national_id=data["national_id"], citizen_email=data["citizen_email"],
+                    files=data["attachments"], idempotency_key=data["idempotency_key"] or None, actor=user,
+                )  # fmt: skip
+            except ValidationError as exc:
+                form.apply_errors(exc)
+            else:
+                messages.success(request, f"درخواست با کد رهگیری {case.tracking_code} ثبت شد.")
+                return redirect("cases:case", code=case.tracking_code)
+    else:
+        form = RegisterForm(municipality=user.municipality, initial={"channel": "phone"})
+    return render(request, "cases/register.html", {"form": form})
+
+
+def _own_district(user: User) -> District | None:
+    return user.district if user.role == Role.DISTRICT_MANAGER else None
+
+
+@staff_required("cases.register_case")
+def returning_citizen(request: HttpRequest) -> HttpResponse:
+    """htmx: the previous cases of the mobile being typed."""
+    raw = request.GET.get("citizen_mobile") or request.GET.get("mobile", "")
+    try:
+        mobile = normalize_mobile(raw)
+    except ValidationError:
+        return render(request, "cases/_returning.html", {"cases": None})
+    cases = selectors.cases_by_mobile(user=_user(request), mobile=mobile)
+    return render(request, "cases/_returning.html", {"cases": cases, "mobile": mobile})
+
+
+# ---------------------------------------------------------------- weekly summary
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required("cases.write_district_summary")
+def summary(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.district is None or user.municipality is None:
+        raise Http404
+    week = intake_week_start(user.municipality, timezone.now())
+    week = _week_param(request, week)
+    if request.method == "POST":
+        notable = list(
+            Case.objects.filter(
+                district=user.district,
+                week_start=week,
+                tracking_code__in=request.POST.getlist("notable")[:50],
+            )
+        )
+        try:
+            services.district_summary_save(
+                district=user.district, week_start=week, note=request.POST.get("note", ""),
+                notable=notable, actor=user, submit=request.POST.get("submit") == "1",
+            )  # fmt: skip
+        except (ApplicationError, PermissionDeniedError) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "خلاصهٔ هفتگی ذخیره شد.")
+        return redirect(f"{request.path}?week={week.isoformat()}")
+    saved = selectors.district_summary_get(district=user.district, week_start=week)
+    week_cases = list(
+        Case.objects.filter(district=user.district, week_start=week)
+        .select_related("service")
+        .order_by("-urgent", "created_at")[:200]
+    )
+    chosen = {c.pk for c in saved.notable_cases.all()} if saved else set()
+    context = {
+        "week": week,
+        "counts": selectors.district_week_counts(district=user.district, week_start=week),
+        "summary": saved,
+        "cases": [{"case": c, "chosen": c.pk in chosen} for c in week_cases],
+    }
+    return render(request, "cases/summary.html", context)
+
+
+def _week_param(request: HttpRequest, default: Any) -> Any:
+    import datetime as dt
+
+    from pishkhan.core.jalali import week_start
+
+    try:
+        return week_start(dt.date.fromisoformat(request.GET.get("week", "")))
+    except ValueError:
+        return default

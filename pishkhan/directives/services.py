@@ -1,0 +1,468 @@
+"""Writes for directives (ابلاغیه): dispatch on Thursday, the department's work, escalation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from pishkhan.accounts.models import Department, User
+from pishkhan.accounts.roles import Role
+from pishkhan.cases import services as case_services
+from pishkhan.cases.files import clean_upload
+from pishkhan.cases.models import Case
+from pishkhan.core.audit import audit_record
+from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
+from pishkhan.core.jalali import TEHRAN
+from pishkhan.core.text import clean_input
+from pishkhan.cycle.models import Week
+from pishkhan.directives.models import Directive, DirectiveEvent, Evidence
+from pishkhan.meetings.models import AgendaItem, Decision, Meeting, MeetingEvent
+
+OPEN = ("issued", "acknowledged", "in_progress", "overdue")
+ALLOWED: dict[str, set[str]] = {
+    "issued": {"acknowledged", "in_progress", "overdue", "done", "superseded"},
+    "acknowledged": {"in_progress", "overdue", "done", "superseded"},
+    "in_progress": {"overdue", "done", "superseded"},
+    "overdue": {"in_progress", "done", "superseded"},
+    "done": set(),
+    "superseded": set(),
+}
+MAX_EVIDENCE = 5
+
+
+def _actor_id(actor: User | None) -> int | None:
+    return actor.pk if actor is not None else None
+
+
+def _record(
+    directive: Directive,
+    *,
+    kind: str,
+    actor: User | None,
+    now: dt.datetime,
+    old: str = "",
+    new: str = "",
+    note: str = "",
+    progress: int | None = None,
+) -> DirectiveEvent:
+    event = DirectiveEvent.objects.create(directive=directive, kind=kind, old_status=old, new_status=new,
+                                          actor=actor, at=now, note=note, progress=progress)  # fmt: skip
+    audit_record(
+        municipality_id=directive.municipality_id, actor_id=_actor_id(actor),
+        action=f"directive.{kind}", object_type="directive", object_id=directive.number,
+        data={"from": old, "to": new, "note": note, "progress": progress}, at=now.astimezone(dt.UTC),  # audit digests use UTC isoformat
+    )  # fmt: skip
+    return event
+
+
+def _move(
+    directive: Directive, to: str, *, actor: User | None, now: dt.datetime, note: str = "",
+    fields: dict[str, Any] | None = None,
+) -> DirectiveEvent:  # fmt: skip
+    if to not in ALLOWED[directive.status]:
+        raise InvalidTransition(directive.status, to)
+    old = directive.status
+    directive.status = to
+    update = ["status", "updated_at"]
+    for key, value in (fields or {}).items():
+        setattr(directive, key, value)
+        update.append(key)
+    directive.save(update_fields=update)
+    return _record(directive, kind="status", old=old, new=to, actor=actor, now=now, note=note)
+
+
+def _lock(directive: Directive) -> Directive:
+    return (
+        Directive.objects.select_for_update()
+        .select_related("decision", "department")
+        .get(pk=directive.pk)
+    )
+
+
+def _require_worker(actor: User, directive: Directive) -> None:
+    """Only staff of the directive's own department may work on it."""
+    if (
+        not actor.has_perm("directives.work_directive")
+        or actor.department_id != directive.department_id
+        or actor.municipality_id != directive.municipality_id
+    ):
+        raise PermissionDeniedError("این ابلاغیه مربوط به واحد شما نیست.")
+
+
+def _department_contacts(department: Department) -> list[User]:
+    return list(
+        User.objects.filter(
+            department=department, role=Role.DEPARTMENT_HEAD, is_active=True
+        ).order_by("id")
+    )
+
+
+def _decision_cases(decision: Decision) -> list[Case]:
+    """The cases a decision is about (for re-decisions: the cases of the original order)."""
+    item = decision.item
+    if item.kind in ("overdue", "extension") and item.source_directive_id:
+        source = (
+            Directive.objects.filter(pk=item.source_directive_id)
+            .select_related("decision__item")
+            .first()
+        )
+        if source is not None:
+            return _decision_cases(source.decision)
+    return list(item.cases.all())
+
+
+# ---------------------------------------------------------------- dispatch (Thursday)
+
+
+def _issue(decision: Decision, department: Department, role: str, seq: int, *, actor: User | None,
+           now: dt.datetime) -> Directive | None:  # fmt: skip
+    from pishkhan.directives.letters import letter_pdf
+
+    if decision.deadline is None:
+        raise ApplicationError("مصوبه مهلت اجرا ندارد.")
+    if (
+        Directive.objects.filter(decision=decision, department=department)
+        .exclude(status="superseded")
+        .exists()
+    ):
+        return None
+    directive = Directive.objects.create(
+        municipality_id=decision.item.meeting.municipality_id, number=f"{decision.number}-{seq}",
+        decision=decision, department=department, role=role, deadline=decision.deadline,
+        issued_at=now,
+    )  # fmt: skip
+    _record(directive, kind="status", old="", new="issued", actor=actor, now=now)
+    directive.letter_pdf.save(f"directive-{directive.number}.pdf", ContentFile(letter_pdf(directive)),
+                              save=False)  # fmt: skip
+    directive.save(update_fields=["letter_pdf"])
+    for head in _department_contacts(department):
+        from pishkhan.notify.services import message_enqueue
+
+        message_enqueue(
+            template="directives/messages/issued", context={"directive": directive, "user": head},
+            mobile=head.mobile, email=head.email, municipality_id=directive.municipality_id,
+            dedupe_key=f"directive:{directive.pk}:issued:{head.pk}",
+        )  # fmt: skip
+    return directive
+
+
+def _supersede(directive: Directive, *, by: Decision | None, actor: User | None, now: dt.datetime,
+               note: str) -> None:  # fmt: skip
+    directive = _lock(directive)
+    if directive.status in ("done", "superseded"):
+        return
+    _move(directive, "superseded", actor=actor, now=now, note=note,
+          fields={"extension_requested_until": None})  # fmt: skip
+
+
+@transaction.atomic
+def meeting_dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list[Directive]:
+    """Each approved decision of a signed meeting becomes numbered directives (lead + supporting
+    departments); re-decisions supersede the orders they replace; citizens hear of it. Idempotent."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if actor is not None and (
+        not actor.has_perm("directives.issue_directive")
+        or actor.municipality_id != meeting.municipality_id
+    ):
+        raise PermissionDeniedError()
+    if meeting.status != Meeting.Status.SIGNED:
+        raise ApplicationError("فقط صورتجلسهٔ امضاشده ابلاغ می‌شود.")
+    issued: list[Directive] = []
+    decisions = (
+        Decision.objects.filter(item__meeting=meeting)
+        .select_related("item", "lead_department", "item__meeting")
+        .prefetch_related("supporting_departments", "item__cases")
+        .order_by("item__number")
+    )
+    for decision in decisions:
+        item = decision.item
+        source = (
+            Directive.objects.filter(pk=item.source_directive_id).first()
+            if item.source_directive_id
+            else None
+        )
+        if source is not None and decision.outcome in ("approve", "reject"):
+            # A re-decision replaces every open order of the old decision.
+            for old in Directive.objects.filter(decision_id=source.decision_id, status__in=OPEN):
+                if decision.outcome == "reject" and item.kind == "extension":
+                    continue  # extension refused: the order stands as it was
+                _supersede(
+                    old,
+                    by=decision,
+                    actor=actor,
+                    now=now,
+                    note=f"جایگزین با مصوبهٔ {decision.number}",
+                )
+            if item.kind == "extension":
+                Directive.objects.filter(pk=source.pk).update(extension_requested_until=None)
+        if decision.outcome != Decision.Outcome.APPROVE or decision.lead_department is None:
+            continue
+        seq = 1
+        departments = [(decision.lead_department, Directive.Role.LEAD)] + [
+            (d, Directive.Role.SUPPORT) for d in decision.supporting_departments.order_by("id")
+        ]
+        for department, role in departments:
+            while (
+                Directive.objects.filter(
+                    municipality_id=meeting.municipality_id, number=f"{decision.number}-{seq}"
+                ).exists()
+                and not Directive.objects.filter(
+                    decision=decision, department=department, number=f"{decision.number}-{seq}"
+                ).exists()
+            ):
+                seq += 1
+            directive = _issue(decision, department, role, seq, actor=actor, now=now)
+            seq += 1
+            if directive is not None:
+                issued.append(directive)
+        for case in _decision_cases(decision):
+            if case.status == Case.Status.DECIDED:
+                case_services.case_mark_dispatched(case=case, actor=actor,
+                                                   note=f"ابلاغ به {decision.lead_department.name}")  # fmt: skip
+    if meeting.dispatched_at is None:
+        meeting.dispatched_at = now
+        meeting.save(update_fields=["dispatched_at"])
+        MeetingEvent.objects.create(meeting=meeting, kind="dispatched", actor=actor, at=now,
+                                    data={"directives": len(issued)})  # fmt: skip
+    audit_record(municipality_id=meeting.municipality_id, actor_id=_actor_id(actor), action="meeting.dispatch",
+                 object_type="meeting", object_id=meeting.number, data={"issued": len(issued)}, at=now.astimezone(dt.UTC))  # fmt: skip
+    return issued
+
+
+def dispatch_step(week: Week, now: dt.datetime) -> dict[str, Any]:
+    """Clock step "dispatch" (Thursday morning)."""
+    meeting = Meeting.objects.filter(municipality=week.municipality, week_start=week.start).first()
+    if meeting is None or meeting.status != Meeting.Status.SIGNED:
+        return {"skipped": "minutes not signed" if meeting else "no meeting"}
+    return {
+        "meeting": meeting.number,
+        "issued": len(meeting_dispatch(meeting=meeting, actor=None, now=now)),
+    }
+
+
+# ---------------------------------------------------------------- the department's work
+
+
+def _evidence(event: DirectiveEvent, files: Sequence[UploadedFile]) -> None:
+    if len(files) > MAX_EVIDENCE:
+        raise ApplicationError(f"حداکثر {MAX_EVIDENCE} پرونده پیوست کنید.")
+    for f in files:
+        cleaned = clean_upload(f)  # validates by content (magic bytes), size and name
+        evidence = Evidence(event=event, content_type=cleaned.content_type, size=cleaned.size,
+                            original_name=cleaned.original_name)  # fmt: skip
+        evidence.file.save(cleaned.name, cleaned.content, save=False)
+        evidence.save()
+
+
+def _lead_cases_in_progress(directive: Directive, actor: User, now: dt.datetime) -> None:
+    if directive.role != Directive.Role.LEAD:
+        return
+    for case in _decision_cases(directive.decision):
+        if case.status == Case.Status.DISPATCHED:
+            case_services.case_mark_in_progress(
+                case=case, actor=actor, note=f"ابلاغیهٔ {directive.number}"
+            )
+
+
+@transaction.atomic
+def directive_acknowledge(
+    *, directive: Directive, actor: User, now: dt.datetime | None = None
+) -> Directive:
+    now = now or timezone.now()
+    directive = _lock(directive)
+    _require_worker(actor, directive)
+    if directive.acknowledged_at is not None:
+        raise ApplicationError("رؤیت این ابلاغیه پیش‌تر ثبت شده است.")
+    if directive.status == "issued":
+        _move(directive, "acknowledged", actor=actor, now=now, fields={"acknowledged_at": now})
+    else:
+        directive.acknowledged_at = now
+        directive.save(update_fields=["acknowledged_at", "updated_at"])
+        _record(directive, kind="acknowledged", actor=actor, now=now)
+    _lead_cases_in_progress(directive, actor, now)
+    return directive
+
+
+@transaction.atomic
+def directive_progress(
+    *, directive: Directive, progress: int, note: str, actor: User,
+    files: Sequence[UploadedFile] = (), now: dt.datetime | None = None,
+) -> Directive:  # fmt: skip
+    now = now or timezone.now()
+    directive = _lock(directive)
+    _require_worker(actor, directive)
+    if directive.status not in OPEN:
+        raise InvalidTransition(directive.status, "progress")
+    if not 0 <= progress < 100:
+        raise ApplicationError("پیشرفت باید بین ۰ و ۹۹ درصد باشد؛ برای ۱۰۰٪ «انجام شد» را بزنید.")
+    note = clean_input(note)
+    if len(note) < 3:
+        raise ApplicationError("شرح پیشرفت کار را بنویسید.")
+    if directive.status in ("issued", "acknowledged"):
+        _move(directive, "in_progress", actor=actor, now=now,
+              fields={"acknowledged_at": directive.acknowledged_at or now})  # fmt: skip
+    directive.progress = progress
+    directive.save(update_fields=["progress", "updated_at"])
+    event = _record(directive, kind="progress", actor=actor, now=now, note=note, progress=progress)
+    _evidence(event, files)
+    _lead_cases_in_progress(directive, actor, now)
+    return directive
+
+
+@transaction.atomic
+def directive_request_extension(
+    *,
+    directive: Directive,
+    until: dt.date,
+    reason: str,
+    actor: User,
+    now: dt.datetime | None = None,
+) -> Directive:
+    """Only the meeting grants an extension: the request goes on the next agenda."""
+    now = now or timezone.now()
+    directive = _lock(directive)
+    _require_worker(actor, directive)
+    if directive.status not in OPEN:
+        raise InvalidTransition(directive.status, "extension")
+    if until <= directive.deadline:
+        raise ApplicationError("تاریخ درخواستی باید پس از مهلت فعلی باشد.")
+    reason = clean_input(reason)
+    if len(reason) < 5:
+        raise ApplicationError("علت درخواست تمدید را بنویسید.")
+    directive.extension_requested_until = until
+    directive.extension_reason = reason
+    directive.save(update_fields=["extension_requested_until", "extension_reason", "updated_at"])
+    _record(
+        directive,
+        kind="extension_requested",
+        actor=actor,
+        now=now,
+        note=f"{until.isoformat()}: {reason}",
+    )
+    return directive
+
+
+@transaction.atomic
+def directive_complete(
+    *, directive: Directive, note: str, actor: User, files: Sequence[UploadedFile] = (),
+    now: dt.datetime | None = None,
+) -> Directive:  # fmt: skip
+    """Done, with evidence. The lead department's completion completes the citizen's case."""
+    now = now or timezone.now()
+    directive = _lock(directive)
+    _require_worker(actor, directive)
+    if directive.status not in OPEN:
+        raise InvalidTransition(directive.status, "done")
+    note = clean_input(note)
+    if len(note) < 3:
+        raise ApplicationError("گزارش انجام کار را بنویسید.")
+    if not files:
+        raise ApplicationError("دست‌کم یک مستند (عکس یا سند) از انجام کار پیوست کنید.")
+    event = _move(directive, "done", actor=actor, now=now, note=note,
+                  fields={"completed_at": now, "progress": 100, "extension_requested_until": None})  # fmt: skip
+    _evidence(event, files)
+    if directive.role == Directive.Role.LEAD:
+        for case in _decision_cases(directive.decision):
+            if case.status in (Case.Status.DISPATCHED, Case.Status.IN_PROGRESS):
+                case_services.case_mark_done(case=case, actor=actor, note=note)
+    return directive
+
+
+# ---------------------------------------------------------------- escalation
+
+
+def directives_mark_overdue(*, now: dt.datetime, municipality_id: int | None = None) -> int:
+    """Unfinished directives past their deadline turn overdue, once each; the deputy is alerted.
+    (They come back on the next agenda through the agenda source.)"""
+    today = now.astimezone(TEHRAN).date()
+    qs = Directive.objects.filter(
+        status__in=["issued", "acknowledged", "in_progress"], deadline__lt=today
+    )
+    if municipality_id is not None:
+        qs = qs.filter(municipality_id=municipality_id)
+    count = 0
+    for pk in list(qs.values_list("pk", flat=True)):
+        with transaction.atomic():
+            directive = _lock(Directive(pk=pk))
+            if (
+                directive.status not in ("issued", "acknowledged", "in_progress")
+                or directive.deadline >= today
+            ):
+                continue
+            _move(
+                directive,
+                "overdue",
+                actor=None,
+                now=now,
+                note="مهلت اجرا گذشت",
+                fields={"overdue_at": now},
+            )
+            deputy = directive.department.deputy
+            if deputy is not None:
+                from pishkhan.notify.services import message_enqueue
+
+                message_enqueue(
+                    template="directives/messages/overdue", context={"directive": directive, "user": deputy},
+                    mobile=deputy.mobile, email=deputy.email, municipality_id=directive.municipality_id,
+                    dedupe_key=f"directive:{directive.pk}:overdue",
+                )  # fmt: skip
+            count += 1
+    return count
+
+
+def overdue_step(week: Week, now: dt.datetime) -> dict[str, Any]:
+    return {"overdue": directives_mark_overdue(now=now, municipality_id=week.municipality_id)}
+
+
+def agenda_source(meeting: Meeting) -> list[Any]:
+    """Overdue directives and extension requests → items of the next agenda."""
+    from pishkhan.meetings.sources import ItemSpec
+
+    specs = []
+    rows = (
+        Directive.objects.filter(municipality_id=meeting.municipality_id, status__in=OPEN)
+        .exclude(decision__item__meeting=meeting)
+        .filter(_overdue_or_extension())
+        .select_related("decision", "decision__item", "department")
+        .prefetch_related("decision__item__cases")
+        .order_by("id")
+    )
+    for d in rows:
+        extension = d.extension_requested_until is not None
+        item: AgendaItem = d.decision.item
+        cases = [c.pk for c in item.cases.all()]
+        if extension:
+            title = f"درخواست تمدید ابلاغیهٔ {d.number} ({d.department.name})"
+            summary = f"مهلت فعلی: {d.deadline.isoformat()} — درخواستی: {d.extension_requested_until.isoformat()}\n{d.extension_reason}"  # type: ignore[union-attr]
+        else:
+            title = f"ابلاغیهٔ معوق {d.number} ({d.department.name})"
+            summary = (
+                f"مهلت: {d.deadline.isoformat()} — پیشرفت: {d.progress}٪\nمصوبه: {d.decision.text}"
+            )
+        specs.append(
+            ItemSpec(
+                kind="extension" if extension else "overdue",
+                title=title[:300],
+                summary=summary,
+                district_id=item.district_id,
+                service_id=item.service_id,
+                urgency=3,
+                case_ids=cases,
+                source_directive_id=d.pk,
+                lat=item.lat,
+                lon=item.lon,
+                sort_key=(0, 0, d.pk),
+            )  # fmt: skip
+        )
+    return specs
+
+
+def _overdue_or_extension() -> Q:
+    return Q(status="overdue") | Q(extension_requested_until__isnull=False)

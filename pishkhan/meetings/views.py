@@ -1,0 +1,381 @@
+"""Office pages of the meeting: agenda, meeting mode, signing, minutes, committee import."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pishkhan.accounts.access import staff_required
+from pishkhan.accounts.models import Committee, User
+from pishkhan.core.errors import ApplicationError
+from pishkhan.cycle.models import Week
+from pishkhan.meetings import imports, services
+from pishkhan.meetings.forms import AttendanceForm, DecisionForm, ImportUploadForm, SignForm
+from pishkhan.meetings.models import AgendaItem, Attendance, Meeting
+from pishkhan.meetings.selectors import (
+    agenda_items,
+    meeting_list,
+    pending_signers,
+    related_decisions_for,
+)
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("municipality"),
+        pk=pk,
+        municipality_id=request.user.municipality_id or 0,  # type: ignore[union-attr]
+    )
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _error(request: HttpRequest, exc: Exception) -> None:
+    text = getattr(exc, "message", None) or " ".join(getattr(exc, "messages", [str(exc)]))
+    messages.error(request, text)
+
+
+@staff_required("meetings.view_agenda")
+def meeting_index(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST" and user.has_perm("meetings.prepare_agenda"):
+        week = (
+            Week.objects.filter(
+                municipality_id=user.municipality_id or 0, start__lte=timezone.localdate()
+            )
+            .order_by("-start")
+            .first()
+        )
+        if week is not None:
+            meeting = services.meeting_for_week(week=week)
+        else:
+            from pishkhan.core.jalali import week_start
+
+            if user.municipality is None:
+                raise Http404
+            meeting = services.meeting_for_date(
+                municipality=user.municipality, week_start=week_start(timezone.localdate())
+            )
+        return redirect("meetings:agenda", pk=meeting.pk)
+    return render(request, "meetings/list.html", {"meetings": meeting_list(user.municipality_id)})  # type: ignore[arg-type]
+
+
+@staff_required("meetings.view_agenda")
+def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    items = agenda_items(meeting)
+    related = related_decisions_for(items)
+    rows = [(item, related.get(item.pk, [])) for item in items]
+    return render(request, "meetings/agenda.html", {"meeting": meeting, "rows": rows})
+
+
+@require_POST
+@staff_required("meetings.prepare_agenda")
+def agenda_action(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    action = request.POST.get("action", "")
+    now = timezone.now()
+    try:
+        if action == "build":
+            services.agenda_build(meeting=meeting, now=now, actor=user)
+            messages.success(request, "دستور جلسه ساخته شد.")
+        elif action == "freeze":
+            services.agenda_freeze(meeting=meeting, now=now, actor=user)
+            messages.success(request, "دستور جلسه نهایی شد.")
+        elif action in ("up", "down"):
+            item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
+            services.agenda_item_move(
+                item=item, position=item.number + (-1 if action == "up" else 1), actor=user
+            )
+        elif action == "merge":
+            ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
+            chosen = list(AgendaItem.objects.filter(meeting=meeting, pk__in=ids).order_by("number"))
+            services.agenda_items_merge(items=chosen, actor=user)
+            messages.success(request, "دستورها ادغام شدند.")
+        elif action == "split":
+            item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
+            ids = [int(x) for x in request.POST.getlist("cases") if x.isdigit()]
+            services.agenda_item_split(item=item, case_ids=ids, actor=user)
+            messages.success(request, "دستور جدا شد.")
+        else:
+            raise ApplicationError("فرمان نامعتبر است.")
+    except ApplicationError as exc:
+        _error(request, exc)
+    return redirect("meetings:agenda", pk=meeting.pk)
+
+
+@staff_required("meetings.view_agenda")
+def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from pishkhan.meetings.pdf import agenda_pdf as render_agenda
+
+    meeting = _meeting(request, pk)
+    response = HttpResponse(render_agenda(meeting), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="agenda-{meeting.number}.pdf"'
+    return response
+
+
+def _present_members(meeting: Meeting) -> list[User]:
+    return [
+        a.member
+        for a in Attendance.objects.filter(meeting=meeting, present=True)
+        .select_related("member")
+        .order_by("member_id")
+    ]
+
+
+def _decision_form(
+    meeting: Meeting, item: AgendaItem, members: list[User], data: Any = None
+) -> DecisionForm:
+    initial: dict[str, Any] = {"outcome": "approve"}
+    decision = getattr(item, "decision", None) if item.pk else None
+    if decision is not None:
+        initial = {
+            "outcome": decision.outcome, "text": decision.text, "lead_department": decision.lead_department_id,
+            "supporting_departments": [d.pk for d in decision.supporting_departments.all()],
+            "deadline": decision.deadline, "refer_until": decision.refer_until, "cost_note": decision.cost_note,
+        }  # fmt: skip
+        for p in decision.positions.all():
+            initial[f"pos_{p.member_id}"] = p.stance
+    return DecisionForm(data, initial=initial, municipality_id=meeting.municipality_id, members=members,
+                        prefix=f"i{item.pk}")  # fmt: skip
+
+
+@staff_required("meetings.view_agenda")
+def session(request: HttpRequest, pk: int) -> HttpResponse:
+    """Meeting mode: attendance, then every item on one screen (htmx saves each item)."""
+    meeting = _meeting(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    members = services.board_members(meeting.municipality_id)
+    attendance_form = AttendanceForm(
+        request.POST or None, members=members, initial={"present": [m.pk for m in members]}
+    )
+    if request.method == "POST" and request.POST.get("action") == "start":
+        if not user.has_perm("meetings.run_meeting"):
+            raise Http404
+        if attendance_form.is_valid():
+            chosen = [m for m in members if str(m.pk) in attendance_form.cleaned_data["present"]]
+            try:
+                services.meeting_start(
+                    meeting=meeting, present=chosen, actor=user, now=timezone.now()
+                )
+                return redirect("meetings:session", pk=meeting.pk)
+            except ApplicationError as exc:
+                _error(request, exc)
+    if request.method == "POST" and request.POST.get("action") == "close":
+        if not user.has_perm("meetings.run_meeting"):
+            raise Http404
+        try:
+            services.meeting_close(meeting=meeting, actor=user, now=timezone.now(),
+                                   defer_remaining=request.POST.get("defer_remaining") == "1")  # fmt: skip
+            messages.success(request, "جلسه پایان یافت؛ صورتجلسه آمادهٔ امضاست.")
+            return redirect("meetings:sign", pk=meeting.pk)
+        except ApplicationError as exc:
+            _error(request, exc)
+    present = _present_members(meeting)
+    items = agenda_items(meeting)
+    rows = [(item, _decision_form(meeting, item, present)) for item in items]
+    return render(request, "meetings/session.html", {
+        "meeting": meeting, "attendance_form": attendance_form, "rows": rows, "present": present,
+        "quorum": services.schedule_for(meeting.municipality).quorum,
+    })  # fmt: skip
+
+
+@require_POST
+@staff_required("meetings.run_meeting")
+def decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Save one item's decision and positions (htmx: returns the item card)."""
+    meeting = _meeting(request, pk)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting"), pk=item_pk, meeting=meeting
+    )
+    user: User = request.user  # type: ignore[assignment]
+    present = _present_members(meeting)
+    form = _decision_form(meeting, item, present, data=request.POST)
+    saved = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.decision_record(
+                item=item, outcome=data["outcome"], text=data["text"], actor=user,
+                lead_department=data["lead_department"], supporting_departments=list(data["supporting_departments"]),
+                deadline=data["deadline"], refer_until=data["refer_until"], cost_note=data["cost_note"],
+            )  # fmt: skip
+            for member in present:
+                stance = data.get(f"pos_{member.pk}")
+                if stance:
+                    services.position_set(
+                        decision=decision, member=member, stance=stance, actor=user
+                    )
+            saved = True
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    if saved:
+        item = get_object_or_404(AgendaItem.objects.select_related("decision"), pk=item.pk)
+        form = _decision_form(meeting, item, present)
+    context = {"meeting": meeting, "item": item, "form": form, "saved": saved}
+    if request.headers.get("HX-Request"):
+        return render(request, "meetings/_item_decision.html", context)
+    return redirect("meetings:session", pk=meeting.pk)
+
+
+@staff_required("meetings.view_agenda")
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_sign(meeting=meeting, member=user, password=form.cleaned_data["password"],
+                                  now=timezone.now())  # fmt: skip
+            messages.success(request, "صورتجلسه با کلید شما امضا شد.")
+            return redirect("meetings:sign", pk=meeting.pk)
+        except ApplicationError as exc:
+            form.add_error("password" if "گذرواژه" in exc.message else None, exc.message)
+    meeting.refresh_from_db()
+    from pishkhan.meetings.selectors import minutes_context
+
+    context = minutes_context(meeting)
+    pending_ids = pending_signers(meeting)
+    context.update(
+        form=form,
+        pending=User.objects.filter(pk__in=pending_ids).order_by("role", "id"),
+        can_sign=meeting.status == Meeting.Status.CLOSED and user.pk in pending_ids,
+    )
+    return render(request, "meetings/sign.html", context)
+
+
+@staff_required("meetings.view_agenda")
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not meeting.minutes_pdf:
+        raise Http404
+    return pdf_response(meeting.minutes_pdf.read(), f"minutes-{meeting.number}.pdf")
+
+
+# ---------------------------------------------------------------- committee import
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _load_import(request: HttpRequest) -> dict[str, Any]:
+    token = request.session.get("committee_import", "")
+    path = _import_dir() / f"{token}.json"
+    if not token or not path.exists():
+        raise Http404
+    data: dict[str, Any] = json.loads(path.read_text())
+    if data["user"] != request.user.pk:
+        raise Http404
+    return data
+
+
+def _save_import(data: dict[str, Any]) -> None:
+    (_import_dir() / f"{data['token']}.json").write_text(json.dumps(data, ensure_ascii=False))
+
+
+@staff_required("cases.import_committee_items")
+def import_upload(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, municipality_id=user.municipality_id or 0
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            headers, rows = imports.read_table(upload.read(), upload.name or "")
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+        else:
+            token = uuid.uuid4().hex
+            _save_import({"token": token, "user": user.pk, "committee": form.cleaned_data["committee"].pk,
+                          "headers": headers, "rows": rows, "mapping": imports.guess_mapping(headers),
+                          "done": 0, "created": 0, "existing": 0, "errors": []})  # fmt: skip
+            request.session["committee_import"] = token
+            return redirect("meetings:import_map")
+    return render(request, "meetings/import_upload.html", {"form": form})
+
+
+@staff_required("cases.import_committee_items")
+def import_map(request: HttpRequest) -> HttpResponse:
+    """Column mapping, then a dry run with the errors of every row."""
+    user: User = request.user  # type: ignore[assignment]
+    data = _load_import(request)
+    committee = get_object_or_404(
+        Committee, pk=data["committee"], municipality_id=user.municipality_id
+    )
+    result = None
+    if request.method == "POST":
+        data["mapping"] = imports.mapping_from_post(request.POST, data["headers"])
+        _save_import(data)
+        try:
+            result = imports.committee_import(
+                municipality=user.municipality, committee=committee, rows=data["rows"],  # type: ignore[arg-type]
+                mapping=data["mapping"], actor=user, dry_run=True,
+            )  # fmt: skip
+        except ApplicationError as exc:
+            _error(request, exc)
+        if request.POST.get("action") == "import" and result is not None and not result.errors:
+            return redirect("meetings:import_run")
+    fields = [
+        (name, label, required, data["mapping"].get(name))
+        for name, (label, required, _) in imports.FIELDS.items()
+    ]
+    return render(request, "meetings/import_map.html", {
+        "data": data, "committee": committee, "fields": fields, "result": result,
+        "preview": data["rows"][:5], "total": len(data["rows"]),
+    })  # fmt: skip
+
+
+IMPORT_CHUNK = 50
+
+
+@staff_required("cases.import_committee_items")
+def import_run(request: HttpRequest) -> HttpResponse:
+    """The import itself, in chunks (htmx polls this page: a progress bar)."""
+    user: User = request.user  # type: ignore[assignment]
+    data = _load_import(request)
+    committee = get_object_or_404(
+        Committee, pk=data["committee"], municipality_id=user.municipality_id
+    )
+    if request.method == "POST" and data["done"] < len(data["rows"]):
+        chunk = data["rows"][data["done"] : data["done"] + IMPORT_CHUNK]
+        try:
+            result = imports.committee_import(
+                municipality=user.municipality, committee=committee, rows=chunk,  # type: ignore[arg-type]
+                mapping=data["mapping"], actor=user, dry_run=False, start=data["done"],
+            )  # fmt: skip
+        except (ApplicationError, ValidationError) as exc:
+            _error(request, exc)
+            return redirect("meetings:import_map")
+        data["done"] += len(chunk)
+        data["created"] += result.created
+        data["existing"] += result.existing
+        data["errors"] += result.errors
+        _save_import(data)
+    total = len(data["rows"])
+    context = {"data": data, "total": total, "percent": int(100 * data["done"] / total) if total else 100,
+               "finished": data["done"] >= total, "committee": committee}  # fmt: skip
+    template = (
+        "meetings/_import_progress.html"
+        if request.headers.get("HX-Request")
+        else "meetings/import_run.html"
+    )
+    return render(request, template, context)

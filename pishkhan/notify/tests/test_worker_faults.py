@@ -1,0 +1,107 @@
+"""The worker killed for real at random points loses and duplicates nothing; several workers
+at once never send a message twice. Real processes against the real test database."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import TransactionTestCase
+
+from pishkhan.notify.models import Message
+from pishkhan.notify.services import message_enqueue
+
+ROOT = Path(settings.BASE_DIR)
+N = 60
+
+
+def worker_env(var_dir: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env["SQLITE_PATH"] = db["NAME"]
+        env.pop("DATABASE_URL", None)
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    env.update(
+        DJANGO_SETTINGS_MODULE="pishkhan.settings_test",
+        PISHKHAN_VAR_DIR=var_dir,
+        SMS_BACKEND="pishkhan.notify.tests.slow_backend.SlowFileSMSBackend",
+        WORKER_INTERVAL_SECONDS="0.2",
+        **extra,
+    )
+    return env
+
+
+def start_worker(env: dict[str, str], *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "worker", *args], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+class WorkerFaultTests(TransactionTestCase):
+    def setUp(self):
+        self.var = tempfile.mkdtemp(prefix="pishkhan-worker-")
+        for i in range(N):
+            message_enqueue(template="accounts/messages/reset_code", context={"code": f"{i:06d}"},
+                            mobile="+989121234567", dedupe_key=f"fault-{i}")  # fmt: skip
+
+    def delivered(self) -> list[str]:
+        path = Path(self.var) / "outbox" / "sms" / "sms.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line)["key"] for line in path.read_text().splitlines()]
+
+    def drain(self, env):
+        for _ in range(40):
+            if not Message.objects.exclude(status="sent").exists():
+                return
+            time.sleep(1.1)  # let abandoned claims expire (OUTBOX_CLAIM_SECONDS=1)
+            subprocess.run([sys.executable, "manage.py", "worker", "--once"], cwd=ROOT, env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+    def assert_each_sent_once(self):
+        self.assertEqual(Message.objects.filter(status="sent").count(), N)
+        keys = self.delivered()
+        self.assertEqual(len(keys), N, "a message was lost or sent twice")
+        self.assertEqual(set(keys), {str(k) for k in Message.objects.values_list("key", flat=True)})
+
+    def test_killed_at_random_points_loses_and_duplicates_nothing(self):
+        env = worker_env(self.var, OUTBOX_CLAIM_SECONDS="1")
+        rng = random.Random(1405)
+        kills = mid_send = 0
+        for _ in range(10):
+            proc = start_worker(env)
+            time.sleep(rng.uniform(1.0, 2.2))  # start-up takes ~1 s; then it is mid-send
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            kills += 1
+            # A claim left behind means the process died between claiming and finishing.
+            mid_send += Message.objects.filter(status="sending").exists()
+            if not Message.objects.exclude(status="sent").exists():
+                break
+        self.assertGreater(mid_send, 0, "no kill landed in the middle of sending")
+        self.drain(env)
+        self.assert_each_sent_once()
+
+    def test_several_workers_at_once_send_each_message_once(self):
+        env = worker_env(self.var, OUTBOX_CLAIM_SECONDS="60")
+        procs = [start_worker(env, "--name", f"w{i}") for i in range(3)]
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and Message.objects.exclude(status="sent").exists():
+            time.sleep(0.3)
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=20)
+        self.assert_each_sent_once()

@@ -1,0 +1,76 @@
+"""RSS/Atom feeds of news and of signed decisions (public data only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.utils.feedgenerator import Atom1Feed
+
+from pishkhan.accounts.models import Municipality
+from pishkhan.meetings.models import Decision
+from pishkhan.portal import selectors
+from pishkhan.portal.models import Article
+
+
+def _city(request: HttpRequest) -> Municipality:
+    municipality = getattr(request, "municipality", None)
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+class NewsFeed(Feed):  # type: ignore[type-arg]
+    link = "/news/"
+    description = "اخبار پیشخوان خدمت شهرداری"
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Municipality:
+        return _city(request)
+
+    def title(self, obj: Municipality) -> str:
+        return f"اخبار شهرداری {obj.name}"
+
+    def items(self, obj: Municipality) -> list[Article]:
+        return list(selectors.article_list_public(municipality=obj)[:20])
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.lead or item.body[:300]
+
+    def item_pubdate(self, item: Article) -> dt.datetime | None:
+        return item.publish_at
+
+
+class NewsAtomFeed(NewsFeed):
+    feed_type = Atom1Feed
+    subtitle = NewsFeed.description
+
+
+class DecisionFeed(Feed):  # type: ignore[type-arg]
+    link = "/decisions/"
+    description = "مصوبات امضاشدهٔ جلسات پیشخوان خدمت"
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Municipality:
+        return _city(request)
+
+    def title(self, obj: Municipality) -> str:
+        return f"مصوبات پیشخوان خدمت شهرداری {obj.name}"
+
+    def items(self, obj: Municipality) -> list[Decision]:
+        return list(selectors.decision_public_qs(municipality=obj)[:50])
+
+    def item_title(self, item: Decision) -> str:
+        return f"مصوبهٔ {item.number}: {item.item.title}"
+
+    def item_description(self, item: Decision) -> str:
+        return item.text
+
+    def item_link(self, item: Decision) -> str:
+        return f"/decisions/verify/{item.number}/"
+
+    def item_pubdate(self, item: Decision) -> dt.datetime:
+        return item.created_at

@@ -1,0 +1,305 @@
+"""Public request pages: submit, receipt, tracking, the citizen's answer/verdict, SMS reply codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pishkhan.accounts.models import Municipality
+from pishkhan.cases.forms import CaseForm
+from pishkhan.cases.models import Case, ServiceType
+from pishkhan.cases.selectors import case_get_by_code, case_public_timeline
+from pishkhan.cases.services import case_citizen_verdict, case_provide_info, case_submit
+from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normalize
+from pishkhan.cases.transitions import PUBLIC_PHASES
+from pishkhan.core.errors import ApplicationError
+from pishkhan.core.jalali import combine
+from pishkhan.core.text import to_ascii_digits
+from pishkhan.core.validators import normalize_mobile
+from pishkhan.cycle.models import Week
+from pishkhan.cycle.schedule import intake_close, schedule_for
+
+RECEIPTS = "request_receipts"
+TRACKED = "tracked_cases"
+NOT_FOUND = "درخواستی با این کد رهگیری و شمارهٔ همراه پیدا نشد."
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def _rate(spec: str) -> tuple[int, int]:
+    count, _, unit = spec.partition("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(unit[:1] or "m", 60)
+    return int(count), seconds
+
+
+def rate_limited(key: str, spec: str) -> bool:
+    """Count one hit for ``key``; True once the limit of the window is passed (cache-based)."""
+    limit, window = _rate(spec)
+    cache_key = f"rl:{key}"
+    cache.add(cache_key, 0, window)
+    try:
+        hits = cache.incr(cache_key)
+    except ValueError:
+        cache.set(cache_key, 1, window)
+        hits = 1
+    return hits > limit
+
+
+def _municipality(request: HttpRequest) -> Municipality:
+    municipality = getattr(request, "municipality", None)
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+def week_info(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The case's week: when intake closes, visits, the meeting, dispatch (and where we are now)."""
+    now = now or timezone.now()
+    start = case.week_start
+    week = Week.objects.filter(municipality_id=case.municipality_id, start=start).first()
+    if week is not None:
+        times = {
+            "intake_close": week.intake_closes_at,
+            "visits": week.visits_start_at,
+            "meeting": week.meeting_at,
+            "dispatch": week.dispatch_at,
+        }
+    else:
+        s = schedule_for(case.municipality)
+        times = {
+            "intake_close": intake_close(start, s),
+            "visits": combine(start + dt.timedelta(days=s.visit_start_day), s.visit_start_time),
+            "meeting": combine(start + dt.timedelta(days=s.meeting_day), s.meeting_time),
+            "dispatch": combine(start + dt.timedelta(days=s.dispatch_day), s.dispatch_time),
+        }
+    steps = [
+        ("intake", "پذیرش و بررسی مدیر منطقه", combine(start, dt.time.min)),
+        ("visits", "بازدید میدانی مدیران ارشد", times["visits"]),
+        ("meeting", "جلسهٔ پیشخوان خدمت و تصمیم‌گیری", times["meeting"]),
+        ("dispatch", "ابلاغ تصمیم به واحد مسئول", times["dispatch"]),
+    ]
+    current = 0
+    for i, (_key, _label, at) in enumerate(steps):
+        if now >= at:
+            current = i
+    clock = [
+        {"key": key, "label": label, "at": at, "state": _state(i, current)}
+        for i, (key, label, at) in enumerate(steps)
+    ]
+    nxt = clock[current + 1] if current + 1 < len(clock) else None
+    return {"start": start, **times, "clock": clock, "current": clock[current], "next": nxt}
+
+
+def _state(i: int, current: int) -> str:
+    return "done" if i < current else "current" if i == current else "todo"
+
+
+# ---------------------------------------------------------------- submit
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    municipality = _municipality(request)
+    if request.method == "POST":
+        form = CaseForm(request.POST, request.FILES, municipality=municipality)
+        if rate_limited(f"submit:{_client_ip(request)}", settings.REQUEST_RATE_LIMIT):
+            form.is_valid()
+            form.add_error(
+                None, "تعداد درخواست‌های ارسالی از این دستگاه زیاد است؛ کمی بعد دوباره تلاش کنید."
+            )
+            return render(request, "portal/requests/new.html", _new_ctx(form), status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = case_submit(
+                    municipality=municipality, channel=Case.Channel.WEB,
+                    citizen_name=data["citizen_name"], citizen_mobile=data["citizen_mobile"],
+                    service=data["service"], description=data["description"], address=data["address"],
+                    lat=data["lat"], lon=data["lon"], district=data["district"],
+                    national_id=data["national_id"], citizen_email=data["citizen_email"],
+                    files=data["attachments"], idempotency_key=data["idempotency_key"] or None,
+                    actor=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                )  # fmt: skip
+            except ValidationError as exc:
+                form.apply_errors(exc)
+            else:
+                receipts = [c for c in request.session.get(RECEIPTS, []) if c != case.tracking_code]
+                request.session[RECEIPTS] = [*receipts[-9:], case.tracking_code]
+                return redirect("portal:request_receipt", code=case.tracking_code)
+    else:
+        form = CaseForm(
+            municipality=municipality, initial={"service": _preselect(request, municipality)}
+        )
+    return render(request, "portal/requests/new.html", _new_ctx(form))
+
+
+def _preselect(request: HttpRequest, municipality: Municipality) -> Any:
+    code = request.GET.get("service", "")
+    if not code:
+        return None
+    return ServiceType.objects.filter(municipality=municipality, code=code, is_active=True).first()
+
+
+def _new_ctx(form: CaseForm) -> dict[str, Any]:
+    return {
+        "form": form,
+        "tile_url": settings.MAP_TILE_URL,
+        "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+
+
+def request_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    if code not in request.session.get(RECEIPTS, []):
+        raise Http404
+    case = case_get_by_code(code=code, municipality=_municipality(request))
+    if case is None:
+        raise Http404
+    return render(request, "portal/requests/receipt.html", {"case": case, "week": week_info(case)})
+
+
+# ---------------------------------------------------------------- tracking
+
+
+def _primary(case: Case) -> Case:
+    seen = {case.pk}
+    while case.merged_into_id and case.merged_into_id not in seen:
+        nxt = case_get_by_code(code=case.merged_into.tracking_code)  # type: ignore[union-attr]
+        if nxt is None:
+            break
+        seen.add(nxt.pk)
+        case = nxt
+    return case
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    municipality = _municipality(request)
+    error = ""
+    code = tracking_code_normalize(request.POST.get("code", "")) if request.method == "POST" else ""
+    if request.method == "POST":
+        digits = to_ascii_digits(request.POST.get("digits", "")).strip()
+        ip = _client_ip(request)
+        limit = settings.TRACK_RATE_LIMIT
+        if rate_limited(f"track-ip:{ip}", limit) or rate_limited(f"track-code:{code}", limit):
+            error = "تلاش‌های پیگیری بیش از حد مجاز است؛ یک دقیقه بعد دوباره تلاش کنید."
+            return render(
+                request, "portal/requests/track.html", {"error": error, "code": code}, status=429
+            )
+        if not tracking_code_is_valid(code):
+            error = "کد رهگیری درست وارد نشده است؛ آن را دوباره از پیامک بخوانید و وارد کنید."
+        else:
+            case = case_get_by_code(code=code, municipality=municipality)
+            if case is None or len(digits) != 4 or not case.citizen_mobile.endswith(digits):
+                error = NOT_FOUND
+            else:
+                tracked = [c for c in request.session.get(TRACKED, []) if c != code]
+                request.session[TRACKED] = [*tracked[-9:], code]
+                return redirect("portal:track_case", code=code)
+    return render(request, "portal/requests/track.html", {"error": error, "code": code})
+
+
+def _tracked_case(request: HttpRequest, code: str) -> Case:
+    """Only a session that proved code + last digits may see or act on the case."""
+    code = tracking_code_normalize(code)
+    if code not in request.session.get(TRACKED, []):
+        raise Http404
+    case = case_get_by_code(code=code, municipality=_municipality(request))
+    if case is None:
+        raise Http404
+    return case
+
+
+def track_case(request: HttpRequest, code: str) -> HttpResponse:
+    case = _tracked_case(request, code)
+    shown = _primary(case)
+    events = list(case_public_timeline(case=shown))
+    reached = {e.new_status for e in events}
+    phases = [{"key": key, "label": label, "done": key in reached} for key, label in PUBLIC_PHASES]
+    return render(
+        request,
+        "portal/requests/track_case.html",
+        {
+            "case": case,
+            "shown": shown,
+            "events": events,
+            "phases": phases,
+            "week": week_info(shown),
+        },
+    )
+
+
+@require_POST
+def track_answer(request: HttpRequest, code: str) -> HttpResponse:
+    case = _tracked_case(request, code)
+    try:
+        case_provide_info(
+            case=case,
+            answer=request.POST.get("answer", ""),
+            files=request.FILES.getlist("files"),
+        )
+    except (ApplicationError, ValidationError) as exc:
+        return _back_with(request, case, getattr(exc, "message", None) or "; ".join(exc.messages))  # type: ignore[union-attr]
+    return _back_with(request, case, "پاسخ شما ثبت شد و درخواست دوباره بررسی می‌شود.", ok=True)
+
+
+@require_POST
+def track_verdict(request: HttpRequest, code: str) -> HttpResponse:
+    case = _tracked_case(request, code)
+    try:
+        case_citizen_verdict(
+            case=case, verdict=request.POST.get("verdict", ""), note=request.POST.get("note", "")
+        )
+    except ApplicationError as exc:
+        return _back_with(request, case, exc.message)
+    return _back_with(request, case, "نظر شما ثبت شد. سپاس‌گزاریم.", ok=True)
+
+
+def _back_with(request: HttpRequest, case: Case, text: str, ok: bool = False) -> HttpResponse:
+    from django.contrib import messages
+
+    (messages.success if ok else messages.error)(request, text)
+    return redirect("portal:track_case", code=case.tracking_code)
+
+
+# ---------------------------------------------------------------- SMS reply codes
+
+SMS_VERDICTS = {"31": "accept", "33": "object"}
+
+
+@csrf_exempt
+@require_POST
+def sms_inbound(request: HttpRequest) -> HttpResponse:
+    """The SMS gateway posts replies here: 31 = accept the outcome, 33 = object."""
+    secret = settings.SMS_INBOUND_SECRET
+    given = request.headers.get("X-Pishkhan-Secret", "") or request.POST.get("secret", "")
+    if not secret or not hmac.compare_digest(secret.encode(), given.encode()):
+        return JsonResponse({"ok": False, "error": "forbidden"}, status=403)
+    text = to_ascii_digits(request.POST.get("text", "")).strip()
+    verdict = SMS_VERDICTS.get(text)
+    if verdict is None:
+        return JsonResponse({"ok": False, "error": "unknown code"}, status=400)
+    try:
+        mobile = normalize_mobile(request.POST.get("from", ""))
+    except ValidationError:
+        return JsonResponse({"ok": False, "error": "bad sender"}, status=400)
+    case = (
+        Case.objects.filter(citizen_mobile=mobile, status=Case.Status.DONE)
+        .order_by("-done_at", "-id")
+        .first()
+    )
+    if case is None:
+        return JsonResponse({"ok": False, "error": "no case"}, status=404)
+    case_citizen_verdict(case=case, verdict=verdict, note="پاسخ پیامکی")
+    return JsonResponse({"ok": True, "case": case.tracking_code, "verdict": verdict})

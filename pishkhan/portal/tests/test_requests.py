@@ -1,0 +1,262 @@
+import io
+
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from PIL import Image
+
+from pishkhan.cases.models import Attachment, Case
+from pishkhan.cases.services import (
+    case_accept,
+    case_mark_dispatched,
+    case_mark_done,
+    case_merge,
+    case_put_on_agenda,
+    case_record_decision,
+    case_request_info,
+    case_submit,
+)
+from pishkhan.notify.models import Message
+from pishkhan.test import BaseTestCase
+
+NEW = "/requests/new/"
+
+
+def png(name="p.png"):
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), (0, 120, 0)).save(buf, format="PNG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
+
+
+class RequestTestCase(BaseTestCase):
+    def setUp(self):
+        cache.clear()
+
+    def data(self, **kw):
+        data = {
+            "service": self.pothole.pk,
+            "citizen_name": "مریم احمدی",
+            "citizen_mobile": "۰۹۱۲۳۴۵۶۷۸۹",
+            "description": "چاله بزرگی جلوی خانهٔ شمارهٔ ۱۲ کوچهٔ لاله ایجاد شده است",
+            "address": "خیابان ولیعصر، کوچهٔ لاله",
+            "district": self.d1.pk,
+            "idempotency_key": "k-" + str(len(kw)) + str(sorted(kw)),
+        }
+        data.update(kw)
+        return {k: v for k, v in data.items() if v is not None}
+
+    def make_case(self, mobile="09121112233", district=None, **kw):
+        return case_submit(
+            municipality=self.m, channel="web", citizen_name="رضا", citizen_mobile=mobile,
+            service=self.pothole, district=district or self.d1,
+            description=kw.pop("description", "پیاده‌رو خراب است و باید درست شود"), **kw,
+        )  # fmt: skip
+
+
+class SubmitPageTests(RequestTestCase):
+    def test_form_renders_without_js_with_hidden_key_and_map_data(self):
+        r = self.client.get(NEW + "?service=tree")
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, 'name="idempotency_key"')
+        self.assertContains(r, "data-tile-url=")
+        self.assertContains(r, 'dir="ltr"')
+        self.assertContains(r, f'<option value="{self.tree.pk}" selected>')
+        self.assertEqual(reverse("portal:request_new"), NEW)
+
+    def test_submit_creates_one_case_and_receipt_even_when_posted_twice(self):
+        data = self.data(idempotency_key="same-key-1")
+        r1 = self.client.post(NEW, data)
+        case = Case.objects.get()
+        self.assertRedirects(r1, f"/requests/receipt/{case.tracking_code}/")
+        r2 = self.client.post(NEW, data)
+        self.assertRedirects(r2, f"/requests/receipt/{case.tracking_code}/")
+        self.assertEqual(Case.objects.count(), 1)
+        self.assertEqual(Message.objects.filter(template="cases/messages/received").count(), 1)
+        receipt = self.client.get(r1["Location"])
+        self.assertContains(receipt, case.tracking_code)
+        self.assertContains(receipt, "جلسهٔ پیشخوان")
+        self.assertEqual(case.channel, "web")
+        self.assertEqual(case.citizen_mobile, "+989123456789")
+
+    def test_receipt_only_in_the_submitting_session(self):
+        case = self.make_case()
+        self.assertEqual(
+            self.client.get(f"/requests/receipt/{case.tracking_code}/").status_code, 404
+        )
+
+    def test_bad_input_gets_persian_messages_and_no_record(self):
+        r = self.client.post(
+            NEW, self.data(citizen_mobile="12345", national_id="1234567890", description="")
+        )
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "شمارهٔ همراه معتبر نیست")
+        self.assertContains(r, "کد ملی معتبر نیست")
+        self.assertContains(r, "شرح درخواست را بنویسید")
+        r = self.client.post(NEW, self.data(description="ا" * 20000))
+        self.assertContains(r, "حداکثر")
+        r = self.client.post(NEW, self.data(district=""))
+        self.assertContains(r, "منطقه را انتخاب کنید")
+        self.assertEqual(Case.objects.count(), 0)
+        self.assertEqual(Message.objects.count(), 0)
+
+    def test_disguised_and_oversize_files(self):
+        fake = SimpleUploadedFile("photo.jpg", b"just some text, not an image" * 5)
+        r = self.client.post(NEW, self.data(attachments=fake))
+        self.assertContains(r, "تصویر یا PDF معتبر نیست")
+        with override_settings(UPLOAD_MAX_BYTES=50):
+            r = self.client.post(NEW, self.data(attachments=png()))
+        self.assertContains(r, "بیش از حد مجاز")
+        self.assertEqual(Case.objects.count(), 0)
+        self.assertEqual(Attachment.objects.count(), 0)
+        r = self.client.post(NEW, self.data(attachments=png()))
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(Attachment.objects.get().content_type, "image/jpeg")
+
+    def test_arabic_letters_are_stored_persian_and_script_is_inert(self):
+        self.client.post(
+            NEW,
+            self.data(citizen_name="علي كريمي", description="<script>alert(1)</script> كوچه تاريك"),
+        )
+        case = Case.objects.get()
+        self.assertEqual(case.citizen_name, "علی کریمی")
+        self.assertIn("کوچه تاریک", case.description)
+        self.client.post("/track/", {"code": case.tracking_code, "digits": "6789"})
+        r = self.client.get(f"/track/{case.tracking_code}/")
+        self.assertNotContains(r, "<script>alert(1)</script>")
+        self.assertContains(r, "&lt;script&gt;alert(1)&lt;/script&gt;")
+
+    @override_settings(REQUEST_RATE_LIMIT="2/m")
+    def test_submissions_are_rate_limited_per_ip(self):
+        for i in range(2):
+            self.client.post(NEW, self.data(idempotency_key=f"r{i}"))
+        r = self.client.post(NEW, self.data(idempotency_key="r3"))
+        self.assertEqual(r.status_code, 429)
+        self.assertContains(r, "کمی بعد دوباره تلاش کنید", status_code=429)
+        self.assertEqual(Case.objects.count(), 2)
+
+
+class TrackTests(RequestTestCase):
+    def track(self, code, digits):
+        return self.client.post("/track/", {"code": code, "digits": digits})
+
+    def test_code_and_digits_show_the_timeline_with_the_week_clock(self):
+        case = self.make_case()
+        r = self.track(case.tracking_code.lower(), "۲۲۳۳")
+        self.assertRedirects(r, f"/track/{case.tracking_code}/")
+        page = self.client.get(r["Location"])
+        self.assertContains(page, "ثبت درخواست")
+        self.assertContains(page, "جلسه:")
+        self.assertContains(page, 'aria-current="step"')
+        self.assertContains(page, "۱۴")  # Jalali year in Persian digits
+
+    def test_wrong_digits_and_unknown_code_say_the_same(self):
+        case = self.make_case()
+        other = self.make_case(description="کد دیگری برای آزمون پیگیری")
+        Case.objects.filter(pk=other.pk).delete()
+        wrong = self.track(case.tracking_code, "0000")
+        unknown = self.track(other.tracking_code, "2233")
+        self.assertContains(wrong, "پیدا نشد")
+        self.assertContains(unknown, "پیدا نشد")
+        self.assertNotContains(wrong, case.description)
+        mistyped = self.track(
+            case.tracking_code[:-1] + ("A" if case.tracking_code[-1] != "A" else "B"), "2233"
+        )
+        self.assertContains(mistyped, "درست وارد نشده")
+        self.assertEqual(self.client.get(f"/track/{case.tracking_code}/").status_code, 404)
+
+    @override_settings(TRACK_RATE_LIMIT="3/m")
+    def test_guessing_is_rate_limited(self):
+        case = self.make_case()
+        for _ in range(3):
+            self.track(case.tracking_code, "0000")
+        r = self.track(case.tracking_code, "2233")
+        self.assertEqual(r.status_code, 429)
+        self.assertContains(r, "بیش از حد مجاز", status_code=429)
+
+    @override_settings(TRACK_RATE_LIMIT="3/m")
+    def test_rate_limit_per_code_across_ips(self):
+        case = self.make_case()
+        for i in range(3):
+            self.client.post(
+                "/track/", {"code": case.tracking_code, "digits": "0000"}, REMOTE_ADDR=f"10.0.0.{i}"
+            )
+        r = self.client.post(
+            "/track/", {"code": case.tracking_code, "digits": "2233"}, REMOTE_ADDR="10.0.0.9"
+        )
+        self.assertEqual(r.status_code, 429)
+
+    def test_answer_info_request_needs_session_proof(self):
+        case = self.make_case()
+        case_request_info(case=case, question="عکس محل را بفرستید", actor=self.manager1)
+        url = f"/track/{case.tracking_code}/answer/"
+        self.assertEqual(self.client.post(url, {"answer": "این هم نشانی دقیق"}).status_code, 404)
+        self.track(case.tracking_code, "2233")
+        page = self.client.get(f"/track/{case.tracking_code}/")
+        self.assertContains(page, "عکس محل را بفرستید")
+        self.client.post(url, {"answer": "این هم نشانی دقیق", "files": png()})
+        case.refresh_from_db()
+        self.assertEqual(case.status, "submitted")
+        self.assertEqual(case.attachments.filter(kind="info").count(), 1)
+
+    def done_case(self):
+        case = self.make_case()
+        case_accept(case=case, needs_visit=False, actor=self.manager1)
+        case_put_on_agenda(case=case)
+        case_record_decision(case=case, outcome="approve", text="ترمیم شود", actor=None)
+        case_mark_dispatched(case=case)
+        return case_mark_done(case=case, actor=None)
+
+    def test_verdict_accept_and_object(self):
+        case = self.done_case()
+        url = f"/track/{case.tracking_code}/verdict/"
+        self.assertEqual(self.client.post(url, {"verdict": "accept"}).status_code, 404)
+        self.track(case.tracking_code, "2233")
+        self.assertContains(self.client.get(f"/track/{case.tracking_code}/"), "اعتراض دارم")
+        self.client.post(url, {"verdict": "object", "note": "کار نیمه‌کاره ماند"})
+        case.refresh_from_db()
+        self.assertEqual(case.status, "reopened")
+
+    def test_merged_case_shows_the_primary(self):
+        primary = self.make_case(mobile="09120000001")
+        dup = self.make_case()
+        case_merge(case=dup, into=primary, actor=self.manager1)
+        case_accept(case=primary, needs_visit=True, actor=self.manager1)
+        self.track(dup.tracking_code, "2233")
+        page = self.client.get(f"/track/{dup.tracking_code}/")
+        self.assertContains(page, primary.tracking_code)
+        self.assertContains(page, "پذیرفته‌شده")
+
+
+@override_settings(SMS_INBOUND_SECRET="s3cret")
+class SmsInboundTests(RequestTestCase):
+    def test_secret_required(self):
+        self.assertEqual(
+            self.client.post("/sms/inbound/", {"from": "x", "text": "31"}).status_code, 403
+        )
+        r = self.client.post("/sms/inbound/", {"from": "x", "text": "31", "secret": "bad"})
+        self.assertEqual(r.status_code, 403)
+        with override_settings(SMS_INBOUND_SECRET=""):
+            r = self.client.post("/sms/inbound/", {"from": "x", "text": "31", "secret": ""})
+            self.assertEqual(r.status_code, 403)
+
+    def test_reply_codes(self):
+        case = TrackTests.done_case(self)
+        r = self.client.post(
+            "/sms/inbound/", {"from": "989121112233", "text": "۳۱"}, HTTP_X_PISHKHAN_SECRET="s3cret"
+        )
+        self.assertEqual(r.status_code, 200)
+        case.refresh_from_db()
+        self.assertEqual(case.status, "closed")
+        other = TrackTests.done_case(self)
+        self.client.post("/sms/inbound/", {"from": "09121112233", "text": "33", "secret": "s3cret"})
+        other.refresh_from_db()
+        self.assertEqual(other.status, "reopened")
+        r = self.client.post(
+            "/sms/inbound/", {"from": "09121112233", "text": "33", "secret": "s3cret"}
+        )
+        self.assertEqual(r.status_code, 404)
+        r = self.client.post(
+            "/sms/inbound/", {"from": "09121112233", "text": "99", "secret": "s3cret"}
+        )
+        self.assertEqual(r.status_code, 400)

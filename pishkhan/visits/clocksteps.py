@@ -1,0 +1,59 @@
+"""The visit steps of the weekly clock (registered in VisitsConfig.ready)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pishkhan.core.jalali import combine
+from pishkhan.cycle.clock import register_step
+from pishkhan.cycle.models import Week
+from pishkhan.visits import services
+
+REMINDER_TIME = dt.time(18, 0)  # the evening before a visit day
+MAX_VISIT_DAYS = 3
+
+
+def _plan(week: Week, now: dt.datetime) -> dict[str, Any]:
+    return services.visits_plan(week=week, now=now)
+
+
+def _flag(week: Week, now: dt.datetime) -> dict[str, Any]:
+    return services.visits_flag_unvisited(week=week, now=now)
+
+
+def reminder_due(index: int) -> Any:
+    """Evening before the index-th visit day, but never before the plan exists (intake close).
+    A week with fewer visit days has no such step (None)."""
+
+    def due(week: Week) -> dt.datetime | None:
+        days = week.visit_dates()
+        if index >= len(days):
+            return None
+        evening = combine(days[index] - dt.timedelta(days=1), REMINDER_TIME)
+        return max(evening, week.intake_closes_at)
+
+    return due
+
+
+def reminder_run(index: int) -> Any:
+    def run(week: Week, now: dt.datetime) -> dict[str, Any]:
+        days = week.visit_dates()
+        if index >= len(days):
+            return {"reminders": 0}
+        return services.visit_reminders_send(week=week, day=days[index])
+
+    return run
+
+
+def register() -> None:
+    register_step("plan_visits", due=lambda w: w.intake_closes_at, run=_plan, order=10,
+                  label="برنامه‌ریزی بازدیدها")  # fmt: skip
+    day_names = ["نخست", "دوم", "سوم", "چهارم", "پنجم"]
+    for i in range(MAX_VISIT_DAYS):
+        register_step(
+            f"visit_reminders_{i + 1}", due=reminder_due(i), run=reminder_run(i), order=20,
+            label=f"یادآوری بازدید روز {day_names[i] if i < len(day_names) else i + 1}",
+        )  # fmt: skip
+    register_step("flag_unvisited", due=lambda w: w.visits_end_at, run=_flag, order=10,
+                  label="علامت‌گذاری درخواست‌های بازدیدنشده")  # fmt: skip

@@ -1,0 +1,66 @@
+"""An RFC 5545 calendar of a manager's visits (hand-written: a few fields, no dependency)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from pishkhan.accounts.models import User
+from pishkhan.visits.models import Visit
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets are folded (continuation lines start with a space)."""
+    raw = line.encode()
+    if len(raw) <= 75:
+        return line
+    parts: list[str] = []
+    current = b""
+    for ch in line:
+        b = ch.encode()
+        if len(current) + len(b) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += b
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def visits_ical(user: User, visits: Iterable[Visit], on_site_minutes: int = 20) -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Pishkhan//Visits//FA",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_escape('بازدیدهای ' + str(user))}",
+    ]
+    stamp = _utc(timezone.now())
+    for v in visits:
+        if v.planned_at is None:
+            continue
+        case = v.case
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:visit-{v.pk}@pishkhan",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_utc(v.planned_at)}",
+            f"DTEND:{_utc(v.planned_at + dt.timedelta(minutes=on_site_minutes))}",
+            f"SUMMARY:{_escape(f'بازدید {v.order}: {case.service}')}",
+            f"LOCATION:{_escape(case.address)}",
+            f"DESCRIPTION:{_escape(f'{case.citizen_name} {case.citizen_mobile} — {case.tracking_code}')}",
+        ]
+        if case.lat is not None and case.lon is not None:
+            lines.append(f"GEO:{case.lat:.6f};{case.lon:.6f}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -1,0 +1,306 @@
+"""Office pages for field visits: today's route, day sheet PDF, iCal, plan, report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pishkhan.accounts.access import staff_required
+from pishkhan.accounts.models import Municipality, User
+from pishkhan.accounts.roles import Role
+from pishkhan.core.errors import ApplicationError, PermissionDeniedError
+from pishkhan.core.jalali import TEHRAN, week_start
+from pishkhan.cycle.services import week_get_or_create
+from pishkhan.visits import selectors, services
+from pishkhan.visits.forms import VisitReportForm
+from pishkhan.visits.ical import visits_ical
+from pishkhan.visits.models import Visit, VisitPhoto
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in staff user (staff_required has checked it)."""
+    return cast(User, request.user)
+
+
+def _municipality(user: User) -> Municipality:
+    if user.municipality is None:
+        raise PermissionDenied
+    return user.municipality
+
+
+def _day(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _route_manager(request: HttpRequest) -> User:
+    """A senior manager sees his own route; the secretary/auditor may pick one (?manager=)."""
+    user = _user(request)
+    wanted = request.GET.get("manager")
+    if wanted and wanted.isdigit() and int(wanted) != user.pk:
+        if not user.has_perm("visits.view_visit_plan") or user.role == Role.SENIOR_MANAGER:
+            raise PermissionDenied
+        return get_object_or_404(
+            User, pk=int(wanted), municipality_id=user.municipality_id, role=Role.SENIOR_MANAGER
+        )
+    return user
+
+
+def _route_context(request: HttpRequest) -> dict[str, Any]:
+    manager = _route_manager(request)
+    day = _day(request)
+    week = week_get_or_create(_municipality(manager), week_start(day))
+    visits = selectors.route_for(manager.pk, day)
+    m = manager.municipality
+    points = [
+        {"order": v.order, "lat": v.case.lat, "lon": v.case.lon, "title": v.case.address or str(v.case.service),
+         "time": timezone.localtime(v.planned_at).strftime("%H:%M") if v.planned_at else ""}
+        for v in visits if v.case.lat is not None
+    ]  # fmt: skip
+    return {
+        "manager": manager,
+        "day": day,
+        "week": week,
+        "visit_days": week.visit_dates(),
+        "visits": visits,
+        "distance_km": sum(v.distance_m for v in visits) / 1000,
+        "map_data": {
+            "start": [m.start_lat, m.start_lon] if m and m.start_lat else None,
+            "points": points,
+            "tiles": settings.MAP_TILE_URL,
+        },  # fmt: skip
+        "is_own": manager.pk == _user(request).pk,
+    }
+
+
+@staff_required("visits.view_visit_plan")
+def today(request: HttpRequest) -> HttpResponse:
+    context = _route_context(request)
+    if context["is_own"]:
+        context["swappable"] = selectors.swappable_visits(context["manager"], context["week"].start)
+        context["ical_url"] = request.build_absolute_uri(
+            reverse("visits:ical", args=[selectors.ical_token(_user(request))])
+        )
+    return render(request, "visits/today.html", context)
+
+
+@staff_required("visits.view_visit_plan")
+def day_sheet_pdf(request: HttpRequest) -> HttpResponse:
+    from weasyprint import HTML
+
+    context = _route_context(request)
+    context["font_dir"] = (
+        Path(settings.BASE_DIR) / "pishkhan/static/vendor/vazirmatn/fonts/webfonts"
+    ).as_uri()
+    html = render_to_string("visits/day_sheet.html", context, request=request)
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="visits-{context["day"].isoformat()}.pdf"'
+    return response
+
+
+def ical(request: HttpRequest, token: str) -> HttpResponse:
+    """A senior manager's visits as a calendar feed (secret token URL, no login)."""
+    user = selectors.user_for_ical_token(token)
+    if user is None:
+        raise Http404
+    since = timezone.localdate() - dt.timedelta(days=14)
+    body = visits_ical(user, selectors.ical_visits(user, since))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+def _plan_week(request: HttpRequest) -> dt.date:
+    try:
+        return week_start(
+            dt.date.fromisoformat(request.GET.get("start") or request.POST.get("start", ""))
+        )
+    except ValueError:
+        return week_start(timezone.localdate())
+
+
+def _plan_context(request: HttpRequest, start: dt.date) -> dict[str, Any]:
+    user = _user(request)
+    week = week_get_or_create(_municipality(user), start)
+    return {
+        "week": week,
+        "routes": selectors.routes_of_week(_municipality(user).pk, start),
+        "managers": selectors.senior_managers(_municipality(user).pk),
+        "visit_days": week.visit_dates(),
+        "prev_start": start - dt.timedelta(days=7),
+        "next_start": start + dt.timedelta(days=7),
+    }
+
+
+@staff_required("visits.plan_visits")
+def plan(request: HttpRequest) -> HttpResponse:
+    return render(request, "visits/plan.html", _plan_context(request, _plan_week(request)))
+
+
+def _plan_response(request: HttpRequest, start: dt.date, error: str = "") -> HttpResponse:
+    context = _plan_context(request, start)
+    context["error"] = error
+    if request.headers.get("HX-Request"):
+        return render(request, "visits/_plan_routes.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("visits:plan") + f"?start={start.isoformat()}")
+
+
+@require_POST
+@staff_required("visits.plan_visits")
+def plan_run(request: HttpRequest) -> HttpResponse:
+    start = _plan_week(request)
+    week = week_get_or_create(_municipality(_user(request)), start)
+    result = services.visits_plan(week=week, now=timezone.now(), actor=_user(request))
+    messages.success(request, f"{result['planned']} بازدید برنامه‌ریزی شد.")
+    return redirect(reverse("visits:plan") + f"?start={start.isoformat()}")
+
+
+def _visit(request: HttpRequest, pk: int) -> Visit:
+    return get_object_or_404(Visit, pk=pk, municipality_id=_user(request).municipality_id)
+
+
+@require_POST
+@staff_required("visits.plan_visits")
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    error = ""
+    manager = User.objects.filter(pk=request.POST.get("manager") or 0).first()
+    try:
+        day = (
+            dt.date.fromisoformat(request.POST.get("day", "")) if request.POST.get("day") else None
+        )
+        if manager is None:
+            raise ApplicationError("مدیر ارشد را برگزینید.")
+        services.visit_reassign(
+            visit=visit, manager=manager, day=day, actor=_user(request), now=timezone.now()
+        )
+    except ValueError:
+        error = "روز نامعتبر است."
+    except ApplicationError as exc:
+        error = exc.message
+    return _plan_response(request, visit.week_start, error)
+
+
+@require_POST
+@staff_required("visits.view_visit_plan")
+def reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    user = _user(request)
+    if user.pk != visit.manager_id and not user.has_perm("visits.plan_visits"):
+        raise PermissionDenied  # read-only roles (auditor) see routes but change nothing
+    error = ""
+    try:
+        position = int(request.POST.get("position", ""))
+        services.visit_reorder(
+            visit=visit, position=position, actor=_user(request), now=timezone.now()
+        )
+    except ValueError:
+        error = "جایگاه نامعتبر است."
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ApplicationError as exc:
+        error = exc.message
+    if request.POST.get("back") == "today":
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("visits:today") + f"?day={visit.day.isoformat()}")
+    return _plan_response(request, visit.week_start, error)
+
+
+@require_POST
+@staff_required("visits.view_visit_plan")
+def swap(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    other = _visit(request, int(request.POST.get("other") or 0))
+    try:
+        services.visit_swap(visit=visit, other=other, actor=_user(request), now=timezone.now())
+        messages.success(request, "دو بازدید جابه‌جا شد.")
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("visits:today") + f"?day={visit.day.isoformat()}")
+
+
+def _may_file(user: User, visit: Visit) -> bool:
+    return user.pk == visit.manager_id or user.has_perm("visits.plan_visits")
+
+
+@staff_required()
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    user = _user(request)
+    if not _may_file(user, visit):
+        raise PermissionDenied
+    form = VisitReportForm(
+        request.POST or None, request.FILES or None, municipality_id=visit.municipality_id
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_report_file(
+                visit=visit, actor=user, now=timezone.now(), findings=data["findings"],
+                recommendation=data["recommendation"], measurements=data["measurements"],
+                proposed_text=data["proposed_text"], lead_department=data["lead_department"],
+                estimated_cost=data["estimated_cost"], urgency=data["urgency"],
+                photos=request.FILES.getlist("photos"), checkin_lat=data["checkin_lat"],
+                checkin_lon=data["checkin_lon"],
+            )  # fmt: skip
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except ApplicationError as exc:
+            for field, errors in exc.extra.get("errors", {}).items():  # type: ignore[attr-defined]
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.extra.get("errors"):
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, "گزارش بازدید ثبت شد.")
+            return redirect(reverse("visits:today") + f"?day={visit.day.isoformat()}")
+    return render(request, "visits/report.html", {"visit": visit, "form": form, "case": visit.case,
+                                                  "photos": visit.photos.all()})  # fmt: skip
+
+
+@require_POST
+@staff_required()
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    try:
+        lat = float(request.POST["lat"]) if request.POST.get("lat") else None
+        lon = float(request.POST["lon"]) if request.POST.get("lon") else None
+        visit = services.visit_check_in(
+            visit=visit, actor=_user(request), lat=lat, lon=lon, now=timezone.now()
+        )
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except (ValueError, ApplicationError):
+        return HttpResponse("ثبت حضور ممکن نشد.", status=400)
+    when = (
+        timezone.localtime(visit.checked_in_at).astimezone(TEHRAN) if visit.checked_in_at else None
+    )
+    return render(request, "visits/_checked_in.html", {"visit": visit, "when": when})
+
+
+@staff_required()
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=pk,
+                             visit__municipality_id=_user(request).municipality_id)  # fmt: skip
+    user = _user(request)
+    if not (user.pk == item.visit.manager_id or user.has_perm("visits.view_visit_plan")
+            or user.has_perm("meetings.view_agenda")):  # fmt: skip
+        raise PermissionDenied
+    return FileResponse(item.file.open("rb"), content_type="image/jpeg")  # type: ignore[return-value]
