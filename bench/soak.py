@@ -16,6 +16,7 @@ import collections
 import http.client
 import random
 import re
+import signal
 import sys
 import threading
 import time
@@ -172,6 +173,11 @@ def main() -> None:
         return path, headers, body
 
     server = Gunicorn(args.workers, args.port, server_env())
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise SystemExit(f"stopped by signal {signum}")  # runs the finally: gunicorn stops too
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         routes: list[Route] = []
         print("route discovery:")
