@@ -1,0 +1,149 @@
+"""Persian full-text search over cases.
+
+``Case.search_key`` holds ``normalize_fa(description + address + service name)`` (see
+``case_submit``). The query is normalised the same way and split into tokens; every token must
+match (AND), as a substring, so partial words ("خیاب" → "خیابان") are found.
+
+- SQLite: an FTS5 external-content table ``cases_case_fts`` with the trigram tokenizer, kept in
+  sync by triggers (migration 0002). Tokens of 3+ characters go to ``MATCH``; shorter tokens
+  (trigrams need 3 characters) fall back to a plain substring filter on the remaining rows.
+  One cheap probe query counts the hits up to ``COMMON_HITS``; very common words skip the
+  hit list and use the substring filter, which the caller's ``ORDER BY … LIMIT`` stops early.
+- PostgreSQL: a GIN trigram index (pg_trgm) on ``search_key`` serves ``LIKE '%token%'``.
+  ``search_key`` is already lower-cased by ``normalize_fa``, so a case-sensitive ``contains``
+  is equivalent to ``icontains`` and, unlike ``UPPER(...) LIKE``, can use the index.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BigIntegerField, F, Func, QuerySet
+from django.db.models.expressions import RawSQL
+
+from pishkhan.cases.models import Case
+from pishkhan.core.text import normalize_fa
+
+MAX_TOKENS = 8
+# On SQLite, a query matching at least this many cases is served by a substring scan along the
+# caller's index (newest first, LIMIT) instead of the FTS hit list (see bench/ and PERFORMANCE.md).
+COMMON_HITS = 20_000
+FTS_TABLE = "cases_case_fts"
+
+# SQLite objects, also used by the migration and by fts_ensure() (a later migration that makes
+# Django rebuild the cases_case table on SQLite drops the triggers; call fts_ensure() after it).
+SQLITE_FTS_CREATE = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS cases_case_fts USING fts5("
+    "search_key, content='cases_case', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS cases_case_fts_ai AFTER INSERT ON cases_case BEGIN "
+    "INSERT INTO cases_case_fts(rowid, search_key) VALUES (new.id, new.search_key); END",
+    "CREATE TRIGGER IF NOT EXISTS cases_case_fts_ad AFTER DELETE ON cases_case BEGIN "
+    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_key) "
+    "VALUES ('delete', old.id, old.search_key); END",
+    "CREATE TRIGGER IF NOT EXISTS cases_case_fts_au AFTER UPDATE OF search_key ON cases_case "
+    "WHEN old.search_key IS NOT new.search_key BEGIN "
+    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_key) "
+    "VALUES ('delete', old.id, old.search_key); "
+    "INSERT INTO cases_case_fts(rowid, search_key) VALUES (new.id, new.search_key); END",
+]
+SQLITE_FTS_DROP = [
+    "DROP TRIGGER IF EXISTS cases_case_fts_au",
+    "DROP TRIGGER IF EXISTS cases_case_fts_ad",
+    "DROP TRIGGER IF EXISTS cases_case_fts_ai",
+    "DROP TABLE IF EXISTS cases_case_fts",
+]
+SQLITE_FTS_REBUILD = "INSERT INTO cases_case_fts(cases_case_fts) VALUES ('rebuild')"
+
+# Newest-first within a district: lets "district + ORDER BY created_at DESC LIMIT n" (district
+# lists, and search inside a district) stop early instead of sorting the whole district.
+# Created by SQL in migration 0002 (not in Case.Meta, see the migration); both databases.
+DISTRICT_RECENT_CREATE = "CREATE INDEX IF NOT EXISTS case_district_recent_idx ON cases_case (district_id, created_at DESC)"
+DISTRICT_RECENT_DROP = "DROP INDEX IF EXISTS case_district_recent_idx"
+
+PG_CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS case_search_trgm_idx ON cases_case "
+    "USING gin (search_key gin_trgm_ops)",
+]
+PG_DROP = ["DROP INDEX IF EXISTS case_search_trgm_idx"]
+
+
+class _NoIndex(Func):
+    """SQLite's ``+column``: the same value, but not usable as an index constraint."""
+
+    template = "+%(expressions)s"
+    output_field = BigIntegerField()
+
+
+def search_tokens(query: str) -> list[str]:
+    """Normalised, de-duplicated tokens of a query, longest first (most selective)."""
+    seen: dict[str, None] = {}
+    for token in normalize_fa(query or "").split(" "):
+        if token:
+            seen.setdefault(token, None)
+    return sorted(seen, key=len, reverse=True)[:MAX_TOKENS]
+
+
+def _fts_phrase(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def case_search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
+    """Limit ``qs`` to cases whose text contains every token of ``query`` (empty → unchanged)."""
+    tokens = search_tokens(query)
+    if not tokens:
+        return qs
+    vendor = connections[qs.db].vendor
+    if vendor == "sqlite":
+        long_tokens = [t for t in tokens if len(t) >= 3]
+        if long_tokens:
+            fts_query = " ".join(_fts_phrase(t) for t in long_tokens)
+            if _fts_hits(connections[qs.db], fts_query, COMMON_HITS) >= COMMON_HITS:
+                # A common word ("خیابان"): materialising every hit would cost more than
+                # walking the caller's ordered index and checking the text row by row.
+                for token in tokens:
+                    qs = qs.filter(search_key__contains=token)
+                return qs
+            # "+id IN (…)": the unary plus keeps SQLite from driving the query by primary-key
+            # lookups of every hit (then sorting them all); it walks the caller's index instead
+            # (newest first, district, inbox) and probes the hit list, stopping at the LIMIT.
+            qs = qs.alias(_fts_rowid=_NoIndex(F("id"))).filter(
+                _fts_rowid__in=RawSQL(  # noqa: S611 — constant SQL, the query is a parameter
+                    "SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s",
+                    [fts_query],
+                )
+            )
+        for token in tokens:
+            if len(token) < 3:
+                qs = qs.filter(search_key__contains=token)
+        return qs
+    for token in tokens:
+        qs = qs.filter(search_key__contains=token)
+    return qs
+
+
+def _fts_hits(conn: BaseDatabaseWrapper, fts_query: str, cap: int) -> int:
+    """How many cases match, counting no further than ``cap`` (cheap: stops early)."""
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM cases_case_fts "
+            "WHERE cases_case_fts MATCH %s LIMIT %s)",
+            [fts_query, cap],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def fts_ensure(conn: BaseDatabaseWrapper | None = None, *, rebuild: bool = False) -> None:
+    """(Re)create the search index objects for this database; idempotent."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        cursor.execute(DISTRICT_RECENT_CREATE)
+        if conn.vendor == "sqlite":
+            for sql in SQLITE_FTS_CREATE:
+                cursor.execute(sql)
+            if rebuild:
+                cursor.execute(SQLITE_FTS_REBUILD)
+        elif conn.vendor == "postgresql":
+            for sql in PG_CREATE:
+                cursor.execute(sql)
