@@ -230,6 +230,8 @@ class Case(TimeStampedModel):
             models.Index(fields=["municipality", "week_start", "status"], name="case_week_idx"),
             models.Index(fields=["municipality", "-created_at"], name="case_recent_idx"),
             models.Index(fields=["service", "status"], name="case_service_idx"),
+            # Created in 0002 with the search index; registered here so Django keeps it.
+            models.Index(fields=["district", "-created_at"], name="case_district_recent_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CASE_STATUSES), name="case_status_valid"),
