@@ -61,7 +61,7 @@ CANDIDATES = [
     ("staff", "GET", "/office/cases/?q={q}", 2, "case list search"),
     ("staff", "GET", "/office/week/", 2, "week"),
     ("api", "GET", "/open311/v2/services.json", 4, "open311 services"),
-    ("api", "GET", "/open311/v2/requests.json", 4, "open311 requests"),
+    ("api", "GET", "/open311/v2/requests.json?page_size=50", 4, "open311 requests"),
     ("api", "GET", "/open311/v2/requests/{code}.json", 3, "open311 request"),
     ("api", "GET", "/api/v1/cases/", 3, "api cases"),
     ("api", "GET", "/api/v1/services/", 2, "api services"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -330,13 +331,34 @@ def week_counter(*, municipality: Municipality, today: dt.date | None = None) ->
     return data
 
 
+STATS_STALE_SECONDS = 24 * 3600
+
+
 def transparency_figures(*, municipality: Municipality, weeks: int = 12) -> dict[str, Any]:
-    """Everything the /stats/ page and its CSV show (aggregates only; cached)."""
+    """Everything the /stats/ page and its CSV show (aggregates only; cached).
+
+    Stale-while-revalidate: at city scale the aggregates take seconds, so when the copy is
+    older than its freshness window ONE request recomputes (a cache lock) while the others
+    keep serving the stale copy; only a cold cache makes a visitor wait.
+    """
     today = timezone.localdate()
     key = f"portal:stats:{municipality.pk}:{today}:{weeks}"
-    data: dict[str, Any] | None = cache.get(key)
-    if data is not None:
-        return data
+    entry: tuple[float, dict[str, Any]] | None = cache.get(key)
+    now = time.monotonic()
+    if entry is not None:
+        fresh_until, data = entry
+        if now < fresh_until or not cache.add(f"{key}:lock", 1, 60):
+            return data
+    data = _transparency_compute(municipality=municipality, weeks=weeks, today=today)
+    fresh = settings.PUBLIC_CACHE_SECONDS * 5
+    cache.set(key, (time.monotonic() + fresh, data), STATS_STALE_SECONDS)
+    cache.delete(f"{key}:lock")
+    return data
+
+
+def _transparency_compute(
+    *, municipality: Municipality, weeks: int, today: dt.date
+) -> dict[str, Any]:
     first = week_start(today) - dt.timedelta(weeks=weeks - 1)
     week_list = [first + dt.timedelta(weeks=i) for i in range(weeks)]
     received = dict(
@@ -392,7 +414,7 @@ def transparency_figures(*, municipality: Municipality, weeks: int = 12) -> dict
     def pct(row: Any) -> int:
         return round(100 * row["on_time"] / row["total"]) if row["total"] else 0
 
-    data = {
+    data: dict[str, Any] = {
         "weeks": [w.isoformat() for w in week_list],
         "received": [received.get(w, 0) for w in week_list],
         "decided": [decided.get(w, 0) for w in week_list],
@@ -426,5 +448,4 @@ def transparency_figures(*, municipality: Municipality, weeks: int = 12) -> dict
             week_list, data["received"], data["decided"], data["decision_days"], strict=True
         )
     ]
-    cache.set(key, data, settings.PUBLIC_CACHE_SECONDS * 5)
     return data

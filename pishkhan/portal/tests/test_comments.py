@@ -146,7 +146,7 @@ class ModerationOfficeTests(BaseTestCase):
         response = self.client.post(
             f"/office/site/comments/{self.comment.pk}/approve/", follow=True
         )
-        self.assertContains(response, "مجاز نیست")
+        self.assertContains(response, "ممکن نیست")
 
     def test_official_reply_is_marked(self) -> None:
         self.login(self.secretary)
