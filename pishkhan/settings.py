@@ -314,6 +314,10 @@ OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "12")
 OUTBOX_CLAIM_SECONDS = envint("OUTBOX_CLAIM_SECONDS", "120")
 WORKER_INTERVAL_SECONDS = envfloat("WORKER_INTERVAL_SECONDS", "5")
 
+# The audit log is a few hash chains per city (by object), so concurrent writers do not queue
+# on one chain head; verify_ledger checks every chain.
+AUDIT_SHARDS = envint("AUDIT_SHARDS", "8")
+
 # Domain settings.
 DUPLICATE_RADIUS_METERS = envint("DUPLICATE_RADIUS_METERS", "150")
 OBJECTION_WINDOW_DAYS = envint("OBJECTION_WINDOW_DAYS", "7")
