@@ -15,7 +15,6 @@ from django.utils import timezone
 from pishkhan.core.models import AuditEntry, AuditHead
 
 
-
 def _digest(prev_hash: str, seq: int, at: dt.datetime, actor_id: int | None, action: str,
             object_type: str, object_id: str, data: dict[str, Any]) -> str:  # fmt: skip
     payload = json.dumps(
