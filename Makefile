@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= pishkhan.settings
+# manage.py defaults to pishkhan.settings; the test suite uses pishkhan.settings_test (pyproject).
 
 .PHONY: run test setup system-deps test-deps lint check pytest bench clean
 
@@ -41,11 +41,11 @@ lint: $(VENV)/.deps
 	  DJANGO_ALLOWED_HOSTS=example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: $(VENV)/.deps
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=pishkhan.settings_test $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: system-deps test-deps $(VENV)/.deps lint
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=pishkhan.settings_test $(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python bench/run_all.py

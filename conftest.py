@@ -94,3 +94,14 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings_in_use() -> None:
+    """Real worker processes need the file test database of pishkhan.settings_test."""
+    from django.conf import settings
+
+    if not settings.TESTING:
+        pytest.exit(
+            "run the suite with DJANGO_SETTINGS_MODULE=pishkhan.settings_test", returncode=2
+        )
