@@ -46,6 +46,7 @@ def routes() -> list[tuple[str, str]]:
 
 
 def classify(response: Any) -> str:
+    LAST_STATUS[0] = f"{response.status_code} {response.get('Location', '')}".strip()
     if response.status_code >= 500:
         return "ERROR"
     if response.status_code in (301, 302) and "/accounts/login/" in response.get("Location", ""):
@@ -62,6 +63,7 @@ def png() -> SimpleUploadedFile:
 
 
 DISCOVER = os.environ.get("PISHKHAN_MATRIX_DISCOVER") == "1"
+LAST_STATUS = [""]
 
 
 class PermissionMatrixTests(BaseTestCase):
@@ -159,7 +161,10 @@ class PermissionMatrixTests(BaseTestCase):
         for name, pattern in routes():
             url = self.url_for(name, pattern)
             method = self.method_for(url)
-            got = {p: self.outcome(p, url, method) for p in PERSONAS}
+            got, statuses = {}, {}
+            for p in PERSONAS:
+                got[p] = self.outcome(p, url, method)
+                statuses[p] = LAST_STATUS[0]
             table.append((name, f"{method.upper()} {url}", got))
             errors += [f"{name} {url} as {p}: 500" for p, o in got.items() if o == "ERROR"]
             rule = RULES.get(name)
@@ -170,7 +175,10 @@ class PermissionMatrixTests(BaseTestCase):
             for persona, result in got.items():
                 want = "ok" if persona in allowed else anon if persona == "anon" else "deny"
                 if result != want:
-                    wrong.append(f"{name} {url}: {persona} got {result}, expected {want}")
+                    wrong.append(
+                        f"{name} {method.upper()} {url}: {persona} got {result} "
+                        f"({statuses[persona]}), expected {want}"
+                    )
         if DISCOVER:
             for name, url, got in table:
                 ok = sorted(p for p, o in got.items() if o == "ok")
