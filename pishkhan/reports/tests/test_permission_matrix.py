@@ -131,7 +131,7 @@ class PermissionMatrixTests(BaseTestCase):
         values["pk"] = {
             "visits": self.photo.pk if name == "visits:photo" else self.visit.pk,
             "meetings": self.meeting.pk,
-            "directives": self.directive.pk,
+            "directives": self.meeting.pk if name == "directives:dispatch" else self.directive.pk,
             "portal_office": self.comment.pk if "comment" in name else self.article.pk,
         }.get(area, 0)
         return {n: values[n] for n in names}
