@@ -148,7 +148,10 @@ def production_env() -> None:
     # Every benchmark request comes from 127.0.0.1: per-IP limits would turn the load into 429s.
     for name in ("REQUEST_RATE_LIMIT", "TRACK_RATE_LIMIT"):
         os.environ.setdefault(name, "100000000/s")
-    for name in ("API_RATE_USER", "API_RATE_ANON"):
+    for name in (
+        "API_RATE_USER", "API_RATE_ANON", "API_RATE_READ", "API_RATE_WRITE",
+        "OPEN311_RATE_READ", "OPEN311_RATE_WRITE",
+    ):  # fmt: skip
         os.environ.setdefault(name, "100000000/hour")
 
 
