@@ -108,6 +108,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--sample-seconds", type=float, default=10)
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=15,
+        help="seconds of the same mix, not recorded, before measuring (fills every worker's caches)",
+    )
     args = parser.parse_args()
     production_env()
     django_setup()
@@ -196,13 +202,24 @@ def main() -> None:
             if keep:
                 routes.append(route)
         weights = [r.weight for r in routes]
-        stats = Stats()
-        stop_at = time.monotonic() + args.minutes * 60
         interval = 1.0 / args.rate
-        next_slot = [time.monotonic()]
         slot_lock = threading.Lock()
 
-        def client() -> None:
+        def run(seconds: float, stats: Stats) -> float:
+            stop_at = time.monotonic() + seconds
+            next_slot = [time.monotonic()]
+            threads = [
+                threading.Thread(target=client, args=(stop_at, next_slot, stats), daemon=True)
+                for _ in range(args.threads)
+            ]
+            t_start = time.monotonic()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return time.monotonic() - t_start
+
+        def client(stop_at: float, next_slot: list[float], stats: Stats) -> None:
             local = random.Random()  # noqa: S311
             while True:
                 with slot_lock:
@@ -225,7 +242,7 @@ def main() -> None:
 
         rss_rows: list[tuple[float, dict[int, int]]] = []
 
-        def sampler() -> None:
+        def sampler(stop_at: float) -> None:
             t0 = time.monotonic()
             while time.monotonic() < stop_at + 1:
                 sample = {}
@@ -238,15 +255,19 @@ def main() -> None:
                 rss_rows.append((time.monotonic() - t0, sample))
                 time.sleep(args.sample_seconds)
 
-        threads = [threading.Thread(target=client, daemon=True) for _ in range(args.threads)]
-        sampler_thread = threading.Thread(target=sampler, daemon=True)
-        t_start = time.monotonic()
+        if args.warmup > 0:
+            warm = Stats()
+            run(args.warmup, warm)
+            n_warm = sum(len(v) for v in warm.lat.values())
+            print(
+                f"warm-up: {n_warm:,} requests in {args.warmup:g}s (not recorded), "
+                f"errors {sum(warm.errors.values())}"
+            )
+        stats = Stats()
+        stop_at = time.monotonic() + args.minutes * 60
+        sampler_thread = threading.Thread(target=sampler, args=(stop_at,), daemon=True)
         sampler_thread.start()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.monotonic() - t_start
+        elapsed = run(args.minutes * 60, stats)
         sampler_thread.join(timeout=args.sample_seconds + 2)
     finally:
         server.stop()

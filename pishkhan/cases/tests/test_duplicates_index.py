@@ -55,3 +55,27 @@ class DuplicateIndexTests(OfficeTestCase):
         self.assertIn("case_dup_addr_idx", plan)
         self.assertNotIn("SCAN cases_case", plan)
         self.assertIsInstance(q, Q)
+
+
+class CappedCountTests(OfficeTestCase):
+    def test_case_list_counts_at_most_the_cap_and_says_so(self):
+        from pishkhan.cases import views
+        from pishkhan.cases.views import CappedPaginator
+
+        for i in range(7):
+            self.case(text=f"چاله شماره {i} در خیابان اصلی")
+        self.login(self.manager1)
+        old = CappedPaginator.COUNT_CAP, views.PAGE_SIZE
+        CappedPaginator.COUNT_CAP, views.PAGE_SIZE = 3, 2
+        try:
+            r = self.client.get("/office/cases/?page=2")
+            self.assertEqual(r.context["page"].paginator.count, 3)
+            self.assertContains(r, "صفحهٔ ۲ از ۲+")
+            self.assertEqual(len(r.context["page"].object_list), 1)
+            r = self.client.get("/office/cases/?q=" + "شماره ۶")
+            self.assertEqual(r.context["page"].paginator.num_pages_label, "1")
+        finally:
+            CappedPaginator.COUNT_CAP, views.PAGE_SIZE = old
+        r = self.client.get("/office/cases/")
+        self.assertEqual(r.context["page"].paginator.count, 7)
+        self.assertEqual(r.context["page"].paginator.num_pages_label, "1")
