@@ -51,7 +51,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        n = self.object_list[: self.COUNT_CAP + 1].count()
+        qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
+        n = qs[: self.COUNT_CAP + 1].count()
         self.capped = n > self.COUNT_CAP
         return min(n, self.COUNT_CAP)
 
