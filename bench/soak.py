@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import collections
 import http.client
+import os
 import random
 import re
 import signal
@@ -96,6 +97,19 @@ def request(
         return resp.status, resp.read()
     finally:
         conn.close()
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process (from /proc/PID/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    result = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        result[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return result
 
 
 def main() -> None:
@@ -264,11 +278,15 @@ def main() -> None:
                 f"errors {sum(warm.errors.values())}"
             )
         stats = Stats()
+        cpu_before = cpu_seconds(server.worker_pids()), os.times()
+        load_before = os.getloadavg()
         stop_at = time.monotonic() + args.minutes * 60
         sampler_thread = threading.Thread(target=sampler, args=(stop_at,), daemon=True)
         sampler_thread.start()
         elapsed = run(args.minutes * 60, stats)
         sampler_thread.join(timeout=args.sample_seconds + 2)
+        cpu_after = cpu_seconds(server.worker_pids()), os.times()
+        load_after = os.getloadavg()
     finally:
         server.stop()
 
@@ -282,6 +300,15 @@ def main() -> None:
     print(
         f"overall latency ms: p50 {percentile(all_lat, 50):.1f}  p95 {percentile(all_lat, 95):.1f}  "
         f"p99 {percentile(all_lat, 99):.1f}  max {max(all_lat):.1f}"
+    )
+    server_cpu = sum(cpu_after[0].get(p, 0) - cpu_before[0].get(p, 0) for p in cpu_after[0])
+    client_cpu = (cpu_after[1].user + cpu_after[1].system) - (
+        cpu_before[1].user + cpu_before[1].system
+    )
+    print(
+        f"CPU: gunicorn workers {server_cpu:.0f}s = {1000 * server_cpu / max(total, 1):.1f} ms per request; "
+        f"this load generator {client_cpu:.0f}s = {1000 * client_cpu / max(total, 1):.1f} ms per request; "
+        f"machine load average {load_before[0]:.1f} at start, {load_after[0]:.1f} at end ({os.cpu_count()} CPUs)"
     )
     print(
         "\n| route | requests | statuses | errors | p50 ms | p95 ms | p99 ms |\n|---|---:|---|---:|---:|---:|---:|"
