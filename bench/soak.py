@@ -271,10 +271,10 @@ def main() -> None:
 
         if args.warmup > 0:
             warm = Stats()
-            run(args.warmup, warm)
+            warm_elapsed = run(args.warmup, warm)
             n_warm = sum(len(v) for v in warm.lat.values())
             print(
-                f"warm-up: {n_warm:,} requests in {args.warmup:g}s (not recorded), "
+                f"warm-up: {n_warm:,} requests in {warm_elapsed:.0f}s (not recorded), "
                 f"errors {sum(warm.errors.values())}"
             )
         stats = Stats()
