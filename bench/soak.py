@@ -255,10 +255,11 @@ def main() -> None:
                 stats.add(route.name, (time.perf_counter() - t) * 1000, status, err)
 
         rss_rows: list[tuple[float, dict[int, int]]] = []
+        done = threading.Event()  # the sampler runs until the last request is answered
 
         def sampler(stop_at: float) -> None:
             t0 = time.monotonic()
-            while time.monotonic() < stop_at + 1:
+            while not done.is_set():
                 sample = {}
                 for pid in server.worker_pids():
                     try:
@@ -267,7 +268,7 @@ def main() -> None:
                     except (OSError, AttributeError):
                         pass
                 rss_rows.append((time.monotonic() - t0, sample))
-                time.sleep(args.sample_seconds)
+                done.wait(args.sample_seconds)
 
         if args.warmup > 0:
             warm = Stats()
@@ -284,6 +285,7 @@ def main() -> None:
         sampler_thread = threading.Thread(target=sampler, args=(stop_at,), daemon=True)
         sampler_thread.start()
         elapsed = run(args.minutes * 60, stats)
+        done.set()
         sampler_thread.join(timeout=args.sample_seconds + 2)
         cpu_after = cpu_seconds(server.worker_pids()), os.times()
         load_after = os.getloadavg()
