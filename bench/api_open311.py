@@ -7,7 +7,10 @@ one city and N cases (bulk_create, spread over the last 85 days), issues an API 
 (2 sync workers, production settings, behind a simulated TLS proxy header), and runs wrk
 (2 threads, 8 connections) for each scenario. Prints a Markdown table; --write appends it to
 docs/PERFORMANCE.md under "Open311". Set DATABASE_URL to bench PostgreSQL instead.
-If bench/generate_city.py exists and --cases is above what it has built, use that generator first.
+On a city built by bench/generate_city.py (same slug, ``benchcity``) pass its database and
+``--cases 0`` to measure it as it is, without seeding:
+
+    SQLITE_PATH=/tmp/wt-bench-perf/city.sqlite3 .venv/bin/python bench/api_open311.py --cases 0
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def configure_env(var_dir: str) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="pishkhan.settings",
     )
-    if "DATABASE_URL" not in os.environ:
+    if "DATABASE_URL" not in os.environ and "SQLITE_PATH" not in os.environ:
         env["SQLITE_PATH"] = f"{var_dir}/bench.sqlite3"
     os.environ.update(env)
     return env
@@ -70,7 +73,9 @@ def seed(n_cases: int) -> tuple[str, list[str]]:
     services = list(ServiceType.objects.filter(municipality=city).order_by("code"))
     have = Case.objects.filter(municipality=city).count()
     batch: list[Case] = []
-    codes: set[str] = set(Case.objects.values_list("tracking_code", flat=True))
+    codes: set[str] = (
+        set(Case.objects.values_list("tracking_code", flat=True)) if n_cases > have else set()
+    )
     today = __import__("datetime").date.today()
     started = time.monotonic()
     for i in range(have, n_cases):
@@ -104,10 +109,13 @@ def seed(n_cases: int) -> tuple[str, list[str]]:
             f"seeded {n_cases - have} cases in {time.monotonic() - started:.1f}s", file=sys.stderr
         )
     _, key = api_client_create(municipality=city, name="bench")
+    last = Case.objects.filter(municipality=city).order_by("-id").values_list("id", flat=True)[:1]
+    rng = __import__("random").Random(5)
+    ids = [rng.randrange(1, (last[0] if last else 0) + 1) for _ in range(50)]
     sample = list(
-        Case.objects.filter(municipality=city)
-        .order_by("?")
-        .values_list("tracking_code", flat=True)[:5]
+        Case.objects.filter(municipality=city, id__in=ids).values_list("tracking_code", flat=True)[
+            :5
+        ]
     )
     return key, sample
 
@@ -142,6 +150,9 @@ def main() -> None:
     Path(var_dir).mkdir(parents=True, exist_ok=True)
     env = configure_env(var_dir)
     key, sample = seed(args.cases)
+    from pishkhan.cases.models import Case
+
+    n_total = Case.objects.count()
 
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
@@ -190,7 +201,7 @@ def main() -> None:
                 if line.startswith("model name")), platform.processor())  # fmt: skip
     db = "PostgreSQL" if "DATABASE_URL" in os.environ else "SQLite (WAL)"
     report = "\n".join([
-        f"### {time.strftime('%Y-%m-%d')} — {args.cases:,} cases, {db}",
+        f"### {time.strftime('%Y-%m-%d')} — {n_total:,} cases, {db}",
         "",
         f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, gunicorn 2 sync workers "
         f"on 127.0.0.1, wrk -t2 -c8 -d{args.duration}s on the same machine (it takes CPU from the server).",

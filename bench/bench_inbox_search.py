@@ -49,7 +49,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--plans", action="store_true", help="print full query plans")
     args = parser.parse_args()
+    from bench.bench_submit import collectstatic, production_env
+
+    production_env()  # DEBUG off, as in production: no query log, cached templates
     django_setup()
+    collectstatic()
     from django.db import connection, reset_queries
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
@@ -129,7 +133,7 @@ def main() -> None:
             return [resp]
 
         scenarios += [
-            ("inbox view (test Client, full page)", view),
+            ("inbox view (test Client, full page, 25 rows + duplicates)", view),
             ("inbox view + ?q= search", view_search),
         ]
     else:

@@ -148,7 +148,10 @@ def production_env() -> None:
     # Every benchmark request comes from 127.0.0.1: per-IP limits would turn the load into 429s.
     for name in ("REQUEST_RATE_LIMIT", "TRACK_RATE_LIMIT"):
         os.environ.setdefault(name, "100000000/s")
-    for name in ("API_RATE_USER", "API_RATE_ANON"):
+    for name in (
+        "API_RATE_USER", "API_RATE_ANON", "API_RATE_READ", "API_RATE_WRITE",
+        "OPEN311_RATE_READ", "OPEN311_RATE_WRITE",
+    ):  # fmt: skip
         os.environ.setdefault(name, "100000000/hour")
 
 
@@ -191,10 +194,17 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "csrftoken=%(csrf)s"
 wrk.headers["X-CSRFToken"] = "%(csrf)s"
+-- Unique key per request: run nonce, wrk thread number, counter (math.random is seeded the
+-- same in every thread, so it would repeat keys and turn half the POSTs into idempotent replays).
+local next_id = 0
+function setup(thread)
+  next_id = next_id + 1
+  thread:set("tid", next_id)
+end
 counter = 0
 request = function()
   counter = counter + 1
-  local body = "%(body)s" .. "&idempotency_key=wrk-" .. tostring(math.random(1, 2^30)) .. "-" .. counter
+  local body = "%(body)s" .. "&idempotency_key=wrk-%(nonce)s-" .. tostring(tid) .. "-" .. counter
   return wrk.format(nil, nil, nil, body)
 end
 """
@@ -260,7 +270,9 @@ def main() -> None:
                 "csrfmiddlewaretoken": "b" * 32,
             })  # fmt: skip
             script = Path(server.tmp) / "post.lua"
-            script.write_text(WRK_POST_LUA % {"csrf": "b" * 32, "body": body})
+            script.write_text(
+                WRK_POST_LUA % {"csrf": "b" * 32, "body": body, "nonce": time.time_ns()}
+            )
             summarize_wrk(
                 "POST /requests/new/",
                 run_wrk(

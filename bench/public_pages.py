@@ -7,6 +7,8 @@ Builds the demo city in a scratch SQLite database if it is empty (manage.py seed
 requests home, an article, the services list and a service page many times through Django's
 test client (the full middleware stack, no network) and prints p50/p95/max per page.
 Use --no-cache to measure cold rendering (page cache disabled by a fresh version each hit).
+On the 1M-case city of bench/generate_city.py:
+    python bench/public_pages.py --db /tmp/wt-bench-perf/city.sqlite3 --bench-city --requests 1000
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ def main() -> None:
     parser.add_argument(
         "--cases", type=int, default=0, help="top the city up to this many synthetic cases"
     )
+    parser.add_argument(
+        "--bench-city",
+        action="store_true",
+        help="measure the city of bench/generate_city.py in --db as it is (no demo seeding; "
+        "one published article is added if it has none)",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pishkhan.settings")
@@ -54,7 +62,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    if not Article.objects.exists():
+    if args.bench_city:
+        _bench_city_article()
+    elif not Article.objects.exists():
         call_command("seed_demo", verbosity=0)
     if args.cases:
         _top_up_cases(args.cases)
@@ -66,6 +76,8 @@ def main() -> None:
         "article": article.get_absolute_url(),
         "services": "/services/",
         "service": f"/services/{service.code}/",
+        "stats": "/stats/",
+        "decisions": "/decisions/",
     }
     client = Client()
     print(f"# cases in DB: {Case.objects.count()}, articles: {Article.objects.count()}")
@@ -89,6 +101,29 @@ def main() -> None:
             f"{name:9s} {url[:40]:40s} p50={statistics.median(timings):6.2f} ms"
             f"  p95={p95:6.2f} ms  max={timings[-1]:7.2f} ms"
         )
+
+
+def _bench_city_article() -> None:
+    """The generated city has no news: one published article, so the article page exists."""
+    from django.utils import timezone
+
+    from bench.generate_city import BENCH_SLUG
+    from pishkhan.accounts.models import Municipality
+    from pishkhan.portal.models import Article
+    from pishkhan.portal.services import article_create
+
+    m = Municipality.objects.get(slug=BENCH_SLUG)
+    if Article.objects.filter(municipality=m, status="published").exists():
+        return
+    article = article_create(
+        municipality=m,
+        title="آغاز طرح بهسازی پیاده‌روهای بلوار جمهوری",
+        lead="عملیات بهسازی از شنبه آغاز می‌شود.",
+        body="شهرداری از آغاز طرح بهسازی پیاده‌روهای بلوار جمهوری خبر داد. " * 20,
+        actor=None,
+    )
+    # Bench data only: published directly (the editorial flow is tested elsewhere).
+    Article.objects.filter(pk=article.pk).update(status="published", publish_at=timezone.now())
 
 
 def _top_up_cases(target: int) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import collections
 import http.client
+import os
 import random
 import re
 import signal
@@ -98,6 +99,19 @@ def request(
         conn.close()
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process (from /proc/PID/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    result = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        result[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -108,6 +122,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--sample-seconds", type=float, default=10)
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=15,
+        help="seconds of the same mix, not recorded, before measuring (fills every worker's caches)",
+    )
     args = parser.parse_args()
     production_env()
     django_setup()
@@ -196,13 +216,24 @@ def main() -> None:
             if keep:
                 routes.append(route)
         weights = [r.weight for r in routes]
-        stats = Stats()
-        stop_at = time.monotonic() + args.minutes * 60
         interval = 1.0 / args.rate
-        next_slot = [time.monotonic()]
         slot_lock = threading.Lock()
 
-        def client() -> None:
+        def run(seconds: float, stats: Stats) -> float:
+            stop_at = time.monotonic() + seconds
+            next_slot = [time.monotonic()]
+            threads = [
+                threading.Thread(target=client, args=(stop_at, next_slot, stats), daemon=True)
+                for _ in range(args.threads)
+            ]
+            t_start = time.monotonic()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return time.monotonic() - t_start
+
+        def client(stop_at: float, next_slot: list[float], stats: Stats) -> None:
             local = random.Random()  # noqa: S311
             while True:
                 with slot_lock:
@@ -224,10 +255,11 @@ def main() -> None:
                 stats.add(route.name, (time.perf_counter() - t) * 1000, status, err)
 
         rss_rows: list[tuple[float, dict[int, int]]] = []
+        done = threading.Event()  # the sampler runs until the last request is answered
 
-        def sampler() -> None:
+        def sampler(stop_at: float) -> None:
             t0 = time.monotonic()
-            while time.monotonic() < stop_at + 1:
+            while not done.is_set():
                 sample = {}
                 for pid in server.worker_pids():
                     try:
@@ -236,18 +268,27 @@ def main() -> None:
                     except (OSError, AttributeError):
                         pass
                 rss_rows.append((time.monotonic() - t0, sample))
-                time.sleep(args.sample_seconds)
+                done.wait(args.sample_seconds)
 
-        threads = [threading.Thread(target=client, daemon=True) for _ in range(args.threads)]
-        sampler_thread = threading.Thread(target=sampler, daemon=True)
-        t_start = time.monotonic()
+        if args.warmup > 0:
+            warm = Stats()
+            warm_elapsed = run(args.warmup, warm)
+            n_warm = sum(len(v) for v in warm.lat.values())
+            print(
+                f"warm-up: {n_warm:,} requests in {warm_elapsed:.0f}s (not recorded), "
+                f"errors {sum(warm.errors.values())}"
+            )
+        stats = Stats()
+        cpu_before = cpu_seconds(server.worker_pids()), os.times()
+        load_before = os.getloadavg()
+        stop_at = time.monotonic() + args.minutes * 60
+        sampler_thread = threading.Thread(target=sampler, args=(stop_at,), daemon=True)
         sampler_thread.start()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.monotonic() - t_start
+        elapsed = run(args.minutes * 60, stats)
+        done.set()
         sampler_thread.join(timeout=args.sample_seconds + 2)
+        cpu_after = cpu_seconds(server.worker_pids()), os.times()
+        load_after = os.getloadavg()
     finally:
         server.stop()
 
@@ -261,6 +302,15 @@ def main() -> None:
     print(
         f"overall latency ms: p50 {percentile(all_lat, 50):.1f}  p95 {percentile(all_lat, 95):.1f}  "
         f"p99 {percentile(all_lat, 99):.1f}  max {max(all_lat):.1f}"
+    )
+    server_cpu = sum(cpu_after[0].get(p, 0) - cpu_before[0].get(p, 0) for p in cpu_after[0])
+    client_cpu = (cpu_after[1].user + cpu_after[1].system) - (
+        cpu_before[1].user + cpu_before[1].system
+    )
+    print(
+        f"CPU: gunicorn workers {server_cpu:.0f}s = {1000 * server_cpu / max(total, 1):.1f} ms per request; "
+        f"this load generator {client_cpu:.0f}s = {1000 * client_cpu / max(total, 1):.1f} ms per request; "
+        f"machine load average {load_before[0]:.1f} at start, {load_after[0]:.1f} at end ({os.cpu_count()} CPUs)"
     )
     print(
         "\n| route | requests | statuses | errors | p50 ms | p95 ms | p99 ms |\n|---|---:|---|---:|---:|---:|---:|"

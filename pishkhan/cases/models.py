@@ -232,6 +232,10 @@ class Case(TimeStampedModel):
             models.Index(fields=["service", "status"], name="case_service_idx"),
             # Created in 0002 with the search index; registered here so Django keeps it.
             models.Index(fields=["district", "-created_at"], name="case_district_recent_idx"),
+            # Duplicate suggestions (selectors._candidate_q): open cases of a service near a point
+            # or at an address.
+            models.Index(fields=["service", "status", "lat"], name="case_dup_geo_idx"),
+            models.Index(fields=["service", "status", "address"], name="case_dup_addr_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CASE_STATUSES), name="case_status_valid"),

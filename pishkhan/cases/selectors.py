@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -48,6 +49,11 @@ def service_list(*, municipality: Municipality) -> QuerySet[ServiceType]:
 
 OPEN_STATES = ("submitted", "info_requested", "accepted", "visited", "on_agenda", "deferred")
 INBOX_STATES = ("submitted", "info_requested")
+# What the duplicate suggestions need (matching, badge, merge form): the pool has hundreds of rows.
+DUPLICATE_FIELDS = (
+    "tracking_code", "service", "district", "status", "lat", "lon", "address", "description",
+    "created_at", "municipality",
+)  # fmt: skip
 
 
 def _search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
@@ -141,32 +147,61 @@ def cases_by_mobile(*, user: User, mobile: str, limit: int = 10) -> list[Case]:
 # ---------------------------------------------------------------- duplicates
 
 
-def _similar(a: Case, b: Case) -> bool:
-    if a.address and b.address and normalize_fa(a.address) == normalize_fa(b.address):
+class _Texts:
+    """Normalised address and description tokens of cases, computed once per case."""
+
+    def __init__(self) -> None:
+        self._address: dict[int, str] = {}
+        self._tokens: dict[int, set[str]] = {}
+
+    def address(self, case: Case) -> str:
+        if case.pk not in self._address:
+            self._address[case.pk] = normalize_fa(case.address) if case.address else ""
+        return self._address[case.pk]
+
+    def tokens(self, case: Case) -> set[str]:
+        if case.pk not in self._tokens:
+            self._tokens[case.pk] = set(tokens(case.description))
+        return self._tokens[case.pk]
+
+
+def _similar(a: Case, b: Case, texts: _Texts | None = None) -> bool:
+    texts = texts or _Texts()
+    if a.address and b.address and texts.address(a) == texts.address(b):
         return True
-    ta, tb = tokens(a.description), tokens(b.description)
+    ta, tb = texts.tokens(a), texts.tokens(b)
     if not ta or not tb:
         return False
     return len(ta & tb) / len(ta | tb) >= DUPLICATE_TEXT_SIMILARITY
 
 
-def _near(a: Case, b: Case, radius: float) -> bool:
+def _near(a: Case, b: Case, radius: float, texts: _Texts | None = None) -> bool:
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
-        return bool(a.address) and normalize_fa(a.address) == normalize_fa(b.address)
+        texts = texts or _Texts()
+        return bool(a.address) and texts.address(a) == texts.address(b)
     return haversine_m(a.lat, a.lon, b.lat, b.lon) <= radius
 
 
 def _candidate_q(case: Case, radius: float) -> Q:
+    """Open cases of the same service in the case's box, or at the same address.
+
+    Every branch names the service, the open states and an indexed position (``lat`` in
+    ``case_dup_geo_idx``, ``address`` in ``case_dup_addr_idx``), so the database answers the OR
+    branch by branch from those indexes instead of reading the whole city (2.3 s at 1M cases).
+    The address is matched exactly (an ``iexact`` cannot use an index); ``_similar`` compares the
+    normalised texts afterwards.
+    """
     q = Q()
     if case.lat is not None and case.lon is not None:
         dlat, dlon = degree_box(case.lat, radius)
         q |= Q(
             service_id=case.service_id,
+            status__in=OPEN_STATES,
             lat__range=(case.lat - dlat, case.lat + dlat),
             lon__range=(case.lon - dlon, case.lon + dlon),
         )
     if case.address:
-        q |= Q(service_id=case.service_id, address__iexact=case.address)
+        q |= Q(service_id=case.service_id, status__in=OPEN_STATES, address=case.address)
     return q
 
 
@@ -179,17 +214,24 @@ def duplicates_for_cases(cases: Sequence[Case], limit: int = 5) -> dict[int, lis
         q |= _candidate_q(case, radius)
     if not cases or not q:
         return result
-    pool = list(
-        Case.objects.filter(q, municipality_id=cases[0].municipality_id, status__in=OPEN_STATES)
-        .select_related("service", "district")
-        .order_by("created_at", "id")[:2000]
+    # No ORDER BY in SQL: with one, the planner walks the created_at index over the whole table
+    # to avoid a sort; the few hundred candidates are ordered here instead. No municipality
+    # filter either: every branch names a service, which belongs to one city, and a city filter
+    # tempts a planner without statistics into walking the whole city's index.
+    pool = sorted(
+        Case.objects.filter(q).only(*DUPLICATE_FIELDS).order_by()[:2000],
+        key=lambda c: (c.created_at, c.pk),
     )
+    by_service: dict[int, list[Case]] = defaultdict(list)
+    for other in pool:
+        by_service[other.service_id].append(other)
+    texts = _Texts()
     for case in cases:
         found = result[case.pk]
-        for other in pool:
-            if other.pk == case.pk or other.service_id != case.service_id:
+        for other in by_service[case.service_id]:
+            if other.pk == case.pk:
                 continue
-            if _near(case, other, radius) and _similar(case, other):
+            if _near(case, other, radius, texts) and _similar(case, other, texts):
                 found.append(other)
                 if len(found) >= limit:
                     break

@@ -1,0 +1,81 @@
+"""Duplicate suggestions are answered from indexes, not by reading the whole city (issue #8)."""
+
+from django.db import connection
+from django.db.models import Q
+
+from pishkhan.cases.models import Case
+from pishkhan.cases.selectors import (
+    DUPLICATE_FIELDS,
+    _candidate_q,
+    duplicate_candidates,
+    duplicates_for_cases,
+)
+from pishkhan.cases.tests.test_views import OfficeTestCase
+
+
+class DuplicateIndexTests(OfficeTestCase):
+    def test_same_address_without_coordinates_is_still_a_candidate(self):
+        first = self.case(
+            text="چاله بزرگ جلوی نانوایی خیابان گلستان", address="خیابان گلستان، پلاک ۱۲"
+        )
+        second = self.case(
+            text="چاله جلوی نانوایی خیابان گلستان",
+            address="خیابان گلستان، پلاک ۱۲",
+            lat=36.84,
+            lon=54.44,
+        )
+        closed = self.case(
+            text="چاله بزرگ جلوی نانوایی خیابان گلستان", address="خیابان گلستان، پلاک ۱۲"
+        )
+        Case.objects.filter(pk=closed.pk).update(status="closed")
+        self.assertEqual(duplicate_candidates(second), [first])
+        self.assertEqual(duplicates_for_cases([first, second])[first.pk], [second])
+
+    def test_candidates_come_in_creation_order_in_one_query(self):
+        cases = [
+            self.case(text="درخت خشکیده کنار پارک ملت", lat=36.8400 + i * 0.00001, lon=54.44)
+            for i in range(4)
+        ]
+        with self.assertNumQueries(1):
+            found = duplicates_for_cases(cases)
+        self.assertEqual(found[cases[3].pk], cases[:3])
+
+    def test_every_branch_uses_a_duplicate_index(self):
+        # The test database is SQLite, without ANALYZE statistics (like a young production file).
+        a = self.case(lat=36.84, lon=54.44, address="بلوار جمهوری، پلاک ۳")
+        b = self.case(address="خیابان ولیعصر، پلاک ۹")
+        q = _candidate_q(a, 100.0) | _candidate_q(b, 100.0)
+        sql, params = (
+            Case.objects.filter(q).only(*DUPLICATE_FIELDS).order_by()[:2000]
+        ).query.sql_with_params()
+        with connection.cursor() as cursor:
+            plan = " | ".join(r[-1] for r in cursor.execute("EXPLAIN QUERY PLAN " + sql, params))
+        self.assertIn("MULTI-INDEX OR", plan)
+        self.assertIn("case_dup_geo_idx", plan)
+        self.assertIn("case_dup_addr_idx", plan)
+        self.assertNotIn("SCAN cases_case", plan)
+        self.assertIsInstance(q, Q)
+
+
+class CappedCountTests(OfficeTestCase):
+    def test_case_list_counts_at_most_the_cap_and_says_so(self):
+        from pishkhan.cases import views
+        from pishkhan.cases.views import CappedPaginator
+
+        for i in range(7):
+            self.case(text=f"چاله شماره {i} در خیابان اصلی")
+        self.login(self.manager1)
+        old = CappedPaginator.COUNT_CAP, views.PAGE_SIZE
+        CappedPaginator.COUNT_CAP, views.PAGE_SIZE = 3, 2
+        try:
+            r = self.client.get("/office/cases/?page=2")
+            self.assertEqual(r.context["page"].paginator.count, 3)
+            self.assertContains(r, "صفحهٔ ۲ از ۲+")
+            self.assertEqual(len(r.context["page"].object_list), 1)
+            r = self.client.get("/office/cases/?q=" + "شماره ۶")
+            self.assertEqual(r.context["page"].paginator.num_pages_label, "1")
+        finally:
+            CappedPaginator.COUNT_CAP, views.PAGE_SIZE = old
+        r = self.client.get("/office/cases/")
+        self.assertEqual(r.context["page"].paginator.count, 7)
+        self.assertEqual(r.context["page"].paginator.num_pages_label, "1")
