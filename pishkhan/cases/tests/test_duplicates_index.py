@@ -49,11 +49,22 @@ class DuplicateIndexTests(OfficeTestCase):
             Case.objects.filter(q).only(*DUPLICATE_FIELDS).order_by()[:2000]
         ).query.sql_with_params()
         with connection.cursor() as cursor:
-            plan = " | ".join(r[-1] for r in cursor.execute("EXPLAIN QUERY PLAN " + sql, params))
-        self.assertIn("MULTI-INDEX OR", plan)
-        self.assertIn("case_dup_geo_idx", plan)
-        self.assertIn("case_dup_addr_idx", plan)
-        self.assertNotIn("SCAN cases_case", plan)
+            if connection.vendor == "sqlite":
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                plan = " | ".join(str(r[-1]) for r in cursor.fetchall())
+                self.assertIn("MULTI-INDEX OR", plan)
+                self.assertNotIn("SCAN cases_case", plan)
+                self.assertIn("case_dup_geo_idx", plan)
+                self.assertIn("case_dup_addr_idx", plan)
+            else:
+                # A tiny test table has no statistics worth planning on: forbid the sequential
+                # scan and check that the planner *can* answer every branch from the indexes.
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN " + sql, params)
+                plan = " | ".join(str(r[0]) for r in cursor.fetchall())
+                self.assertNotIn("Seq Scan", plan)
+                # PostgreSQL factors the common service/status out and may use either index.
+                self.assertTrue("case_dup_geo_idx" in plan or "case_dup_addr_idx" in plan, plan)
         self.assertIsInstance(q, Q)
 
 
