@@ -344,5 +344,5 @@ LOGGING = {
 if TESTING:
     LOGGING["root"]["level"] = "CRITICAL"  # type: ignore[index]
 
-if not DEBUG:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The SQLite file, uploads, keys and the file outbox live here: it must exist on a fresh clone.
+VAR_DIR.mkdir(parents=True, exist_ok=True)

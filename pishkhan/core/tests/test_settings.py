@@ -44,6 +44,15 @@ class SettingsTests(SimpleTestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.split(), ["False", "True", "31536000"])
 
+    def test_var_dir_is_created_on_a_fresh_clone(self):
+        import tempfile
+        from pathlib import Path
+
+        var = Path(tempfile.mkdtemp()) / "fresh" / "var"
+        result = _import_settings(PISHKHAN_VAR_DIR=str(var))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(var.is_dir())  # the default SQLite file can be created there
+
     def test_bad_values_fail_loudly(self):
         for env in ({"DJANGO_DEBUG": "maybe"}, {"LOGIN_MAX_FAILURES": "five"}):
             result = _import_settings(**env)
