@@ -26,7 +26,7 @@ from pishkhan.cases.models import (
 from pishkhan.cases.tracking import tracking_code_new
 from pishkhan.cases.transitions import ALLOWED
 from pishkhan.core import jalali
-from pishkhan.core.audit import audit_record
+from pishkhan.core.audit import actor_id_of, audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from pishkhan.core.text import clean_input, normalize_fa
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
@@ -35,10 +35,6 @@ from pishkhan.notify.services import message_enqueue
 
 MAX_DESCRIPTION = 5000
 MAX_FILES = 5
-
-
-def _actor_id(actor: User | None) -> int | None:
-    return actor.pk if actor is not None else None
 
 
 def _event(
@@ -58,7 +54,7 @@ def _event(
         public=public, data=data or {}, at=at or timezone.now(),
     )  # fmt: skip
     audit_record(
-        municipality_id=case.municipality_id, actor_id=_actor_id(actor), action=f"case.{kind}",
+        municipality_id=case.municipality_id, actor_id=actor_id_of(actor), action=f"case.{kind}",
         object_type="case", object_id=case.tracking_code, data={"from": old, "to": new, "note": note, **(data or {})},
     )  # fmt: skip
     return event

@@ -26,6 +26,11 @@ def _digest(prev_hash: str, seq: int, at: dt.datetime, actor_id: int | None, act
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def actor_id_of(actor: Any) -> int | None:
+    """The id to record for whoever acted (None: the system itself — clock, worker)."""
+    return actor.pk if actor is not None else None
+
+
 def audit_record(
     *,
     municipality_id: int | None,

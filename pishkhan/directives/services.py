@@ -17,7 +17,7 @@ from pishkhan.accounts.roles import Role
 from pishkhan.cases import services as case_services
 from pishkhan.cases.files import clean_upload
 from pishkhan.cases.models import Case
-from pishkhan.core.audit import audit_record
+from pishkhan.core.audit import actor_id_of, audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from pishkhan.core.jalali import TEHRAN
 from pishkhan.core.text import clean_input
@@ -37,10 +37,6 @@ ALLOWED: dict[str, set[str]] = {
 MAX_EVIDENCE = 5
 
 
-def _actor_id(actor: User | None) -> int | None:
-    return actor.pk if actor is not None else None
-
-
 def _record(
     directive: Directive,
     *,
@@ -55,7 +51,7 @@ def _record(
     event = DirectiveEvent.objects.create(directive=directive, kind=kind, old_status=old, new_status=new,
                                           actor=actor, at=now, note=note, progress=progress)  # fmt: skip
     audit_record(
-        municipality_id=directive.municipality_id, actor_id=_actor_id(actor),
+        municipality_id=directive.municipality_id, actor_id=actor_id_of(actor),
         action=f"directive.{kind}", object_type="directive", object_id=directive.number,
         data={"from": old, "to": new, "note": note, "progress": progress}, at=now.astimezone(dt.UTC),  # audit digests use UTC isoformat
     )  # fmt: skip
@@ -231,7 +227,7 @@ def meeting_dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) 
         meeting.save(update_fields=["dispatched_at"])
         MeetingEvent.objects.create(meeting=meeting, kind="dispatched", actor=actor, at=now,
                                     data={"directives": len(issued)})  # fmt: skip
-    audit_record(municipality_id=meeting.municipality_id, actor_id=_actor_id(actor), action="meeting.dispatch",
+    audit_record(municipality_id=meeting.municipality_id, actor_id=actor_id_of(actor), action="meeting.dispatch",
                  object_type="meeting", object_id=meeting.number, data={"issued": len(issued)}, at=now.astimezone(dt.UTC))  # fmt: skip
     return issued
 

@@ -15,7 +15,7 @@ from pishkhan.accounts.models import Department, Municipality, User
 from pishkhan.accounts.roles import Role
 from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case
-from pishkhan.core.audit import audit_record
+from pishkhan.core.audit import actor_id_of, audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from pishkhan.core.jalali import week_label
 from pishkhan.core.text import clean_input
@@ -48,10 +48,6 @@ CARRY_KINDS = {"overdue", "extension"}  # items about directives, not about case
 MEMBER_ROLES = (Role.BOARD_MEMBER, Role.MAYOR)
 
 
-def _actor_id(actor: User | None) -> int | None:
-    return actor.pk if actor is not None else None
-
-
 def _lock(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
@@ -81,7 +77,7 @@ def _event(
     MeetingEvent.objects.create(meeting=meeting, kind=kind, old_status=old, new_status=new,
                                 actor=actor, at=now, note=note, data=data or {})  # fmt: skip
     audit_record(
-        municipality_id=meeting.municipality_id, actor_id=_actor_id(actor),
+        municipality_id=meeting.municipality_id, actor_id=actor_id_of(actor),
         action=f"meeting.{kind}", object_type="meeting", object_id=meeting.number,
         data={"from": old, "to": new, "note": note, **(data or {})}, at=now.astimezone(dt.UTC),  # audit digests use UTC isoformat
     )  # fmt: skip
