@@ -8,27 +8,39 @@ from pishkhan.accounts.roles import Role
 
 
 def municipality_for_host(host: str) -> Municipality | None:
-    """The municipality whose host list contains ``host``; otherwise the first one."""
+    """The municipality whose host list contains ``host``; otherwise the first one.
+
+    Asked on every request, so the answer itself is cached (60 s): an edit of a city's host
+    list or name reaches the site within a minute, without a query per request.
+    """
     name = host.split(":")[0].lower()
     key = f"municipality-host:{name}"
-    pk = cache.get(key)
-    if pk is None:
-        found = None
+    found = cache.get(key)
+    if found is None:
+        found = 0
         for m in Municipality.objects.filter(is_active=True).exclude(hosts=""):
             if name in m.host_list():
                 found = m
                 break
-        if found is None:
-            found = Municipality.objects.filter(is_active=True).order_by("pk").first()
-        pk = found.pk if found else 0
-        cache.set(key, pk, 60)
-    if not pk:
-        return None
-    return Municipality.objects.filter(pk=pk).first()
+        if not found:
+            found = Municipality.objects.filter(is_active=True).order_by("pk").first() or 0
+        cache.set(key, found, 60)
+    return found or None
 
 
 def district_list(*, municipality: Municipality) -> QuerySet[District]:
     return District.objects.filter(municipality=municipality).order_by("number")
+
+
+def district_choices(municipality: Municipality | None) -> list[District]:
+    """The city's districts for the request forms, cached for a minute."""
+    if municipality is None:
+        return []
+    return cache.get_or_set(  # type: ignore[return-value]
+        f"district-choices:{municipality.pk}",
+        lambda: list(District.objects.filter(municipality=municipality).order_by("number")),
+        60,
+    )
 
 
 def department_list(*, municipality: Municipality) -> QuerySet[Department]:

@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pishkhan.accounts.models import District, Municipality
+from pishkhan.accounts.models import Municipality
+from pishkhan.accounts.selectors import district_choices
 from pishkhan.cases.models import Case, RejectReason, ServiceType
-from pishkhan.core.forms import JalaliDateField, PersianCharField
+from pishkhan.cases.selectors import service_choices
+from pishkhan.core.forms import InstanceChoiceField, JalaliDateField, PersianCharField
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
 
 # Service error keys that have no field of their own.
@@ -36,8 +38,7 @@ class MultipleFileField(forms.FileField):
 
 
 class CaseForm(forms.Form):
-    service = forms.ModelChoiceField(
-        queryset=ServiceType.objects.none(),
+    service = InstanceChoiceField(
         label=_("خدمت"),
         empty_label=_("— خدمت را انتخاب کنید —"),
     )
@@ -61,8 +62,7 @@ class CaseForm(forms.Form):
         error_messages={"required": _("شرح درخواست را بنویسید.")},
     )
     address = PersianCharField(label=_("نشانی"), max_length=500, required=False)
-    district = forms.ModelChoiceField(
-        queryset=District.objects.none(),
+    district = InstanceChoiceField(
         label=_("منطقه"),
         required=False,
         empty_label=_("— منطقه را انتخاب کنید —"),
@@ -75,18 +75,17 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args: Any, municipality: Municipality | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = ServiceType.objects.filter(  # type: ignore[attr-defined]
-            municipality=municipality, is_active=True
-        ).order_by("order", "name")
-        self.fields["district"].queryset = District.objects.filter(  # type: ignore[attr-defined]
-            municipality=municipality
-        ).order_by("number")
+        # The city's lists come from a one-minute cache: showing or checking the form costs
+        # no query for them.
+        self.fields["service"].set_instances(service_choices(municipality))  # type: ignore[attr-defined]
+        self.fields["district"].set_instances(district_choices(municipality))  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
         for name, field in self.fields.items():
             if name in ("lat", "lon", "idempotency_key"):
                 continue
-            css = "form-select" if isinstance(field, forms.ModelChoiceField) else "form-control"
+            select = isinstance(field, forms.ModelChoiceField | InstanceChoiceField)
+            css = "form-select" if select else "form-control"
             field.widget.attrs.setdefault("class", css)
 
     def clean_citizen_mobile(self) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from pishkhan.accounts.access import scope_cases
@@ -42,6 +43,22 @@ def service_list(*, municipality: Municipality) -> QuerySet[ServiceType]:
         ServiceType.objects.filter(municipality=municipality, is_active=True)
         .select_related("category", "department")
         .order_by("category__order", "order", "name")
+    )
+
+
+def service_choices(municipality: Municipality | None) -> list[ServiceType]:
+    """The city's active services for the request forms, cached for a minute (every form view
+    and every submission needs them)."""
+    if municipality is None:
+        return []
+    return cache.get_or_set(  # type: ignore[return-value]
+        f"service-choices:{municipality.pk}",
+        lambda: list(
+            ServiceType.objects.filter(municipality=municipality, is_active=True).order_by(
+                "order", "name"
+            )
+        ),
+        60,
     )
 
 

@@ -145,12 +145,6 @@ def case_submit(
 
     A repeated call with the same ``idempotency_key`` returns the case created the first time.
     """
-    if idempotency_key:
-        existing = Case.objects.filter(
-            municipality=municipality, idempotency_key=idempotency_key
-        ).first()
-        if existing:
-            return existing
     if channel not in Case.Channel.values:
         raise ValidationError({"channel": "مجرای ثبت نامعتبر است."})
     if channel in (Case.Channel.WALK_IN, Case.Channel.PHONE, Case.Channel.LETTER):
@@ -204,52 +198,52 @@ def case_submit(
         raise ValidationError(errors)
     assert district is not None  # noqa: S101 — checked above; for the type checker
     now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            case = Case.objects.create(
-                municipality=municipality, tracking_code=_unique_code(), channel=channel,
-                citizen=actor if actor is not None and actor.role == "citizen" else None,
-                citizen_name=name, citizen_mobile=mobile, citizen_email=(citizen_email or "").strip()[:254],
-                national_id=nid, service=service, description=text, address=clean_input(address)[:500],
-                lat=lat, lon=lon, district=district, attributes=answers,
-                week_start=intake_week_start(municipality, now), needs_visit=service.needs_visit,
-                origin_committee=origin_committee, external_ref=external_ref[:100], api_client=api_client,
-                registered_by=actor if actor is not None and actor.is_staff else None,
-                idempotency_key=idempotency_key or None,
-                search_key=normalize_fa(f"{text} {address} {service.name}"),
-            )  # fmt: skip
-            for item in cleaned:
-                attachment = Attachment(
-                    case=case, content_type=item.content_type, size=item.size,
-                    original_name=item.original_name, uploaded_by=actor if actor and actor.is_staff else None,
-                )  # fmt: skip
-                attachment.file.save(item.name, item.content, save=False)
-                attachment.save()
-            _event(
-                case,
-                old="",
-                new=Case.Status.SUBMITTED,
-                actor=actor,
-                note=f"ثبت از مجرای {case.get_channel_display()}",
-                at=now,
-            )
-            _notify(case, "received")
-    except IntegrityError:
-        if idempotency_key:
-            existing = Case.objects.filter(
-                municipality=municipality, idempotency_key=idempotency_key
-            ).first()
-            if existing:
-                return existing
-        raise
-    return case
-
-
-def _unique_code() -> str:
-    for _ in range(10):
+    week_start = intake_week_start(municipality, now)
+    # No look-ups before writing: the unique constraints decide. A replay of an idempotency
+    # key, or (once in billions) a tracking code already taken, fails the INSERT; then we look.
+    for _attempt in range(5):
         code = tracking_code_new()
-        if not Case.objects.filter(tracking_code=code).exists():
-            return code
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    municipality=municipality, tracking_code=code, channel=channel,
+                    citizen=actor if actor is not None and actor.role == "citizen" else None,
+                    citizen_name=name, citizen_mobile=mobile, citizen_email=(citizen_email or "").strip()[:254],
+                    national_id=nid, service=service, description=text, address=clean_input(address)[:500],
+                    lat=lat, lon=lon, district=district, attributes=answers,
+                    week_start=week_start, needs_visit=service.needs_visit,
+                    origin_committee=origin_committee, external_ref=external_ref[:100], api_client=api_client,
+                    registered_by=actor if actor is not None and actor.is_staff else None,
+                    idempotency_key=idempotency_key or None,
+                    search_key=normalize_fa(f"{text} {address} {service.name}"),
+                )  # fmt: skip
+                for item in cleaned:
+                    attachment = Attachment(
+                        case=case, content_type=item.content_type, size=item.size,
+                        original_name=item.original_name, uploaded_by=actor if actor and actor.is_staff else None,
+                    )  # fmt: skip
+                    attachment.file.save(item.name, item.content, save=False)
+                    attachment.save()
+                _event(
+                    case,
+                    old="",
+                    new=Case.Status.SUBMITTED,
+                    actor=actor,
+                    note=f"ثبت از مجرای {case.get_channel_display()}",
+                    at=now,
+                )
+                _notify(case, "received")
+        except IntegrityError:
+            if idempotency_key:
+                existing = Case.objects.filter(
+                    municipality=municipality, idempotency_key=idempotency_key
+                ).first()
+                if existing:
+                    return existing
+            if not Case.objects.filter(tracking_code=code).exists():
+                raise
+            continue  # the code was taken: draw another
+        return case
     raise ApplicationError("ساخت کد رهگیری ممکن نشد؛ دوباره تلاش کنید.")
 
 

@@ -48,9 +48,12 @@ def audit_record(
     data = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
     # Hash the UTC form: what the database gives back, whatever zone the caller used.
     at = (at or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)
-    with transaction.atomic():
-        head, _ = AuditHead.objects.get_or_create(chain=chain)
-        head = AuditHead.objects.select_for_update().get(pk=head.pk)
+    # No savepoint: a failure here must undo the caller's whole change anyway.
+    with transaction.atomic(savepoint=False):
+        head = AuditHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None:  # the chain's first entry
+            AuditHead.objects.get_or_create(chain=chain)
+            head = AuditHead.objects.select_for_update().get(chain=chain)
         seq = head.seq + 1
         digest = _digest(
             head.last_hash, seq, at, actor_id, action, object_type, str(object_id), data

@@ -77,3 +77,43 @@ class NationalIdField(forms.CharField):
     def clean(self, value: Any) -> str:
         value = super().clean(value)
         return normalize_national_id(value) if value else ""
+
+
+class InstanceChoiceField(forms.ChoiceField):
+    """A choice among model instances the caller already holds (e.g. a city's cached list of
+    services): validating a submitted id costs no query. Cleans to the instance or None."""
+
+    # The model field's wording: it does not echo the submitted value back.
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+    }
+
+    def __init__(self, *, empty_label: Any = "", **kwargs: Any) -> None:
+        self.empty_label = empty_label
+        self.instances: dict[str, Any] = {}
+        super().__init__(choices=[], **kwargs)
+
+    def set_instances(self, instances: list[Any]) -> None:
+        self.instances = {str(obj.pk): obj for obj in instances}
+        self.choices = [("", self.empty_label), *((str(obj.pk), str(obj)) for obj in instances)]
+
+    def prepare_value(self, value: Any) -> Any:
+        return getattr(value, "pk", value)
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        found = self.instances.get(str(getattr(value, "pk", value)))
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return str(self.prepare_value(initial) or "") != str(data or "")

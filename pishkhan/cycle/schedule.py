@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from pishkhan.accounts.models import Municipality
@@ -196,14 +197,23 @@ def intake_close(start: dt.date, schedule: Schedule) -> dt.datetime:
     return combine(start + dt.timedelta(days=schedule.intake_end_day), schedule.intake_end_time)
 
 
+def intake_cache_key(municipality_id: int, start: dt.date) -> str:
+    return f"intake-closes:{municipality_id}:{start.isoformat()}"
+
+
 def intake_week_start(municipality: Municipality, at: dt.datetime | None = None) -> dt.date:
     """The week (its Saturday) whose cycle handles a request arriving at ``at``:
     this week until the intake cut-off, the next week after it. Uses the stored Week when it
     exists (its times are the holiday-shifted ones), else computes them."""
     at = (at or timezone.now()).astimezone(TEHRAN)
     start = week_start(at.date())
-    week = Week.objects.filter(municipality=municipality, start=start).first()
-    closes = week.intake_closes_at if week else week_times(municipality, start).intake_closes_at
+    # Every submission asks this: the cut-off is cached for a minute per city and week.
+    key = intake_cache_key(municipality.pk, start)
+    closes = cache.get(key)
+    if closes is None:
+        week = Week.objects.filter(municipality=municipality, start=start).first()
+        closes = week.intake_closes_at if week else week_times(municipality, start).intake_closes_at
+        cache.set(key, closes, 60)
     if at > closes:
         start += dt.timedelta(days=7)
     return start

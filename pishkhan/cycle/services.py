@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import jdatetime
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from pishkhan.accounts.models import Municipality
@@ -12,7 +13,7 @@ from pishkhan.core.errors import ApplicationError
 from pishkhan.core.jalali import sat_weekday, week_label
 from pishkhan.cycle.holidays import official_holidays
 from pishkhan.cycle.models import Holiday, Schedule, Week
-from pishkhan.cycle.schedule import WeekTimes, week_times
+from pishkhan.cycle.schedule import WeekTimes, intake_cache_key, week_times
 
 
 def schedule_get_or_create(*, municipality: Municipality) -> Schedule:
@@ -74,6 +75,8 @@ def week_get_or_create(municipality: Municipality, start: dt.date) -> Week:
             week.save()
     except IntegrityError:  # created meanwhile by another worker
         return Week.objects.get(municipality=municipality, start=start)
+    key = intake_cache_key(municipality.pk, start)
+    transaction.on_commit(lambda: cache.delete(key))
     return week
 
 
@@ -87,4 +90,6 @@ def week_reschedule(*, week: Week, now: dt.datetime) -> list[str]:
     changed = _apply_times(week, week_times(week.municipality, week.start))
     if changed:
         week.save(update_fields=changed)
+        key = intake_cache_key(week.municipality_id, week.start)
+        transaction.on_commit(lambda: cache.delete(key))
     return changed

@@ -8,7 +8,7 @@ import random
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -37,23 +37,22 @@ def message_enqueue(
     email: str = "",
     municipality_id: int | None = None,
     dedupe_key: str = "",
-) -> list[Message]:
+) -> int:
     """Queue an SMS (``<template>.sms.txt``) and/or e-mail (``.email.txt``/``.email.html``).
 
     Must be called inside the transaction of the change it announces: the message exists
-    iff that change commits. ``dedupe_key`` makes a repeated call a no-op.
+    iff that change commits. ``dedupe_key`` makes a repeated call a no-op: the unique key
+    turns the INSERT into nothing (``ON CONFLICT DO NOTHING``), also when two transactions
+    queue the same message at once. Returns how many messages were rendered for queueing.
     """
     now = timezone.now()
-    created: list[Message] = []
+    messages: list[Message] = []
     targets: list[tuple[str, str]] = []
     if mobile:
         targets.append((Message.Channel.SMS, mobile))
     if email:
         targets.append((Message.Channel.EMAIL, email))
     for channel, to in targets:
-        key = f"{dedupe_key}:{channel}" if dedupe_key else None
-        if key and Message.objects.filter(dedupe_key=key).exists():
-            continue
         if channel == Message.Channel.SMS:
             body = _render(f"{template}.sms.txt", context)
             subject, html = "", ""
@@ -63,24 +62,22 @@ def message_enqueue(
             subject = _render(f"{template}.subject.txt", context) or "پیشخوان خدمت"
         if not body:
             continue
-        try:
-            with transaction.atomic():
-                created.append(
-                    Message.objects.create(
-                        municipality_id=municipality_id,
-                        channel=channel,
-                        to=to,
-                        subject=subject[:250],
-                        body=body,
-                        html_body=html,
-                        template=template,
-                        dedupe_key=key,
-                        next_attempt_at=now,
-                    )
-                )
-        except IntegrityError:
-            continue  # the same message was queued concurrently
-    return created
+        messages.append(
+            Message(
+                municipality_id=municipality_id,
+                channel=channel,
+                to=to,
+                subject=subject[:250],
+                body=body,
+                html_body=html,
+                template=template,
+                dedupe_key=f"{dedupe_key}:{channel}" if dedupe_key else None,
+                next_attempt_at=now,
+            )
+        )
+    if messages:
+        Message.objects.bulk_create(messages, ignore_conflicts=True)
+    return len(messages)
 
 
 def _backoff(attempts: int) -> dt.timedelta:

@@ -45,9 +45,15 @@ def _cacheable(request: HttpRequest) -> bool:
 
 
 def serve(
-    request: HttpRequest, name: str, render: Callable[[], HttpResponse], *, seconds: int = 0
+    request: HttpRequest,
+    name: str,
+    render: Callable[[], HttpResponse],
+    *,
+    seconds: int = 0,
+    fresh: dict[str, Callable[[], str]] | None = None,
 ) -> HttpResponse:
-    """Serve ``render()`` from the cache for anonymous GETs; always fill in a fresh CSRF token."""
+    """Serve ``render()`` from the cache for anonymous GETs; always fill in a fresh CSRF token
+    and a fresh value for every marker of ``fresh`` (e.g. a form's idempotency key)."""
     municipality = getattr(request, "municipality", None)
     mid = municipality.pk if municipality else 0
     key = None
@@ -66,6 +72,8 @@ def serve(
         if key is not None:
             cache.set(key, (status, content), seconds or settings.PUBLIC_CACHE_SECONDS)
     body = content.replace(CSRF_MARKER.encode(), get_token(request).encode())
+    for marker, value in (fresh or {}).items():
+        body = body.replace(marker.encode(), value().encode())
     out = HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
     out["Vary"] = "Cookie, Accept-Language"
     return out

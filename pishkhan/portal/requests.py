@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pishkhan.accounts.models import Municipality
 from pishkhan.cases.forms import CaseForm
 from pishkhan.cases.models import Case, ServiceType
-from pishkhan.cases.selectors import case_get_by_code, case_public_timeline
+from pishkhan.cases.selectors import case_get_by_code, case_public_timeline, service_choices
 from pishkhan.cases.services import case_citizen_verdict, case_provide_info, case_submit
 from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normalize
 from pishkhan.cases.transitions import PUBLIC_PHASES
@@ -29,8 +30,13 @@ from pishkhan.core.text import to_ascii_digits
 from pishkhan.core.validators import normalize_mobile
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.schedule import intake_close, schedule_for
+from pishkhan.portal.cache import CSRF_MARKER, serve
 
-RECEIPTS = "request_receipts"
+# The codes this browser submitted (up to 10), in a signed cookie: the receipt page is theirs
+# alone, and a citizen's submission writes no session row.
+KEY_MARKER = "__PISHKHAN_SUBMIT_KEY__"
+RECEIPTS = "pishkhan_receipts"
+RECEIPTS_SALT = "pishkhan.portal.receipts"
 TRACKED = "tracked_cases"
 NOT_FOUND = gettext_lazy("درخواستی با این کد رهگیری و شمارهٔ همراه پیدا نشد.")
 
@@ -139,21 +145,46 @@ def request_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.apply_errors(exc)
             else:
-                receipts = [c for c in request.session.get(RECEIPTS, []) if c != case.tracking_code]
-                request.session[RECEIPTS] = [*receipts[-9:], case.tracking_code]
-                return redirect("portal:request_receipt", code=case.tracking_code)
+                receipts = [c for c in _receipts(request) if c != case.tracking_code]
+                response = redirect("portal:request_receipt", code=case.tracking_code)
+                response.set_signed_cookie(
+                    RECEIPTS, ",".join([*receipts[-9:], case.tracking_code]), salt=RECEIPTS_SALT,
+                    httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",
+                )  # fmt: skip
+                return response
     else:
-        form = CaseForm(
-            municipality=municipality, initial={"service": _preselect(request, municipality)}
+        # The empty form is the same for every visitor but for its CSRF token and idempotency
+        # key: it is cached as a page with markers for both.
+        service = _preselect(request, municipality)
+
+        def build() -> HttpResponse:
+            form = CaseForm(
+                municipality=municipality,
+                initial={"service": service, "idempotency_key": KEY_MARKER},
+            )
+            return render(
+                request, "portal/requests/new.html", {**_new_ctx(form), "csrf_token": CSRF_MARKER}
+            )
+
+        return serve(
+            request,
+            f"request-new:{service.code if service else ''}",
+            build,
+            fresh={KEY_MARKER: lambda: uuid.uuid4().hex},
         )
     return render(request, "portal/requests/new.html", _new_ctx(form))
 
 
-def _preselect(request: HttpRequest, municipality: Municipality) -> Any:
+def _receipts(request: HttpRequest) -> list[str]:
+    value = request.get_signed_cookie(
+        RECEIPTS, default="", salt=RECEIPTS_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return [code for code in (value or "").split(",") if code]
+
+
+def _preselect(request: HttpRequest, municipality: Municipality) -> ServiceType | None:
     code = request.GET.get("service", "")
-    if not code:
-        return None
-    return ServiceType.objects.filter(municipality=municipality, code=code, is_active=True).first()
+    return next((s for s in service_choices(municipality) if code and s.code == code), None)
 
 
 def _new_ctx(form: CaseForm) -> dict[str, Any]:
@@ -165,7 +196,7 @@ def _new_ctx(form: CaseForm) -> dict[str, Any]:
 
 
 def request_receipt(request: HttpRequest, code: str) -> HttpResponse:
-    if code not in request.session.get(RECEIPTS, []):
+    if code not in _receipts(request):
         raise Http404
     case = case_get_by_code(code=code, municipality=_municipality(request))
     if case is None:

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +21,7 @@ from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_new
 from pishkhan.core.audit import audit_verify
 from pishkhan.core.errors import InvalidTransition, PermissionDeniedError
 from pishkhan.core.jalali import TEHRAN
+from pishkhan.core.models import AuditEntry
 from pishkhan.notify.models import Message
 from pishkhan.test import BaseTestCase
 
@@ -103,6 +105,27 @@ class SubmitTests(BaseTestCase):
         monday = dt.datetime(2026, 11, 30, 0, 5, tzinfo=TEHRAN)
         self.assertEqual(self.submit(now=sunday_late).week_start, dt.date(2026, 11, 28))
         self.assertEqual(self.submit(now=monday).week_start, dt.date(2026, 12, 5))
+
+    def test_a_tracking_code_already_taken_is_drawn_again(self):
+        first = self.submit()
+        fresh = tracking_code_new()
+        with mock.patch(
+            "pishkhan.cases.services.tracking_code_new", side_effect=[first.tracking_code, fresh]
+        ):
+            second = self.submit()
+        self.assertEqual(second.tracking_code, fresh)
+        self.assertEqual(Case.objects.count(), 2)
+        self.assertEqual(CaseEvent.objects.filter(case=second).count(), 1)
+
+    def test_a_replayed_idempotency_key_returns_the_first_case_and_writes_nothing(self):
+        first = self.submit(idempotency_key="replay-1")
+        audit = AuditEntry.objects.count()
+        messages = Message.objects.count()
+        again = self.submit(idempotency_key="replay-1")
+        self.assertEqual(again.pk, first.pk)
+        self.assertEqual(Case.objects.count(), 1)
+        self.assertEqual(AuditEntry.objects.count(), audit)
+        self.assertEqual(Message.objects.count(), messages)
 
     def test_tracking_code_check_character_catches_typos(self):
         code = tracking_code_new()

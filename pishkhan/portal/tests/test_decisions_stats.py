@@ -70,11 +70,11 @@ class DecisionRegisterTests(BaseTestCase):
         for i in range(3):
             decision(self.city, number=f"Q-{i}", directive_status="issued")
         self.client.get("/decisions/")
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             self.client.get("/decisions/")
         for i in range(3, 15):
             decision(self.city, number=f"Q-{i}", directive_status="done")
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             self.client.get("/decisions/")
 
     def test_other_city_decisions_hidden(self) -> None:

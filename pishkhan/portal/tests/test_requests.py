@@ -1,8 +1,9 @@
 import io
 
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
 
@@ -18,6 +19,7 @@ from pishkhan.cases.services import (
     case_submit,
 )
 from pishkhan.notify.models import Message
+from pishkhan.portal.requests import RECEIPTS
 from pishkhan.test import BaseTestCase
 
 NEW = "/requests/new/"
@@ -64,6 +66,21 @@ class SubmitPageTests(RequestTestCase):
         self.assertContains(r, f'<option value="{self.tree.pk}" selected>')
         self.assertEqual(reverse("portal:request_new"), NEW)
 
+    def test_empty_form_is_cached_but_every_visitor_gets_a_fresh_key_and_token(self):
+        import re
+
+        first = self.client.get(NEW).content.decode()
+        other = Client()
+        with self.assertNumQueries(0):  # page, city and service list all come from the cache
+            second = other.get(NEW).content.decode()
+        key = re.compile(r'name="idempotency_key" value="([0-9a-f]{32})"')
+        token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+        self.assertNotEqual(key.search(first)[1], key.search(second)[1])
+        self.assertNotEqual(token.search(first)[1], token.search(second)[1])
+        self.assertNotIn("__PISHKHAN", second)
+        r = other.post(NEW, self.data(idempotency_key=key.search(second)[1]))
+        self.assertEqual(r.status_code, 302)
+
     def test_submit_creates_one_case_and_receipt_even_when_posted_twice(self):
         data = self.data(idempotency_key="same-key-1")
         r1 = self.client.post(NEW, data)
@@ -84,6 +101,26 @@ class SubmitPageTests(RequestTestCase):
         self.assertEqual(
             self.client.get(f"/requests/receipt/{case.tracking_code}/").status_code, 404
         )
+
+    def test_receipt_cookie_is_signed_and_no_session_is_written(self):
+        r = self.client.post(NEW, self.data())
+        case = Case.objects.get()
+        self.assertRedirects(r, f"/requests/receipt/{case.tracking_code}/")
+        self.assertFalse(Session.objects.exists())  # a citizen's submission writes no session
+        other = Client()
+        other.cookies[RECEIPTS] = case.tracking_code  # forged, unsigned
+        self.assertEqual(other.get(r["Location"]).status_code, 404)
+        value = self.client.cookies[RECEIPTS].value
+        other.cookies[RECEIPTS] = value.replace(case.tracking_code, "AAAAAAAA")
+        self.assertEqual(other.get(r["Location"]).status_code, 404)
+        other.cookies[RECEIPTS] = value  # the citizen's own cookie, e.g. on a retried page
+        self.assertEqual(other.get(r["Location"]).status_code, 200)
+
+    def test_unknown_service_or_district_gets_a_persian_message(self):
+        r = self.client.post(NEW, self.data(service=999999, district=999999))
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "یک گزینهٔ معتبر انتخاب کنید", count=2)  # next to both fields
+        self.assertEqual(Case.objects.count(), 0)
 
     def test_bad_input_gets_persian_messages_and_no_record(self):
         r = self.client.post(
