@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--only", default="", help="substring of route names to run")
     parser.add_argument("--profile", default="", help="cProfile this route name, print the top")
+    parser.add_argument("--profile-filter", default="pishkhan/")
     args = parser.parse_args()
     production_env()
     django_setup()
@@ -54,7 +55,9 @@ def main() -> None:
     api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token.key}")
     citizen = Client(HTTP_HOST="127.0.0.1")
     codes = list(
-        Case.objects.filter(municipality=m).order_by("-id").values_list("tracking_code", "citizen_mobile")[:500]
+        Case.objects.filter(municipality=m)
+        .order_by("-id")
+        .values_list("tracking_code", "citizen_mobile")[:500]
     )
     services = list(ServiceType.objects.filter(municipality=m).values_list("pk", flat=True))
     districts = list(District.objects.filter(municipality=m).values_list("pk", flat=True))
@@ -102,7 +105,7 @@ def main() -> None:
             for _ in range(args.runs):
                 call(persona, method, path, name)
             pr.disable()
-            pstats.Stats(pr).sort_stats("cumulative").print_stats("pishkhan/", 40)
+            pstats.Stats(pr).sort_stats("cumulative").print_stats(args.profile_filter, 45)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.accounts.selectors import district_choices
-from pishkhan.cases.models import Case, RejectReason, ServiceType
+from pishkhan.cases.models import Case, RejectReason
 from pishkhan.cases.selectors import service_choices
-from pishkhan.core.forms import InstanceChoiceField, JalaliDateField, PersianCharField
+from pishkhan.core.forms import FastSelect, InstanceChoiceField, JalaliDateField, PersianCharField
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
 
 # Service error keys that have no field of their own.
@@ -138,25 +138,27 @@ class RegisterForm(CaseForm):
 
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("جستجو"), required=False, max_length=200)
-    service = forms.ModelChoiceField(
-        queryset=ServiceType.objects.none(),
-        required=False,
-        label=_("خدمت"),
-        empty_label=_("همهٔ خدمات"),
-    )
+    service = InstanceChoiceField(required=False, label=_("خدمت"), empty_label=_("همهٔ خدمات"))
     channel = forms.ChoiceField(
-        label=_("مجرا"), required=False, choices=[("", _("همهٔ مجراها")), *Case.Channel.choices]
+        label=_("مجرا"),
+        required=False,
+        choices=[("", _("همهٔ مجراها")), *Case.Channel.choices],
+        widget=FastSelect,
     )
     status = forms.ChoiceField(
-        label=_("وضعیت"), required=False, choices=[("", _("همهٔ وضعیت‌ها")), *Case.Status.choices]
+        label=_("وضعیت"),
+        required=False,
+        choices=[("", _("همهٔ وضعیت‌ها")), *Case.Status.choices],
+        widget=FastSelect,
     )
     date_from = JalaliDateField(label=_("از تاریخ"), required=False)
     date_to = JalaliDateField(label=_("تا تاریخ"), required=False)
 
     def __init__(self, *args: Any, municipality: Municipality | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = ServiceType.objects.filter(  # type: ignore[attr-defined]
-            municipality=municipality
+        # Old cases may name a service withdrawn since: the filter lists every service.
+        self.fields["service"].set_instances(  # type: ignore[attr-defined]
+            service_choices(municipality, include_inactive=True)
         )
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):

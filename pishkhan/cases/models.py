@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import Committee, Department, District, Municipality
+from pishkhan.core.choices import choice_label
 from pishkhan.core.models import TimeStampedModel
 
 
@@ -263,6 +264,12 @@ class Case(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+    def get_status_display(self) -> str:  # type: ignore[no-redef]
+        return choice_label(Case.Status, self.status)
+
+    def get_channel_display(self) -> str:  # type: ignore[no-redef]
+        return choice_label(Case.Channel, self.channel)
 
     def get_absolute_url(self) -> str:
         return f"/office/cases/{self.tracking_code}/"

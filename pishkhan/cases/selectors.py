@@ -46,19 +46,18 @@ def service_list(*, municipality: Municipality) -> QuerySet[ServiceType]:
     )
 
 
-def service_choices(municipality: Municipality | None) -> list[ServiceType]:
-    """The city's active services for the request forms, cached for a minute (every form view
-    and every submission needs them)."""
+def service_choices(
+    municipality: Municipality | None, *, include_inactive: bool = False
+) -> list[ServiceType]:
+    """The city's services for the request and filter forms, cached for a minute (every form
+    view and every submission needs them); active ones only unless ``include_inactive``."""
     if municipality is None:
         return []
+    qs = ServiceType.objects.filter(municipality=municipality).order_by("order", "name")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
     return cache.get_or_set(  # type: ignore[return-value]
-        f"service-choices:{municipality.pk}",
-        lambda: list(
-            ServiceType.objects.filter(municipality=municipality, is_active=True).order_by(
-                "order", "name"
-            )
-        ),
-        60,
+        f"service-choices:{municipality.pk}:{int(include_inactive)}", lambda: list(qs), 60
     )
 
 

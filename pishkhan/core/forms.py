@@ -6,6 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.core import jalali
@@ -79,6 +82,33 @@ class NationalIdField(forms.CharField):
         return normalize_national_id(value) if value else ""
 
 
+class FastSelect(forms.Select):
+    """A <select> whose options are written in Python: Django renders a template per option
+    (~0.1 ms each), which made a page of filters with 60 options cost milliseconds."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(format_html('<optgroup label="{}">', group))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        "" if option["value"] is None else str(option["value"]),
+                        flatatt(option["attrs"]),
+                        option["label"],
+                    )
+                )
+            if group:
+                parts.append(mark_safe("</optgroup>"))  # noqa: S308 — a constant
+        parts.append(mark_safe("</select>"))  # noqa: S308 — a constant
+        return mark_safe("".join(parts))  # noqa: S308 — every part escaped above
+
+
 class InstanceChoiceField(forms.ChoiceField):
     """A choice among model instances the caller already holds (e.g. a city's cached list of
     services): validating a submitted id costs no query. Cleans to the instance or None."""
@@ -87,6 +117,8 @@ class InstanceChoiceField(forms.ChoiceField):
     default_error_messages = {
         "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
     }
+
+    widget = FastSelect
 
     def __init__(self, *, empty_label: Any = "", **kwargs: Any) -> None:
         self.empty_label = empty_label

@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
+from pishkhan.api.pagination import CachedCountPaginator
 from pishkhan.cases.models import Case, CaseEvent, RecordView
 from pishkhan.cases.services import case_accept, case_submit
 from pishkhan.core.jalali import combine, week_start
@@ -211,6 +212,22 @@ class CaseListTests(ApiBase):
         self.assertEqual(self.client.get(API + "cases/").status_code, 403)
         self.as_user(self.senior)
         self.assertEqual(self.client.get(API + "cases/").status_code, 403)
+
+    def test_small_totals_are_exact_and_large_ones_counted_once_a_minute(self):
+        self.as_user(self.operator)
+        count = lambda **q: self.client.get(API + "cases/", q).json()["count"]  # noqa: E731
+        with mock.patch.object(CachedCountPaginator, "EXACT_UP_TO", 5):
+            self.assertEqual(count(), 2)  # below the threshold: exact on every call
+            self.submit(self.m, self.d1, self.pothole, "چاله سوم در خیابان گلستان عمیق است")
+            self.assertEqual(count(), 3)
+            for i in range(4):
+                self.submit(self.m, self.d1, self.pothole, f"چالهٔ شمارهٔ {i} در خیابان بهار")
+            self.assertEqual(count(), 7)  # above: counted now, then kept for a minute
+            self.submit(self.m, self.d2, self.pothole, "یک چالهٔ دیگر در خیابان بهار است")
+            self.assertEqual(count(), 7)
+            self.assertEqual(count(district="2"), 2)  # another query has its own count
+            cache.clear()
+            self.assertEqual(count(), 8)
 
     def test_filters_and_bad_input(self):
         self.as_user(self.auditor)
