@@ -137,7 +137,9 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "60"))
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "60"), conn_health_checks=True
+        )
     }
     DATABASES["default"]["TEST"] = {
         "NAME": env("DATABASE_TEST_NAME", "") or None,
@@ -149,6 +151,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("SQLITE_PATH", str(VAR_DIR / "pishkhan.sqlite3")),
+            # Keep the connection (and SQLite's page cache with it) across requests: a new
+            # connection per request re-reads every index page it touches.
+            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "60"),
+            "CONN_HEALTH_CHECKS": True,
             # A file (not in-memory) test database, so tests can run real worker processes.
             "TEST": {"NAME": env("SQLITE_TEST_PATH", "") or None},
             "OPTIONS": {
