@@ -68,6 +68,26 @@ CANDIDATES = [
     ("api", "GET", "/api/v1/services/", 2, "api services"),
 ]
 
+# The weights above are the "staff-heavy" mix: a quarter of all requests from staff, the
+# costliest pages (inbox, searches) among them. A city's real traffic is mostly citizens and
+# apps: Gorgan's Service Counter has ~60 staff users (3 district managers, operators, senior
+# managers, department staff, the board); even all of them clicking every 10 s at the Saturday
+# peak is ~6 req/s, i.e. 3 % of 200 req/s. The "city" mix gives staff 10 % (still three times
+# that), apps 18 %, citizens 72 % — of which 5 % submissions, 10/s: more than Tehran's yearly
+# 2.4M requests would need at peak.
+CITY_WEIGHTS = {
+    "home": 20, "services": 10, "news": 5, "decision register": 4, "stats": 2,
+    "request form": 7, "submit": 5, "track form": 5, "track": 5, "static css": 8, "healthz": 1,
+    "office home": 2.5, "inbox": 3, "inbox search": 1.5, "case list": 1.5, "case list search": 0.5,
+    "week": 1,
+    "open311 services": 4, "open311 requests": 4, "open311 request": 5, "api cases": 3,
+    "api services": 2,
+}  # fmt: skip
+MIXES = {
+    "city": CITY_WEIGHTS,
+    "staff-heavy": {name: weight for _p, _m, _path, weight, name in CANDIDATES},
+}
+
 
 class Stats:
     def __init__(self) -> None:
@@ -122,6 +142,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--sample-seconds", type=float, default=10)
+    parser.add_argument(
+        "--mix", choices=sorted(MIXES), default="city", help="route weights (see CITY_WEIGHTS)"
+    )
     parser.add_argument(
         "--warmup",
         type=float,
@@ -201,8 +224,8 @@ def main() -> None:
     try:
         routes: list[Route] = []
         print("route discovery:")
-        for persona, method, path, weight, name in CANDIDATES:
-            route = Route(persona, method, path, weight, name)
+        for persona, method, path, _weight, name in CANDIDATES:
+            route = Route(persona, method, path, MIXES[args.mix][name], name)
             p, h, b = build(route)
             try:
                 exists = path.startswith("/static/") or bool(resolve(p.split("?")[0]))
@@ -216,6 +239,13 @@ def main() -> None:
             if keep:
                 routes.append(route)
         weights = [r.weight for r in routes]
+        share = collections.Counter()
+        for r in routes:
+            share[r.persona] += r.weight
+        print(
+            f"mix {args.mix!r}: "
+            + ", ".join(f"{p} {100 * w / sum(weights):.0f} %" for p, w in sorted(share.items()))
+        )
         interval = 1.0 / args.rate
         slot_lock = threading.Lock()
 

@@ -24,15 +24,14 @@ class CachedCountPaginator(Paginator):
         qs: Any = self.object_list
         if not hasattr(qs, "query"):
             return len(qs)
-        n: int = qs[: self.EXACT_UP_TO + 1].count()
-        if n <= self.EXACT_UP_TO:
-            return n
         sql, params = qs.query.sql_with_params()
         key = "api-count:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-        total = cache.get(key)
+        total = cache.get(key)  # only large totals are kept
         if total is None:
-            total = qs.count()
-            cache.set(key, total, self.TTL)
+            total = qs[: self.EXACT_UP_TO + 1].count()
+            if total > self.EXACT_UP_TO:
+                total = qs.count()
+                cache.set(key, total, self.TTL)
         return int(total)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
@@ -225,20 +226,29 @@ def decision_register(request: HttpRequest) -> HttpResponse:
         service=request.GET.get("service", "")[:40],
         department=request.GET.get("department", "")[:40],
     )
-    qs = selectors.decision_register(municipality=city, filters=filters)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    rows = [(d, selectors.decision_status(d)) for d in page.object_list]
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {
-        "page": page,
-        "rows": rows,
-        "filters": filters,
-        "choices": selectors.register_choices(municipality=city),
-        "status_labels": selectors.STATUS_LABELS,
-        "query": params.urlencode(),
-    }
-    return render(request, "portal/decisions.html", context)
+    wanted = request.GET.get("page", "")[:6]
+
+    def build() -> HttpResponse:
+        qs = selectors.decision_register(municipality=city, filters=filters)
+        page = Paginator(qs, 25).get_page(wanted)
+        rows = [(d, selectors.decision_status(d)) for d in page.object_list]
+        params = request.GET.copy()
+        params.pop("page", None)
+        context = {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "choices": selectors.register_choices(municipality=city),
+            "status_labels": selectors.STATUS_LABELS,
+            "query": params.urlencode(),
+            "csrf_token": CSRF_MARKER,
+        }
+        return render(request, "portal/decisions.html", context)
+
+    # Cached per filter set (the cleaned values, so junk parameters do not multiply entries);
+    # a directive's progress shows within PUBLIC_CACHE_SECONDS.
+    key = f"{filters.q}|{filters.week}|{filters.district}|{filters.service}|{filters.department}|{wanted}"
+    return serve(request, "decisions:" + hashlib.sha256(key.encode()).hexdigest()[:32], build)
 
 
 @require_GET
