@@ -51,15 +51,19 @@ def case_duplicates_scan(*, limit: int = SCAN_BATCH, now: dt.datetime | None = N
     both directions (the older case lists the newer one too) and mark them checked, in one
     transaction. Returns the number of cases checked; 0 when there is nothing to do.
 
-    Safe with several workers: on PostgreSQL each claims its batch with SKIP LOCKED, and links
-    are inserted in (case, candidate) order with ON CONFLICT DO NOTHING, so two workers storing
-    the same pair neither fail nor deadlock. SQLite serialises writers (BEGIN IMMEDIATE).
+    Safe with several workers: on PostgreSQL each claims its batch with FOR NO KEY UPDATE SKIP
+    LOCKED, and links are inserted in (case, candidate) order with ON CONFLICT DO NOTHING, so two
+    workers storing the same pair neither fail nor deadlock. SQLite serialises writers (BEGIN
+    IMMEDIATE).
     """
     now = now or timezone.now()
     with transaction.atomic():
         qs = _todo().order_by("-id")  # new cases first, then the backlog
         if settings.DB_VENDOR == "postgresql":
-            qs = qs.select_for_update(skip_locked=True)
+            # NO KEY: the other worker's link inserts check their foreign keys with FOR KEY
+            # SHARE on these rows; a plain FOR UPDATE would block them (and deadlock, as
+            # test_duplicate_scan_concurrency showed).
+            qs = qs.select_for_update(skip_locked=True, no_key=True)
         batch = list(qs.only(*DUPLICATE_FIELDS)[:limit])
         if not batch:
             return 0
