@@ -6,3 +6,9 @@ class CasesConfig(AppConfig):
     name = "pishkhan.cases"
     label = "cases"
     verbose_name = _("درخواست‌ها")
+
+    def ready(self) -> None:
+        from pishkhan.cases.duplicates import case_duplicates_scan
+        from pishkhan.cycle.jobs import register_job
+
+        register_job("cases.duplicates_scan", run=case_duplicates_scan)

@@ -104,6 +104,8 @@ CASE_STATUSES = [
     "decided", "deferred", "dispatched", "in_progress", "done", "closed", "reopened",
 ]  # fmt: skip
 CASE_CHANNELS = ["web", "walk_in", "phone", "letter", "open311", "committee"]
+# Still being handled: the states duplicate suggestions are looked for in (and shown from).
+OPEN_STATES = ("submitted", "info_requested", "accepted", "visited", "on_agenda", "deferred")
 
 
 class Case(TimeStampedModel):
@@ -221,6 +223,11 @@ class Case(TimeStampedModel):
         choices=[("accept", _("پذیرفت")), ("object", _("اعتراض کرد"))],
     )
     anonymised_at = models.DateTimeField(_("بی‌نام‌سازی"), null=True, blank=True)
+    # When the worker stored this case's duplicate suggestions (DuplicateLink); None: not yet,
+    # the pages compute them live (cases.duplicates, selectors.duplicates_for_cases).
+    duplicates_checked_at = models.DateTimeField(
+        _("بررسی تکرار"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("درخواست")
@@ -237,6 +244,13 @@ class Case(TimeStampedModel):
             # or at an address.
             models.Index(fields=["service", "status", "lat"], name="case_dup_geo_idx"),
             models.Index(fields=["service", "status", "address"], name="case_dup_addr_idx"),
+            # The duplicate scan's queue: open cases not checked yet. Partial, so it holds only
+            # the queue (a few rows once the backlog is done), not the million closed cases.
+            models.Index(
+                fields=["id"],
+                condition=Q(duplicates_checked_at__isnull=True, status__in=OPEN_STATES),
+                name="case_dup_todo_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CASE_STATUSES), name="case_status_valid"),
@@ -371,3 +385,40 @@ class RecordView(models.Model):
     class Meta:
         verbose_name = _("مشاهدهٔ پرونده")
         verbose_name_plural = _("مشاهده‌های پرونده")
+
+
+class DuplicateLink(models.Model):
+    """A stored duplicate suggestion: ``candidate`` looks like a duplicate of ``case``.
+
+    Written by the worker (cases.duplicates.case_duplicates_scan) in both directions; read by the
+    inbox and the case page, which show only candidates that are still open.
+    """
+
+    # No index of its own: the unique (case, candidate) index serves lookups by case.
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="duplicate_links",
+        db_index=False,
+        verbose_name=_("درخواست"),
+    )
+    candidate = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="duplicate_of_links",
+        verbose_name=_("درخواست مشابه"),
+    )
+    created_at = models.DateTimeField(_("ایجاد"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("پیشنهاد تکرار")
+        verbose_name_plural = _("پیشنهادهای تکرار")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "candidate"], name="duplicate_link_unique"),
+            models.CheckConstraint(
+                condition=~Q(case=models.F("candidate")), name="duplicate_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ~ {self.candidate_id}"

@@ -16,6 +16,7 @@ from pishkhan.accounts.models import ApiClient, Committee, Department, District,
 from pishkhan.cases.files import clean_upload
 from pishkhan.cases.geo import point_in_polygon
 from pishkhan.cases.models import (
+    OPEN_STATES,
     Attachment,
     Case,
     CaseEvent,
@@ -86,6 +87,11 @@ def _transition(
     for key, value in (fields or {}).items():
         setattr(locked, key, value)
         update.append(key)
+    if to in OPEN_STATES and old not in OPEN_STATES:
+        # Back in play (e.g. a decision sent back to the agenda): the worker checks its duplicates
+        # again, since cases that arrived meanwhile did not look for it (cases.duplicates).
+        locked.duplicates_checked_at = None
+        update.append("duplicates_checked_at")
     locked.save(update_fields=update)
     _event(locked, old=old, new=to, actor=actor, note=note)
     return locked

@@ -1,4 +1,5 @@
-"""The background worker: runs the clock tick every minute and sends the outbox.
+"""The background worker: runs the clock tick every minute, the registered background jobs
+(cycle.jobs) every round, and sends the outbox.
 
 Safe to run in several copies (row claims). Stop with Ctrl-C / SIGTERM: it finishes the
 current message and exits.
@@ -17,12 +18,13 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
+from pishkhan.cycle.jobs import jobs_run
 from pishkhan.notify.models import WorkerHeartbeat
 from pishkhan.notify.services import outbox_process
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (clock tick + outbox)."
+    help = "Run the background worker (clock tick + background jobs + outbox)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="one round, then exit")
@@ -49,6 +51,7 @@ class Command(BaseCommand):
                     call_command("tick", verbosity=0)
                 except Exception as exc:  # noqa: BLE001 — a failing step must not kill the worker
                     self.stderr.write(f"tick failed: {exc}")
+            jobs_run(on_error=lambda name, exc: self.stderr.write(f"job {name} failed: {exc}"))
             while not self.stopping:
                 counts = outbox_process(limit=50)
                 if not counts:
