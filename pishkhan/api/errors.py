@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
@@ -17,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from pishkhan.core.errors import ApplicationError, PermissionDeniedError
+from pishkhan.core.middleware import is_database_unavailable
 
 logger = logging.getLogger("pishkhan")
 
@@ -33,7 +33,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
-    if response is None and not isinstance(exc, OperationalError | InterfaceError):
+    if response is None and not is_database_unavailable(exc):
         logger.exception("api error", exc_info=exc)
         return Response({"detail": "خطای درونی سامانه؛ درخواست انجام نشد."}, status=500)
     return response

@@ -42,17 +42,27 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError) and not (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
+        if not is_database_unavailable(exception):
             return None
-        logger.error("database unavailable: %s", exception, extra={"path": request.path})
-        if request.path.startswith(("/api/", "/open311/")):
-            response: HttpResponse = JsonResponse(
-                {"detail": "سامانه موقتاً در دسترس نیست؛ چند لحظه بعد دوباره تلاش کنید."},
-                status=503,
-            )
-        else:
-            response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "30"
-        return response
+        return database_unavailable_response(request, exception)
+
+
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    return isinstance(exception, OperationalError | InterfaceError) or (
+        isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+    )
+
+
+def database_unavailable_response(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """A Persian "try again" page (JSON for the APIs), 503 with Retry-After. Also used by the
+    500 handler: the database may fail inside a middleware, before any view runs."""
+    logger.error("database unavailable: %s", exception, extra={"path": request.path})
+    if request.path.startswith(("/api/", "/open311/", "/healthz")):
+        response: HttpResponse = JsonResponse(
+            {"detail": "سامانه موقتاً در دسترس نیست؛ چند لحظه بعد دوباره تلاش کنید."},
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response

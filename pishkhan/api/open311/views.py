@@ -26,6 +26,7 @@ from pishkhan.api.open311.render import Doc, errors_doc, render, w3c
 from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case, ServiceType
 from pishkhan.core.errors import ApplicationError
+from pishkhan.core.middleware import is_database_unavailable
 
 logger = logging.getLogger("pishkhan")
 
@@ -81,12 +82,18 @@ def open311_view(
                 doc = errors_doc(400, *_validation_messages(exc))
             except ApplicationError as exc:
                 doc = errors_doc(400, exc.message)
-            except Exception:
-                logger.exception("open311 error", extra={"path": request.path})
-                doc = errors_doc(500, "Internal error; the request was not processed.")
+            except Exception as exc:
+                if is_database_unavailable(exc):  # an outage, not a bug: come back later
+                    logger.error("open311: database unavailable: %s", exc)
+                    doc = errors_doc(503, "Service temporarily unavailable; try again shortly.")
+                else:
+                    logger.exception("open311 error", extra={"path": request.path})
+                    doc = errors_doc(500, "Internal error; the request was not processed.")
             response = render(doc, fmt)
             if doc.status == 405:
                 response["Allow"] = ", ".join(methods)
+            if doc.status == 503:
+                response["Retry-After"] = "30"
             return response
 
         return wrapped
