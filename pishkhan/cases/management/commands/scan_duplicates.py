@@ -7,8 +7,10 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from pishkhan.cases.duplicates import SCAN_BATCH, case_duplicates_scan, case_duplicates_todo
+from pishkhan.cases.models import Case, DuplicateLink
 
 
 class Command(BaseCommand):
@@ -32,5 +34,11 @@ class Command(BaseCommand):
             if options["verbosity"] > 1 or done % (options["batch"] * 50) < n:
                 elapsed = time.monotonic() - started
                 self.stdout.write(f"{done:,}/{todo:,} checked ({elapsed:.0f} s)")
+        if done:
+            # Fresh planner statistics for the new links and the updated cases: the inbox's
+            # suggestion query is planned on them (autovacuum would get there, later).
+            with connection.cursor() as cursor:
+                for model in (DuplicateLink, Case):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         elapsed = time.monotonic() - started
         self.stdout.write(f"{done:,} cases checked for duplicates in {elapsed:.1f} s")
