@@ -32,12 +32,12 @@ from pishkhan.cycle.models import Week
 from pishkhan.cycle.schedule import intake_close, schedule_for
 from pishkhan.portal.cache import CSRF_MARKER, serve
 
-# The codes this browser submitted (up to 10), in a signed cookie: the receipt page is theirs
-# alone, and a citizen's submission writes no session row.
 KEY_MARKER = "__PISHKHAN_SUBMIT_KEY__"
+# The codes this browser submitted, and those it proved (code + last digits of the mobile),
+# up to 10 each, in signed cookies: the receipt and the case's timeline are theirs alone, and a
+# citizen never causes a session row to be written.
 RECEIPTS = "pishkhan_receipts"
-RECEIPTS_SALT = "pishkhan.portal.receipts"
-TRACKED = "tracked_cases"
+TRACKED = "pishkhan_tracked"
 NOT_FOUND = gettext_lazy("درخواستی با این کد رهگیری و شمارهٔ همراه پیدا نشد.")
 
 
@@ -145,12 +145,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.apply_errors(exc)
             else:
-                receipts = [c for c in _receipts(request) if c != case.tracking_code]
                 response = redirect("portal:request_receipt", code=case.tracking_code)
-                response.set_signed_cookie(
-                    RECEIPTS, ",".join([*receipts[-9:], case.tracking_code]), salt=RECEIPTS_SALT,
-                    httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",
-                )  # fmt: skip
+                _remember(request, response, RECEIPTS, case.tracking_code)
                 return response
     else:
         # The empty form is the same for every visitor but for its CSRF token and idempotency
@@ -175,11 +171,19 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/requests/new.html", _new_ctx(form))
 
 
-def _receipts(request: HttpRequest) -> list[str]:
+def _codes(request: HttpRequest, name: str) -> list[str]:
     value = request.get_signed_cookie(
-        RECEIPTS, default="", salt=RECEIPTS_SALT, max_age=settings.SESSION_COOKIE_AGE
+        name, default="", salt=f"pishkhan.portal.{name}", max_age=settings.SESSION_COOKIE_AGE
     )
     return [code for code in (value or "").split(",") if code]
+
+
+def _remember(request: HttpRequest, response: HttpResponse, name: str, code: str) -> None:
+    codes = [c for c in _codes(request, name) if c != code]
+    response.set_signed_cookie(
+        name, ",".join([*codes[-9:], code]), salt=f"pishkhan.portal.{name}",
+        httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",
+    )  # fmt: skip
 
 
 def _preselect(request: HttpRequest, municipality: Municipality) -> ServiceType | None:
@@ -196,7 +200,7 @@ def _new_ctx(form: CaseForm) -> dict[str, Any]:
 
 
 def request_receipt(request: HttpRequest, code: str) -> HttpResponse:
-    if code not in _receipts(request):
+    if code not in _codes(request, RECEIPTS):
         raise Http404
     case = case_get_by_code(code=code, municipality=_municipality(request))
     if case is None:
@@ -241,16 +245,16 @@ def track(request: HttpRequest) -> HttpResponse:
             if case is None or len(digits) != 4 or not case.citizen_mobile.endswith(digits):
                 error = str(NOT_FOUND)
             else:
-                tracked = [c for c in request.session.get(TRACKED, []) if c != code]
-                request.session[TRACKED] = [*tracked[-9:], code]
-                return redirect("portal:track_case", code=code)
+                response = redirect("portal:track_case", code=code)
+                _remember(request, response, TRACKED, code)
+                return response
     return render(request, "portal/requests/track.html", {"error": error, "code": code})
 
 
 def _tracked_case(request: HttpRequest, code: str) -> Case:
-    """Only a session that proved code + last digits may see or act on the case."""
+    """Only a browser that proved code + last digits may see or act on the case."""
     code = tracking_code_normalize(code)
-    if code not in request.session.get(TRACKED, []):
+    if code not in _codes(request, TRACKED):
         raise Http404
     case = case_get_by_code(code=code, municipality=_municipality(request))
     if case is None:

@@ -19,7 +19,7 @@ from pishkhan.cases.services import (
     case_submit,
 )
 from pishkhan.notify.models import Message
-from pishkhan.portal.requests import RECEIPTS
+from pishkhan.portal.requests import RECEIPTS, TRACKED
 from pishkhan.test import BaseTestCase
 
 NEW = "/requests/new/"
@@ -174,6 +174,16 @@ class SubmitPageTests(RequestTestCase):
 
 
 class TrackTests(RequestTestCase):
+    def test_the_proof_is_a_signed_cookie_and_no_session_is_written(self):
+        case = self.make_case(mobile="09121112233")
+        r = self.client.post("/track/", {"code": case.tracking_code, "digits": "۲۲۳۳"})
+        self.assertRedirects(r, f"/track/{case.tracking_code}/")
+        self.assertFalse(Session.objects.exists())
+        forged = Client()
+        forged.cookies[TRACKED] = case.tracking_code
+        self.assertEqual(forged.get(r["Location"]).status_code, 404)
+        self.assertEqual(self.client.get(r["Location"]).status_code, 200)
+
     def track(self, code, digits):
         return self.client.post("/track/", {"code": code, "digits": digits})
 
