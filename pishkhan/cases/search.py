@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BigIntegerField, F, Func, QuerySet
+from django.db.models import BigIntegerField, F, Func, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 
 from pishkhan.cases.models import Case
 from pishkhan.core.text import normalize_fa
@@ -88,10 +89,21 @@ def _fts_phrase(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def case_search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
-    """Limit ``qs`` to cases whose text contains every token of ``query`` (empty → unchanged)."""
+def case_search(qs: QuerySet[Case], query: str, *, small_set: bool = False) -> QuerySet[Case]:
+    """Limit ``qs`` to cases whose text contains every token of ``query`` (empty → unchanged).
+
+    ``small_set``: the caller's set is bounded and indexed (a district's inbox, ~1,000 waiting
+    cases at city scale). Checking those rows' text is then cheaper than any text index, which
+    PostgreSQL would still AND in (a common word's 230k trigram hits: 55 ms instead of 3 ms).
+    """
     tokens = search_tokens(query)
     if not tokens:
+        return qs
+    if small_set:
+        # The concatenation hides the column from the text indexes: filter, do not drive.
+        qs = qs.alias(_search_text=Concat("search_key", Value(""), output_field=TextField()))
+        for token in tokens:
+            qs = qs.filter(_search_text__contains=token)
         return qs
     vendor = connections[qs.db].vendor
     if vendor == "sqlite":

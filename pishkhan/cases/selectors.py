@@ -23,6 +23,7 @@ from pishkhan.cases.models import (
     DuplicateLink,
     ServiceType,
 )
+from pishkhan.cases.search import case_search
 from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normalize
 from pishkhan.core.jalali import combine
 from pishkhan.core.text import normalize_fa, tokens
@@ -79,20 +80,6 @@ DUPLICATE_FIELDS = (
 )  # fmt: skip
 
 
-def _search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
-    """Persian full-text search on the normalised key (every token must occur)."""
-    try:  # the search engineer's FTS-backed version, when it lands
-        from pishkhan.cases.search import case_search  # type: ignore[import-not-found,unused-ignore]
-
-        return case_search(qs, query)  # type: ignore[no-any-return,unused-ignore]
-    except ImportError:
-        pass
-    for token in normalize_fa(query).split(" "):
-        if token:
-            qs = qs.filter(search_key__icontains=token)
-    return qs
-
-
 def case_filter(
     qs: QuerySet[Case],
     *,
@@ -102,7 +89,9 @@ def case_filter(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     query: str = "",
+    small_set: bool = False,
 ) -> QuerySet[Case]:
+    """Office filters; ``small_set``: ``qs`` is bounded (a district's inbox), see case_search."""
     if service is not None:
         qs = qs.filter(service=service)
     if channel:
@@ -114,7 +103,7 @@ def case_filter(
     if date_to:
         qs = qs.filter(created_at__lt=combine(date_to + dt.timedelta(days=1), dt.time.min))
     if query.strip():
-        qs = _search(qs, query)
+        qs = case_search(qs, query, small_set=small_set)
     return qs
 
 

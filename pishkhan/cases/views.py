@@ -104,7 +104,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = FilterForm(request.GET or None, municipality=user.municipality)
     filters = form.filters()
-    qs = selectors.case_filter(selectors.case_inbox(user=user), **filters).defer(*LIST_DEFER)
+    inbox = selectors.case_inbox(user=user)
+    qs = selectors.case_filter(inbox, **filters, small_set=True).defer(*LIST_DEFER)
     page = _page(request, qs, searching=bool(filters.get("query")))
     dups = selectors.duplicates_for_cases(page.object_list)
     rows = [{"case": c, "duplicates": dups.get(c.pk, [])} for c in page.object_list]

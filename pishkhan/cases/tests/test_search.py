@@ -58,10 +58,17 @@ class CaseSearchTests(BaseTestCase):
             )  # fmt: skip
             cls.codes[key] = case.tracking_code
 
-    def found(self, query, qs=None):
+    def found(self, query, qs=None, **kw):
         qs = Case.objects.all() if qs is None else qs
         by_code = {code: key for key, code in self.codes.items()}
-        return {by_code[c] for c in case_search(qs, query).values_list("tracking_code", flat=True)}
+        hits = case_search(qs, query, **kw).values_list("tracking_code", flat=True)
+        return {by_code[c] for c in hits}
+
+    def test_small_set_path_finds_the_same_cases(self):
+        # A bounded set (the inbox) checks each row's text instead of using the text index.
+        for query, expected in QUERIES:
+            with self.subTest(query=query):
+                self.assertEqual(self.found(query, small_set=True), expected)
 
     def test_twelve_realistic_queries_find_the_right_cases(self):
         for query, expected in QUERIES:
