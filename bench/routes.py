@@ -1,4 +1,4 @@
-"""Per-route cost in-process: p50/p95 and SQL statements of every soak route, through the full
+"""Per-route cost in-process: p50/p95 of every soak route, through the full
 middleware stack (django.test.Client, production settings), on a generated city.
 
     SQLITE_PATH=/tmp/bench/city.sqlite3 python bench/routes.py --runs 50
@@ -32,9 +32,7 @@ def main() -> None:
     production_env()
     django_setup()
     collectstatic()
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from bench.generate_city import BENCH_SLUG
     from pishkhan.accounts.models import District, Municipality, User
@@ -79,21 +77,20 @@ def main() -> None:
             data = {"code": code, "digits": mobile[-4:]}
         return client.post(path, data).status_code
 
-    print("| route | status | SQL | p50 ms | p95 ms | mean ms |\n|---|---|---:|---:|---:|---:|")
+    print("| route | status | p50 ms | p95 ms | mean ms |\n|---|---|---:|---:|---:|")
     for persona, method, path, _weight, name in CANDIDATES:
         if args.only and args.only not in name:
             continue
         for _ in range(3):
             call(persona, method, path, name)  # warm caches
-        with CaptureQueriesContext(connection) as cq:
-            status = call(persona, method, path, name)
+        status = call(persona, method, path, name)
         times = []
         for _ in range(args.runs):
             t = time.perf_counter()
             call(persona, method, path, name)
             times.append((time.perf_counter() - t) * 1000)
         print(
-            f"| {name} | {status} | {len(cq.captured_queries)} | {percentile(times, 50):.1f} | "
+            f"| {name} | {status} | {percentile(times, 50):.1f} | "
             f"{percentile(times, 95):.1f} | {sum(times) / len(times):.1f} |"
         )
         if args.profile and args.profile == name:
