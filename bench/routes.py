@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._setup import django_setup, percentile  # noqa: E402
 from bench.bench_submit import collectstatic, production_env  # noqa: E402
-from bench.soak import CANDIDATES, SEARCHES, TEXTS  # noqa: E402
+from bench.soak import CANDIDATES, SEARCHES, form_fields  # noqa: E402
 
 
 def main() -> None:
@@ -66,15 +66,7 @@ def main() -> None:
         client = rng.choice(staff) if persona == "staff" else api if persona == "api" else citizen
         if method == "GET":
             return client.get(path).status_code
-        if name == "submit":
-            data = {
-                "citizen_name": "شهروند آزمون", "citizen_mobile": f"0912{rng.randrange(10**7):07d}",
-                "service": rng.choice(services), "district": rng.choice(districts),
-                "description": rng.choice(TEXTS), "address": "خیابان ولیعصر",
-                "idempotency_key": f"routes-{time.time_ns()}-{rng.random()}",
-            }  # fmt: skip
-        else:
-            data = {"code": code, "digits": mobile[-4:]}
+        data = form_fields(name, rng, code, mobile, services, districts, "routes")
         return client.post(path, data).status_code
 
     print("| route | status | p50 ms | p95 ms | mean ms |\n|---|---|---:|---:|---:|")

@@ -89,6 +89,29 @@ MIXES = {
 }
 
 
+def form_fields(
+    name: str,
+    rng: random.Random,
+    code: str,
+    mobile: str,
+    services: list[int],
+    districts: list[int],
+    prefix: str,
+) -> dict[str, object]:
+    """The body of a POST route: a new request ("submit") or a tracking proof ("track")."""
+    if name == "submit":
+        return {
+            "citizen_name": "شهروند آزمون",
+            "citizen_mobile": f"0912{rng.randrange(10**7):07d}",
+            "service": rng.choice(services),
+            "district": rng.choice(districts),
+            "description": rng.choice(TEXTS),
+            "address": "خیابان ولیعصر",
+            "idempotency_key": f"{prefix}-{time.time_ns()}-{rng.random()}",
+        }
+    return {"code": code, "digits": mobile[-4:]}
+
+
 class Stats:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -203,15 +226,7 @@ def main() -> None:
             headers["X-CSRFToken"] = csrf
             headers["Referer"] = "http://127.0.0.1/"
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            if route.name == "submit":
-                fields = {
-                    "citizen_name": "شهروند آزمون", "citizen_mobile": f"0912{rng.randrange(10**7):07d}",
-                    "service": rng.choice(services), "district": rng.choice(districts),
-                    "description": rng.choice(TEXTS), "address": "خیابان ولیعصر",
-                    "idempotency_key": f"soak-{time.time_ns()}-{rng.random()}",
-                }  # fmt: skip
-            else:
-                fields = {"code": code, "digits": mobile[-4:]}
+            fields = form_fields(route.name, rng, code, mobile, services, districts, "soak")
             body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": csrf})
         return path, headers, body
 
