@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from pishkhan.core.text import to_ascii_digits
 
-_MOBILE = re.compile(r"^9\d{9}$")
+_MOBILE = re.compile(r"9[0-9]{9}")
 
 
 def normalize_mobile(value: str) -> str:
@@ -18,14 +18,14 @@ def normalize_mobile(value: str) -> str:
         if raw.startswith(prefix) and len(raw) - len(prefix) == 10:
             raw = raw[len(prefix) :]
             break
-    if not _MOBILE.match(raw):
+    if not _MOBILE.fullmatch(raw):
         raise ValidationError("شمارهٔ همراه معتبر نیست؛ مانند ۰۹۱۲۱۲۳۴۵۶۷ وارد کنید.", code="mobile")
     return "+98" + raw
 
 
 def is_valid_national_id(value: str) -> bool:
     code = to_ascii_digits(value or "").strip()
-    if not re.fullmatch(r"\d{10}", code) or len(set(code)) == 1:
+    if not re.fullmatch(r"[0-9]{10}", code) or len(set(code)) == 1:
         return False
     total = sum(int(code[i]) * (10 - i) for i in range(9)) % 11
     check = int(code[9])

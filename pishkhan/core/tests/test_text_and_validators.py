@@ -3,7 +3,7 @@ from django.test import SimpleTestCase
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pishkhan.core.text import clean_input, normalize_fa
+from pishkhan.core.text import clean_input, normalize_fa, to_ascii_digits
 from pishkhan.core.validators import (
     is_valid_national_id,
     mask_mobile,
@@ -70,8 +70,18 @@ class NationalIdTests(SimpleTestCase):
             normalize_national_id("0499370898")
         self.assertIn("کد ملی", ctx.exception.messages[0])
 
-    @given(st.from_regex(r"\A\d{9}\Z"))
+    # Digits people type: Latin, Persian, Arabic-Indic, mixed.
+    @given(st.text(alphabet="0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", min_size=9, max_size=9))
     def test_exactly_one_check_digit_is_valid(self, body):
         valid = [d for d in "0123456789" if is_valid_national_id(body + d)]
-        if len(set(body)) > 1:
+        # "۱١1…" is one digit repeated in three scripts: all-same numbers are refused.
+        if len(set(to_ascii_digits(body))) > 1:
             self.assertEqual(len(valid), 1)
+
+    def test_digits_of_other_scripts_are_refused(self):
+        self.assertEqual(normalize_mobile("۰۹۱۲۱۲۳۴۵۶۷"), "+989121234567")
+        with self.assertRaises(ValidationError):
+            normalize_mobile("०९१२१२३४५६७")
+        # Devanagari digits are Unicode digits too, but would be stored as typed.
+        self.assertTrue(is_valid_national_id("0499370899"))
+        self.assertFalse(is_valid_national_id("०४९९३७०८९९"))
