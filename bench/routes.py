@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._setup import django_setup, percentile  # noqa: E402
 from bench.bench_submit import collectstatic, production_env  # noqa: E402
-from bench.soak import CANDIDATES, SEARCHES, form_fields  # noqa: E402
+from bench.soak import CANDIDATES, SEARCHES, city_samples, form_fields  # noqa: E402
 
 
 def main() -> None:
@@ -35,8 +35,7 @@ def main() -> None:
     from django.test import Client
 
     from bench.generate_city import BENCH_SLUG
-    from pishkhan.accounts.models import District, Municipality, User
-    from pishkhan.cases.models import Case, ServiceType
+    from pishkhan.accounts.models import Municipality, User
 
     m = Municipality.objects.get(slug=BENCH_SLUG)
     rng = random.Random(7)  # noqa: S311
@@ -52,13 +51,7 @@ def main() -> None:
     token, _ = Token.objects.get_or_create(user=api_user)
     api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token.key}")
     citizen = Client(HTTP_HOST="127.0.0.1")
-    codes = list(
-        Case.objects.filter(municipality=m)
-        .order_by("-id")
-        .values_list("tracking_code", "citizen_mobile")[:500]
-    )
-    services = list(ServiceType.objects.filter(municipality=m).values_list("pk", flat=True))
-    districts = list(District.objects.filter(municipality=m).values_list("pk", flat=True))
+    codes, services, districts = city_samples(m, codes=500)
 
     def call(persona: str, method: str, path: str, name: str) -> int:
         code, mobile = rng.choice(codes)

@@ -89,6 +89,20 @@ MIXES = {
 }
 
 
+def city_samples(m: object, *, codes: int) -> tuple[list[tuple[str, str]], list[int], list[int]]:
+    """The newest (tracking code, mobile) pairs, the service ids and district ids of the city:
+    what the POST bodies and the {code} paths are drawn from."""
+    from pishkhan.accounts.models import District
+    from pishkhan.cases.models import Case, ServiceType
+
+    recent = Case.objects.filter(municipality=m).order_by("-id")
+    return (
+        list(recent.values_list("tracking_code", "citizen_mobile")[:codes]),
+        list(ServiceType.objects.filter(municipality=m).values_list("pk", flat=True)),
+        list(District.objects.filter(municipality=m).values_list("pk", flat=True)),
+    )
+
+
 def form_fields(
     name: str,
     rng: random.Random,
@@ -183,8 +197,7 @@ def main() -> None:
     collectstatic()
 
     from bench.generate_city import BENCH_SLUG
-    from pishkhan.accounts.models import District, Municipality, User
-    from pishkhan.cases.models import Case, ServiceType
+    from pishkhan.accounts.models import Municipality, User
 
     m = Municipality.objects.get(slug=BENCH_SLUG)
     managers = list(User.objects.filter(municipality=m, role="district_manager"))
@@ -200,13 +213,7 @@ def main() -> None:
 
         token, _ = Token.objects.get_or_create(user=api_user)
         api_headers = {"Authorization": f"Token {token.key}"}
-    codes = list(
-        Case.objects.filter(municipality=m)
-        .order_by("-id")
-        .values_list("tracking_code", "citizen_mobile")[:2000]
-    )
-    services = list(ServiceType.objects.filter(municipality=m).values_list("pk", flat=True))
-    districts = list(District.objects.filter(municipality=m).values_list("pk", flat=True))
+    codes, services, districts = city_samples(m, codes=2000)
     rng = random.Random(11)  # noqa: S311
     csrf = "c" * 32
 

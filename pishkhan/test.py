@@ -131,3 +131,19 @@ class BaseTestCase(TestCase):
             session = self.client.session
             session["otp_device_id"] = device.persistent_id
             session.save()
+
+
+def query_plan(qs: Any) -> str:
+    """The database's plan for ``qs``, one line per step joined by " | ". On PostgreSQL the
+    sequential scan is forbidden for the statement: a tiny test table has no statistics worth
+    planning on, so the question asked is whether the indexes *can* answer it."""
+    from django.db import connection
+
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            return " | ".join(str(r[-1]) for r in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return " | ".join(str(r[0]) for r in cursor.fetchall())

@@ -13,6 +13,7 @@ from pishkhan.cases.selectors import duplicate_candidates, duplicates_for_cases,
 from pishkhan.cases.services import case_merge, case_put_on_agenda
 from pishkhan.cases.tests.test_views import INBOX, OfficeTestCase
 from pishkhan.cycle import jobs
+from pishkhan.test import query_plan
 
 POTHOLE = "چاله بزرگ جلوی نانوایی خیابان گلستان"
 
@@ -83,18 +84,11 @@ class ScanTests(OfficeTestCase):
 
     def test_the_queue_is_read_from_its_partial_index(self):
         self.case(text=POTHOLE, lat=36.84, lon=54.44)
-        qs = duplicates._todo().order_by("-id")[:100]
-        sql, params = qs.query.sql_with_params()
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-                plan = " | ".join(str(r[-1]) for r in cursor.fetchall())
-                self.assertIn("USING INDEX case_dup_todo_idx", plan)
-            else:
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute("EXPLAIN " + sql, params)
-                plan = " | ".join(str(r[0]) for r in cursor.fetchall())
-                self.assertIn("case_dup_todo_idx", plan)
+        plan = query_plan(duplicates._todo().order_by("-id")[:100])
+        if connection.vendor == "sqlite":
+            self.assertIn("USING INDEX case_dup_todo_idx", plan)
+        else:
+            self.assertIn("case_dup_todo_idx", plan)
 
 
 class ReadTests(OfficeTestCase):

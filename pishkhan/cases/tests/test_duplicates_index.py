@@ -13,6 +13,7 @@ from pishkhan.cases.selectors import (
     duplicates_for_cases,
 )
 from pishkhan.cases.tests.test_views import OfficeTestCase
+from pishkhan.test import query_plan
 
 
 class DuplicateIndexTests(OfficeTestCase):
@@ -47,26 +48,16 @@ class DuplicateIndexTests(OfficeTestCase):
         a = self.case(lat=36.84, lon=54.44, address="بلوار جمهوری، پلاک ۳")
         b = self.case(address="خیابان ولیعصر، پلاک ۹")
         q = _candidate_q(a, 100.0) | _candidate_q(b, 100.0)
-        sql, params = (
-            Case.objects.filter(q).only(*DUPLICATE_FIELDS).order_by()[:2000]
-        ).query.sql_with_params()
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-                plan = " | ".join(str(r[-1]) for r in cursor.fetchall())
-                self.assertIn("MULTI-INDEX OR", plan)
-                self.assertNotIn("SCAN cases_case", plan)
-                self.assertIn("case_dup_geo_idx", plan)
-                self.assertIn("case_dup_addr_idx", plan)
-            else:
-                # A tiny test table has no statistics worth planning on: forbid the sequential
-                # scan and check that the planner *can* answer every branch from the indexes.
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute("EXPLAIN " + sql, params)
-                plan = " | ".join(str(r[0]) for r in cursor.fetchall())
-                self.assertNotIn("Seq Scan", plan)
-                # PostgreSQL factors the common service/status out and may use either index.
-                self.assertTrue("case_dup_geo_idx" in plan or "case_dup_addr_idx" in plan, plan)
+        plan = query_plan(Case.objects.filter(q).only(*DUPLICATE_FIELDS).order_by()[:2000])
+        if connection.vendor == "sqlite":
+            self.assertIn("MULTI-INDEX OR", plan)
+            self.assertNotIn("SCAN cases_case", plan)
+            self.assertIn("case_dup_geo_idx", plan)
+            self.assertIn("case_dup_addr_idx", plan)
+        else:
+            self.assertNotIn("Seq Scan", plan)
+            # PostgreSQL factors the common service/status out and may use either index.
+            self.assertTrue("case_dup_geo_idx" in plan or "case_dup_addr_idx" in plan, plan)
         self.assertIsInstance(q, Q)
 
 
