@@ -314,7 +314,7 @@ def generate(args: argparse.Namespace) -> None:
                 "decision_text": "", "lead_department_id": svc.department_id if status in ("dispatched", "in_progress", "done", "closed") else None,
                 "deadline": None, "done_at": ts(done_at) if done_at else None,
                 "closed_at": ts(closed_at) if closed_at else None, "citizen_verdict": "accept" if status == "closed" and rng.random() < 0.6 else "",
-                "anonymised_at": None,
+                "anonymised_at": None, "duplicates_checked_at": None,
             }  # fmt: skip
             case_rows.append(tuple(row[c] for c in case_cols))
             event_rows.append(

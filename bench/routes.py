@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="substring of route names to run")
     parser.add_argument("--profile", default="", help="cProfile this route name, print the top")
     parser.add_argument("--profile-filter", default="pishkhan/")
+    parser.add_argument("--profile-sort", default="cumulative", help="or tottime")
     args = parser.parse_args()
     production_env()
     django_setup()
@@ -87,7 +88,7 @@ def main() -> None:
             for _ in range(args.runs):
                 call(persona, method, path, name)
             pr.disable()
-            pstats.Stats(pr).sort_stats("cumulative").print_stats(args.profile_filter, 45)
+            pstats.Stats(pr).sort_stats(args.profile_sort).print_stats(args.profile_filter, 45)
 
 
 if __name__ == "__main__":

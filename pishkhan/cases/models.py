@@ -235,6 +235,21 @@ class Case(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["district", "status", "-created_at"], name="case_inbox_idx"),
+            # The inbox page and its count read only this index (the page's 25 rows are then
+            # fetched by id). Not partial: SQLite cannot use a partial index when the statuses
+            # are bound parameters, as Django sends them.
+            models.Index(
+                fields=[
+                    "district",
+                    "status",
+                    "-urgent",
+                    "created_at",
+                    "id",
+                    "week_start",
+                    "municipality",
+                ],
+                name="case_inbox_order_idx",
+            ),
             models.Index(fields=["municipality", "week_start", "status"], name="case_week_idx"),
             models.Index(fields=["municipality", "-created_at"], name="case_recent_idx"),
             models.Index(fields=["service", "status"], name="case_service_idx"),

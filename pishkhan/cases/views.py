@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -47,10 +48,23 @@ class CappedPaginator(Paginator):
     thousands of cases at city scale and an exact COUNT read all of them (80–120 ms at 1M
     cases) on every page view. Beyond the cap the pager says "N+" pages; filters narrow it."""
 
-    def __init__(self, object_list: Any, per_page: int, *, cap: int) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, *, cap: int, late_rows: bool = False
+    ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self.capped = False
+        self.late_rows = late_rows
+
+    def page(self, number: Any) -> Any:
+        page = super().page(number)
+        if self.late_rows:
+            # Sort the page's ids inside an index, then read just those rows: the database
+            # sorted every waiting case's whole row before (the inbox: ~1,000 rows for 25).
+            qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
+            rows: QuerySet[Case] = page.object_list  # type: ignore[assignment]
+            page.object_list = qs.filter(pk__in=rows.values("pk"))
+        return page
 
     @cached_property
     def count(self) -> int:
@@ -81,11 +95,14 @@ COUNT_CAP = 1000
 SEARCH_COUNT_CAP = 200
 
 
-def _page(request: HttpRequest, qs: QuerySet[Case], *, searching: bool = False) -> Any:
+def _page(
+    request: HttpRequest, qs: QuerySet[Case], *, searching: bool = False, late_rows: bool = False
+) -> Any:
     wanted = request.GET.get("page", "1")
     number = int(wanted) if wanted.isdigit() else 1
     cap = max(SEARCH_COUNT_CAP if searching else COUNT_CAP, (number + 2) * PAGE_SIZE)
-    page = CappedPaginator(qs, PAGE_SIZE, cap=min(cap, 100_000)).get_page(wanted)
+    paginator = CappedPaginator(qs, PAGE_SIZE, cap=min(cap, 100_000), late_rows=late_rows)
+    page = paginator.get_page(wanted)
     page.object_list = list(page.object_list)
     return page
 
@@ -106,9 +123,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     inbox = selectors.case_inbox(user=user)
     qs = selectors.case_filter(inbox, **filters, small_set=True).defer(*LIST_DEFER)
-    page = _page(request, qs, searching=bool(filters.get("query")))
+    searching = bool(filters.get("query"))
+    # Not for a search: the outer query would repeat the text match.
+    page = _page(request, qs, searching=searching, late_rows=not searching)
     dups = selectors.duplicates_for_cases(page.object_list)
-    rows = [{"case": c, "duplicates": dups.get(c.pk, [])} for c in page.object_list]
+    # Two links per row: reverse() once and fill in each code (tracking codes are URL-safe).
+    case_url, act_url = reverse("cases:case", args=["CODE"]), reverse("cases:act", args=["CODE"])
+    rows = [
+        {
+            "case": c,
+            "url": case_url.replace("CODE", c.tracking_code),
+            "act_url": act_url.replace("CODE", c.tracking_code),
+            "duplicates": dups.get(c.pk, []),
+        }
+        for c in page.object_list
+    ]
     reasons = RejectReason.objects.filter(municipality=user.municipality, is_active=True)
     return render(
         request,

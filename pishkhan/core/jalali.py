@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,7 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=sat_weekday(day))
 
 
+@functools.lru_cache(maxsize=1024)
 def week_label(start: dt.date) -> tuple[int, int]:
     """(Jalali year, week number) of the week starting on Saturday ``start``.
 
@@ -57,6 +59,12 @@ def format_date(day: dt.date | dt.datetime | None, *, lang: str = "fa", long: bo
         return ""
     if isinstance(day, dt.datetime):
         day = local(day).date()
+    return _format_day(day, lang, long)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_day(day: dt.date, lang: str, long: bool) -> str:
+    # Lists show many rows of the same few days: the calendar conversion is done once per day.
     j = to_jalali(day)
     if long:
         months, weekdays = (MONTHS_FA, WEEKDAYS_FA) if lang == "fa" else (MONTHS_EN, WEEKDAYS_EN)
@@ -70,12 +78,11 @@ def format_datetime(value: dt.datetime | None, *, lang: str = "fa", long: bool =
     if value is None:
         return ""
     value = local(value)
-    text = f"{format_date(value.date(), lang='en', long=long)} {value:%H:%M}"
+    day = _format_day(value.date(), lang, long)
+    clock = f"{value.hour:02d}:{value.minute:02d}"
     if lang == "fa":
-        text = (
-            f"{format_date(value.date(), lang='fa', long=long)} ساعت {fa_digits(f'{value:%H:%M}')}"
-        )
-    return text
+        return f"{day} ساعت {fa_digits(clock)}"
+    return f"{day} {clock}"
 
 
 _JDATE = re.compile(r"^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$")

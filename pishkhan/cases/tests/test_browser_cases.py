@@ -112,7 +112,9 @@ def test_district_manager_triages_and_other_district_sees_nothing(page, city):
     assert a.status == "accepted"
     # merge the suggested duplicate from the inbox (one click)
     page.goto(page.base_url + "/office/cases/inbox/")
-    page.click(f"button[form=merge-{b.tracking_code}-{a.tracking_code}]")
+    page.click(
+        f'button[formaction="/office/cases/{b.tracking_code}/act/"][value="{a.tracking_code}"]'
+    )
     page.wait_for_load_state()
     b.refresh_from_db()
     assert (b.status, b.merged_into_id) == ("merged", a.pk)

@@ -4,6 +4,7 @@ from unittest import mock
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
@@ -63,6 +64,34 @@ class InboxTests(OfficeTestCase):
         with self.assertNumQueries(10):
             r = self.client.get(INBOX)
         self.assertEqual(len(r.context["rows"]), 25)
+
+    def test_pages_keep_the_desk_order_urgent_first_then_oldest(self):
+        cases = [self.case(text=f"مشکل شمارهٔ {i} در کوچهٔ {i} محله") for i in range(30)]
+        urgent = [cases[7], cases[20]]
+        Case.objects.filter(pk__in=[c.pk for c in urgent]).update(urgent=True)
+        self.login(self.manager1)
+        shown = []
+        for number in (1, 2):
+            rows = self.client.get(INBOX + f"?page={number}").context["rows"]
+            shown += [row["case"].pk for row in rows]
+        expected = [c.pk for c in urgent] + [c.pk for c in cases if c not in urgent]
+        self.assertEqual(shown, expected)
+
+    def test_inbox_page_and_count_read_the_inbox_index(self):
+        from pishkhan.cases import selectors
+        from pishkhan.test import query_plan
+
+        for i in range(5):
+            self.case(text=f"مشکل شمارهٔ {i} در کوچهٔ {i} محله")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as the worker's daily upkeep does
+        page = selectors.case_inbox(user=self.manager1)
+        ids = query_plan(page.values("pk")[:25])
+        count = query_plan(page.order_by().select_related(None).values("pk")[:1001])
+        for plan in (ids, count):
+            self.assertIn("case_inbox_order_idx", plan)
+        if connection.vendor == "sqlite":
+            self.assertIn("COVERING INDEX case_inbox_order_idx", count)
 
     def test_filters_search_and_jalali_dates(self):
         a = self.case(text="چراغ خیابان خاموش است و شب تاریک")
@@ -127,6 +156,12 @@ class InboxTests(OfficeTestCase):
         self.login(self.manager1)
         r = self.client.get(INBOX)
         self.assertContains(r, f"مشابه {first.tracking_code}")
+        # the one-click button posts the page's merge form to the second case's action URL
+        self.assertContains(
+            r,
+            f'form="merge-form" formaction="/office/cases/{second.tracking_code}/act/" '
+            f'name="into" value="{first.tracking_code}"',
+        )
         self.client.post(
             f"/office/cases/{second.tracking_code}/act/",
             {"action": "merge", "into": first.tracking_code, "next": "inbox"},

@@ -45,6 +45,18 @@ class JalaliTests(SimpleTestCase):
             out = t.render(ctx)
         self.assertIn("1405/09/08", out)
         self.assertIn("Sunday 8 Azar 1405", out)
+        self.assertIn("1405/09/08 13:30", out)
+        with translation.override("fa"):  # the per-day cache keeps the languages apart
+            self.assertIn("۱۴۰۵/۰۹/۰۸ ساعت ۱۳:۳۰", t.render(ctx))
+
+    def test_shorten_cuts_long_text_and_escapes(self):
+        t = Template("{{ s|shorten:10 }}|{{ short|shorten:10 }}|{{ none|shorten:3 }}")
+        out = t.render(
+            Context({"s": "چاله‌ی عمیق <b>جلوی</b> مدرسه", "short": "کوتاه", "none": None})
+        )
+        self.assertEqual(out, "چاله‌ی عم…|کوتاه|")  # ten characters with the ellipsis
+        out = Template("{{ s|shorten:40 }}").render(Context({"s": "<script>x</script>"}))
+        self.assertEqual(out, "&lt;script&gt;x&lt;/script&gt;")
 
     def test_jalali_input_accepts_latin_and_persian_digits(self):
         field = JalaliDateField()
