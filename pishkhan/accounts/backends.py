@@ -7,7 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.db.models import Model, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -16,6 +18,29 @@ from pishkhan.core.validators import normalize_mobile
 
 
 class MobileBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> User | None:
+        # Every staff page reads the user's city and district (and a department head's
+        # department): one query with the user, not one each.
+        user = (
+            User._default_manager.select_related("municipality", "district", "department")
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj: Any, obj: Model | None = None) -> set[str]:
+        """The user's own and group permissions in one query (ModelBackend: two)."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            perms = Permission.objects.all()
+            if not user_obj.is_superuser:
+                perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj))
+            pairs = perms.order_by().values_list("content_type__app_label", "codename").distinct()
+            user_obj._perm_cache = {f"{app}.{name}" for app, name in pairs}
+        cached: set[str] = user_obj._perm_cache
+        return cached
+
     def authenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None,

@@ -259,9 +259,9 @@ class CaseListTests(ApiBase):
         codes = [c["tracking_code"] for c in first["results"] + second["results"]]
         self.assertEqual(len(set(codes)), 6)
         self.client.get(API + "cases/")  # warm caches
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.client.get(API + "cases/", {"page_size": 1})
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.client.get(API + "cases/", {"page_size": 200})
 
 

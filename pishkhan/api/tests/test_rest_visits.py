@@ -83,9 +83,9 @@ class VisitApiTests(BaseTestCase):
         self.assertEqual(self.client.get(API + "visits/", {"day": "fri"}).status_code, 400)
         self.assertEqual(self.client.get(API + "visits/", {"status": "done"}).status_code, 400)
         self.client.get(API + "visits/")
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.client.get(API + "visits/", {"page_size": 1})
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.client.get(API + "visits/", {"page_size": 200})
 
     def test_detail(self):

@@ -146,7 +146,7 @@ class InboxTests(OfficeTestCase):
             self.case(text=f"مشکل جدید {i} در محله {i}", lat=36.84, lon=54.45, address=f"کوچه {i}")
         case_duplicates_scan()
         self.client.get(INBOX)
-        with self.assertNumQueries(10):  # as before: one duplicates query for the page
+        with self.assertNumQueries(7):  # as before: one duplicates query for the page
             r = self.client.get(INBOX)
         self.assertContains(r, f"مشابه {first.tracking_code}")
         self.assertContains(r, f"مشابه {second.tracking_code}")
@@ -154,14 +154,14 @@ class InboxTests(OfficeTestCase):
             self.client.get(INBOX)
         live.assert_not_called()
         third = self.case(text=POTHOLE, lat=36.8400, lon=54.4400)  # not checked yet
-        with self.assertNumQueries(11):  # + the live query for the one unchecked case
+        with self.assertNumQueries(8):  # + the live query for the one unchecked case
             r = self.client.get(INBOX)
         rows = {row["case"].pk: row["duplicates"] for row in r.context["rows"]}
         self.assertEqual(len(rows), 23)
         self.assertEqual(rows[third.pk], [first, second])
         self.assertEqual(rows[first.pk], [second])  # until the worker checks the new case
         case_duplicates_scan()
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(7):
             r = self.client.get(INBOX)
         rows = {row["case"].pk: row["duplicates"] for row in r.context["rows"]}
         self.assertEqual(rows[first.pk], [second, third])

@@ -57,11 +57,11 @@ class InboxTests(OfficeTestCase):
         for i in range(3):
             self.case(text=f"مورد شماره {i} در کوچه {i} کنار پارک", lat=36.84 + i, lon=54.4)
         self.client.get(INBOX)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(7):
             self.client.get(INBOX)
         for i in range(30):
             self.case(text=f"مشکل جدید {i} در محله {i}", lat=36.84, lon=54.45, address=f"کوچه {i}")
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(7):
             r = self.client.get(INBOX)
         self.assertEqual(len(r.context["rows"]), 25)
 
@@ -326,11 +326,11 @@ class ListAndSummaryTests(OfficeTestCase):
         self.assertNotContains(r, a.tracking_code)
         self.assertContains(r, b.tracking_code)
         self.client.force_login(self.secretary)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(5):
             self.client.get("/office/cases/")
         for i in range(30):
             self.case(text=f"موضوع تازه {i} برای فهرست")
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(5):
             self.client.get("/office/cases/?status=submitted")
         self.client.force_login(self.head_civil)
         self.assertEqual(self.client.get("/office/cases/").status_code, 403)

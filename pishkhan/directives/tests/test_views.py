@@ -62,10 +62,10 @@ class InboxTests(BaseTestCase):
     def test_inbox_query_count_is_constant(self) -> None:
         self.login(self.head_civil)
         self.client.get("/office/directives/")  # warm the host → municipality cache
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(4):
             self.client.get("/office/directives/")
         make_case(self.city, start=this_week())
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(4):
             self.client.get("/office/directives/")
 
     def test_head_acknowledges_reports_and_completes_through_pages(self) -> None:
@@ -179,14 +179,14 @@ class MeetingPageTests(BaseTestCase):
         self.login(self.secretary)
         meeting_services.meeting_for_date(municipality=self.m, week_start=this_week())
         self.client.get("/office/meetings/")  # warm the host → municipality cache
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.client.get("/office/meetings/")
         import datetime as dt
 
         meeting_services.meeting_for_date(
             municipality=self.m, week_start=this_week() - dt.timedelta(days=7)
         )
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.client.get("/office/meetings/")
 
 
@@ -208,7 +208,7 @@ class AgendaPageQueryTests(BaseTestCase):
         self.login(self.secretary)
         url = f"/office/meetings/{nxt.pk}/"
         self.client.get(url)
-        with self.assertNumQueries(10) as first:
+        with self.assertNumQueries(9) as first:
             self.client.get(url)
         for _ in range(4):
             make_case(self.city, start=nxt.week_start, service=self.tree)

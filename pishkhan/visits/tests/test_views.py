@@ -35,7 +35,7 @@ class VisitPageTests(BaseTestCase):
         self.login(self.senior)
         day = self.visit.day.isoformat()
         self.client.get(self.url("today") + f"?day={day}")  # warm the per-process caches
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(8):
             response = self.client.get(self.url("today") + f"?day={day}")
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
@@ -52,7 +52,7 @@ class VisitPageTests(BaseTestCase):
             submit(self.city, when=at(2026, 11, 21, 10), lat=36.90 + i / 100)
         visits_plan(week=week_get_or_create(self.m, NOV21), now=at(2026, 11, 23, 1))
         self.client.get(self.url("today") + f"?day={day}")
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(8):
             self.client.get(self.url("today") + f"?day={day}")
 
     def test_senior_manager_cannot_look_at_another_route(self):
@@ -92,7 +92,7 @@ class VisitPageTests(BaseTestCase):
     def test_plan_page_and_htmx_reassign(self):
         self.login(self.secretary)
         self.client.get(self.url("plan") + f"?start={NOV21}")  # warm the per-process caches
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(8):
             response = self.client.get(self.url("plan") + f"?start={NOV21}")
         self.assertContains(response, "reassign-form")
         target = self.senior2
