@@ -51,6 +51,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--path", action="append", help="office path(s); default the inbox")
+    parser.add_argument(
+        "--searches",
+        action="store_true",
+        help="the (first) path with each desk query of bench_inbox_search.py",
+    )
+    parser.add_argument("--label", default="", help="the table's first column")
+    parser.add_argument("--role", default="district_manager", help="whose sessions (a role)")
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=2)
@@ -66,11 +73,16 @@ def main() -> None:
 
     m = Municipality.objects.get(slug=BENCH_SLUG)
     cookies = []
-    for user in User.objects.filter(municipality=m, role="district_manager"):
+    for user in User.objects.filter(municipality=m, role=args.role)[:30]:
         client = Client()
         client.force_login(user)  # a session row, as a real login makes
         cookies.append(client.cookies["sessionid"].value)
-    paths = [urllib.parse.quote(p, safe="/?=&") for p in (args.path or ["/office/cases/inbox/"])]
+    wanted = args.path or ["/office/cases/inbox/"]
+    if args.searches:
+        from bench.bench_inbox_search import QUERIES
+
+        wanted = [f"{wanted[0]}?{urllib.parse.urlencode({'q': q})}" for q in QUERIES]
+    paths = [urllib.parse.quote(p, safe="/?=&%+") for p in wanted]
     server = Gunicorn(args.workers, args.port, server_env())
     try:
         script = Path(server.tmp) / "pages.lua"
@@ -82,18 +94,18 @@ def main() -> None:
             }
         )
         url = f"http://127.0.0.1:{args.port}/"
-        run_wrk(url, 5, args.connections, 1, str(script))  # warm every worker
+        run_wrk(url, 15, args.connections, 1, str(script))  # warm every worker (past the GC freeze)
         out = run_wrk(url, args.seconds, args.connections, 1, str(script))
         line = next(x for x in out.splitlines() if x.startswith("RESULT"))
         n, p50, p95, p99, top, rate, errors = line.split()[1:]
         print(
             f"gunicorn {args.workers} workers, wrk {args.connections} connections, "
-            f"{args.seconds}s, {len(cookies)} district managers"
+            f"{args.seconds}s, {len(cookies)} users ({args.role})"
         )
         print("| paths | requests | rate | p50 ms | p95 ms | p99 ms | max ms | not 200 |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         print(
-            f"| {' '.join(urllib.parse.unquote(p) for p in paths)} | {int(n):,} | "
+            f"| {args.label or ' '.join(urllib.parse.unquote(p) for p in paths)} | {int(n):,} | "
             f"{float(rate):,.0f}/s | {p50} | {p95} | {p99} | {top} | {errors} |"
         )
     finally:

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -24,7 +24,9 @@ SCAN_BATCH = 100
 # 2,000-row cap at city scale.
 SCAN_CHUNK = 25
 # Stored per case by its own scan (the pages show 5): room for some to close or merge. Newer cases
-# add their reverse links on top.
+# add their reverse links on top, until a case holds LINKS_PER_CASE: a much-reported problem
+# (hundreds of citizens, one pothole) would otherwise give its first case a link to every later
+# one, and the inbox page read them all to show five (76 ms for one page at 8,000 links).
 LINKS_PER_CASE = 20
 
 
@@ -39,6 +41,24 @@ def _todo() -> QuerySet[Case]:
     states = ", ".join(f"'{state}'" for state in OPEN_STATES)
     is_open = RawSQL(f"{column} IN ({states})", (), output_field=BooleanField())  # noqa: S611
     return Case.objects.filter(is_open, duplicates_checked_at__isnull=True)
+
+
+def _reverse_links_with_room(back: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The reverse links whose case still has room (fewer than LINKS_PER_CASE links)."""
+    if not back:
+        return set()
+    held = dict(
+        DuplicateLink.objects.filter(case_id__in={a for a, _ in back})
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
+    )
+    kept: set[tuple[int, int]] = set()
+    for case_id, candidate_id in sorted(back):
+        if held.get(case_id, 0) < LINKS_PER_CASE:
+            kept.add((case_id, candidate_id))
+            held[case_id] = held.get(case_id, 0) + 1
+    return kept
 
 
 def case_duplicates_todo() -> int:
@@ -68,12 +88,14 @@ def case_duplicates_scan(*, limit: int = SCAN_BATCH, now: dt.datetime | None = N
         if not batch:
             return 0
         pairs: set[tuple[int, int]] = set()
+        back: set[tuple[int, int]] = set()
         for start in range(0, len(batch), SCAN_CHUNK):
             found = duplicates_live(batch[start : start + SCAN_CHUNK], limit=LINKS_PER_CASE)
             for case_id, candidates in found.items():
                 for other in candidates:
                     pairs.add((case_id, other.pk))
-                    pairs.add((other.pk, case_id))
+                    back.add((other.pk, case_id))
+        pairs |= _reverse_links_with_room(back - pairs)
         DuplicateLink.objects.bulk_create(
             [DuplicateLink(case_id=a, candidate_id=b) for a, b in sorted(pairs)],
             ignore_conflicts=True,

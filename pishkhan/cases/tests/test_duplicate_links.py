@@ -52,6 +52,27 @@ class ScanTests(OfficeTestCase):
             self.assertEqual(duplicate_candidates(old), [new])
         self.assertEqual(duplicate_candidates(new), [old])
 
+    def test_a_much_reported_problem_does_not_pile_links_on_its_first_case(self):
+        first = self.case(text=POTHOLE, lat=36.8400, lon=54.4400)
+        case_duplicates_scan()
+        later = []
+        with mock.patch.object(duplicates, "LINKS_PER_CASE", 3):
+            for i in range(6):  # one citizen after another, each checked on arrival
+                later.append(self.case(text=POTHOLE, lat=36.8400, lon=54.4400 + i * 0.00001))
+                case_duplicates_scan()
+        on_first = DuplicateLink.objects.filter(case_id=first.pk)
+        self.assertEqual(on_first.count(), 3)  # reverse links stop at the cap
+        self.assertEqual(
+            set(on_first.values_list("candidate_id", flat=True)), {c.pk for c in later[:3]}
+        )
+        # every later case still lists the first one (its own links are not capped by others)
+        for case in later:
+            self.assertTrue(
+                DuplicateLink.objects.filter(case_id=case.pk, candidate_id=first.pk).exists()
+            )
+        first.refresh_from_db()
+        self.assertEqual(duplicate_candidates(first), later[:3])
+
     def test_rerun_is_idempotent(self):
         a = self.case(text=POTHOLE, lat=36.8400, lon=54.4400)
         b = self.case(text=POTHOLE, lat=36.8400, lon=54.4400)
