@@ -54,12 +54,19 @@ class CappedPaginator(Paginator):
     set is walked once instead of twice (count, then page), and whole rows are never sorted."""
 
     def __init__(
-        self, object_list: Any, per_page: int, *, cap: int, ids_first: bool = False
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        cap: int,
+        ids_first: bool = False,
+        recent: QuerySet[Case] | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self.capped = False
         self.ids_first = ids_first
+        self.recent = recent  # the same rows' newest part (selectors.case_search_recent)
 
     @cached_property
     def ids(self) -> list[int]:
@@ -80,6 +87,21 @@ class CappedPaginator(Paginator):
 
     def page(self, number: Any) -> Any:
         page = super().page(number)
+        if self.recent is not None:
+            # The newest matches, if the recent part holds the whole page, are the page. Ids
+            # only, by date alone (no id tie-break, no joins): the walk along the date index
+            # stops at the page's last row. Two cases stamped in the same microsecond at a page
+            # boundary could swap pages; the rows are then shown in the list's full order.
+            top = page.number * self.per_page
+            ids = list(self.recent.order_by("-created_at").values_list("pk", flat=True)[:top])
+            if len(ids) == top:
+                listed: QuerySet[Case] = self.object_list  # type: ignore[assignment]
+                page.object_list = (
+                    listed.model._default_manager.filter(pk__in=ids[top - self.per_page :])
+                    .select_related("service", "district")
+                    .defer(*LIST_DEFER)
+                    .order_by(*listed.query.order_by)
+                )
         if self.ids_first:
             qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
             bottom = (page.number - 1) * self.per_page
@@ -107,14 +129,21 @@ SEARCH_COUNT_CAP = 200
 
 
 def _page(
-    request: HttpRequest, qs: QuerySet[Case], *, searching: bool = False, small_set: bool = False
+    request: HttpRequest,
+    qs: QuerySet[Case],
+    *,
+    searching: bool = False,
+    small_set: bool = False,
+    recent: QuerySet[Case] | None = None,
 ) -> Any:
     """``small_set``: ``qs`` is bounded (an inbox); its ids are listed once (CappedPaginator)."""
     wanted = request.GET.get("page", "1")
     number = int(wanted) if wanted.isdigit() else 1
     floor = COUNT_CAP if small_set or not searching else SEARCH_COUNT_CAP
     cap = max(floor, (number + 2) * PAGE_SIZE)
-    paginator = CappedPaginator(qs, PAGE_SIZE, cap=min(cap, 100_000), ids_first=small_set)
+    paginator = CappedPaginator(
+        qs, PAGE_SIZE, cap=min(cap, 100_000), ids_first=small_set, recent=recent
+    )
     page = paginator.get_page(wanted)
     page.object_list = list(page.object_list)
     return page
@@ -162,8 +191,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = FilterForm(request.GET or None, municipality=user.municipality)
     filters = form.filters()
-    qs = selectors.case_filter(selectors.case_list(user=user), **filters).defer(*LIST_DEFER)
-    page = _page(request, qs, searching=bool(filters.get("query")))
+    listed = selectors.case_list(user=user)
+    qs = selectors.case_filter(listed, **filters).defer(*LIST_DEFER)
+    recent = selectors.case_search_recent(listed, **filters)
+    page = _page(
+        request,
+        qs,
+        searching=bool(filters.get("query")),
+        recent=recent.defer(*LIST_DEFER) if recent is not None else None,
+    )
     return render(
         request, "cases/list.html", {"form": form, "page": page, "qs": _querystring(request)}
     )

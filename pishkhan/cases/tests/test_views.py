@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
@@ -334,6 +335,37 @@ class ListAndSummaryTests(OfficeTestCase):
             self.client.get("/office/cases/?status=submitted")
         self.client.force_login(self.head_civil)
         self.assertEqual(self.client.get("/office/cases/").status_code, 403)
+
+    def test_search_pages_from_the_newest_cases_match_the_full_search(self):
+        # The newest-first walk (PostgreSQL's remedy for misjudged word pairs, see
+        # selectors.case_search_recent) must give the same pages as the plain search.
+        base = timezone.now() - dt.timedelta(days=30)
+        made = []
+        for i in range(40):
+            text = f"چراغ خاموش کوچهٔ {i}" if i % 4 else f"جوی گرفته کوچهٔ {i}"
+            made.append(self.case(text=text, district=self.d1 if i % 2 else self.d2))
+            Case.objects.filter(pk=made[-1].pk).update(created_at=base + dt.timedelta(hours=i))
+        matching = [c.pk for c in reversed(made) if "چراغ" in c.description]  # newest first
+        self.assertEqual(len(matching), 30)
+        self.client.force_login(self.secretary)
+
+        def pages():
+            return [
+                [c.pk for c in self.client.get(f"/office/cases/?q=چراغ خاموش&page={n}")
+                 .context["page"].object_list]
+                for n in (1, 2)
+            ]  # fmt: skip
+
+        plain = pages()
+        self.assertEqual(plain, [matching[:25], matching[25:]])
+        with (
+            override_settings(DB_VENDOR="postgresql"),
+            mock.patch("pishkhan.cases.selectors.RECENT_SEARCH_WINDOW", 36),
+            CaptureQueriesContext(connection) as walked,
+        ):
+            self.assertEqual(pages(), plain)  # page 1 from the 36 newest, page 2 falls back
+        walks = [q["sql"] for q in walked.captured_queries if '"created_at" >=' in q["sql"]]
+        self.assertEqual(len(walks), 2)  # one walk per page; page 1 answered by it
 
     def test_weekly_summary(self):
         a = self.case()
