@@ -15,7 +15,13 @@ from pishkhan.accounts.models import Municipality
 from pishkhan.accounts.selectors import district_choices
 from pishkhan.cases.models import Case, RejectReason
 from pishkhan.cases.selectors import service_choices
-from pishkhan.core.forms import FastSelect, InstanceChoiceField, JalaliDateField, PersianCharField
+from pishkhan.core.forms import (
+    FastSelect,
+    FastTextInput,
+    InstanceChoiceField,
+    JalaliDateField,
+    PersianCharField,
+)
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
 
 # Service error keys that have no field of their own.
@@ -137,7 +143,7 @@ class RegisterForm(CaseForm):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("جستجو"), required=False, max_length=200)
+    q = forms.CharField(label=_("جستجو"), required=False, max_length=200, widget=FastTextInput)
     service = InstanceChoiceField(required=False, label=_("خدمت"), empty_label=_("همهٔ خدمات"))
     channel = forms.ChoiceField(
         label=_("مجرا"),

@@ -16,7 +16,29 @@ from pishkhan.core.text import clean_input
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
 
 
-class JalaliDateInput(forms.TextInput):
+class FastInputMixin:
+    """An <input> written in Python: Django renders two templates per field (input.html and
+    attrs.html), ~0.3 ms — on every list page's filter bar."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            shown,
+            flatatt(widget["attrs"]),
+        )
+
+
+class FastTextInput(FastInputMixin, forms.TextInput):
+    pass
+
+
+class JalaliDateInput(FastInputMixin, forms.TextInput):
     input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:

@@ -4,7 +4,7 @@ from django.utils import translation
 
 from pishkhan.cases.models import Case
 from pishkhan.core.choices import choice_label
-from pishkhan.core.forms import FastSelect
+from pishkhan.core.forms import FastSelect, FastTextInput, JalaliDateInput
 
 
 class FastSelectTests(SimpleTestCase):
@@ -22,6 +22,31 @@ class FastSelectTests(SimpleTestCase):
                 got = FastSelect(choices=options).render("s", value, attrs=attrs)
                 self.assertHTMLEqual(got, expected)
                 self.assertNotIn("<script>", got)
+
+
+class FastInputTests(SimpleTestCase):
+    def test_renders_what_djangos_input_renders(self):
+        cases = [
+            ("چاله", {"class": "form-control", "id": "id_q", "maxlength": "200"}),
+            (None, {"required": True, "disabled": False}),
+            ('"><script>x</script>', {"placeholder": "جستجو & یافتن"}),
+            ("", {}),
+        ]
+        for value, attrs in cases:
+            with self.subTest(value=value):
+                expected = forms.TextInput().render("q", value, attrs=attrs)
+                got = FastTextInput().render("q", value, attrs=attrs)
+                self.assertHTMLEqual(got, expected)
+                self.assertNotIn("<script>", got)
+
+    def test_jalali_date_input_keeps_its_attributes_and_jalali_value(self):
+        import datetime as dt
+
+        with translation.override("fa"):
+            got = JalaliDateInput().render("d", dt.date(2026, 11, 29))
+            expected = forms.TextInput(JalaliDateInput().attrs).render("d", "1405/09/08")
+        self.assertHTMLEqual(got, expected)
+        self.assertIn('value="1405/09/08"', got)
 
 
 class ChoiceLabelTests(SimpleTestCase):
