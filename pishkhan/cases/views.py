@@ -193,7 +193,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     listed = selectors.case_list(user=user)
     qs = selectors.case_filter(listed, **filters).defer(*LIST_DEFER)
-    recent = selectors.case_search_recent(listed, **filters)
+    city_wide = user.role != Role.DISTRICT_MANAGER  # see accounts.access.scope_cases
+    recent = selectors.case_search_recent(listed, city_wide=city_wide, **filters)
     page = _page(
         request,
         qs,

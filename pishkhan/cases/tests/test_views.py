@@ -382,6 +382,19 @@ class ListAndSummaryTests(OfficeTestCase):
             self.assertEqual(pages(), plain)  # page 1 from the 36 newest, page 2 falls back
         walks = [q["sql"] for q in walked.captured_queries if '"created_at" >=' in q["sql"]]
         self.assertEqual(len(walks), 2)  # one walk per page; page 1 answered by it
+        # a district's list keeps the plain search (its newest cases are scattered)
+        self.client.force_login(self.manager1)
+        with (
+            override_settings(DB_VENDOR="postgresql"),
+            mock.patch("pishkhan.cases.selectors.RECENT_SEARCH_WINDOW", 5),
+            CaptureQueriesContext(connection) as plain_only,
+        ):
+            r = self.client.get("/office/cases/?q=چراغ خاموش")
+        self.assertEqual(
+            [c.pk for c in r.context["page"].object_list],
+            [pk for pk in matching if Case.objects.get(pk=pk).district_id == self.d1.pk][:25],
+        )
+        self.assertFalse(any('"created_at" >=' in q["sql"] for q in plain_only.captured_queries))
 
     def test_weekly_summary(self):
         a = self.case()
