@@ -95,6 +95,8 @@ class CappedPaginator(Paginator):
             top = page.number * self.per_page
             ids = list(self.recent.order_by("-created_at").values_list("pk", flat=True)[:top])
             if len(ids) == top:
+                # The ids come from the user's scoped rows; reading them by id alone keeps
+                # PostgreSQL from planning the text search again for 25 rows.
                 listed: QuerySet[Case] = self.object_list  # type: ignore[assignment]
                 page.object_list = (
                     listed.model._default_manager.filter(pk__in=ids[top - self.per_page :])
