@@ -55,6 +55,10 @@ def staff_required(*perms: str) -> Callable[[V], V]:
     return decorator
 
 
+# Roles that see no case lists (departments work from their directives, citizens from tracking).
+NO_CASE_ROLES = (Role.DEPARTMENT_HEAD, Role.DEPARTMENT_STAFF, Role.CITIZEN)
+
+
 def scope_cases(
     user: User, qs: QuerySet[Any], *, district_field: str = "district"
 ) -> QuerySet[Any]:
@@ -62,15 +66,20 @@ def scope_cases(
     qs = qs.filter(municipality_id=user.municipality_id)
     if user.role == Role.DISTRICT_MANAGER:
         return qs.filter(**{district_field: user.district_id})
-    if user.role in (Role.DEPARTMENT_HEAD, Role.DEPARTMENT_STAFF, Role.CITIZEN):
+    if user.role in NO_CASE_ROLES:
         return qs.none()
     return qs
+
+
+def sees_whole_city(user: User) -> bool:
+    """Whether ``scope_cases`` leaves the user the whole city's cases."""
+    return user.role != Role.DISTRICT_MANAGER and user.role not in NO_CASE_ROLES
 
 
 def can_see_district(user: User, district_id: int | None) -> bool:
     if user.role == Role.DISTRICT_MANAGER:
         return user.district_id == district_id
-    return user.role not in (Role.DEPARTMENT_HEAD, Role.DEPARTMENT_STAFF, Role.CITIZEN)
+    return user.role not in NO_CASE_ROLES
 
 
 def department_filter(user: User, field: str = "department") -> Q:

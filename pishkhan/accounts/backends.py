@@ -24,6 +24,7 @@ class MobileBackend(ModelBackend):
         user = (
             User._default_manager.select_related("municipality", "district", "department")
             .filter(pk=user_id)
+            .order_by()
             .first()
         )
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from pishkhan.accounts.access import scope_cases
+from pishkhan.accounts.access import scope_cases, sees_whole_city
 from pishkhan.accounts.models import District, Municipality, User
 from pishkhan.cases.geo import degree_box, haversine_m
 from pishkhan.cases.models import (
@@ -111,24 +111,24 @@ def case_filter(
 RECENT_SEARCH_WINDOW = 20_000
 
 
-def case_search_recent(
-    qs: QuerySet[Case], *, city_wide: bool, **filters: Any
-) -> QuerySet[Case] | None:
-    """PostgreSQL, a newest-first list (``qs`` ordered by -created_at, -id): the same search
-    limited to the scope's newest RECENT_SEARCH_WINDOW cases, checked row by row along the
-    date index. When it fills the wanted page, that page is the search's page; the caller
-    falls back to ``case_filter`` otherwise.
+def case_search_recent(qs: QuerySet[Case], *, user: User, **filters: Any) -> QuerySet[Case] | None:
+    """PostgreSQL, the user's newest-first case list (``qs``): the same search limited to the
+    scope's newest RECENT_SEARCH_WINDOW cases, checked row by row along the date index. When
+    it fills the wanted page, that page is the search's page; the caller falls back to
+    ``case_filter`` otherwise (see CappedPaginator).
 
     Why: for two words that often appear together ("چراغ خاموش") the planner multiplies their
     trigram selectivities, expects a handful of rows, and reads all 20,000 matches to sort
     them (110–200 ms at 1M cases); the walk finds the newest 25 in ~1,000 rows. SQLite's full
     text search makes this choice itself (``case_search``). None: not worth it here.
 
-    Only for a whole city (``city_wide``): a district's newest cases lie scattered over the
+    Only for a user who sees the whole city: a district's newest cases lie scattered over the
     table, and PostgreSQL reads all 20,000 of them (~80 ms) rather than walking its date index
     to the page's last row — the plain search is faster there.
     """
-    if not city_wide or settings.DB_VENDOR != "postgresql" or not filters.get("query", "").strip():
+    if settings.DB_VENDOR != "postgresql" or not filters.get("query", "").strip():
+        return None
+    if not sees_whole_city(user):
         return None
     edge = (
         qs.order_by("-created_at")

@@ -60,13 +60,15 @@ class CappedPaginator(Paginator):
         *,
         cap: int,
         ids_first: bool = False,
-        recent: QuerySet[Case] | None = None,
+        recent: tuple[QuerySet[Case], QuerySet[Case]] | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self.capped = False
         self.ids_first = ids_first
-        self.recent = recent  # the same rows' newest part (selectors.case_search_recent)
+        # (the same rows' newest part — selectors.case_search_recent —, the list they come
+        # from without the search, to read a page's rows by id)
+        self.recent = recent
 
     @cached_property
     def ids(self) -> list[int]:
@@ -92,18 +94,13 @@ class CappedPaginator(Paginator):
             # only, by date alone (no id tie-break, no joins): the walk along the date index
             # stops at the page's last row. Two cases stamped in the same microsecond at a page
             # boundary could swap pages; the rows are then shown in the list's full order.
+            newest, listed = self.recent
             top = page.number * self.per_page
-            ids = list(self.recent.order_by("-created_at").values_list("pk", flat=True)[:top])
+            ids = list(newest.order_by("-created_at").values_list("pk", flat=True)[:top])
             if len(ids) == top:
-                # The ids come from the user's scoped rows; reading them by id alone keeps
-                # PostgreSQL from planning the text search again for 25 rows.
-                listed: QuerySet[Case] = self.object_list  # type: ignore[assignment]
-                page.object_list = (
-                    listed.model._default_manager.filter(pk__in=ids[top - self.per_page :])
-                    .select_related("service", "district")
-                    .defer(*LIST_DEFER)
-                    .order_by(*listed.query.order_by)
-                )
+                # Read by id from the list without the search: PostgreSQL would otherwise plan
+                # the text search again for 25 rows.
+                page.object_list = listed.filter(pk__in=ids[top - self.per_page :])
         if self.ids_first:
             qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
             bottom = (page.number - 1) * self.per_page
@@ -136,7 +133,7 @@ def _page(
     *,
     searching: bool = False,
     small_set: bool = False,
-    recent: QuerySet[Case] | None = None,
+    recent: tuple[QuerySet[Case], QuerySet[Case]] | None = None,
 ) -> Any:
     """``small_set``: ``qs`` is bounded (an inbox); its ids are listed once (CappedPaginator)."""
     wanted = request.GET.get("page", "1")
@@ -195,13 +192,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     listed = selectors.case_list(user=user)
     qs = selectors.case_filter(listed, **filters).defer(*LIST_DEFER)
-    city_wide = user.role != Role.DISTRICT_MANAGER  # see accounts.access.scope_cases
-    recent = selectors.case_search_recent(listed, city_wide=city_wide, **filters)
+    newest = selectors.case_search_recent(listed, user=user, **filters)
     page = _page(
         request,
         qs,
         searching=bool(filters.get("query")),
-        recent=recent.defer(*LIST_DEFER) if recent is not None else None,
+        recent=(newest, listed.defer(*LIST_DEFER)) if newest is not None else None,
     )
     return render(
         request, "cases/list.html", {"form": form, "page": page, "qs": _querystring(request)}
