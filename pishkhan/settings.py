@@ -332,6 +332,8 @@ MAP_TILE_URL = env("MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{
 TRACK_RATE_LIMIT = env("TRACK_RATE_LIMIT", "10/m")
 # Public request submissions per IP address (cache-based).
 REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", "20/h")
+# News comments per IP address (the window opens at the first comment).
+COMMENT_RATE_LIMIT = env("COMMENT_RATE_LIMIT", "5/m")
 # Shared secret the SMS gateway sends with reply codes (/sms/inbound/); empty = webhook disabled.
 SMS_INBOUND_SECRET = env("SMS_INBOUND_SECRET", "")
 KEYS_DIR = Path(env("PISHKHAN_KEYS_DIR", str(VAR_DIR / "keys")))

@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normal
 from pishkhan.cases.transitions import PUBLIC_PHASES
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.jalali import combine
+from pishkhan.core.ratelimit import rate_limited
 from pishkhan.core.text import to_ascii_digits
 from pishkhan.core.validators import normalize_mobile
 from pishkhan.cycle.models import Week
@@ -43,25 +43,6 @@ NOT_FOUND = gettext_lazy("درخواستی با این کد رهگیری و شم
 
 def _client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
-def _rate(spec: str) -> tuple[int, int]:
-    count, _, unit = spec.partition("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(unit[:1] or "m", 60)
-    return int(count), seconds
-
-
-def rate_limited(key: str, spec: str) -> bool:
-    """Count one hit for ``key``; True once the limit of the window is passed (cache-based)."""
-    limit, window = _rate(spec)
-    cache_key = f"rl:{key}"
-    cache.add(cache_key, 0, window)
-    try:
-        hits = cache.incr(cache_key)
-    except ValueError:
-        cache.set(cache_key, 1, window)
-        hits = 1
-    return hits > limit
 
 
 def _municipality(request: HttpRequest) -> Municipality:

@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -38,7 +37,6 @@ COMMENT_ALLOWED: dict[str, set[str]] = {
     Comment.Status.SPAM: {Comment.Status.APPROVED},
 }
 COMMENT_MAX_CHARS = 3000
-COMMENT_RATE_PER_MINUTE = 5
 TRUSTED_EMAIL_APPROVED = 3
 COVER_MAX_SIDE = 1600
 
@@ -272,19 +270,6 @@ def ip_hash(ip: str) -> str:
 
 def body_key(body: str) -> str:
     return hashlib.sha256(normalize_fa(body).encode()).hexdigest()
-
-
-def rate_limited(*, ip_digest: str, now: dt.datetime | None = None) -> bool:
-    """Counts this attempt; True once an address passes COMMENT_RATE_PER_MINUTE in a minute."""
-    now = now or timezone.now()
-    key = f"portal:rl:{ip_digest}:{now:%Y%m%d%H%M}"
-    cache.add(key, 0, 120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 120)
-        count = 1
-    return count > COMMENT_RATE_PER_MINUTE
 
 
 def comment_author_trusted(*, municipality: Municipality, email: str, user: User | None) -> bool:

@@ -1,0 +1,31 @@
+"""A per-key hit counter in the cache, for public forms (submissions, tracking, comments).
+
+The window opens at a key's first hit and lasts the whole period, whatever the clock says:
+a window aligned to the calendar minute would let ``2 × limit`` hits through in a few seconds
+around a minute's turn (seen in CI: ten comments accepted where five are allowed).
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate_parse(spec: str) -> tuple[int, int]:
+    """``"5/m"`` → (5, 60): the number of hits allowed and the window in seconds."""
+    count, _, unit = spec.partition("/")
+    return int(count), UNITS.get(unit[:1] or "m", 60)
+
+
+def rate_limited(key: str, spec: str) -> bool:
+    """Count one hit for ``key``; True once the window's limit is passed."""
+    limit, window = rate_parse(spec)
+    cache_key = f"rl:{key}"
+    cache.add(cache_key, 0, window)
+    try:
+        hits = cache.incr(cache_key)
+    except ValueError:  # the window closed between add() and incr()
+        cache.set(cache_key, 1, window)
+        hits = 1
+    return hits > limit
