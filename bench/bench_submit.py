@@ -8,6 +8,10 @@ Modes (``--mode``):
   Case + CaseEvent + hash-chained audit entry + outbox message, FTS trigger) without HTTP.
 - ``http``: the web stack alone — gunicorn + wrk on a cheap page (``--path``, default /healthz),
   to show the HTTP ceiling on this machine.
+- ``floor``: one gunicorn (``bench.floor_settings``), four targets one after the other:
+  ``GET /healthz``, the submission's request path writing nothing (``/bench-floor/form/``),
+  the same plus one queued INSERT (``/bench-floor/append/``), and ``POST /requests/new/``.
+  What any intake design could reach on this machine (see bench/floor.py).
 
     SQLITE_PATH=/tmp/wt-bench-perf/submit.sqlite3 python bench/bench_submit.py --mode inprocess --seconds 20
     python bench/bench_submit.py --mode http --path /healthz --seconds 20
@@ -210,11 +214,34 @@ end
 """
 
 
+def post_script(tmp: str) -> str:
+    """A wrk script POSTing the public request form (a unique idempotency key per request)."""
+    from urllib.parse import urlencode
+
+    from bench.generate_city import BENCH_SLUG
+    from pishkhan.accounts.models import District, Municipality
+    from pishkhan.cases.models import ServiceType
+
+    m = Municipality.objects.get(slug=BENCH_SLUG)
+    body = urlencode({
+        "citizen_name": "شهروند محک", "citizen_mobile": "09121234567",
+        "service": ServiceType.objects.filter(municipality=m, is_active=True).first().pk,
+        "district": District.objects.filter(municipality=m).first().pk,
+        "description": TEXTS[0], "address": "خیابان ولیعصر",
+        "csrfmiddlewaretoken": "b" * 32,
+    })  # fmt: skip
+    script = Path(tmp) / "post.lua"
+    script.write_text(WRK_POST_LUA % {"csrf": "b" * 32, "body": body, "nonce": time.time_ns()})
+    return str(script)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--mode", choices=["auto", "web", "inprocess", "http"], default="auto")
+    parser.add_argument(
+        "--mode", choices=["auto", "web", "inprocess", "http", "floor"], default="auto"
+    )
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--workers", type=int, default=3)
@@ -241,7 +268,14 @@ def main() -> None:
         inprocess(args)
         return
     collectstatic()
-    server = Gunicorn(args.workers, args.port, server_env())
+    env = server_env()
+    if mode == "floor":
+        from bench.floor import table_ensure
+
+        table_ensure()
+        env["DJANGO_SETTINGS_MODULE"] = "bench.floor_settings"
+    server = Gunicorn(args.workers, args.port, env)
+    base = f"http://127.0.0.1:{args.port}"
     try:
         print(
             f"gunicorn: {args.workers} sync workers; wrk {args.connections} connections, {args.seconds}s"
@@ -255,34 +289,18 @@ def main() -> None:
                 ),
             )
         else:
-            from urllib.parse import urlencode
-
-            from bench.generate_city import BENCH_SLUG
-            from pishkhan.accounts.models import District, Municipality
-            from pishkhan.cases.models import ServiceType
-
-            m = Municipality.objects.get(slug=BENCH_SLUG)
-            body = urlencode({
-                "citizen_name": "شهروند محک", "citizen_mobile": "09121234567",
-                "service": ServiceType.objects.filter(municipality=m).first().pk,
-                "district": District.objects.filter(municipality=m).first().pk,
-                "description": TEXTS[0], "address": "خیابان ولیعصر",
-                "csrfmiddlewaretoken": "b" * 32,
-            })  # fmt: skip
-            script = Path(server.tmp) / "post.lua"
-            script.write_text(
-                WRK_POST_LUA % {"csrf": "b" * 32, "body": body, "nonce": time.time_ns()}
-            )
-            summarize_wrk(
-                "POST /requests/new/",
-                run_wrk(
-                    f"http://127.0.0.1:{args.port}/requests/new/",
-                    args.seconds,
-                    args.connections,
-                    2,
-                    str(script),
-                ),
-            )
+            script = post_script(server.tmp)
+            targets = ["/requests/new/"]
+            if mode == "floor":
+                summarize_wrk(
+                    "GET /healthz", run_wrk(f"{base}/healthz", args.seconds, args.connections, 2)
+                )
+                targets = ["/bench-floor/form/", "/bench-floor/append/", "/requests/new/"]
+            for target in targets:
+                summarize_wrk(
+                    f"POST {target}",
+                    run_wrk(f"{base}{target}", args.seconds, args.connections, 2, script),
+                )
     finally:
         server.stop()
 
