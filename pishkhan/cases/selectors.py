@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -107,37 +108,46 @@ def case_filter(
     return qs
 
 
-# How far back the newest-first search walk looks before it lets the text index answer.
+# How many of the scope's newest cases a search looks at first (see case_search_window).
 RECENT_SEARCH_WINDOW = 20_000
+DISTRICT_SEARCH_WINDOW = 3_000
 
 
-def case_search_recent(qs: QuerySet[Case], *, user: User, **filters: Any) -> QuerySet[Case] | None:
-    """PostgreSQL, the user's newest-first case list (``qs``): the same search limited to the
-    scope's newest RECENT_SEARCH_WINDOW cases, checked row by row along the date index. When
-    it fills the wanted page, that page is the search's page; the caller falls back to
-    ``case_filter`` otherwise (see CappedPaginator).
+@dataclass(frozen=True)
+class SearchWindow:
+    cases: QuerySet[Case]  # the search over the scope's newest cases, newest first
+    whole: bool  # small enough to list up to the count's cap; else only up to the wanted page
 
-    Why: for two words that often appear together ("چراغ خاموش") the planner multiplies their
-    trigram selectivities, expects a handful of rows, and reads all 20,000 matches to sort
-    them (110–200 ms at 1M cases); the walk finds the newest 25 in ~1,000 rows. SQLite's full
-    text search makes this choice itself (``case_search``). None: not worth it here.
 
-    Only for a user who sees the whole city: a district's newest cases lie scattered over the
-    table, and PostgreSQL reads all 20,000 of them (~80 ms) rather than walking its date index
-    to the page's last row — the plain search is faster there.
+def case_search_window(qs: QuerySet[Case], *, user: User, **filters: Any) -> SearchWindow | None:
+    """The user's newest-first case list (``qs``) searched: the same search over the scope's
+    newest cases only — DISTRICT_SEARCH_WINDOW of them for a district, RECENT_SEARCH_WINDOW
+    for the whole city —, each row's text checked in date order. When the window holds the
+    wanted page, the page comes from it (see CappedPaginator); otherwise the full search
+    answers. None: no search.
+
+    Why: a text index answers "which cases contain these words" for the whole city, and a
+    common word or a pair of words that go together ("چراغ خاموش", "زباله جمع") has tens of
+    thousands of matches. PostgreSQL misjudges how many (it multiplies the two words'
+    selectivities), reads them all from the table and sorts them; SQLite's full-text search
+    evaluates every trigram of both words — 30–200 ms at 1M cases, where the newest cases
+    already hold the page. A district's window is small enough to read whole (a few
+    milliseconds), so it also answers the count when it holds more matches than the list
+    counts; the city's is read only as far as the page.
     """
-    if settings.DB_VENDOR != "postgresql" or not filters.get("query", "").strip():
+    if not filters.get("query", "").strip():
         return None
-    if not sees_whole_city(user):
+    size, newest = RECENT_SEARCH_WINDOW, qs
+    if not sees_whole_city(user) and user.district_id is not None:
+        # The district alone (its cases are all in the user's city): the edge is then read
+        # from the (district, created_at) index without visiting the table.
+        size, newest = DISTRICT_SEARCH_WINDOW, Case.objects.filter(district_id=user.district_id)
+    newest_first = newest.order_by("-created_at").values_list("created_at", flat=True)
+    edge = newest_first[size - 1 : size].first()
+    if edge is None:  # a smaller scope: the full search is as good
         return None
-    edge = (
-        qs.order_by("-created_at")
-        .values_list("created_at", flat=True)[RECENT_SEARCH_WINDOW - 1 : RECENT_SEARCH_WINDOW]
-        .first()
-    )
-    if edge is None:  # a smaller scope: the plain search is as good
-        return None
-    return case_filter(qs.filter(created_at__gte=edge), **filters, small_set=True)
+    window = case_filter(qs.filter(created_at__gte=edge), **filters, small_set=True)
+    return SearchWindow(window, whole=size <= DISTRICT_SEARCH_WINDOW)
 
 
 def case_inbox(*, user: User, now: dt.datetime | None = None) -> QuerySet[Case]:

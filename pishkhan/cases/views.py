@@ -49,9 +49,17 @@ class CappedPaginator(Paginator):
     cases) on every page view. Beyond the cap the pager says "N+" pages; filters narrow it.
 
     ``ids_first``, for a bounded set such as a district's inbox (~1,000 waiting cases at city
-    scale): one query lists the set's ids in page order (from an index, or with the text
-    filter of a search), the count is its length and a page reads just its 25 rows by id. The
-    set is walked once instead of twice (count, then page), and whole rows are never sorted."""
+    scale) or a search: one query lists the set's ids in page order, at most ``cap + 1`` of
+    them; the count is their number and a page reads just its 25 rows by id (from ``rows``,
+    the list without the search: the text search is not planned again for 25 rows). The set
+    is walked once instead of twice (count, then page), and whole rows are never sorted.
+
+    ``window``: the same search over the scope's newest cases (selectors.case_search_window),
+    listed first (up to ``cap + 1`` rows if it is small enough to read whole, else up to the
+    wanted page). When it holds more than ``cap`` matches they are the answer (the newest
+    matches are the newest matches; the count is capped anyway). When it holds the wanted
+    page, the page comes from it and only the count asks the full search (which stops at
+    ``cap + 1`` rows and sorts nothing). Otherwise the full search lists the ids."""
 
     def __init__(
         self,
@@ -60,26 +68,36 @@ class CappedPaginator(Paginator):
         *,
         cap: int,
         ids_first: bool = False,
-        recent: tuple[QuerySet[Case], QuerySet[Case]] | None = None,
+        window: selectors.SearchWindow | None = None,
+        rows: QuerySet[Case] | None = None,
+        number: int = 1,
     ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self.capped = False
         self.ids_first = ids_first
-        # (the same rows' newest part — selectors.case_search_recent —, the list they come
-        # from without the search, to read a page's rows by id)
-        self.recent = recent
+        self.window = window
+        self.rows = rows if rows is not None else object_list
+        self.top = number * per_page  # the wanted page's last row
+        self.from_window = False  # set by ``ids``
 
     @cached_property
     def ids(self) -> list[int]:
         qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
+        if self.window is not None:
+            limit = self.cap + 1 if self.window.whole else self.top
+            ids = list(self.window.cases.values_list("pk", flat=True)[:limit])
+            if len(ids) > self.cap or len(ids) >= self.top:
+                self.from_window = True
+                return ids
         return list(qs.values_list("pk", flat=True)[: self.cap + 1])
 
     @cached_property
     def count(self) -> int:
         qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
-        if self.ids_first:
-            n = len(self.ids)
+        ids = self.ids if self.ids_first else []  # (listing them tells whether from the window)
+        if self.ids_first and not (self.from_window and len(ids) <= self.cap):
+            n = len(ids)
         else:
             # Which rows are counted does not matter: no ORDER BY (it sorted every waiting case
             # of a district first) and no joins.
@@ -89,22 +107,15 @@ class CappedPaginator(Paginator):
 
     def page(self, number: Any) -> Any:
         page = super().page(number)
-        if self.recent is not None:
-            # The newest matches, if the recent part holds the whole page, are the page. Ids
-            # only, by date alone (no id tie-break, no joins): the walk along the date index
-            # stops at the page's last row. Two cases stamped in the same microsecond at a page
-            # boundary could swap pages; the rows are then shown in the list's full order.
-            newest, listed = self.recent
-            top = page.number * self.per_page
-            ids = list(newest.order_by("-created_at").values_list("pk", flat=True)[:top])
-            if len(ids) == top:
-                # Read by id from the list without the search: PostgreSQL would otherwise plan
-                # the text search again for 25 rows.
-                page.object_list = listed.filter(pk__in=ids[top - self.per_page :])
         if self.ids_first:
-            qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
             bottom = (page.number - 1) * self.per_page
-            page.object_list = qs.filter(pk__in=self.ids[bottom : bottom + self.per_page])
+            ids = self.ids[bottom : bottom + self.per_page]
+            if bottom + self.per_page > len(self.ids) and self.count > len(self.ids):
+                # A page past the window's matches (the number asked for was out of range and
+                # the last page is shown): from the full search.
+                qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
+                ids = list(qs.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+            page.object_list = self.rows.filter(pk__in=ids)
         return page
 
     @property
@@ -133,15 +144,22 @@ def _page(
     *,
     searching: bool = False,
     small_set: bool = False,
-    recent: tuple[QuerySet[Case], QuerySet[Case]] | None = None,
+    window: selectors.SearchWindow | None = None,
+    rows: QuerySet[Case] | None = None,
 ) -> Any:
-    """``small_set``: ``qs`` is bounded (an inbox); its ids are listed once (CappedPaginator)."""
+    """``small_set`` (an inbox) or a search: the ids are listed once (CappedPaginator)."""
     wanted = request.GET.get("page", "1")
     number = int(wanted) if wanted.isdigit() else 1
     floor = COUNT_CAP if small_set or not searching else SEARCH_COUNT_CAP
     cap = max(floor, (number + 2) * PAGE_SIZE)
     paginator = CappedPaginator(
-        qs, PAGE_SIZE, cap=min(cap, 100_000), ids_first=small_set, recent=recent
+        qs,
+        PAGE_SIZE,
+        cap=min(cap, 100_000),
+        ids_first=small_set or searching,
+        window=window,
+        rows=rows,
+        number=number,
     )
     page = paginator.get_page(wanted)
     page.object_list = list(page.object_list)
@@ -192,12 +210,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     listed = selectors.case_list(user=user)
     qs = selectors.case_filter(listed, **filters).defer(*LIST_DEFER)
-    newest = selectors.case_search_recent(listed, user=user, **filters)
     page = _page(
         request,
         qs,
         searching=bool(filters.get("query")),
-        recent=(newest, listed.defer(*LIST_DEFER)) if newest is not None else None,
+        window=selectors.case_search_window(listed, user=user, **filters),
+        rows=listed.defer(*LIST_DEFER),
     )
     return render(
         request, "cases/list.html", {"form": form, "page": page, "qs": _querystring(request)}

@@ -353,48 +353,57 @@ class ListAndSummaryTests(OfficeTestCase):
         self.assertEqual(self.client.get("/office/cases/").status_code, 403)
 
     def test_search_pages_from_the_newest_cases_match_the_full_search(self):
-        # The newest-first walk (PostgreSQL's remedy for misjudged word pairs, see
-        # selectors.case_search_recent) must give the same pages as the plain search.
+        # A search first looks at the scope's newest cases (selectors.case_search_window):
+        # whatever the window's size, every page, count and "N+" label must be those of the
+        # full search.
         base = timezone.now() - dt.timedelta(days=30)
         made = []
-        for i in range(40):
+        for i in range(120):
             text = f"چراغ خاموش کوچهٔ {i}" if i % 4 else f"جوی گرفته کوچهٔ {i}"
             made.append(self.case(text=text, district=self.d1 if i % 2 else self.d2))
             Case.objects.filter(pk=made[-1].pk).update(created_at=base + dt.timedelta(hours=i))
         matching = [c.pk for c in reversed(made) if "چراغ" in c.description]  # newest first
-        self.assertEqual(len(matching), 30)
-        self.client.force_login(self.secretary)
+        in_d1 = [c.pk for c in reversed(made) if "چراغ" in c.description and c.district == self.d1]
+        self.assertEqual((len(matching), len(in_d1)), (90, 60))
 
-        def pages():
-            return [
-                [c.pk for c in self.client.get(f"/office/cases/?q=چراغ خاموش&page={n}")
-                 .context["page"].object_list]
-                for n in (1, 2)
-            ]  # fmt: skip
+        def pages(user):
+            self.client.force_login(user)
+            seen = []
+            for n in (1, 2, 3, 4, 9):  # 9: out of range, the last page is shown
+                page = self.client.get(f"/office/cases/?q=چراغ خاموش&page={n}").context["page"]
+                seen.append(
+                    ([c.pk for c in page.object_list], page.paginator.count,
+                     page.paginator.num_pages_label)
+                )  # fmt: skip
+            return seen
 
-        plain = pages()
-        self.assertEqual(plain, [matching[:25], matching[25:]])
-        with (
-            override_settings(DB_VENDOR="postgresql"),
-            mock.patch("pishkhan.cases.selectors.RECENT_SEARCH_WINDOW", 36),
-            CaptureQueriesContext(connection) as walked,
-        ):
-            self.assertEqual(pages(), plain)  # page 1 from the 36 newest, page 2 falls back
-        walks = [q["sql"] for q in walked.captured_queries if '"created_at" >=' in q["sql"]]
-        self.assertEqual(len(walks), 2)  # one walk per page; page 1 answered by it
-        # a district's list keeps the plain search (its newest cases are scattered)
-        self.client.force_login(self.manager1)
-        with (
-            override_settings(DB_VENDOR="postgresql"),
-            mock.patch("pishkhan.cases.selectors.RECENT_SEARCH_WINDOW", 5),
-            CaptureQueriesContext(connection) as plain_only,
-        ):
-            r = self.client.get("/office/cases/?q=چراغ خاموش")
-        self.assertEqual(
-            [c.pk for c in r.context["page"].object_list],
-            [pk for pk in matching if Case.objects.get(pk=pk).district_id == self.d1.pk][:25],
-        )
-        self.assertFalse(any('"created_at" >=' in q["sql"] for q in plain_only.captured_queries))
+        def listed(ids, count, label):
+            return [(ids[i : i + 25], count, label) for i in (0, 25, 50, 75)]
+
+        with mock.patch("pishkhan.cases.selectors.case_search_window", return_value=None):
+            self.assertEqual(
+                pages(self.secretary), [*listed(matching, 90, "4"), listed(matching, 90, "4")[3]]
+            )
+            self.assertEqual(pages(self.manager1)[:3], listed(in_d1, 60, "3")[:3])
+            with mock.patch("pishkhan.cases.views.SEARCH_COUNT_CAP", 10):
+                capped = {who: pages(who) for who in (self.secretary, self.manager1)}
+        full = {who: pages(who) for who in (self.secretary, self.manager1)}
+        # window sizes: none of the page, the first page only, more than the count needs, all
+        for size in (10, 36, 110, 1000):
+            for whole_city_window in (size, 10_000):  # the city's window read whole, or not
+                with (
+                    mock.patch("pishkhan.cases.selectors.DISTRICT_SEARCH_WINDOW", size),
+                    mock.patch("pishkhan.cases.selectors.RECENT_SEARCH_WINDOW", whole_city_window),
+                    CaptureQueriesContext(connection) as queries,
+                ):
+                    for who in (self.secretary, self.manager1):
+                        self.assertEqual(pages(who), full[who], (size, whole_city_window))
+                        with mock.patch("pishkhan.cases.views.SEARCH_COUNT_CAP", 10):
+                            self.assertEqual(pages(who), capped[who], (size, whole_city_window))
+                # (a window as large as the scope is no window: 60 cases in d1, 120 in all)
+                used = any('"created_at" >=' in q["sql"] for q in queries)
+                self.assertEqual(used, size < 60 or whole_city_window < 120)
+        self.assertEqual(capped[self.secretary][0], (matching[:25], 75, "3+"))
 
     def test_weekly_summary(self):
         a = self.case()
