@@ -137,17 +137,40 @@ def case_search_window(qs: QuerySet[Case], *, user: User, **filters: Any) -> Sea
     """
     if not filters.get("query", "").strip():
         return None
-    size, newest = RECENT_SEARCH_WINDOW, qs
+    size, newest, scope = RECENT_SEARCH_WINDOW, qs, f"m{user.municipality_id}"
     if not sees_whole_city(user) and user.district_id is not None:
         # The district alone (its cases are all in the user's city): the edge is then read
         # from the (district, created_at) index without visiting the table.
         size, newest = DISTRICT_SEARCH_WINDOW, Case.objects.filter(district_id=user.district_id)
-    newest_first = newest.order_by("-created_at").values_list("created_at", flat=True)
-    edge = newest_first[size - 1 : size].first()
-    if edge is None:  # a smaller scope: the full search is as good
+        scope = f"d{user.district_id}"
+    # Where the window starts, remembered for a minute (reading 20,000 index entries to find
+    # it cost 6–11 ms a page). An older edge only widens the window by the newest cases; the
+    # pages stay exact whatever the edge (see CappedPaginator).
+    key = f"search-window-edge:{scope}:{size}"
+    edge = cache.get(key)
+    if edge is None:
+        newest_first = newest.order_by("-created_at").values_list("created_at", flat=True)
+        edge = newest_first[size - 1 : size].first() or "none"
+        cache.set(key, edge, 60)
+    if edge == "none":  # a smaller scope: the full search is as good
         return None
     window = case_filter(qs.filter(created_at__gte=edge), **filters, small_set=True)
     return SearchWindow(window, whole=size <= DISTRICT_SEARCH_WINDOW)
+
+
+def case_ids_newest_first(qs: QuerySet[Case], limit: int) -> list[int]:
+    """The ids of the first ``limit`` rows of ``qs`` in the lists' order (newest first, then
+    the highest id), asking the database for the date order alone: with the id as a second
+    sort key PostgreSQL reads and sorts every row of a search window instead of stopping at
+    the limit along the date index (a city-wide page: 26 → 10 ms). Rows stamped in the same
+    instant as the cut are all read, so the order is exact."""
+    rows = list(qs.order_by("-created_at").values_list("created_at", "pk")[: limit + 1])
+    if len(rows) > limit and rows[limit - 1][0] == rows[limit][0]:
+        tied = rows[limit][0]
+        rows = [r for r in rows if r[0] != tied]
+        rows += qs.filter(created_at=tied).values_list("created_at", "pk")
+    rows.sort(reverse=True)
+    return [pk for _, pk in rows[:limit]]
 
 
 def case_inbox(*, user: User, now: dt.datetime | None = None) -> QuerySet[Case]:

@@ -82,21 +82,24 @@ class CappedPaginator(Paginator):
         self.from_window = False  # set by ``ids``
 
     @cached_property
-    def ids(self) -> list[int]:
+    def ids(self) -> list[int] | None:
+        """The list's ids in page order, at most ``cap + 1``; None: count and page as usual."""
         qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
         if self.window is not None:
             limit = self.cap + 1 if self.window.whole else self.top
-            ids = list(self.window.cases.values_list("pk", flat=True)[:limit])
+            ids = selectors.case_ids_newest_first(self.window.cases, limit)
             if len(ids) > self.cap or len(ids) >= self.top:
                 self.from_window = True
                 return ids
+        if not self.ids_first:
+            return None
         return list(qs.values_list("pk", flat=True)[: self.cap + 1])
 
     @cached_property
     def count(self) -> int:
         qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
-        ids = self.ids if self.ids_first else []  # (listing them tells whether from the window)
-        if self.ids_first and not (self.from_window and len(ids) <= self.cap):
+        ids = self.ids
+        if ids is not None and not (self.from_window and len(ids) <= self.cap):
             n = len(ids)
         else:
             # Which rows are counted does not matter: no ORDER BY (it sorted every waiting case
@@ -107,15 +110,16 @@ class CappedPaginator(Paginator):
 
     def page(self, number: Any) -> Any:
         page = super().page(number)
-        if self.ids_first:
+        ids = self.ids
+        if ids is not None:
             bottom = (page.number - 1) * self.per_page
-            ids = self.ids[bottom : bottom + self.per_page]
-            if bottom + self.per_page > len(self.ids) and self.count > len(self.ids):
+            wanted = ids[bottom : bottom + self.per_page]
+            if bottom + self.per_page > len(ids) and self.count > len(ids):
                 # A page past the window's matches (the number asked for was out of range and
                 # the last page is shown): from the full search.
                 qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
-                ids = list(qs.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-            page.object_list = self.rows.filter(pk__in=ids)
+                wanted = list(qs.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+            page.object_list = self.rows.filter(pk__in=wanted)
         return page
 
     @property

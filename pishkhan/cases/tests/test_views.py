@@ -5,13 +5,13 @@ from unittest import mock
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
 from pishkhan.cases.models import Case, DistrictSummary, RecordView
-from pishkhan.cases.selectors import duplicate_candidates
+from pishkhan.cases.selectors import case_ids_newest_first, duplicate_candidates
 from pishkhan.cases.services import case_submit
 from pishkhan.core.jalali import TEHRAN, format_date
 from pishkhan.test import BaseTestCase, make_city
@@ -361,8 +361,11 @@ class ListAndSummaryTests(OfficeTestCase):
         for i in range(120):
             text = f"چراغ خاموش کوچهٔ {i}" if i % 4 else f"جوی گرفته کوچهٔ {i}"
             made.append(self.case(text=text, district=self.d1 if i % 2 else self.d2))
-            Case.objects.filter(pk=made[-1].pk).update(created_at=base + dt.timedelta(hours=i))
-        matching = [c.pk for c in reversed(made) if "چراغ" in c.description]  # newest first
+            # Three by three in the same instant: pages, windows and limits cut among them.
+            at = base + dt.timedelta(hours=i // 3)
+            Case.objects.filter(pk=made[-1].pk).update(created_at=at)
+        # the lists' order: newest first, then the highest id
+        matching = [c.pk for c in reversed(made) if "چراغ" in c.description]
         in_d1 = [c.pk for c in reversed(made) if "چراغ" in c.description and c.district == self.d1]
         self.assertEqual((len(matching), len(in_d1)), (90, 60))
 
@@ -462,3 +465,29 @@ class EndpointAccessTests(OfficeTestCase):
             self.assertEqual(self.client.get(url).status_code, 302, url)
         case.refresh_from_db()
         self.assertEqual(case.status, "submitted")
+
+
+class NewestFirstIdsTests(SimpleTestCase):
+    """selectors.case_ids_newest_first asks the database for the date order alone; the order
+    among cases stamped in the same instant is then the database's to choose."""
+
+    class Rows:
+        """A stand-in queryset whose ties come back in the worst order (lowest id first)."""
+
+        def __init__(self, rows):
+            self.rows = rows
+
+        def order_by(self, *_):
+            return self
+
+        def filter(self, created_at):
+            return NewestFirstIdsTests.Rows([r for r in self.rows if r[0] == created_at])
+
+        def values_list(self, *_):
+            return sorted(self.rows, key=lambda r: (-r[0], r[1]))
+
+    def test_ties_at_the_cut_are_read_in_full(self):
+        rows = [(t, pk) for pk, t in enumerate([5, 4, 4, 4, 4, 3, 2, 2, 1], start=1)]
+        expected = [pk for _, pk in sorted(rows, reverse=True)]  # newest, then highest id
+        for limit in range(1, len(rows) + 1):
+            self.assertEqual(case_ids_newest_first(self.Rows(rows), limit), expected[:limit], limit)
