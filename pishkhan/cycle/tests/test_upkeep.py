@@ -44,3 +44,19 @@ class DatabaseStatisticsTests(TestCase):
         self.assertEqual(stat_rows(), 0)  # an hour later: not again
         upkeep.database_statistics_refresh(now=1000.0 + upkeep.STATISTICS_EVERY_SECONDS + 1)
         self.assertGreater(stat_rows(), 0)
+
+    def test_statistics_count_every_row(self):
+        if connection.vendor != "sqlite":
+            return  # (PostgreSQL: nothing to do, see test_refreshed_at_start_then_once_a_day)
+        # One value in 3,000 rows, as "one city" is in a city's cases. A sampled ANALYZE
+        # reported its sample (about 1,000 rows per value), so the planner took the city's
+        # index for a selective one and the inbox walked it.
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE upkeep_probe (city INTEGER)")
+            cursor.execute("CREATE INDEX upkeep_probe_city ON upkeep_probe (city)")
+            cursor.executemany("INSERT INTO upkeep_probe VALUES (?)", [(1,)] * 3000)
+            cursor.execute("PRAGMA analysis_limit = 500")  # a connection set otherwise before
+        upkeep.database_statistics_refresh(now=1000.0)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'upkeep_probe_city'")
+            self.assertEqual(cursor.fetchone()[0], "3000 3000")
