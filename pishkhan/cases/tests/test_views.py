@@ -395,6 +395,7 @@ class ListAndSummaryTests(OfficeTestCase):
         for size in (10, 36, 110, 1000):
             for whole_city_window in (size, 10_000):  # the city's window read whole, or not
                 with (
+                    override_settings(DB_VENDOR="postgresql"),  # (the window's database)
                     mock.patch("pishkhan.cases.selectors.DISTRICT_SEARCH_WINDOW", size),
                     mock.patch("pishkhan.cases.selectors.RECENT_SEARCH_WINDOW", whole_city_window),
                     CaptureQueriesContext(connection) as queries,
