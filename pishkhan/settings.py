@@ -334,6 +334,11 @@ TRACK_RATE_LIMIT = env("TRACK_RATE_LIMIT", "10/m")
 REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", "20/h")
 # News comments per IP address (the window opens at the first comment).
 COMMENT_RATE_LIMIT = env("COMMENT_RATE_LIMIT", "5/m")
+# The reverse proxy's own addresses (comma-separated, e.g. "127.0.0.1" behind the nginx of
+# deploy/): per-address limits then count the client named in X-Forwarded-For.
+TRUSTED_PROXIES = tuple(a.strip() for a in env("TRUSTED_PROXIES", "").split(",") if a.strip())
+# The API's throttles likewise (nginx appends the client to X-Forwarded-For).
+REST_FRAMEWORK["NUM_PROXIES"] = 1 if TRUSTED_PROXIES else None
 # Shared secret the SMS gateway sends with reply codes (/sms/inbound/); empty = webhook disabled.
 SMS_INBOUND_SECRET = env("SMS_INBOUND_SECRET", "")
 KEYS_DIR = Path(env("PISHKHAN_KEYS_DIR", str(VAR_DIR / "keys")))

@@ -18,6 +18,7 @@ from pishkhan.accounts import services
 from pishkhan.accounts.access import needs_two_factor
 from pishkhan.accounts.forms import LoginForm, ResetConfirmForm, ResetRequestForm, TokenForm
 from pishkhan.core.errors import ApplicationError
+from pishkhan.core.ratelimit import client_ip
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -31,7 +32,7 @@ LOGIN_IP_LIMIT = 20  # failed attempts per address per 10 minutes
 
 
 def _ip_key(request: HttpRequest) -> str:
-    return "login-fail:" + (request.META.get("REMOTE_ADDR") or "-")
+    return "login-fail:" + client_ip(request)
 
 
 @never_cache

@@ -7,7 +7,9 @@ around a minute's turn (seen in CI: ten comments accepted where five are allowed
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -29,3 +31,20 @@ def rate_limited(key: str, spec: str) -> bool:
         cache.set(cache_key, 1, window)
         hits = 1
     return hits > limit
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address a per-address limit counts: ``REMOTE_ADDR``, or — when that is one of
+    ``settings.TRUSTED_PROXIES`` (the reverse proxy in front, deploy/nginx.conf) — the last
+    address ``X-Forwarded-For`` names before the trusted ones. Behind nginx, ``REMOTE_ADDR`` is
+    nginx itself: without this the whole city would share one limit. Addresses a client writes
+    into the header itself come first in it and are never reached."""
+    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    trusted = settings.TRUSTED_PROXIES
+    if remote not in trusted:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for address in reversed([a.strip() for a in forwarded.split(",") if a.strip()]):
+        if address not in trusted:
+            return address
+    return remote

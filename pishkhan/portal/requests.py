@@ -25,7 +25,7 @@ from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normal
 from pishkhan.cases.transitions import PUBLIC_PHASES
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.jalali import combine
-from pishkhan.core.ratelimit import rate_limited
+from pishkhan.core.ratelimit import client_ip, rate_limited
 from pishkhan.core.text import to_ascii_digits
 from pishkhan.core.validators import normalize_mobile
 from pishkhan.cycle.models import Week
@@ -39,10 +39,6 @@ KEY_MARKER = "__PISHKHAN_SUBMIT_KEY__"
 RECEIPTS = "pishkhan_receipts"
 TRACKED = "pishkhan_tracked"
 NOT_FOUND = gettext_lazy("درخواستی با این کد رهگیری و شمارهٔ همراه پیدا نشد.")
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 def _municipality(request: HttpRequest) -> Municipality:
@@ -102,7 +98,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     municipality = _municipality(request)
     if request.method == "POST":
         form = CaseForm(request.POST, request.FILES, municipality=municipality)
-        if rate_limited(f"submit:{_client_ip(request)}", settings.REQUEST_RATE_LIMIT):
+        if rate_limited(f"submit:{client_ip(request)}", settings.REQUEST_RATE_LIMIT):
             form.is_valid()
             form.add_error(
                 None,
@@ -210,7 +206,7 @@ def track(request: HttpRequest) -> HttpResponse:
     code = tracking_code_normalize(request.POST.get("code", "")) if request.method == "POST" else ""
     if request.method == "POST":
         digits = to_ascii_digits(request.POST.get("digits", "")).strip()
-        ip = _client_ip(request)
+        ip = client_ip(request)
         limit = settings.TRACK_RATE_LIMIT
         if rate_limited(f"track-ip:{ip}", limit) or rate_limited(f"track-code:{code}", limit):
             error = gettext("تلاش‌های پیگیری بیش از حد مجاز است؛ یک دقیقه بعد دوباره تلاش کنید.")

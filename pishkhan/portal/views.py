@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.core.errors import ApplicationError
-from pishkhan.core.ratelimit import rate_limited
+from pishkhan.core.ratelimit import client_ip, rate_limited
 from pishkhan.portal import selectors
 from pishkhan.portal import services as portal_services
 from pishkhan.portal.cache import CSRF_MARKER, serve
@@ -126,7 +126,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_get_public(municipality=city, slug=slug)
     if article is None:
         raise Http404(_("این خبر پیدا نشد"))
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)
     if rate_limited(f"comment:{portal_services.ip_hash(ip)}", settings.COMMENT_RATE_LIMIT):
         return _refuse(
             request,

@@ -3,9 +3,9 @@ from __future__ import annotations
 from unittest import mock
 
 from django.core.cache import cache
-from django.test import SimpleTestCase, override_settings
+from django.test import RequestFactory, SimpleTestCase, override_settings
 
-from pishkhan.core.ratelimit import rate_limited, rate_parse
+from pishkhan.core.ratelimit import client_ip, rate_limited, rate_parse
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -39,3 +39,27 @@ class RateLimitTests(SimpleTestCase):
         # The window opened at turn - 10 and lasts a minute: after that the address may post again.
         with mock.patch("time.time", return_value=turn + 51):
             self.assertFalse(rate_limited("comment:c", "2/m"))
+
+
+class ClientAddressTests(SimpleTestCase):
+    def address(self, remote: str, forwarded: str | None = None) -> str:
+        extra = {"REMOTE_ADDR": remote}
+        if forwarded is not None:
+            extra["HTTP_X_FORWARDED_FOR"] = forwarded
+        return client_ip(RequestFactory().get("/", **extra))
+
+    def test_without_a_trusted_proxy_the_header_is_ignored(self) -> None:
+        self.assertEqual(self.address("5.1.1.1", "9.9.9.9"), "5.1.1.1")
+
+    @override_settings(TRUSTED_PROXIES=("127.0.0.1", "10.0.0.2"))
+    def test_behind_trusted_proxies_the_last_untrusted_address(self) -> None:
+        self.assertEqual(self.address("127.0.0.1", "5.1.1.1"), "5.1.1.1")
+        # what the client wrote itself comes first and is not reached
+        self.assertEqual(self.address("127.0.0.1", "9.9.9.9, 5.1.1.1"), "5.1.1.1")
+        # two proxies in a row
+        self.assertEqual(self.address("127.0.0.1", "9.9.9.9, 5.1.1.1, 10.0.0.2"), "5.1.1.1")
+        # a request from an untrusted address: its header is not believed
+        self.assertEqual(self.address("5.3.3.3", "9.9.9.9"), "5.3.3.3")
+        # the proxy itself, or an empty header
+        self.assertEqual(self.address("127.0.0.1", ""), "127.0.0.1")
+        self.assertEqual(self.address("127.0.0.1"), "127.0.0.1")

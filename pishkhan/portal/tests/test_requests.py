@@ -172,6 +172,23 @@ class SubmitPageTests(RequestTestCase):
         self.assertContains(r, "کمی بعد دوباره تلاش کنید", status_code=429)
         self.assertEqual(Case.objects.count(), 2)
 
+    @override_settings(REQUEST_RATE_LIMIT="2/m", TRUSTED_PROXIES=("127.0.0.1",))
+    def test_behind_the_proxy_each_citizen_has_their_own_limit(self):
+        # nginx (deploy/nginx.conf) connects from 127.0.0.1 and appends the client's address.
+        def post(key, client_address, forged=""):
+            forwarded = f"{forged}, {client_address}" if forged else client_address
+            return self.client.post(
+                NEW, self.data(idempotency_key=key),
+                REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded,
+            )  # fmt: skip
+
+        self.assertEqual(post("a1", "5.1.1.1").status_code, 302)
+        self.assertEqual(post("a2", "5.1.1.1", forged="9.9.9.9").status_code, 302)
+        # the third from the same citizen, whatever they write into the header themselves
+        self.assertEqual(post("a3", "5.1.1.1", forged="8.8.8.8").status_code, 429)
+        self.assertEqual(post("b1", "5.2.2.2").status_code, 302)  # another citizen
+        self.assertEqual(Case.objects.count(), 3)
+
 
 class TrackTests(RequestTestCase):
     def test_the_proof_is_a_signed_cookie_and_no_session_is_written(self):
