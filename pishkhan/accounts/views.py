@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from pishkhan.accounts import services
 from pishkhan.accounts.access import needs_two_factor
 from pishkhan.accounts.forms import LoginForm, ResetConfirmForm, ResetRequestForm, TokenForm
 from pishkhan.core.errors import ApplicationError
-from pishkhan.core.ratelimit import client_ip
+from pishkhan.core.ratelimit import client_ip, rate_limited, rate_spent
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -28,23 +27,19 @@ def _next(request: HttpRequest, default: str) -> str:
     return default
 
 
-LOGIN_IP_LIMIT = 20  # failed attempts per address per 10 minutes
-
-
-def _ip_key(request: HttpRequest) -> str:
-    return "login-fail:" + client_ip(request)
+LOGIN_FAIL_LIMIT = "20/10m"  # failed attempts per address
 
 
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None, request=request)
-    if request.method == "POST" and cache.get(_ip_key(request), 0) >= LOGIN_IP_LIMIT:
+    failures = "login-fail:" + client_ip(request)
+    if request.method == "POST" and rate_spent(failures, LOGIN_FAIL_LIMIT):
         error = _("تلاش‌های ناموفق زیادی از این نشانی شده است؛ ده دقیقهٔ دیگر دوباره تلاش کنید.")
         context = {"form": LoginForm(request=request), "next": "", "error": error}
         return render(request, "accounts/login.html", context, status=429)
     if request.method == "POST" and not form.is_valid():
-        cache.add(_ip_key(request), 0, 600)
-        cache.incr(_ip_key(request))
+        rate_limited(failures, LOGIN_FAIL_LIMIT)  # counts this failure
     if request.method == "POST" and form.is_valid():
         user = form.user
         if user is None:  # pragma: no cover — is_valid() guarantees a user

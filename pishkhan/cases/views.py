@@ -79,27 +79,26 @@ class CappedPaginator(Paginator):
         self.window = window
         self.rows = rows if rows is not None else object_list
         self.top = number * per_page  # the wanted page's last row
-        self.from_window = False  # set by ``ids``
 
     @cached_property
-    def ids(self) -> list[int] | None:
-        """The list's ids in page order, at most ``cap + 1``; None: count and page as usual."""
+    def listing(self) -> tuple[list[int] | None, bool]:
+        """The list's ids in page order (at most ``cap + 1``; None: count and page as usual),
+        and whether they come from the window."""
         qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
         if self.window is not None:
             limit = self.cap + 1 if self.window.whole else self.top
             ids = selectors.case_ids_newest_first(self.window.cases, limit)
             if len(ids) > self.cap or len(ids) >= self.top:
-                self.from_window = True
-                return ids
+                return ids, True
         if not self.ids_first:
-            return None
-        return list(qs.values_list("pk", flat=True)[: self.cap + 1])
+            return None, False
+        return list(qs.values_list("pk", flat=True)[: self.cap + 1]), False
 
     @cached_property
     def count(self) -> int:
         qs: QuerySet[Case] = self.object_list  # type: ignore[assignment]
-        ids = self.ids
-        if ids is not None and not (self.from_window and len(ids) <= self.cap):
+        ids, from_window = self.listing
+        if ids is not None and not (from_window and len(ids) <= self.cap):
             n = len(ids)
         else:
             # Which rows are counted does not matter: no ORDER BY (it sorted every waiting case
@@ -110,7 +109,7 @@ class CappedPaginator(Paginator):
 
     def page(self, number: Any) -> Any:
         page = super().page(number)
-        ids = self.ids
+        ids, _ = self.listing
         if ids is not None:
             bottom = (page.number - 1) * self.per_page
             wanted = ids[bottom : bottom + self.per_page]

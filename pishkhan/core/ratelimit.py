@@ -1,4 +1,5 @@
-"""A per-key hit counter in the cache, for public forms (submissions, tracking, comments).
+"""A per-key hit counter in the cache, for public forms (submissions, tracking, comments) and
+failed logins.
 
 The window opens at a key's first hit and lasts the whole period, whatever the clock says:
 a window aligned to the calendar minute would let ``2 × limit`` hits through in a few seconds
@@ -7,6 +8,8 @@ around a minute's turn (seen in CI: ten comments accepted where five are allowed
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -14,23 +17,42 @@ from django.http import HttpRequest
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+SPEC = re.compile(r"^(\d+)/(\d*)([smhd]?)")
+
+
 def rate_parse(spec: str) -> tuple[int, int]:
-    """``"5/m"`` → (5, 60): the number of hits allowed and the window in seconds."""
-    count, _, unit = spec.partition("/")
-    return int(count), UNITS.get(unit[:1] or "m", 60)
+    """``"5/m"`` → (5, 60), ``"20/10m"`` → (20, 600): the hits allowed and the window in
+    seconds (the unit defaults to a minute)."""
+    match = SPEC.match(spec.strip())
+    if match is None:
+        raise ValueError(f"not a rate: {spec!r}")
+    count, times, unit = match.groups()
+    return int(count), int(times or 1) * UNITS[unit or "m"]
+
+
+def _hit_count(key: str, window: int) -> int:
+    """Count one hit for ``key`` in its window (``window`` seconds from its first hit); the
+    hits so far."""
+    cache_key = f"rl:{key}"
+    cache.add(cache_key, 0, window)
+    try:
+        return int(cache.incr(cache_key))
+    except ValueError:  # the window closed between add() and incr()
+        cache.set(cache_key, 1, window)
+        return 1
 
 
 def rate_limited(key: str, spec: str) -> bool:
     """Count one hit for ``key``; True once the window's limit is passed."""
     limit, window = rate_parse(spec)
-    cache_key = f"rl:{key}"
-    cache.add(cache_key, 0, window)
-    try:
-        hits = cache.incr(cache_key)
-    except ValueError:  # the window closed between add() and incr()
-        cache.set(cache_key, 1, window)
-        hits = 1
-    return hits > limit
+    return _hit_count(key, window) > limit
+
+
+def rate_spent(key: str, spec: str) -> bool:
+    """Whether ``key`` has used up its window's limit, without counting a hit (for limits
+    that count failures only)."""
+    limit, _ = rate_parse(spec)
+    return int(cache.get(f"rl:{key}", 0)) >= limit
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -18,8 +18,12 @@ class RateLimitTests(SimpleTestCase):
     def test_spec(self) -> None:
         self.assertEqual(rate_parse("5/m"), (5, 60))
         self.assertEqual(rate_parse("20/h"), (20, 3600))
-        self.assertEqual(rate_parse("3/second"), (3, 1))
-        self.assertEqual(rate_parse("7"), (7, 60))
+        self.assertEqual(rate_parse("3/s"), (3, 1))
+        self.assertEqual(rate_parse("20/10m"), (20, 600))
+        with self.assertRaises(ValueError):
+            rate_parse("7")
+        with self.assertRaises(ValueError):
+            rate_parse("many/m")
 
     def test_limit_per_key(self) -> None:
         hits = [rate_limited("comment:a", "3/m") for _ in range(5)]
