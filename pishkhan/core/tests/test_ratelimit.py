@@ -5,6 +5,7 @@ from unittest import mock
 from django.core.cache import cache
 from django.test import RequestFactory, SimpleTestCase, override_settings
 
+from pishkhan.core.checks import rate_settings_check
 from pishkhan.core.ratelimit import client_ip, rate_limited, rate_parse
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -67,3 +68,12 @@ class ClientAddressTests(SimpleTestCase):
         # the proxy itself, or an empty header
         self.assertEqual(self.address("127.0.0.1", ""), "127.0.0.1")
         self.assertEqual(self.address("127.0.0.1"), "127.0.0.1")
+
+
+class RateSettingsCheckTests(SimpleTestCase):
+    def test_a_malformed_rate_stops_the_start(self) -> None:
+        self.assertEqual(rate_settings_check(), [])
+        with override_settings(COMMENT_RATE_LIMIT="five a minute"):
+            errors = rate_settings_check()
+        self.assertEqual([e.id for e in errors], ["pishkhan.E001"])
+        self.assertIn("COMMENT_RATE_LIMIT", errors[0].msg)
