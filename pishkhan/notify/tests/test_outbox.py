@@ -1,16 +1,18 @@
 import datetime as dt
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from unittest import mock
 
 from django.conf import settings
 from django.db import transaction
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 
 from pishkhan.notify.models import Message
 from pishkhan.notify.services import message_enqueue, outbox_process
-from pishkhan.notify.transports import TransportError
+from pishkhan.notify.transports import FileSMSBackend, TransportError
 
 
 def enqueue(key="k1"):
@@ -80,3 +82,60 @@ class OutboxTests(TestCase):
             outbox_process(now=timezone.now())
             outbox_process(now=timezone.now() + dt.timedelta(days=1))
         self.assertEqual(Message.objects.get().status, "failed")
+
+
+class FileSMSBackendTests(SimpleTestCase):
+    """The default SMS backend appends, delivers each key once, and reads only what is new."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.dir)
+        self.settings_override = override_settings(SMS_FILE_PATH=self.dir)
+        self.settings_override.enable()
+        self.addCleanup(self.settings_override.disable)
+        FileSMSBackend._seen.clear()
+        self.path = Path(self.dir) / "sms.jsonl"
+
+    def lines(self):
+        return [json.loads(line) for line in self.path.read_text().splitlines() if line.strip()]
+
+    def test_a_key_is_delivered_once(self):
+        backend = FileSMSBackend()
+        backend.send(to="+989121234567", body="یک", key="k1")
+        backend.send(to="+989121234567", body="یک", key="k1")
+        self.assertEqual([m["key"] for m in self.lines()], ["k1"])
+
+    def test_a_key_another_process_appended_is_not_sent_again(self):
+        FileSMSBackend().send(to="+989121234567", body="یک", key="k1")
+        with open(self.path, "a", encoding="utf-8") as fh:  # another worker process's line
+            fh.write(json.dumps({"to": "x", "body": "دو", "key": "k2", "at": "t"}) + "\n")
+        FileSMSBackend().send(to="+989121234567", body="دو", key="k2")
+        FileSMSBackend().send(to="+989121234567", body="سه", key="k3")
+        self.assertEqual([m["key"] for m in self.lines()], ["k1", "k2", "k3"])
+
+    def test_reads_only_what_was_appended_since_the_last_send(self):
+        backend = FileSMSBackend()
+        for n in range(50):
+            backend.send(to="+989121234567", body=f"پیام {n:02d}", key=f"k{n:02d}")
+        _inode, offset, keys = FileSMSBackend._seen[str(self.path)]
+        self.assertEqual((offset, len(keys)), (self.path.stat().st_size, 50))
+        # Rewrite the first line in place (same length) with another key: a backend that
+        # re-read the whole file would now believe "zz" was sent and skip it.
+        first = self.path.read_bytes().split(b"\n", 1)[0]
+        with open(self.path, "r+b") as fh:
+            fh.write(first.replace(b'"k00"', b'"zz" '))
+        backend.send(to="+989121234567", body="آخر", key="zz")
+        self.assertEqual(self.lines()[-1]["key"], "zz")
+
+    def test_a_line_torn_by_a_crash_does_not_swallow_the_next_message(self):
+        self.path.write_text('{"to": "x", "body": "نیمه', encoding="utf-8")
+        FileSMSBackend().send(to="+989121234567", body="کامل", key="k1")
+        raw = self.path.read_text().splitlines()
+        self.assertEqual(json.loads(raw[-1])["key"], "k1")
+
+    def test_a_replaced_file_is_read_again(self):
+        backend = FileSMSBackend()
+        backend.send(to="+989121234567", body="یک", key="k1")
+        self.path.unlink()
+        backend.send(to="+989121234567", body="یک", key="k1")  # a new file: not a duplicate
+        self.assertEqual([m["key"] for m in self.lines()], ["k1"])
