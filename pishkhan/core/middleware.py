@@ -6,7 +6,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger("pishkhan")
 
@@ -66,3 +68,22 @@ def database_unavailable_response(request: HttpRequest, exception: BaseException
         response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = "30"
     return response
+
+
+class PersianFirstLocaleMiddleware(LocaleMiddleware):
+    """Persian whatever the browser asks (Accept-Language is ignored); English only when the
+    person chose it with the language switch (the ``LANGUAGE_COOKIE_NAME`` cookie)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or ""
+        try:
+            language = translation.get_supported_language_variant(chosen) if chosen else ""
+        except LookupError:
+            language = ""
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # Unlike Django's, the page does not vary with Accept-Language: no Vary header for it.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

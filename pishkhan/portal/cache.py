@@ -75,5 +75,5 @@ def serve(
     for marker, value in (fresh or {}).items():
         body = body.replace(marker.encode(), value().encode())
     out = HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
-    out["Vary"] = "Cookie, Accept-Language"
+    out["Vary"] = "Cookie"
     return out

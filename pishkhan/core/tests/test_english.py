@@ -139,3 +139,20 @@ class EnglishTests(BaseTestCase):
         response = self.client.get("/track/")
         self.assertContains(response, "پیگیری درخواست")
         self.assertNotContains(response, "Track a request")
+
+    def test_english_browser_still_gets_persian(self) -> None:
+        """Accept-Language is not a choice: only the language switch makes a page English."""
+        for header in ("en-US,en;q=0.9", "en", "de-DE,en;q=0.5"):
+            with self.subTest(header=header):
+                response = self.client.get("/", headers={"Accept-Language": header})
+                self.assertContains(response, '<html lang="fa" dir="rtl">')
+                self.assertContains(response, "ثبت درخواست")
+                self.assertNotIn("Accept-Language", response.get("Vary", ""))
+        self.login(self.manager1)
+        response = self.client.get("/office/", headers={"Accept-Language": "en-US,en;q=0.9"})
+        self.assertContains(response, "صندوق منطقه")
+        self.english()
+        response = self.client.get("/track/", headers={"Accept-Language": "fa"})
+        self.assertContains(response, "Track a request")
+        self.client.cookies["pishkhan_language"] = "xx"
+        self.assertContains(self.client.get("/track/"), "پیگیری درخواست")
