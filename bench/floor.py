@@ -57,7 +57,13 @@ def form_append(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect("/track/")
 
 
+def ok(request: HttpRequest) -> HttpResponse:
+    """The trivial view behind the product's whole middleware stack (bench/citizen_paths.py)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("bench-floor/ok/", ok),
     path("bench-floor/form/", form_only),
     path("bench-floor/append/", form_append),
     path("", include("pishkhan.urls")),

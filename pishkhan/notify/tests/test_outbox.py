@@ -10,7 +10,8 @@ from django.db import transaction
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 
-from pishkhan.notify.models import Message
+from pishkhan.notify.models import Message, WorkerHeartbeat
+from pishkhan.notify.selectors import worker_heartbeat_age
 from pishkhan.notify.services import message_enqueue, outbox_process
 from pishkhan.notify.transports import FileSMSBackend, TransportError
 
@@ -139,3 +140,12 @@ class FileSMSBackendTests(SimpleTestCase):
         self.path.unlink()
         backend.send(to="+989121234567", body="یک", key="k1")  # a new file: not a duplicate
         self.assertEqual([m["key"] for m in self.lines()], ["k1"])
+
+
+class HeartbeatTests(TestCase):
+    def test_age_of_the_last_beat(self):
+        self.assertIsNone(worker_heartbeat_age())
+        WorkerHeartbeat.objects.create(name="worker", at=timezone.now() - dt.timedelta(seconds=90))
+        age = worker_heartbeat_age()
+        self.assertAlmostEqual(age.total_seconds(), 90, delta=5)
+        self.assertIsNone(worker_heartbeat_age(name="other"))

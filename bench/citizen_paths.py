@@ -1,0 +1,136 @@
+"""The citizen's paths as ratios of a trivial Django view, in one run (issue #19).
+
+    SQLITE_PATH=/tmp/pk-bench/city.sqlite3 python bench/generate_city.py --cases 100000 --districts 3
+    SQLITE_PATH=/tmp/pk-bench/city.sqlite3 python bench/citizen_paths.py --seconds 10 --rounds 3
+
+Two gunicorns with the same command and worker count: the product (production settings) and
+``bench.trivial_settings`` (Django, no apps, no middleware, one view). wrk runs against them in
+turn, round after round (interleaved, so a noisy neighbour hurts every target alike):
+
+- ``GET /`` on the trivial project — the yardstick;
+- the same view served by the product (``bench.floor_settings``: every middleware the product
+  runs) — what the middleware stack alone costs;
+- ``GET /healthz`` — the product's per-request floor (middleware + one query);
+- ``GET /track/<code>/`` — a returning citizen's tracking page (the signed cookie a browser
+  gets after proving code + last digits);
+- ``POST /requests/new/`` — a stored, audited, notified case (unique idempotency key each).
+
+Prints req/s per target per round, the median of the rounds, each as a ratio of the trivial
+view, and the machine's load average before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._setup import django_setup  # noqa: E402
+from bench.bench_submit import (  # noqa: E402
+    Gunicorn,
+    collectstatic,
+    post_script,
+    run_wrk,
+    server_env,
+)
+
+
+def tracked_cookie(code: str) -> str:
+    from django.core.signing import get_cookie_signer
+
+    from pishkhan.portal.requests import TRACKED
+
+    value = get_cookie_signer(salt=TRACKED + f"pishkhan.portal.{TRACKED}").sign(code)
+    return f"{TRACKED}={value}"
+
+
+def a_case_code() -> str:
+    from bench.generate_city import BENCH_SLUG
+    from pishkhan.cases.models import Case
+
+    code = (
+        Case.objects.filter(municipality__slug=BENCH_SLUG, merged_into__isnull=True)
+        .order_by("-id")
+        .values_list("tracking_code", flat=True)
+        .first()
+    )
+    if code is None:
+        sys.exit("no case in the bench city: run bench/generate_city.py first")
+    return code
+
+
+def rate(out: str) -> tuple[float, int]:
+    import re
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return (float(rps.group(1)) if rps else 0.0), int(bad.group(1)) if bad else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--port", type=int, default=8771)
+    args = parser.parse_args()
+    env = server_env()
+    django_setup()
+    collectstatic()
+    code = a_case_code()
+    product = Gunicorn(
+        args.workers, args.port, dict(env, DJANGO_SETTINGS_MODULE="bench.floor_settings")
+    )
+    trivial_env = dict(env, DJANGO_SETTINGS_MODULE="bench.trivial_settings")
+    trivial = Gunicorn(args.workers, args.port + 1, trivial_env)
+    script = post_script(product.tmp)
+    cookie = tracked_cookie(code)
+    lua = Path(product.tmp) / "track.lua"
+    lua.write_text(f'wrk.headers["Cookie"] = "{cookie}"\n')
+    targets = {
+        "trivial Django view": (f"http://127.0.0.1:{args.port + 1}/", None),
+        "the same view behind the product's middleware": (
+            f"http://127.0.0.1:{args.port}/bench-floor/ok/",
+            None,
+        ),
+        "GET /healthz": (f"http://127.0.0.1:{args.port}/healthz", None),
+        "GET /track/<code>/": (f"http://127.0.0.1:{args.port}/track/{code}/", str(lua)),
+        "POST /requests/new/": (f"http://127.0.0.1:{args.port}/requests/new/", script),
+    }
+    results: dict[str, list[float]] = {name: [] for name in targets}
+    load_before = os.getloadavg()
+    try:
+        for n in range(args.rounds):
+            for name, (url, lua_script) in targets.items():
+                rps, bad = rate(run_wrk(url, args.seconds, args.connections, 2, lua_script))
+                if bad:
+                    print(f"WARNING {name}: {bad} non-2xx/3xx answers", file=sys.stderr)
+                results[name].append(rps)
+                print(f"round {n + 1}: {name}: {rps:,.0f}/s", flush=True)
+                time.sleep(1)
+    finally:
+        product.stop()
+        trivial.stop()
+    load_after = os.getloadavg()
+    base = statistics.median(results["trivial Django view"])
+    print(
+        f"\ngunicorn {args.workers} sync workers each; wrk -t2 -c{args.connections} "
+        f"-d{args.seconds}s; {args.rounds} interleaved rounds; load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
+    )
+    print("| target | req/s (median) | rounds | of the trivial view |\n|---|---:|---|---:|")
+    for name, values in results.items():
+        med = statistics.median(values)
+        each = " / ".join(f"{v:,.0f}" for v in values)
+        print(f"| {name} | {med:,.0f} | {each} | {med / base:.0%} |")
+
+
+if __name__ == "__main__":
+    main()
