@@ -32,6 +32,9 @@ class Municipality(models.Model):
     start_lon = models.FloatField(_("طول جغرافیایی مبدأ"), null=True, blank=True)
     center_lat = models.FloatField(_("عرض جغرافیایی مرکز"), null=True, blank=True)
     center_lon = models.FloatField(_("طول جغرافیایی مرکز"), null=True, blank=True)
+    # Optional outline of the city: list of [lat, lon] points. Points outside it are refused
+    # (Open311); without it the union of the districts' boundaries is the city.
+    boundary = models.JSONField(_("مرز شهر"), null=True, blank=True)
     is_active = models.BooleanField(_("فعال"), default=True)
 
     class Meta:
@@ -54,6 +57,8 @@ class District(models.Model):
     name = models.CharField(_("نام"), max_length=120)
     # Optional polygon: list of [lat, lon] points. Used to find a case's district.
     boundary = models.JSONField(_("مرز"), null=True, blank=True)
+    # Its streets, squares and neighbourhoods, one a line: places an address-only report.
+    places = models.TextField(_("خیابان‌ها و محله‌ها"), blank=True, help_text=_("هر نام در یک خط"))
     center_lat = models.FloatField(_("عرض جغرافیایی مرکز"), null=True, blank=True)
     center_lon = models.FloatField(_("طول جغرافیایی مرکز"), null=True, blank=True)
 
@@ -271,6 +276,9 @@ class ApiClient(models.Model):
     key_hash = models.CharField(_("درهم‌سازی کلید"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("ایجاد"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("ابطال"), null=True, blank=True)
+    # A relay the city trusts (e.g. its own FixMyStreet): may file reports without the citizen's
+    # e-mail or phone; we then answer through the app only.
+    trusted_relay = models.BooleanField(_("واسط مورد اعتماد"), default=False)
 
     class Meta:
         verbose_name = _("کلید Open311")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from pishkhan.accounts.models import ApiClient, Committee, Department, District, Municipality, User
 from pishkhan.cases.files import clean_upload
-from pishkhan.cases.geo import point_in_polygon
+from pishkhan.cases.geo import district_at
 from pishkhan.cases.models import (
     OPEN_STATES,
     Attachment,
@@ -116,12 +116,8 @@ def _require(actor: User | None, perm: str, case: Case | None = None) -> None:
 def district_for_location(
     municipality: Municipality, lat: float | None, lon: float | None
 ) -> District | None:
-    if lat is None or lon is None:
-        return None
-    for district in District.objects.filter(municipality=municipality).exclude(boundary=None):
-        if district.boundary and point_in_polygon(lat, lon, district.boundary):
-            return district
-    return None
+    """The district whose boundary holds the point (see cases.geo.district_at)."""
+    return district_at(municipality, lat, lon)
 
 
 def case_submit(

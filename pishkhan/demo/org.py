@@ -18,6 +18,43 @@ DISTRICTS = [
     (2, "منطقهٔ دو", 36.8280, 54.4190),
     (3, "منطقهٔ سه", 36.8390, 54.4820),
 ]
+# Gorgan's built-up area between the Alborz foothills (south) and the plain (north), as
+# (longitude, southern latitude, northern latitude) columns from west to east; each district is
+# the band between two of its columns, the city the whole strip. Shared edges are identical, so a
+# point lies in exactly one district. Approximate (a few hundred metres), enough to tell a point in
+# Gorgan from a "no GPS fix" (0, 0) or a point in Tehran.
+OUTLINE = [
+    (54.370, 36.818, 36.850),
+    (54.400, 36.810, 36.862),
+    (54.435, 36.806, 36.866),
+    (54.468, 36.812, 36.864),
+    (54.490, 36.818, 36.858),
+    (54.512, 36.826, 36.848),
+]
+DISTRICT_COLUMNS = {2: (0, 2), 1: (2, 3), 3: (3, 5)}  # district number → first, last column
+# Streets, squares and neighbourhoods by district: an address-only report is placed by them.
+PLACES = {
+    1: [
+        "میدان کاخ",
+        "خیابان امام",
+        "بلوار جرجان",
+        "خیابان ولیعصر",
+        "خیابان طالقانی",
+        "میدان شهرداری",
+    ],
+    2: ["خیابان ولی‌آباد", "خیابان شالیکوبی", "کوی بهزیستی", "خیابان مفتح", "سرچشمه"],
+    3: ["بلوار ناهارخوران", "خیابان سرخواجه", "شهرک انقلاب", "بلوار هیرکان", "دانشگاه"],
+}
+
+
+def band(first: int, last: int) -> list[list[float]]:
+    """The polygon [[lat, lon], …] between two OUTLINE columns: south edge west→east, north back."""
+    cols = OUTLINE[first : last + 1]
+    south = [[lat_s, lon] for lon, lat_s, _ in cols]
+    north = [[lat_n, lon] for lon, _, lat_n in reversed(cols)]
+    return south + north
+
+
 DEPARTMENTS = [
     ("services", "معاونت خدمات شهری", "Urban Services", "services"),
     ("civil", "معاونت عمرانی", "Civil Works", "civil"),
@@ -311,6 +348,20 @@ def mobile(suffix: str) -> str:
     return f"+98912100{suffix}"
 
 
+def boundaries_fill(municipality: Municipality) -> None:
+    """Give the demo city and its districts their outlines and places where they have none."""
+    if municipality.boundary is None:
+        municipality.boundary = band(0, len(OUTLINE) - 1)
+        municipality.save(update_fields=["boundary"])
+    for district in District.objects.filter(municipality=municipality):
+        if district.boundary is None and district.number in DISTRICT_COLUMNS:
+            district.boundary = band(*DISTRICT_COLUMNS[district.number])
+            district.save(update_fields=["boundary"])
+        if not district.places and district.number in PLACES:
+            district.places = "\n".join(PLACES[district.number])
+            district.save(update_fields=["places"])
+
+
 def seed_org() -> Municipality:
     municipality, created = Municipality.objects.get_or_create(
         slug="gorgan",
@@ -323,15 +374,23 @@ def seed_org() -> Municipality:
             "start_lon": 54.4340,
             "center_lat": 36.8389,
             "center_lon": 54.4340,
+            "boundary": band(0, len(OUTLINE) - 1),
         },
     )
     schedule_get_or_create(municipality=municipality)
     holidays_seed(municipality=municipality, today=timezone.localdate())
     if not created and District.objects.filter(municipality=municipality).exists():
+        boundaries_fill(municipality)  # a demo seeded before the city had its outline
         return municipality
     districts = {
         n: District.objects.create(
-            municipality=municipality, number=n, name=name, center_lat=lat, center_lon=lon
+            municipality=municipality,
+            number=n,
+            name=name,
+            center_lat=lat,
+            center_lon=lon,
+            boundary=band(*DISTRICT_COLUMNS[n]),
+            places="\n".join(PLACES[n]),
         )
         for n, name, lat, lon in DISTRICTS
     }

@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from django.db.models import QuerySet
 
 from pishkhan.accounts.models import District, Municipality
+from pishkhan.cases.geo import district_at, district_for_address
 from pishkhan.cases.models import Case, CaseEvent, ServiceType
-from pishkhan.cases.services import district_for_location
-from pishkhan.core.text import normalize_fa
 
 # Our states seen from Open311: everything before completion or refusal is "open".
 CLOSED_STATUSES = (
@@ -104,21 +103,25 @@ def update_list(
 def district_for(
     *, municipality: Municipality, lat: float | None, lon: float | None, address: str
 ) -> District | None:
-    """The district of a point (its boundary, else the nearest centre), else named in the address."""
+    """The district of a point (its boundary, else the nearest centre — the caller has checked
+    the point is in the city), else the district the address names (its name or one of its
+    streets and neighbourhoods)."""
     if lat is not None and lon is not None:
-        found = district_for_location(municipality, lat, lon)
+        found = district_at(municipality, lat, lon)
         if found is not None:
             return found
-    districts = list(District.objects.filter(municipality=municipality).order_by("number"))
-    if lat is not None and lon is not None:
-        centred = [d for d in districts if d.center_lat is not None and d.center_lon is not None]
+        centred = list(
+            District.objects.filter(
+                municipality=municipality, center_lat__isnull=False, center_lon__isnull=False
+            )
+        )
         if centred:
             return min(
                 centred,
                 key=lambda d: (d.center_lat - lat) ** 2 + (d.center_lon - lon) ** 2,  # type: ignore[operator]
             )
-    key = normalize_fa(address)
-    for district in districts:
-        if district.name and normalize_fa(district.name) in key:
-            return district
+    found = district_for_address(municipality, address)
+    if found is not None:
+        return found
+    districts = list(District.objects.filter(municipality=municipality)[:2])
     return districts[0] if len(districts) == 1 else None

@@ -24,6 +24,7 @@ from pishkhan.accounts.services import api_client_for_key
 from pishkhan.api.open311 import present, selectors
 from pishkhan.api.open311.render import Doc, errors_doc, render, w3c
 from pishkhan.cases import services as case_services
+from pishkhan.cases.geo import city_contains
 from pishkhan.cases.models import Case, ServiceType
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.middleware import is_database_unavailable
@@ -339,10 +340,18 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
     files = [
         f for key in request.FILES if MEDIA_FIELDS.match(key) for f in request.FILES.getlist(key)
     ]
+    if lat is not None and lon is not None and not city_contains(municipality, lat, lon):
+        raise Open311Error(
+            400,
+            f"lat/long: the point ({lat}, {lon}) is outside {municipality.name_en or municipality.name}"
+            " (0,0 means no GPS fix); send a point in the city or only address_string.",
+        )
     district = selectors.district_for(municipality=municipality, lat=lat, lon=lon, address=address)
     if district is None:
         raise Open311Error(
-            400, "lat/long: send the coordinates; the address alone does not tell the district."
+            400,
+            "address_string: name the district (e.g. «منطقه 2») or one of its streets, or send "
+            "lat/long; the address alone does not tell the district.",
         )
     attributes = _attributes(request)
     _check_list_values(service, attributes)
