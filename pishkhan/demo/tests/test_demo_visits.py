@@ -24,11 +24,12 @@ class DemoVisitsTests(TestCase):
         week = None
         for i in range(6):
             district = list(managers)[i % len(managers)]
+            place = m.districts.get(pk=district)  # a point inside the district (it has a boundary)
             case = case_submit(
                 municipality=m, channel="web", citizen_name=f"شهروند {i}", citizen_mobile=f"0912000{i:04d}",
                 service=services[i % len(services)], description="درخواست بازدید از محل برای بررسی",
-                lat=(m.start_lat or 36.84) + i / 400, lon=(m.start_lon or 54.43) + i / 500,
-                district=m.districts.get(pk=district), now=now,
+                lat=place.center_lat + i / 4000, lon=place.center_lon + i / 5000,
+                district=place, now=now,
             )  # fmt: skip
             case_accept(case=case, needs_visit=True, actor=managers[district])
             week = case.week_start
