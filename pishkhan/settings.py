@@ -90,7 +90,7 @@ INSTALLED_APPS = [
     "pishkhan.notify",
     "pishkhan.portal",
     "pishkhan.api",
-    "pishkhan.reports",
+    "pishkhan.office",
     "pishkhan.demo",
 ]
 
@@ -126,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pishkhan.accounts.context_processors.municipality",
-                "pishkhan.reports.office.office_nav",
+                "pishkhan.office.nav.office_nav",
             ],
             "builtins": ["pishkhan.core.templatetags.fa"],
         },

@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pishkhan.api.health import healthz
+from pishkhan.office.urls import week_urls
 
 admin.site.site_header = "پیشخوان خدمت — پیکربندی"
 admin.site.site_title = "پیشخوان خدمت"
@@ -14,14 +15,13 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("pishkhan.accounts.urls")),
-    path("office/", include("pishkhan.reports.office_urls")),
+    path("office/", include("pishkhan.office.urls")),
     path("office/cases/", include("pishkhan.cases.urls")),
-    path("office/week/", include("pishkhan.reports.week_urls")),
+    path("office/week/", include(week_urls)),
     path("office/visits/", include("pishkhan.visits.urls")),
     path("office/meetings/", include("pishkhan.meetings.urls")),
     path("office/directives/", include("pishkhan.directives.urls")),
     path("office/site/", include("pishkhan.portal.office_urls")),
-    path("office/reports/", include("pishkhan.reports.urls")),
     path("open311/v2/", include("pishkhan.api.open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -10,4 +10,4 @@ from pishkhan.accounts.access import staff_required
 @staff_required()
 def office_home(request: HttpRequest) -> HttpResponse:
     """The landing page of the back office: what this person has to do now."""
-    return render(request, "reports/office_home.html", {"today": timezone.localdate()})
+    return render(request, "office/office_home.html", {"today": timezone.localdate()})

@@ -146,4 +146,4 @@ def week_page(request: HttpRequest) -> HttpResponse:
         next_start=start + dt.timedelta(days=7),
         shift_labels={k: label for k, label, _ in PHASE_ROWS},
     )
-    return render(request, "reports/week.html", context)
+    return render(request, "office/week.html", context)
