@@ -1,3 +1,6 @@
+"""The public site's staff pages under /office/site/ (namespace ``portal_office``): news articles
+and comment moderation."""
+
 from django.urls import path
 
 from pishkhan.portal import office_views as views

@@ -1,6 +1,9 @@
-from django.urls import include, path
+"""The public site's addresses (namespace ``portal``): pages, feeds, citizen requests and
+tracking, SMS reply codes, verification of signed decisions. Staff pages: office_urls.py."""
 
-from pishkhan.portal import feeds, sitemaps, views
+from django.urls import path
+
+from pishkhan.portal import feeds, request_views, sitemaps, verify, views
 
 app_name = "portal"
 urlpatterns = [
@@ -18,8 +21,15 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("stats/data.csv", views.stats_csv, name="stats_csv"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
-    # Citizen requests: /requests/new/, /track/ (see request_urls.py).
-    path("", include("pishkhan.portal.request_urls")),
-    # Public decision verification: /decisions/verify/… (see verify_urls.py).
-    path("", include("pishkhan.portal.verify_urls")),
+    # Citizen requests and tracking (request_views.py).
+    path("requests/new/", request_views.request_new, name="request_new"),
+    path("requests/receipt/<str:code>/", request_views.request_receipt, name="request_receipt"),
+    path("track/", request_views.track, name="track"),
+    path("track/<str:code>/", request_views.track_case, name="track_case"),
+    path("track/<str:code>/answer/", request_views.track_answer, name="track_answer"),
+    path("track/<str:code>/verdict/", request_views.track_verdict, name="track_verdict"),
+    path("sms/inbound/", request_views.sms_inbound, name="sms_inbound"),
+    # Public verification of signed decisions (verify.py).
+    path("decisions/verify/", verify.verify_form, name="verify_form"),
+    path("decisions/verify/<str:number>/", verify.verify_decision, name="verify_decision"),
 ]

@@ -19,7 +19,7 @@ from pishkhan.cases.services import (
     case_submit,
 )
 from pishkhan.notify.models import Message
-from pishkhan.portal.requests import RECEIPTS, TRACKED
+from pishkhan.portal.request_views import RECEIPTS, TRACKED
 from pishkhan.test import BaseTestCase
 
 NEW = "/requests/new/"
