@@ -78,6 +78,18 @@ class InboxTests(OfficeTestCase):
         expected = [c.pk for c in urgent] + [c.pk for c in cases if c not in urgent]
         self.assertEqual(shown, expected)
 
+    def test_no_single_column_index_where_a_composite_one_leads_with_the_column(self):
+        # Every index is paid by every submission (cases 0007): municipality, service and
+        # district are each served by the composite indexes they lead.
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, Case._meta.db_table)
+        indexes = [c["columns"] for c in found.values() if c["index"] and not c["primary_key"]]
+        for column in ("municipality_id", "service_id", "district_id"):
+            self.assertNotIn([column], indexes)
+            self.assertTrue(
+                any(len(cols) > 1 and cols[0] == column for cols in indexes), (column, indexes)
+            )
+
     def test_inbox_page_and_count_read_the_inbox_index(self):
         from pishkhan.cases import selectors
         from pishkhan.test import query_plan
