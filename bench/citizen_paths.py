@@ -42,7 +42,7 @@ from bench.bench_submit import (  # noqa: E402
 def tracked_cookie(code: str) -> str:
     from django.core.signing import get_cookie_signer
 
-    from pishkhan.portal.requests import TRACKED
+    from pishkhan.portal.request_views import TRACKED
 
     value = get_cookie_signer(salt=TRACKED + f"pishkhan.portal.{TRACKED}").sign(code)
     return f"{TRACKED}={value}"
