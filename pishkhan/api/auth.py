@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pishkhan.accounts.access import needs_two_factor
-from pishkhan.cases.apis import errors
+from pishkhan.rest import errors
 
 
 class TokenApi(APIView):

@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pishkhan.accounts.selectors import department_list, district_list
-from pishkhan.cases.apis import (
+from pishkhan.cycle.models import Week
+from pishkhan.rest import (
     PAGE_PARAMS,
     StaffApi,
     errors,
@@ -19,7 +20,6 @@ from pishkhan.cases.apis import (
     page_of,
     paginate,
 )
-from pishkhan.cycle.models import Week
 
 
 class DistrictOut(serializers.Serializer):

@@ -1,37 +1,23 @@
 """REST API for cases: the catalogue, the case lists and the district manager's triage.
 
-Same services and scoping as the back office. ``StaffPermission``, ``ERRORS``, ``paginate`` and
-``page_of`` are shared with the API files of the apps above (visits, meetings, directives, api).
+Same services and scoping as the back office; the REST base (permission, views, errors,
+pagination) is pishkhan/rest.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_serializer,
-    inline_serializer,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.pagination import BasePagination
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
-from pishkhan.accounts.access import two_factor_ok
-from pishkhan.accounts.models import District, Municipality, User
+from pishkhan.accounts.models import District
 from pishkhan.cases import selectors, services
 from pishkhan.cases.models import Case, RecordView, RejectReason
 from pishkhan.cases.tracking import tracking_code_normalize
@@ -39,124 +25,17 @@ from pishkhan.cases.views import FULL_PII_ROLES
 from pishkhan.core import jalali
 from pishkhan.core.validators import mask_mobile, mask_national_id
 from pishkhan.cycle.schedule import intake_week_start
-
-# ------------------------------------------------------------------ shared API plumbing
-
-
-class StaffPermission(BasePermission):
-    """Staff of a municipality; the second factor where the role needs it; every permission of
-    ``view.required_perms[method]`` and one of ``view.any_perms[method]`` ("*" = any method).
-
-    Token holders passed the second factor when the token was issued (``/api/v1/auth/token/``).
-    """
-
-    message = "شما اجازهٔ این کار را ندارید."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        if not user.is_authenticated or not user.is_staff:
-            return False
-        if user.municipality_id is None:  # type: ignore[union-attr]
-            return False
-        here = getattr(request._request, "municipality", None)
-        if here is not None and user.municipality_id != here.pk:  # type: ignore[union-attr]
-            return False  # staff of one city never act through another city's site
-        if not isinstance(request.successful_authenticator, TokenAuthentication):
-            if not two_factor_ok(request._request):
-                return False
-        perms = getattr(view, "required_perms", {})
-        needed: Sequence[str] = perms.get(request.method, perms.get("*", ()))
-        if not all(user.has_perm(p) for p in needed):
-            return False
-        alternatives = getattr(view, "any_perms", {})
-        some: Sequence[str] = alternatives.get(request.method, alternatives.get("*", ()))
-        return not some or any(user.has_perm(p) for p in some)
-
-
-class ErrorOut(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-ERRORS: dict[int, Any] = {
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT,
-        description="Bad input: ``{field: [Persian messages]}`` or ``{detail: message}``.",
-    ),
-    401: OpenApiResponse(ErrorOut, description="Not authenticated."),
-    403: OpenApiResponse(ErrorOut, description="Not allowed (role, permission or second factor)."),
-    404: OpenApiResponse(ErrorOut, description="Not found or outside your scope."),
-    429: OpenApiResponse(ErrorOut, description="Rate limit reached."),
-}
-
-
-def errors(*codes: int) -> dict[int, Any]:
-    return {code: ERRORS[code] for code in (codes or ERRORS)}
-
-
-_pages: dict[str, type[serializers.Serializer]] = {}
-
-
-def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
-    """The schema of one page of ``item``s (count, next, previous, results)."""
-    if name not in _pages:
-        _pages[name] = type(
-            name,
-            (serializers.Serializer,),
-            {
-                "count": serializers.IntegerField(),
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": item(many=True),
-            },
-        )
-    return _pages[name]
-
-
-def paginate(
-    request: Request,
-    view: APIView,
-    qs: QuerySet[Any],
-    out: type[serializers.Serializer],
-    context: dict[str, Any] | None = None,
-) -> Response:
-    """Page number pagination (``page``, ``page_size`` ≤ 200): two queries whatever the page size."""
-    paginator = cast(type[BasePagination], api_settings.DEFAULT_PAGINATION_CLASS)()
-    page = paginator.paginate_queryset(qs, request, view=view)
-    return paginator.get_paginated_response(out(page, many=True, context=context or {}).data)
-
-
-PAGE_PARAMS = inline_serializer(
-    "PageParams",
-    {
-        "page": serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1),
-        "page_size": serializers.IntegerField(required=False, min_value=1, max_value=200),
-    },
+from pishkhan.rest import (
+    PAGE_PARAMS,
+    ActionApi,
+    StaffApi,
+    action_schema,
+    errors,
+    municipality_of,
+    page_of,
+    paginate,
+    staff_user,
 )
-
-
-def staff_user(request: Request) -> User:
-    """The authenticated staff user (StaffPermission has checked it)."""
-    return cast(User, request.user)
-
-
-def municipality_of(request: Request) -> Municipality:
-    """The user's city (the site's city, already loaded by the middleware, when they match)."""
-    here = getattr(request._request, "municipality", None)
-    user = staff_user(request)
-    if here is not None and here.pk == user.municipality_id:
-        return cast(Municipality, here)
-    municipality = user.municipality
-    if municipality is None:
-        raise PermissionDenied
-    return municipality
-
-
-class StaffApi(APIView):
-    permission_classes = [StaffPermission]
-    throttle_scope = "api_read"
-    required_perms: dict[str, tuple[str, ...]] = {}
-    any_perms: dict[str, tuple[str, ...]] = {}
-
 
 # ------------------------------------------------------------------ catalogue
 
@@ -444,31 +323,24 @@ class CaseDetailApi(StaffApi):
 # ------------------------------------------------------------------ triage (district manager's desk)
 
 
-class TriageApi(StaffApi):
-    throttle_scope = "api_write"
+class TriageApi(ActionApi[Case]):
     required_perms = {"POST": ("cases.triage_case",)}
 
-    def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
-        raise NotImplementedError
-
     def post(self, request: Request, code: str) -> Response:
-        case = _case_for(request, code)
-        data = self.InputSerializer(data=request.data)  # type: ignore[attr-defined]
-        data.is_valid(raise_exception=True)
-        done = self.act(case, data.validated_data, request)
+        return self.perform(request, _case_for(request, code))
+
+    def present(self, request: Request, case: Case) -> dict[str, Any]:
         # Not through the scope again: a move may take the case out of the actor's district.
         fresh = (
             Case.objects.select_related("service", "district", "lead_department", "merged_into")
             .prefetch_related("attachments")
-            .get(pk=done.pk)
+            .get(pk=case.pk)
         )
-        return Response(_detail(request, fresh))
+        return _detail(request, fresh)
 
 
 def _triage_schema(operation_id: str, request: type[serializers.Serializer]) -> Any:
-    return extend_schema(
-        operation_id=operation_id, request=request, responses={200: CaseDetailOut, **errors()}
-    )
+    return action_schema(operation_id, request, CaseDetailOut)
 
 
 class CaseAcceptApi(TriageApi):

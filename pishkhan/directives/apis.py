@@ -13,9 +13,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pishkhan.cases.apis import StaffApi, errors, page_of, paginate, staff_user
 from pishkhan.directives import selectors, services
 from pishkhan.directives.models import Directive
+from pishkhan.rest import ActionApi, StaffApi, action_schema, errors, page_of, paginate, staff_user
 
 CAN_VIEW = ("directives.view_directive", "directives.issue_directive")
 
@@ -102,28 +102,21 @@ class DirectiveDetailApi(StaffApi):
         return Response(_detail(_directive(request, number)))
 
 
-class DirectiveActionApi(StaffApi):
+class DirectiveActionApi(ActionApi[Directive]):
     """The department's work on its own directive (the service checks the department)."""
 
-    throttle_scope = "api_write"
     required_perms = {"POST": ("directives.work_directive",)}
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def act(self, directive: Directive, data: dict[str, Any], request: Request) -> Directive:
-        raise NotImplementedError
-
     def post(self, request: Request, number: str) -> Response:
-        directive = _directive(request, number)
-        data = self.InputSerializer(data=request.data)  # type: ignore[attr-defined]
-        data.is_valid(raise_exception=True)
-        self.act(directive, data.validated_data, request)
-        return Response(_detail(_directive(request, number)))
+        return self.perform(request, _directive(request, number))
+
+    def present(self, request: Request, directive: Directive) -> dict[str, Any]:
+        return _detail(_directive(request, directive.number))
 
 
 def _action_schema(operation_id: str, body: type[serializers.Serializer]) -> Any:
-    return extend_schema(
-        operation_id=operation_id, request=body, responses={200: DirectiveDetailOut, **errors()}
-    )
+    return action_schema(operation_id, body, DirectiveDetailOut)
 
 
 class DirectiveAcknowledgeApi(DirectiveActionApi):

@@ -16,19 +16,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pishkhan.accounts.models import Department, User
-from pishkhan.cases.apis import (
+from pishkhan.core import jalali
+from pishkhan.cycle.services import week_get_or_create
+from pishkhan.meetings import services
+from pishkhan.meetings.models import AgendaItem, Decision, Meeting, Position
+from pishkhan.rest import (
     PAGE_PARAMS,
+    ActionApi,
     StaffApi,
+    action_schema,
     errors,
     municipality_of,
     page_of,
     paginate,
     staff_user,
 )
-from pishkhan.core import jalali
-from pishkhan.cycle.services import week_get_or_create
-from pishkhan.meetings import services
-from pishkhan.meetings.models import AgendaItem, Decision, Meeting, Position
 
 
 class MeetingOut(serializers.Serializer):
@@ -160,24 +162,16 @@ def _item(meeting: Meeting, number: int) -> AgendaItem:
     return item
 
 
-class MeetingActionApi(StaffApi):
-    throttle_scope = "api_write"
-
-    def act(self, meeting: Meeting, data: dict[str, Any], request: Request) -> None:
-        raise NotImplementedError
-
+class MeetingActionApi(ActionApi[Meeting]):
     def post(self, request: Request, week: str) -> Response:
-        meeting = _meeting_for(request, week)
-        data = self.InputSerializer(data=request.data)  # type: ignore[attr-defined]
-        data.is_valid(raise_exception=True)
-        self.act(meeting, data.validated_data, request)
-        return Response(_meeting_out(meeting))
+        return self.perform(request, _meeting_for(request, week))
+
+    def present(self, request: Request, meeting: Meeting) -> dict[str, Any]:
+        return _meeting_out(meeting)
 
 
 def _action_schema(operation_id: str, body: type[serializers.Serializer]) -> Any:
-    return extend_schema(
-        operation_id=operation_id, request=body, responses={200: MeetingDetailOut, **errors()}
-    )
+    return action_schema(operation_id, body, MeetingDetailOut)
 
 
 class AgendaBuildApi(StaffApi):

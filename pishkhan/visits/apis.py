@@ -21,9 +21,18 @@ from rest_framework.response import Response
 
 from pishkhan.accounts.models import Department, User
 from pishkhan.accounts.roles import Role
-from pishkhan.cases.apis import StaffApi, errors, municipality_of, page_of, paginate, staff_user
 from pishkhan.core.jalali import week_start
 from pishkhan.cycle.services import week_get_or_create
+from pishkhan.rest import (
+    ActionApi,
+    StaffApi,
+    action_schema,
+    errors,
+    municipality_of,
+    page_of,
+    paginate,
+    staff_user,
+)
 from pishkhan.visits import services
 from pishkhan.visits.models import Visit
 
@@ -169,30 +178,21 @@ class VisitPlanApi(StaffApi):
         return Response(PlanOut(result).data)
 
 
-class VisitActionApi(StaffApi):
-    throttle_scope = "api_write"
-
-    def act(self, visit: Visit, data: dict[str, Any], request: Request) -> Visit:
-        raise NotImplementedError
-
+class VisitActionApi(ActionApi[Visit]):
     def authorize(self, visit: Visit, user: User) -> None:
         """Before reading the body: only the visit's own manager or the planner may act on it."""
         if user.pk != visit.manager_id and not user.has_perm("visits.plan_visits"):
             raise PermissionDenied("این بازدید به شما سپرده نشده است.")
 
     def post(self, request: Request, pk: int) -> Response:
-        visit = _visit(request, pk, scoped=False)
-        self.authorize(visit, staff_user(request))
-        data = self.InputSerializer(data=request.data)  # type: ignore[attr-defined]
-        data.is_valid(raise_exception=True)
-        done = self.act(visit, data.validated_data, request)
-        return Response(_detail(_visit(request, done.pk, scoped=False)))
+        return self.perform(request, _visit(request, pk, scoped=False))
+
+    def present(self, request: Request, visit: Visit) -> dict[str, Any]:
+        return _detail(_visit(request, visit.pk, scoped=False))
 
 
 def _action_schema(operation_id: str, body: type[serializers.Serializer]) -> Any:
-    return extend_schema(
-        operation_id=operation_id, request=body, responses={200: VisitDetailOut, **errors()}
-    )
+    return action_schema(operation_id, body, VisitDetailOut)
 
 
 class VisitReassignApi(VisitActionApi):
