@@ -1,7 +1,9 @@
-"""Reads for agendas, minutes, island-decision overlap and the signed ledger."""
+"""Reads for agendas (the candidates a draft is built from), the board, minutes, island-decision
+overlap and the signed ledger."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,13 +14,155 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from pishkhan.accounts.models import Municipality
+from pishkhan.accounts.models import Municipality, User
+from pishkhan.accounts.roles import Role
 from pishkhan.cases.models import Case
 from pishkhan.core.text import normalize_fa
 from pishkhan.meetings import signing
 from pishkhan.meetings.models import AgendaItem, Attendance, Decision, Meeting, Signature
+from pishkhan.meetings.sources import ItemSpec
+from pishkhan.visits.models import Visit
 
 MAX_RELATED = 5
+MEMBER_ROLES = (Role.BOARD_MEMBER, Role.MAYOR)
+
+
+def board_members(municipality_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            municipality_id=municipality_id, role__in=MEMBER_ROLES, is_active=True
+        ).order_by("role", "id")
+    )
+
+
+def _visit_summary(visit: dict[str, Any] | None) -> str:
+    if not visit:
+        return ""
+    labels = dict(Visit.Recommendation.choices)
+    parts = []
+    if visit["findings"]:
+        parts.append(f"یافته‌های بازدید: {visit['findings']}")
+    if visit["recommendation"]:
+        parts.append(f"پیشنهاد: {labels.get(visit['recommendation'], '')}")
+    if visit["proposed_text"]:
+        parts.append(f"متن پیشنهادی: {visit['proposed_text']}")
+    if visit["estimated_cost"]:
+        parts.append(f"هزینهٔ برآوردی: {visit['estimated_cost']:,} ریال")
+    return "\n".join(parts)
+
+
+def case_candidates(meeting: Meeting) -> list[ItemSpec]:
+    """Items about citizens' cases: this week's and every carry-over (three queries)."""
+    now_day = meeting.scheduled_at.date()
+    rows = list(
+        Case.objects.filter(municipality_id=meeting.municipality_id, merged_into__isnull=True)
+        .filter(
+            Q(status__in=["accepted", "visited"], week_start__lte=meeting.week_start)
+            | Q(status__in=["deferred", "reopened"])
+            | Q(pk__in=_referred_back(meeting.municipality_id, now_day))
+        )
+        .values(
+            "id",
+            "status",
+            "week_start",
+            "needs_visit",
+            "urgent",
+            "description",
+            "address",
+            "lat",
+            "lon",
+            "district_id",
+            "district__number",
+            "district__name",
+            "service_id",
+            "service__name",
+            "origin_committee_id",
+            "origin_committee__name",
+            "tracking_code",
+        )  # fmt: skip
+    )
+    ids = [r["id"] for r in rows]
+    visits: dict[int, dict[str, Any]] = {}
+    for v in (
+        Visit.objects.filter(case_id__in=ids, status=Visit.Status.REPORTED)
+        .order_by("case_id", "week_start")
+        .values(
+            "case_id",
+            "findings",
+            "recommendation",
+            "proposed_text",
+            "estimated_cost",
+            "urgency",
+            "lead_department__name",
+        )  # fmt: skip
+    ):
+        visits[v["case_id"]] = dict(v)
+    merged: dict[int, list[int]] = defaultdict(list)
+    for primary_id, case_id in Case.objects.filter(merged_into_id__in=ids).values_list(
+        "merged_into_id", "id"
+    ):
+        merged[primary_id].append(case_id)
+    specs = []
+    for r in rows:
+        visit = visits.get(r["id"])
+        if r["status"] == "reopened":
+            kind = "objection"
+        elif r["status"] in ("deferred", "decided"):
+            kind = "deferred"
+        elif r["origin_committee_id"]:
+            kind = "committee"
+        elif r["status"] == "accepted" and r["needs_visit"] and not visit:
+            kind = "unvisited"
+        else:
+            kind = "new"
+        urgency = visit["urgency"] if visit else 2
+        if r["urgent"] or kind == "objection":
+            urgency = 3
+        place = r["address"] or r["district__name"]
+        title = f"{r['service__name']} — {place}"[:300]
+        extra = [r["description"][:400]]
+        if r["origin_committee__name"]:
+            extra.append(f"کمیتهٔ مبدأ: {r['origin_committee__name']}")
+        if visit:
+            extra.append(_visit_summary(visit))
+            if visit["lead_department__name"]:
+                extra.append(f"واحد پیشنهادی: {visit['lead_department__name']}")
+        covered = [r["id"], *merged.get(r["id"], [])]
+        if len(covered) > 1:
+            extra.append(f"شامل {len(covered)} درخواست ادغام‌شده")
+        specs.append(
+            ItemSpec(
+                kind=kind,
+                title=title,
+                summary="\n".join(p for p in extra if p),
+                district_id=r["district_id"],
+                service_id=r["service_id"],
+                urgency=urgency,
+                case_ids=covered,
+                lat=r["lat"],
+                lon=r["lon"],
+                sort_key=(r["district__number"] or 0, r["service_id"] or 0, r["id"]),
+            )  # fmt: skip
+        )
+    return specs
+
+
+def _referred_back(municipality_id: int, day: dt.date) -> list[int]:
+    """Decided cases whose latest decision referred them for study until ``day`` or before."""
+    latest: dict[int, tuple[str, dt.date | None]] = {}
+    for case_id, outcome, until in (
+        Decision.objects.filter(
+            item__meeting__municipality_id=municipality_id,
+            item__cases__status=Case.Status.DECIDED,
+        )
+        .order_by("created_at", "id")
+        .values_list("item__cases__id", "outcome", "refer_until")
+    ):
+        latest[case_id] = (outcome, until)
+    return [
+        pk for pk, (outcome, until) in latest.items()
+        if outcome == Decision.Outcome.REFER and until is not None and until <= day
+    ]  # fmt: skip
 
 
 def meeting_list(municipality_id: int) -> QuerySet[Meeting]:

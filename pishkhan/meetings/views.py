@@ -20,11 +20,13 @@ from pishkhan.accounts.access import staff_required
 from pishkhan.accounts.models import Committee, User
 from pishkhan.core.errors import ApplicationError
 from pishkhan.cycle.models import Week
+from pishkhan.cycle.schedule import schedule_for
 from pishkhan.meetings import imports, services
 from pishkhan.meetings.forms import AttendanceForm, DecisionForm, ImportUploadForm, SignForm
 from pishkhan.meetings.models import AgendaItem, Attendance, Meeting
 from pishkhan.meetings.selectors import (
     agenda_items,
+    board_members,
     meeting_list,
     pending_signers,
     related_decisions_for,
@@ -161,7 +163,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
     """Meeting mode: attendance, then every item on one screen (htmx saves each item)."""
     meeting = _meeting(request, pk)
     user: User = request.user  # type: ignore[assignment]
-    members = services.board_members(meeting.municipality_id)
+    members = board_members(meeting.municipality_id)
     attendance_form = AttendanceForm(
         request.POST or None, members=members, initial={"present": [m.pk for m in members]}
     )
@@ -192,7 +194,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [(item, _decision_form(meeting, item, present)) for item in items]
     return render(request, "meetings/session.html", {
         "meeting": meeting, "attendance_form": attendance_form, "rows": rows, "present": present,
-        "quorum": services.schedule_for(meeting.municipality).quorum,
+        "quorum": schedule_for(meeting.municipality).quorum,
     })  # fmt: skip
 
 

@@ -1,0 +1,181 @@
+"""The session: attendance and quorum, decisions, members' positions, closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from pishkhan.accounts.models import Department, User
+from pishkhan.accounts.roles import Role
+from pishkhan.cases import services as case_services
+from pishkhan.cases.models import Case
+from pishkhan.core.errors import ApplicationError, InvalidTransition
+from pishkhan.core.text import clean_input
+from pishkhan.cycle.schedule import schedule_for
+from pishkhan.meetings import signing
+from pishkhan.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    Position,
+)
+from pishkhan.meetings.selectors import board_members
+from pishkhan.meetings.services.state import CARRY_KINDS, _event, _lock, _require, _set_status
+
+
+@transaction.atomic
+def meeting_start(
+    *, meeting: Meeting, present: Iterable[User], actor: User | None, now: dt.datetime
+) -> Meeting:
+    """Record attendance; the session opens only with a quorum."""
+    _require(actor, "meetings.run_meeting", meeting.municipality_id)
+    meeting = _lock(meeting)
+    if meeting.status == Meeting.Status.DRAFT:
+        raise ApplicationError("ابتدا دستور جلسه را نهایی کنید.")
+    members = board_members(meeting.municipality_id)
+    present_ids = {u.pk for u in present}
+    if not present_ids <= {m.pk for m in members}:
+        raise ApplicationError("حاضران باید از اعضای پیشخوان باشند.")
+    quorum = schedule_for(meeting.municipality).quorum
+    if len(present_ids) < quorum:
+        raise ApplicationError(f"حد نصاب ({quorum} نفر) حاضر نیست.")
+    for m in members:
+        Attendance.objects.update_or_create(
+            meeting=meeting, member=m, defaults={"present": m.pk in present_ids}
+        )
+    _set_status(meeting, Meeting.Status.IN_SESSION, actor=actor, now=now,
+                note=f"حاضران: {len(present_ids)}")  # fmt: skip
+    meeting.started_at = now
+    meeting.save(update_fields=["started_at"])
+    return meeting
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    item: AgendaItem,
+    outcome: str,
+    text: str,
+    actor: User | None,
+    lead_department: Department | None = None,
+    supporting_departments: Sequence[Department] = (),
+    deadline: dt.date | None = None,
+    refer_until: dt.date | None = None,
+    cost_note: str = "",
+) -> Decision:
+    """Record (or correct, while the session runs) the decision on one agenda item."""
+    meeting = _lock(item.meeting)
+    _require(actor, "meetings.run_meeting", meeting.municipality_id)
+    if meeting.status != Meeting.Status.IN_SESSION:
+        raise ApplicationError("تصمیم فقط در جلسهٔ در حال برگزاری ثبت می‌شود.")
+    if outcome not in Decision.Outcome.values:
+        raise ApplicationError("نتیجهٔ تصمیم نامعتبر است.")
+    text = clean_input(text)
+    if len(text) < 3:
+        raise ApplicationError("متن مصوبه را بنویسید.")
+    meeting_day = meeting.scheduled_at.date()
+    if outcome == Decision.Outcome.APPROVE:
+        if lead_department is None or deadline is None:
+            raise ApplicationError("برای تصویب، واحد مجری و مهلت اجرا لازم است.")
+        if deadline < meeting_day:
+            raise ApplicationError("مهلت اجرا نمی‌تواند پیش از تاریخ جلسه باشد.")
+    if outcome == Decision.Outcome.REFER and (refer_until is None or refer_until <= meeting_day):
+        raise ApplicationError("برای ارجاع، تاریخ بازگشت پس از جلسه را وارد کنید.")
+    departments = [d for d in [lead_department, *supporting_departments] if d is not None]
+    if any(d.municipality_id != meeting.municipality_id for d in departments):
+        raise ApplicationError("واحد نامعتبر است.")
+    if outcome not in (Decision.Outcome.APPROVE, Decision.Outcome.REFER):
+        deadline = None
+    if outcome != Decision.Outcome.REFER:
+        refer_until = None
+    values = {
+        "outcome": outcome, "text": text, "lead_department": lead_department, "deadline": deadline,
+        "refer_until": refer_until, "cost_note": clean_input(cost_note)[:300], "recorded_by": actor,
+        "lat": item.lat, "lon": item.lon, "municipality_id": meeting.municipality_id,
+    }  # fmt: skip
+    decision = Decision.objects.filter(item=item).first()
+    if decision is None:
+        if actor is None:
+            raise ApplicationError("ثبت‌کنندهٔ تصمیم مشخص نیست.")
+        decision = Decision.objects.create(
+            item=item, number=f"{meeting.number}-{item.number:02d}", **values
+        )
+    else:
+        for key, value in values.items():
+            setattr(decision, key, value)
+        decision.save()
+    lead_id = lead_department.pk if lead_department else None
+    decision.supporting_departments.set([d for d in supporting_departments if d.pk != lead_id])
+    _event(meeting, kind="decision", actor=actor, now=timezone.now(),
+           data={"decision": decision.number, "outcome": outcome})  # fmt: skip
+    return decision
+
+
+@transaction.atomic
+def position_set(*, decision: Decision, member: User, stance: str, actor: User | None) -> Position:
+    meeting = _lock(decision.item.meeting)
+    _require(actor, "meetings.run_meeting", meeting.municipality_id)
+    if meeting.status != Meeting.Status.IN_SESSION:
+        raise ApplicationError("نظر اعضا فقط در جلسهٔ در حال برگزاری ثبت می‌شود.")
+    if stance not in Position.Stance.values:
+        raise ApplicationError("نظر نامعتبر است.")
+    if not Attendance.objects.filter(meeting=meeting, member=member, present=True).exists():
+        raise ApplicationError("این عضو در جلسه حاضر نیست.")
+    position, _ = Position.objects.update_or_create(
+        decision=decision, member=member, defaults={"stance": stance}
+    )
+    _event(meeting, kind="position", actor=actor, now=timezone.now(),
+           data={"decision": decision.number, "member": member.pk, "stance": stance})  # fmt: skip
+    return position
+
+
+@transaction.atomic
+def meeting_close(
+    *, meeting: Meeting, actor: User | None, now: dt.datetime, defer_remaining: bool = False
+) -> Meeting:
+    """End the session: every item has a decision (or is explicitly deferred), the cases learn
+    their outcome, and the minutes' content hash is fixed for signing."""
+    meeting = _lock(meeting)
+    _require(actor, "meetings.run_meeting", meeting.municipality_id)
+    if meeting.status != Meeting.Status.IN_SESSION:
+        raise InvalidTransition(meeting.status, "closed")
+    open_items = list(meeting.items.filter(decision__isnull=True).order_by("number"))
+    if open_items and not defer_remaining:
+        numbers = "، ".join(str(i.number) for i in open_items[:10])
+        raise ApplicationError(f"دستورهای بدون تصمیم: {numbers}")
+    recorder = (
+        actor
+        or User.objects.filter(municipality_id=meeting.municipality_id, role=Role.SECRETARY).first()
+    )
+    for item in open_items:
+        if recorder is None:
+            raise ApplicationError("ثبت‌کنندهٔ تصمیم مشخص نیست.")
+        Decision.objects.create(
+            item=item, number=f"{meeting.number}-{item.number:02d}", municipality_id=meeting.municipality_id,
+            outcome=Decision.Outcome.DEFER, text="به علت کمبود وقت به جلسهٔ هفتهٔ بعد موکول شد.",
+            recorded_by=recorder, lat=item.lat, lon=item.lon,
+        )  # fmt: skip
+    for item in (
+        meeting.items.exclude(kind__in=CARRY_KINDS)
+        .select_related("decision", "decision__lead_department")
+        .prefetch_related("cases")
+    ):
+        d = item.decision
+        for case in item.cases.all():
+            if case.status != Case.Status.ON_AGENDA:
+                continue
+            case_services.case_record_decision(
+                case=case, outcome=d.outcome, text=d.text, actor=actor,
+                lead_department=d.lead_department, deadline=d.deadline or d.refer_until,
+                decision_number=d.number,
+            )  # fmt: skip
+    _set_status(meeting, Meeting.Status.CLOSED, actor=actor, now=now)
+    meeting.closed_at = now
+    meeting.content_hash = signing.content_hash_of(meeting)
+    meeting.save(update_fields=["closed_at", "content_hash"])
+    _event(meeting, kind="content_hash", actor=actor, now=now, data={"hash": meeting.content_hash})
+    return meeting
