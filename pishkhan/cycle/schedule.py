@@ -193,8 +193,25 @@ def week_times(municipality: Municipality, start: dt.date) -> WeekTimes:
     return compute_week(start, schedule_for(municipality), holidays)
 
 
-def intake_close(start: dt.date, schedule: Schedule) -> dt.datetime:
-    return combine(start + dt.timedelta(days=schedule.intake_end_day), schedule.intake_end_time)
+def week_times_of(municipality: Municipality, start: dt.date) -> WeekTimes:
+    """The one source for a week's times: the stored Week's when the clock has created it (they
+    were shifted around holidays then, and a started week keeps them), else computed from the
+    schedule and the city's holidays. Every reader of a week's times asks here."""
+    week = Week.objects.filter(municipality_id=municipality.pk, start=start).first()
+    if week is None:
+        return week_times(municipality, start)
+    return WeekTimes(
+        start=week.start,
+        intake_opens_at=week.intake_opens_at,
+        intake_closes_at=week.intake_closes_at,
+        visit_days=week.visit_dates(),
+        visits_start_at=week.visits_start_at,
+        visits_end_at=week.visits_end_at,
+        meeting_at=week.meeting_at,
+        agenda_freeze_at=week.agenda_freeze_at,
+        dispatch_at=week.dispatch_at,
+        shifts=list(week.shifts),
+    )
 
 
 def intake_cache_key(municipality_id: int, start: dt.date) -> str:
@@ -211,8 +228,7 @@ def intake_week_start(municipality: Municipality, at: dt.datetime | None = None)
     key = intake_cache_key(municipality.pk, start)
     closes = cache.get(key)
     if closes is None:
-        week = Week.objects.filter(municipality=municipality, start=start).first()
-        closes = week.intake_closes_at if week else week_times(municipality, start).intake_closes_at
+        closes = week_times_of(municipality, start).intake_closes_at
         cache.set(key, closes, 60)
     if at > closes:
         start += dt.timedelta(days=7)
@@ -224,8 +240,7 @@ def urgent_week_start(municipality: Municipality, at: dt.datetime | None = None)
     freezes (even after the intake cut-off), otherwise the next week."""
     at = (at or timezone.now()).astimezone(TEHRAN)
     start = week_start(at.date())
-    week = Week.objects.filter(municipality=municipality, start=start).first()
-    freeze = week.agenda_freeze_at if week else week_times(municipality, start).agenda_freeze_at
+    freeze = week_times_of(municipality, start).agenda_freeze_at
     if at >= freeze:
         start += dt.timedelta(days=7)
     return start

@@ -28,8 +28,7 @@ from pishkhan.core.jalali import combine
 from pishkhan.core.ratelimit import client_ip, rate_limited
 from pishkhan.core.text import to_ascii_digits
 from pishkhan.core.validators import normalize_mobile
-from pishkhan.cycle.models import Week
-from pishkhan.cycle.schedule import intake_close, schedule_for
+from pishkhan.cycle.schedule import week_times_of
 from pishkhan.portal.cache import CSRF_MARKER, serve
 
 KEY_MARKER = "__PISHKHAN_SUBMIT_KEY__"
@@ -48,26 +47,19 @@ def _municipality(request: HttpRequest) -> Municipality:
     return municipality
 
 
-def week_info(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
+def week_info(
+    case: Case, municipality: Municipality, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """The case's week: when intake closes, visits, the meeting, dispatch (and where we are now)."""
     now = now or timezone.now()
     start = case.week_start
-    week = Week.objects.filter(municipality_id=case.municipality_id, start=start).first()
-    if week is not None:
-        times = {
-            "intake_close": week.intake_closes_at,
-            "visits": week.visits_start_at,
-            "meeting": week.meeting_at,
-            "dispatch": week.dispatch_at,
-        }
-    else:
-        s = schedule_for(case.municipality)
-        times = {
-            "intake_close": intake_close(start, s),
-            "visits": combine(start + dt.timedelta(days=s.visit_start_day), s.visit_start_time),
-            "meeting": combine(start + dt.timedelta(days=s.meeting_day), s.meeting_time),
-            "dispatch": combine(start + dt.timedelta(days=s.dispatch_day), s.dispatch_time),
-        }
+    week = week_times_of(municipality, start)
+    times = {
+        "intake_close": week.intake_closes_at,
+        "visits": week.visits_start_at,
+        "meeting": week.meeting_at,
+        "dispatch": week.dispatch_at,
+    }
     steps = [
         ("intake", gettext("پذیرش و بررسی مدیر منطقه"), combine(start, dt.time.min)),
         ("visits", gettext("بازدید میدانی مدیران ارشد"), times["visits"]),
@@ -182,7 +174,11 @@ def request_receipt(request: HttpRequest, code: str) -> HttpResponse:
     case = case_get_by_code(code=code, municipality=_municipality(request))
     if case is None:
         raise Http404
-    return render(request, "portal/requests/receipt.html", {"case": case, "week": week_info(case)})
+    return render(
+        request,
+        "portal/requests/receipt.html",
+        {"case": case, "week": week_info(case, _municipality(request))},
+    )
 
 
 # ---------------------------------------------------------------- tracking
@@ -253,7 +249,7 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
             "shown": shown,
             "events": events,
             "phases": phases,
-            "week": week_info(shown),
+            "week": week_info(shown, _municipality(request)),
         },
     )
 

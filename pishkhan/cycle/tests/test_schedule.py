@@ -138,3 +138,42 @@ class WeekScheduleTests(BaseTestCase):
         # a holiday-shifted meeting moves the freeze with it (Tasua week: freeze Sat 11:30)
         self.week(dt.date(2026, 6, 20))
         self.assertEqual(urgent_week_start(self.m, at(2026, 6, 26, 20)), dt.date(2026, 6, 20))
+
+
+class OneSourceForWeekTimesTests(BaseTestCase):
+    """week_times_of: the stored Week's times, else computed with the holidays; the portal's
+    week card and a meeting made for a week without a Week row read it (before, both used the
+    bare schedule and put the Tasua week's meeting on the holiday)."""
+
+    TASUA_WEEK = dt.date(2026, 6, 20)  # Wed 3 Tir and Thu 4 Tir 1405 are holidays
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        holidays_seed(municipality=cls.m, today=dt.date(2026, 3, 21))
+
+    def test_computed_with_holidays_before_the_week_exists_then_the_stored_times(self):
+        from pishkhan.cycle.schedule import week_times_of
+
+        self.assertFalse(Week.objects.filter(start=self.TASUA_WEEK).exists())
+        computed = week_times_of(self.m, self.TASUA_WEEK)
+        self.assertEqual(computed.meeting_at, at(2026, 6, 27, 13, 30))  # not Wednesday 24 June
+        week = week_get_or_create(self.m, self.TASUA_WEEK)
+        Week.objects.filter(pk=week.pk).update(meeting_at=at(2026, 6, 28, 10))  # stored wins
+        stored = week_times_of(self.m, self.TASUA_WEEK)
+        self.assertEqual(stored.meeting_at, at(2026, 6, 28, 10))
+        self.assertEqual(stored.visit_days, [dt.date(2026, 6, 22), dt.date(2026, 6, 23)])
+
+    def test_portal_week_card_and_meeting_for_date_respect_holidays(self):
+        from pishkhan.meetings.services import meeting_for_date
+        from pishkhan.portal.request_views import week_info
+
+        meeting = meeting_for_date(municipality=self.m, week_start=self.TASUA_WEEK)
+        self.assertEqual(meeting.scheduled_at, at(2026, 6, 27, 13, 30))
+
+        class CaseStub:
+            week_start = self.TASUA_WEEK
+
+        info = week_info(CaseStub(), self.m, now=at(2026, 6, 21, 9))  # type: ignore[arg-type]
+        self.assertEqual(info["meeting"], at(2026, 6, 27, 13, 30))
+        self.assertEqual(info["current"]["key"], "intake")

@@ -18,7 +18,7 @@ from pishkhan.cases.models import Case
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.jalali import week_label
 from pishkhan.cycle.models import Week
-from pishkhan.cycle.schedule import schedule_for
+from pishkhan.cycle.schedule import week_times_of
 from pishkhan.meetings.models import (
     AgendaItem,
     Decision,
@@ -44,18 +44,13 @@ def meeting_for_week(*, week: Week) -> Meeting:
 
 
 def meeting_for_date(*, municipality: Municipality, week_start: dt.date) -> Meeting:
-    """A meeting for a week without a Week row (tests, imports): Wednesday 13:30 by schedule."""
-    from pishkhan.core.jalali import combine
-
-    schedule = schedule_for(municipality)
+    """A meeting for a week without a Week row (tests, imports): at the week's meeting time."""
     year, number = week_label(week_start)
     meeting, _ = Meeting.objects.get_or_create(
         municipality=municipality,
         week_start=week_start,
         defaults={
-            "scheduled_at": combine(
-                week_start + dt.timedelta(days=schedule.meeting_day), schedule.meeting_time
-            ),
+            "scheduled_at": week_times_of(municipality, week_start).meeting_at,
             "number": f"{year}-{number:02d}",
         },
     )
