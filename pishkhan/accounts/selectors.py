@@ -1,31 +1,28 @@
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 
 from pishkhan.accounts.models import Department, District, Municipality, User
 from pishkhan.accounts.roles import Role
+from pishkhan.core.memo import process_memo
 
 
 def municipality_for_host(host: str) -> Municipality | None:
     """The municipality whose host list contains ``host``; otherwise the first one.
 
-    Asked on every request, so the answer itself is cached (60 s): an edit of a city's host
-    list or name reaches the site within a minute, without a query per request.
+    Asked on every request, so the answer is held in the process (core.memo, 60 s): an edit
+    of a city's host list or name reaches the site within a minute, without a query (or an
+    unpickled copy of the city) per request.
     """
     name = host.split(":")[0].lower()
-    key = f"municipality-host:{name}"
-    found = cache.get(key)
-    if found is None:
-        found = 0
+
+    def find() -> Municipality | None:
         for m in Municipality.objects.filter(is_active=True).exclude(hosts=""):
             if name in m.host_list():
-                found = m
-                break
-        if not found:
-            found = Municipality.objects.filter(is_active=True).order_by("pk").first() or 0
-        cache.set(key, found, 60)
-    return found or None
+                return m
+        return Municipality.objects.filter(is_active=True).order_by("pk").first()
+
+    return process_memo(f"municipality-host:{name}", find, 60)
 
 
 def district_list(*, municipality: Municipality) -> QuerySet[District]:
@@ -36,7 +33,7 @@ def district_choices(municipality: Municipality | None) -> list[District]:
     """The city's districts for the request forms, cached for a minute."""
     if municipality is None:
         return []
-    return cache.get_or_set(  # type: ignore[return-value]
+    return process_memo(
         f"district-choices:{municipality.pk}",
         lambda: list(District.objects.filter(municipality=municipality).order_by("number")),
         60,

@@ -27,6 +27,7 @@ from pishkhan.cases.models import (
 from pishkhan.cases.search import case_search
 from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normalize
 from pishkhan.core.jalali import combine
+from pishkhan.core.memo import process_memo
 from pishkhan.core.text import normalize_fa, tokens
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.schedule import intake_week_start, schedule_for
@@ -41,7 +42,10 @@ def case_get_by_code(*, code: str, municipality: Municipality | None = None) -> 
     qs = Case.objects.select_related("service", "district", "lead_department", "merged_into")
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
-    return qs.filter(tracking_code=code).first()
+    # Unordered: the code is unique, and the model's default ordering made Django resolve
+    # ORDER BY -created_at, -id (expression identities, inspect.signature…) for one row — a
+    # third of this look-up's time on the tracking page.
+    return next(iter(qs.filter(tracking_code=code).order_by()[:1]), None)
 
 
 def case_public_timeline(*, case: Case) -> QuerySet[CaseEvent]:
@@ -66,7 +70,7 @@ def service_choices(
     qs = ServiceType.objects.filter(municipality=municipality).order_by("order", "name")
     if not include_inactive:
         qs = qs.filter(is_active=True)
-    return cache.get_or_set(  # type: ignore[return-value]
+    return process_memo(
         f"service-choices:{municipality.pk}:{int(include_inactive)}", lambda: list(qs), 60
     )
 
