@@ -25,6 +25,7 @@ being the holiday's name (or «جمعه» for the weekend, or the phase that pus
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ from django.utils import timezone
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.core.jalali import TEHRAN, combine, week_start
+from pishkhan.core.memo import process_memo
 from pishkhan.cycle.models import Holiday, Schedule, Week
 
 FRIDAY_REASON = "جمعه (تعطیل آخر هفته)"
@@ -199,7 +201,15 @@ def week_times_of(municipality: Municipality, start: dt.date) -> WeekTimes:
     schedule and the city's holidays. Every reader of a week's times asks here."""
     week = Week.objects.filter(municipality_id=municipality.pk, start=start).first()
     if week is None:
-        return week_times(municipality, start)
+        # A week the clock has not created yet (next week, for a request after the cut-off):
+        # computed from the schedule and holidays, held a minute like the city's other lists
+        # (the tracking page asks on every view). The clock creates weeks from week_times().
+        computed = process_memo(
+            f"week-times:{municipality.pk}:{start.isoformat()}",
+            lambda: week_times(municipality, start),
+            60,
+        )
+        return dataclasses.replace(computed, shifts=list(computed.shifts))
     return WeekTimes(
         start=week.start,
         intake_opens_at=week.intake_opens_at,

@@ -177,3 +177,18 @@ class OneSourceForWeekTimesTests(BaseTestCase):
         info = week_info(CaseStub(), self.m, now=at(2026, 6, 21, 9))  # type: ignore[arg-type]
         self.assertEqual(info["meeting"], at(2026, 6, 27, 13, 30))
         self.assertEqual(info["current"]["key"], "intake")
+
+    def test_a_week_not_yet_created_is_computed_once_a_minute(self):
+        from django.core.cache import cache
+
+        from pishkhan.cycle.schedule import week_times_of
+
+        first = week_times_of(self.m, self.TASUA_WEEK)
+        with self.assertNumQueries(1):  # only the look for a stored Week
+            again = week_times_of(self.m, self.TASUA_WEEK)
+        self.assertEqual(again, first)
+        again.shifts.append({"phase": "x"})  # a caller's copy: the held one is untouched
+        self.assertNotIn({"phase": "x"}, week_times_of(self.m, self.TASUA_WEEK).shifts)
+        cache.clear()  # as when the minute is up
+        with self.assertNumQueries(3):  # Week, schedule, holidays
+            week_times_of(self.m, self.TASUA_WEEK)
