@@ -50,6 +50,7 @@ def _event(
     data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> CaseEvent:
+    note = clean_input(note)  # every event note, whoever wrote it (staff, API, import, SMS)
     event = CaseEvent.objects.create(
         case=case, kind=kind, old_status=old, new_status=new, actor=actor, note=note,
         public=public, data=data or {}, at=at or timezone.now(),
@@ -214,7 +215,7 @@ def case_submit(
                     national_id=nid, service=service, description=text, address=clean_input(address)[:500],
                     lat=lat, lon=lon, district=district, attributes=answers,
                     week_start=week_start, needs_visit=service.needs_visit,
-                    origin_committee=origin_committee, external_ref=external_ref[:100], api_client=api_client,
+                    origin_committee=origin_committee, external_ref=clean_input(external_ref)[:100], api_client=api_client,
                     registered_by=actor if actor is not None and actor.is_staff else None,
                     idempotency_key=idempotency_key or None,
                     search_key=normalize_fa(f"{text} {address} {service.name}"),
@@ -446,6 +447,7 @@ def case_record_decision(
 ) -> Case:
     if outcome not in OUTCOME_STATUS:
         raise ApplicationError("نتیجهٔ تصمیم نامعتبر است.")
+    text = clean_input(text)
     fields: dict[str, Any] = {
         "decision_text": text,
         "lead_department": lead_department,

@@ -30,22 +30,45 @@ _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 
 FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
+# Control characters: never part of what a person typed. Line and page breaks of other systems
+# become a newline or a space; the rest (C0 but tab/newline, DEL, C1, lone surrogates,
+# non-characters) are dropped. After this the text is legal in XML 1.0 and prints everywhere.
+_BREAKS = str.maketrans(
+    {"\r": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": " ", "\x0c": " "}
+)
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+# What XML 1.0 cannot carry at all (its Char production), for writers of XML.
+_XML_ILLEGAL = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def strip_controls(value: str) -> str:
+    """``value`` without control characters (CR LF → LF, other breaks → LF or space)."""
+    if not value:
+        return ""
+    return _CONTROLS.sub("", value.replace("\r\n", "\n").translate(_BREAKS))
+
+
+def xml_safe(value: str) -> str:
+    """``value`` without the characters XML 1.0 forbids (a writer's last line of defence)."""
+    return _XML_ILLEGAL.sub("", value) if value else value
+
 
 def to_ascii_digits(value: str) -> str:
     return value.translate(_CHAR_MAP) if value else value
 
 
 def clean_input(value: str) -> str:
-    """What we store for display: typed text with Arabic letters and stray controls fixed.
+    """What we store for display: typed text with Arabic letters and control characters fixed.
+
+    Every input boundary (web forms, REST, Open311, imports, SMS) passes text through here.
 
     Keeps ZWNJ (it is part of correct Persian spelling) but unifies letters and digits
     are left as typed, so the citizen sees their own words back.
     """
     if not value:
         return ""
-    value = unicodedata.normalize("NFC", value)
+    value = unicodedata.normalize("NFC", strip_controls(value))
     value = value.translate(_LETTERS)
-    value = value.replace("\x00", "")
     value = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", value)
     return value.strip()
 

@@ -26,7 +26,7 @@ from pishkhan.cases.transitions import PUBLIC_PHASES
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.jalali import combine
 from pishkhan.core.ratelimit import client_ip, rate_limited
-from pishkhan.core.text import to_ascii_digits
+from pishkhan.core.text import clean_input, to_ascii_digits
 from pishkhan.core.validators import normalize_mobile
 from pishkhan.cycle.schedule import week_times_of
 from pishkhan.portal.cache import CSRF_MARKER, serve
@@ -302,7 +302,7 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
     given = request.headers.get("X-Pishkhan-Secret", "") or request.POST.get("secret", "")
     if not secret or not hmac.compare_digest(secret.encode(), given.encode()):
         return JsonResponse({"ok": False, "error": "forbidden"}, status=403)
-    text = to_ascii_digits(request.POST.get("text", "")).strip()
+    text = to_ascii_digits(clean_input(request.POST.get("text", "")))
     verdict = SMS_VERDICTS.get(text)
     if verdict is None:
         return JsonResponse({"ok": False, "error": "unknown code"}, status=400)

@@ -3,7 +3,8 @@
 A document is ``Doc(root, body, item)``: ``body`` is a list of ``item`` elements (bare array in JSON)
 or a dict (an object in JSON). Inside, a list value is a container whose children are named by
 ``CHILDREN`` (``endpoints`` → ``endpoint``…); ``None`` is an empty element / JSON null; booleans are
-``true``/``false``; datetimes are W3C with offset and second precision.
+``true``/``false``; datetimes are W3C with offset and second precision. Text is written without
+control characters, so the XML is well-formed whatever a row holds.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 from django.utils import timezone
+
+from pishkhan.core.text import strip_controls, xml_safe
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
@@ -54,7 +57,7 @@ def _scalar(value: Any) -> str:
         return "false"
     if isinstance(value, dt.datetime):
         return w3c(value) or ""
-    return escape(str(value))
+    return escape(xml_safe(str(value)))
 
 
 def _xml_element(name: str, value: Any, out: list[str]) -> None:
@@ -100,7 +103,20 @@ def to_json(doc: Doc) -> str:
     return json.dumps(doc.body, ensure_ascii=False, default=_json_default)
 
 
+def _clean(value: Any) -> Any:
+    """Text without control characters, whatever was stored: both formats carry the same text,
+    and the XML stays well-formed (older rows predate the input cleaning)."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {key: _clean(sub) for key, sub in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(sub) for sub in value]
+    return value
+
+
 def render(doc: Doc, fmt: str) -> HttpResponse:
+    doc = Doc(doc.root, _clean(doc.body), doc.item, doc.status)
     if fmt == "xml":
         return HttpResponse(to_xml(doc).encode(), content_type=XML_TYPE, status=doc.status)
     return HttpResponse(to_json(doc).encode(), content_type=JSON_TYPE, status=doc.status)

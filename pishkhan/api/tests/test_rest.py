@@ -322,6 +322,23 @@ class CaseDetailAndCreateTests(ApiBase):
         again = self.client.post(API + "cases/", data, format="json")
         self.assertEqual(again.json()["tracking_code"], case.tracking_code)
 
+    def test_create_drops_control_characters(self):
+        self.as_user(self.operator)
+        data = {
+            "channel": "phone",
+            "service": "pothole",
+            "citizen_name": "رضا\x1b محمدی",
+            "citizen_mobile": "09123334444",
+            "description": "چالهٔ عمیق\x01 روبه‌روی\x0bنانوایی\x7f",
+            "address": "کوچهٔ\x08 ۳",
+            "district": 2,
+        }
+        r = self.client.post(API + "cases/", data, format="json")
+        self.assertEqual(r.status_code, 201, r.content)
+        case = Case.objects.get(tracking_code=r.json()["tracking_code"])
+        self.assertEqual(case.description, "چالهٔ عمیق روبه‌روی نانوایی")
+        self.assertEqual((case.citizen_name, case.address), ("رضا محمدی", "کوچهٔ ۳"))
+
     def test_create_refused_and_bad_input(self):
         data = {"channel": "walk_in", "service": "pothole", "citizen_name": "رضا", "citizen_mobile": "09123334444",
                 "description": "چالهٔ عمیق روبه‌روی نانوایی", "district": 1}  # fmt: skip

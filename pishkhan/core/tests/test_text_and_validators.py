@@ -1,9 +1,12 @@
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
+
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pishkhan.core.text import clean_input, normalize_fa, to_ascii_digits
+from pishkhan.core.text import clean_input, normalize_fa, strip_controls, to_ascii_digits, xml_safe
 from pishkhan.core.validators import (
     is_valid_national_id,
     mask_mobile,
@@ -21,6 +24,20 @@ class NormalizeTests(SimpleTestCase):
 
     def test_clean_input_keeps_zwnj_and_typed_digits(self):
         self.assertEqual(clean_input(" می\u200cخواهم ۱۲ ك "), "می\u200cخواهم ۱۲ ک")
+
+    def test_clean_input_drops_control_characters(self):
+        self.assertEqual(clean_input("چاله\x00\x01\x1b[1m بزرگ\x7f\x9b"), "چاله[1m بزرگ")
+        self.assertEqual(
+            clean_input("یک\r\nدو\rسه\u2028چهار\x0bپنج\tشش"), "یک\nدو\nسه\nچهار پنج\tشش"
+        )
+        self.assertEqual(clean_input("a\ud800b\ufffe\uffffc"), "abc")
+
+    @given(st.text())
+    def test_cleaned_text_is_legal_xml(self, text):
+        cleaned = clean_input(text)
+        self.assertEqual(xml_safe(cleaned), cleaned)
+        self.assertEqual(strip_controls(cleaned), cleaned)
+        ET.fromstring(f"<a>{escape(cleaned)}</a>")  # noqa: S314 — our own string
 
     @given(st.text())
     def test_normalize_is_idempotent(self, text):

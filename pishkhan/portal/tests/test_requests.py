@@ -324,3 +324,12 @@ class SmsInboundTests(RequestTestCase):
             "/sms/inbound/", {"from": "09121112233", "text": "99", "secret": "s3cret"}
         )
         self.assertEqual(r.status_code, 400)
+
+    def test_reply_with_control_characters_from_the_gateway(self):
+        case = TrackTests.done_case(self)
+        r = self.client.post(
+            "/sms/inbound/", {"from": "09121112233", "text": "\x0231\x03\r\n", "secret": "s3cret"}
+        )
+        self.assertEqual(r.status_code, 200, r.content)
+        case.refresh_from_db()
+        self.assertEqual(case.status, "closed")
