@@ -165,14 +165,25 @@ def api_key_hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_client_create(*, municipality: Municipality, name: str) -> tuple[ApiClient, str]:
-    """Create an Open311 client; returns the plain key (shown once, never stored)."""
+def api_client_create(
+    *, municipality: Municipality, name: str, trusted_relay: bool = False
+) -> tuple[ApiClient, str]:
+    """Create an Open311 client; returns the plain key (shown once, never stored).
+
+    A ``trusted_relay`` (e.g. the city's own FixMyStreet) may file reports without the citizen's
+    e-mail or phone: it answers its users itself.
+    """
     key = "pk_" + base64.urlsafe_b64encode(secrets.token_bytes(24)).decode().rstrip("=")
     client = ApiClient.objects.create(
-        municipality=municipality, name=name, key_prefix=key[:8], key_hash=api_key_hash(key)
+        municipality=municipality,
+        name=name,
+        key_prefix=key[:8],
+        key_hash=api_key_hash(key),
+        trusted_relay=trusted_relay,
     )
     audit_record(municipality_id=municipality.pk, actor_id=None, action="api_client.create",
-                 object_type="api_client", object_id=client.pk, data={"name": name})  # fmt: skip
+                 object_type="api_client", object_id=client.pk,
+                 data={"name": name, "trusted_relay": trusted_relay})  # fmt: skip
     return client, key
 
 

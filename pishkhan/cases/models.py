@@ -197,6 +197,8 @@ class Case(TimeStampedModel):
         Committee, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("کمیتهٔ مبدأ")
     )
     external_ref = models.CharField(_("شمارهٔ مرجع بیرونی"), max_length=100, blank=True)
+    # A photo the reporting app keeps (Open311 media_url); fetched only if OPEN311_FETCH_MEDIA.
+    media_url = models.URLField(_("نشانی عکس"), max_length=500, blank=True)
     api_client = models.ForeignKey(
         "accounts.ApiClient",
         on_delete=models.SET_NULL,
@@ -343,6 +345,39 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.old_status}→{self.new_status}"
+
+
+class AppUpdate(models.Model):
+    """An update a reporting app posted for a case (Open311 POST servicerequestupdates).
+
+    The app's own ``update_id`` is unique per app: a repeated post is answered from here and
+    changes nothing.
+    """
+
+    api_client = models.ForeignKey(
+        "accounts.ApiClient", on_delete=models.CASCADE, verbose_name=_("برنامه")
+    )
+    update_id = models.CharField(_("شناسهٔ به‌روزرسانی در برنامه"), max_length=100)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="app_updates", verbose_name=_("درخواست")
+    )
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("رویداد")
+    )
+    action = models.CharField(_("برداشت"), max_length=20)  # comment / accept / object
+    created_at = models.DateTimeField(_("ایجاد"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("به‌روزرسانی برنامه")
+        verbose_name_plural = _("به‌روزرسانی‌های برنامه")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_client", "update_id"], name="app_update_unique_per_app"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api_client_id}:{self.update_id} → {self.case_id}"
 
 
 class Attachment(models.Model):

@@ -224,6 +224,8 @@ def case_events(*, case: Case) -> QuerySet[CaseEvent]:
 
 
 def cases_by_mobile(*, user: User, mobile: str, limit: int = 10) -> list[Case]:
+    if not mobile:  # e-mail-only reports (Open311) share no citizen
+        return []
     qs = scope_cases(user, Case.objects.select_related("service", "district"))
     return list(qs.filter(citizen_mobile=mobile).order_by("-created_at")[:limit])
 

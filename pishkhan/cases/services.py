@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from pishkhan.cases.files import clean_upload
 from pishkhan.cases.geo import district_at
 from pishkhan.cases.models import (
     OPEN_STATES,
+    AppUpdate,
     Attachment,
     Case,
     CaseEvent,
@@ -29,7 +31,7 @@ from pishkhan.cases.transitions import ALLOWED
 from pishkhan.core import jalali
 from pishkhan.core.audit import actor_id_of, audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
-from pishkhan.core.text import clean_input, normalize_fa
+from pishkhan.core.text import clean_input, normalize_fa, strip_controls
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
 from pishkhan.cycle.schedule import intake_week_start
 from pishkhan.notify.services import message_enqueue
@@ -121,6 +123,14 @@ def district_for_location(
     return district_at(municipality, lat, lon)
 
 
+def _contact_optional(channel: str, email: str, api_client: ApiClient | None) -> bool:
+    """Open311 reports may come with an e-mail instead of a mobile (we answer by e-mail), or
+    with neither from a relay the city trusts (it answers its users itself)."""
+    if channel != Case.Channel.OPEN311:
+        return False
+    return bool(email) or bool(api_client and api_client.trusted_relay)
+
+
 def case_submit(
     *,
     municipality: Municipality,
@@ -142,6 +152,7 @@ def case_submit(
     api_client: ApiClient | None = None,
     origin_committee: Committee | None = None,
     external_ref: str = "",
+    media_url: str = "",
     now: dt.datetime | None = None,
 ) -> Case:
     """Register a request from any channel. Validates everything first; writes all or nothing.
@@ -156,11 +167,20 @@ def case_submit(
     name = clean_input(citizen_name)[:150]
     if not name:
         errors.setdefault("citizen_name", []).append("نام و نام خانوادگی را وارد کنید.")
-    try:
-        mobile = normalize_mobile(citizen_mobile)
-    except ValidationError as exc:
-        errors.setdefault("citizen_mobile", []).extend(exc.messages)
-        mobile = ""
+    email = strip_controls(citizen_email or "").strip()[:254]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.setdefault("citizen_email", []).append("نشانی ایمیل درست نیست.")
+    mobile = ""
+    if (citizen_mobile or "").strip() or not _contact_optional(channel, email, api_client):
+        try:
+            mobile = normalize_mobile(citizen_mobile)
+        except ValidationError as exc:
+            errors.setdefault("citizen_mobile", []).extend(exc.messages)
+            if channel == Case.Channel.OPEN311 and not (citizen_mobile or "").strip():
+                errors["citizen_mobile"] = ["شمارهٔ همراه یا ایمیل شهروند لازم است (برای پاسخ)."]
     try:
         nid = normalize_national_id(national_id) if national_id else ""
     except ValidationError as exc:
@@ -196,6 +216,14 @@ def case_submit(
             cleaned.append(clean_upload(upload))
         except ValidationError as exc:
             errors.setdefault("files", []).extend(exc.messages)
+    media_url = strip_controls(media_url).strip()
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+            if len(media_url) > 500:
+                raise ValidationError("too long")
+        except ValidationError:
+            errors.setdefault("media_url", []).append("نشانی عکس باید یک نشانی http(s) باشد.")
     answers = _clean_attributes(service, attributes or {}, errors)
     if errors:
         raise ValidationError(errors)
@@ -211,13 +239,13 @@ def case_submit(
                 case = Case.objects.create(
                     municipality=municipality, tracking_code=code, channel=channel,
                     citizen=actor if actor is not None and actor.role == "citizen" else None,
-                    citizen_name=name, citizen_mobile=mobile, citizen_email=(citizen_email or "").strip()[:254],
+                    citizen_name=name, citizen_mobile=mobile, citizen_email=email,
                     national_id=nid, service=service, description=text, address=clean_input(address)[:500],
                     lat=lat, lon=lon, district=district, attributes=answers,
                     week_start=week_start, needs_visit=service.needs_visit,
                     origin_committee=origin_committee, external_ref=clean_input(external_ref)[:100], api_client=api_client,
                     registered_by=actor if actor is not None and actor.is_staff else None,
-                    idempotency_key=idempotency_key or None,
+                    idempotency_key=idempotency_key or None, media_url=media_url,
                     search_key=normalize_fa(f"{text} {address} {service.name}"),
                 )  # fmt: skip
                 for item in cleaned:
@@ -579,3 +607,98 @@ def district_summary_save(
         data={"week": week_start.isoformat(), "notable": [c.tracking_code for c in notable]},
     )  # fmt: skip
     return summary
+
+
+APP_REOPEN = ("OPEN", "REOPEN")
+APP_CONFIRM = ("CLOSED", "FIXED")
+
+
+def case_app_update(
+    *,
+    case: Case,
+    api_client: ApiClient,
+    update_id: str,
+    status: str,
+    text: str,
+    email: str = "",
+    mobile: str = "",
+    name: str = "",
+    media_url: str = "",
+) -> AppUpdate:
+    """A citizen's update relayed by the app that filed the case (Open311 servicerequestupdates).
+
+    On a case awaiting the citizen's verdict (done), from the person who reported it, ``OPEN`` /
+    ``REOPEN`` is an objection and ``CLOSED`` / ``FIXED`` a confirmation (case_citizen_verdict);
+    anything else is a citizen comment for staff (a non-public event). Idempotent on the app's
+    ``update_id``: a repeat returns the first answer and changes nothing.
+    """
+    update_id = clean_input(update_id)[:100]
+    if not update_id:
+        raise ValidationError({"update_id": "شناسهٔ به‌روزرسانی لازم است."})
+    if case.api_client_id != api_client.pk:
+        raise PermissionDeniedError("این درخواست از این برنامه ثبت نشده است.")
+    text = clean_input(text)[:2000]
+    status = (status or "").strip().upper()
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            done = AppUpdate.objects.filter(api_client=api_client, update_id=update_id).first()
+            if done is not None:
+                return _same_update(done, locked)
+            action = "comment"
+            if locked.status == Case.Status.DONE and _same_citizen(
+                locked, api_client, email=email, mobile=mobile
+            ):
+                if status in APP_REOPEN:
+                    action = "object"
+                elif status in APP_CONFIRM:
+                    action = "accept"
+            if action == "comment":
+                if not text:
+                    raise ValidationError({"description": "متن به‌روزرسانی خالی است."})
+                data = {
+                    "app": api_client.name,
+                    "update_id": update_id,
+                    "status": status,
+                    "name": clean_input(name)[:150],
+                    "media_url": strip_controls(media_url)[:500],
+                }
+                event: CaseEvent | None = _event(
+                    locked,
+                    old=locked.status,
+                    new=locked.status,
+                    actor=None,
+                    kind="citizen_comment",
+                    note=text,
+                    public=False,
+                    data=data,
+                )
+            else:
+                locked = case_citizen_verdict(case=locked, verdict=action, note=text)
+                event = CaseEvent.objects.filter(case=locked).order_by("-at", "-id").first()
+            return AppUpdate.objects.create(
+                api_client=api_client, update_id=update_id, case=locked, event=event, action=action
+            )
+    except IntegrityError:  # the same update_id posted twice at once: the other one won
+        done = AppUpdate.objects.filter(api_client=api_client, update_id=update_id).first()
+        if done is None:
+            raise
+        return _same_update(done, case)
+
+
+def _same_update(done: AppUpdate, case: Case) -> AppUpdate:
+    if done.case_id != case.pk:
+        raise ApplicationError("این update_id پیش‌تر برای درخواست دیگری به کار رفته است.")
+    return done
+
+
+def _same_citizen(case: Case, api_client: ApiClient, *, email: str, mobile: str) -> bool:
+    """Whether the update comes from the person who reported the case (a verdict is theirs)."""
+    if case.citizen_email and email.strip().lower() == case.citizen_email.lower():
+        return True
+    if case.citizen_mobile and mobile:
+        try:
+            return normalize_mobile(mobile) == case.citizen_mobile
+        except ValidationError:
+            return False
+    return not case.citizen_email and not case.citizen_mobile and api_client.trusted_relay

@@ -102,7 +102,7 @@ def request_dict(case: Case) -> dict[str, Any]:
         "zipcode": None,
         "lat": case.lat,
         "long": case.lon,
-        "media_url": None,
+        "media_url": case.media_url or None,
     }
 
 

@@ -5,16 +5,19 @@ Every answer, errors included, is in the format of the URL's suffix; never an HT
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import logging
 import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import parse_qsl
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, SuspiciousOperation, ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.throttling import SimpleRateThrottle
@@ -26,7 +29,7 @@ from pishkhan.api.open311.render import Doc, errors_doc, render, w3c
 from pishkhan.cases import services as case_services
 from pishkhan.cases.geo import city_contains
 from pishkhan.cases.models import Case, ServiceType
-from pishkhan.core.errors import ApplicationError
+from pishkhan.core.errors import ApplicationError, PermissionDeniedError
 from pishkhan.core.middleware import is_database_unavailable
 
 logger = logging.getLogger("pishkhan")
@@ -36,6 +39,23 @@ MAX_SPAN = dt.timedelta(days=90)
 MAX_REQUESTS = 1000
 ATTRIBUTE_RE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 MEDIA_FIELDS = re.compile(r"^(media|photo\d*|file_.*)$")
+# Statuses FixMyStreet posts with an update (OPEN/CLOSED by default; the rest with its
+# extended_statuses option).
+UPDATE_STATUSES = frozenset(
+    {
+        "OPEN",
+        "CLOSED",
+        "FIXED",
+        "IN_PROGRESS",
+        "ACTION_SCHEDULED",
+        "INVESTIGATING",
+        "DUPLICATE",
+        "NOT_COUNCILS_RESPONSIBILITY",
+        "NO_FURTHER_ACTION",
+        "INTERNAL_REFERRAL",
+        "REOPEN",
+    }
+)
 
 
 class Open311Error(Exception):
@@ -73,6 +93,7 @@ def open311_view(
             try:
                 if request.method not in methods:
                     raise Open311Error(405, f"Method {request.method} not allowed here.")
+                _decode_form(request)
                 municipality = _jurisdiction(request)
                 if request.method != "POST" and not Open311Throttle(throttle).allows(request):
                     raise Open311Error(429, "Too many requests; slow down.")
@@ -81,8 +102,12 @@ def open311_view(
                 doc = errors_doc(exc.status, *exc.descriptions)
             except ValidationError as exc:
                 doc = errors_doc(400, *_validation_messages(exc))
+            except PermissionDeniedError as exc:
+                doc = errors_doc(403, exc.message)
             except ApplicationError as exc:
                 doc = errors_doc(400, exc.message)
+            except (BadRequest, SuspiciousOperation) as exc:  # body too big, too many fields…
+                doc = errors_doc(400, f"Bad request: {exc}")
             except Exception as exc:
                 if is_database_unavailable(exc):  # an outage, not a bug: come back later
                     logger.error("open311: database unavailable: %s", exc)
@@ -100,6 +125,33 @@ def open311_view(
         return wrapped
 
     return decorator
+
+
+def _decode_form(request: HttpRequest) -> None:
+    """A form posted in another charset (``windows-1256`` from older Persian software): Django
+    reads only UTF-8 forms, so decode it here; an unknown charset is a 400."""
+    if request.method != "POST" or request.content_type != "application/x-www-form-urlencoded":
+        return
+    charset = (request.content_params or {}).get("charset", "").strip().strip('"')
+    if not charset:
+        return
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        raise Open311Error(400, f"charset {charset!r} is unknown; send UTF-8.") from None
+    if name == "utf-8":
+        return
+    try:
+        text = request.body.decode(name)
+        pairs = parse_qsl(text, keep_blank_values=True, encoding=name, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise Open311Error(400, f"The form is not valid {charset}; send UTF-8.") from None
+    form = QueryDict(mutable=True)
+    for key, value in pairs:
+        form.appendlist(key, value)
+    form._mutable = False
+    request._post = form  # type: ignore[attr-defined]
+    request._files = MultiValueDict()  # type: ignore[attr-defined]
 
 
 def _param(request: HttpRequest, name: str) -> str:
@@ -129,6 +181,7 @@ FIELD_NAMES = {
     "district": "lat/long",
     "files": "media",
     "service": "service_code",
+    "media_url": "media_url",
 }
 
 
@@ -333,10 +386,7 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
         raise Open311Error(400, "lat and long must be sent together.")
     if lat is None and not address:
         raise Open311Error(400, "A location is required: lat and long, or address_string.")
-    phone = _param(request, "phone")
-    if not phone:
-        raise Open311Error(400, "phone is required: we reply to the citizen by SMS.")
-    name = f"{_param(request, 'first_name')} {_param(request, 'last_name')}".strip()
+    name = f"{_param(request, 'first_name')} {_param(request, 'last_name').strip('-')}".strip()
     files = [
         f for key in request.FILES if MEDIA_FIELDS.match(key) for f in request.FILES.getlist(key)
     ]
@@ -360,8 +410,9 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
         municipality=municipality,
         channel=Case.Channel.OPEN311,
         citizen_name=name or f"کاربر {client.name}",
-        citizen_mobile=phone,
+        citizen_mobile=_param(request, "phone"),
         citizen_email=_param(request, "email"),
+        media_url=_media_url(request),
         service=service,
         description=_param(request, "description"),
         address=address,
@@ -387,6 +438,12 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
     )
 
 
+def _media_url(request: HttpRequest) -> str:
+    """The first photo link (FixMyStreet repeats media_url when it has several photos)."""
+    given = [*request.POST.getlist("media_url"), *request.GET.getlist("media_url")]
+    return next((url.strip() for url in given if url.strip()), "")
+
+
 @open311_view("GET")
 def request_detail(request: HttpRequest, municipality: Municipality, code: str) -> Doc:
     case = selectors.request_get(municipality=municipality, code=code)
@@ -403,14 +460,61 @@ def token(request: HttpRequest, municipality: Municipality, token: str) -> Doc:
     )
 
 
-@open311_view("GET")
+@open311_view("GET", "POST")
 def request_updates(request: HttpRequest, municipality: Municipality) -> Doc:
+    if request.method == "POST":
+        return _post_update(request, municipality)
     start, end = _window(request)
     events = selectors.update_list(
         municipality=municipality, start=start, end=end, limit=MAX_REQUESTS
     )
     return Doc(
         "service_request_updates", [present.update_dict(e) for e in events], "request_update"
+    )
+
+
+def _post_update(request: HttpRequest, municipality: Municipality) -> Doc:
+    """mySociety's POST servicerequestupdates: a citizen's update relayed by the app that filed
+    the request (FixMyStreet sends its comments here)."""
+    client = _client(request, municipality)
+    request.open311_client_ident = f"client{client.pk}"  # type: ignore[attr-defined]
+    if not Open311Throttle("open311_write").allows(request):
+        raise Open311Error(429, "Too many requests for this api_key; slow down.")
+    missing = [
+        name
+        for name in ("service_request_id", "update_id", "status", "updated_datetime")
+        if not _param(request, name)
+    ]
+    if missing:
+        raise Open311Error(400, *(f"{name} is required." for name in missing))
+    status = _param(request, "status").upper()
+    if status not in UPDATE_STATUSES:
+        raise Open311Error(400, f"status: one of {', '.join(sorted(UPDATE_STATUSES))}.")
+    parse_w3c(_param(request, "updated_datetime"), "updated_datetime")
+    code = _param(request, "service_request_id")
+    case = selectors.request_get(municipality=municipality, code=code)
+    if case is None:
+        raise Open311Error(404, f"service_request_id {code!r} not found.")
+    update = case_services.case_app_update(
+        case=case,
+        api_client=client,
+        update_id=_param(request, "update_id"),
+        status=status,
+        text=_param(request, "description"),
+        email=_param(request, "email"),
+        mobile=_param(request, "phone"),
+        name=f"{_param(request, 'first_name')} {_param(request, 'last_name').strip('-')}".strip(),
+        media_url=_media_url(request),
+    )
+    return Doc(
+        "service_request_updates",
+        [
+            {
+                "update_id": str(update.event_id or f"u{update.pk}"),
+                "account_id": _param(request, "account_id") or None,
+            }
+        ],
+        "request_update",
     )
 
 

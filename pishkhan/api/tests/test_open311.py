@@ -318,7 +318,8 @@ class PostTests(Open311Base):
             "lat", self.assertError(self.post("requests.json", self.form(lat="north")), 400)
         )
         self.assertIn(
-            "phone", self.assertError(self.post("requests.json", self.form(phone=None)), 400)
+            "phone",
+            self.assertError(self.post("requests.json", self.form(phone=None, email=None)), 400),
         )
         self.assertIn(
             "phone", self.assertError(self.post("requests.json", self.form(phone="123")), 400)

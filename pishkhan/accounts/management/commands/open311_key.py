@@ -1,6 +1,6 @@
 """Issue, revoke and list Open311 API keys.
 
-python manage.py open311_key create APP-NAME [--municipality SLUG]   # prints the key once
+python manage.py open311_key create APP-NAME [--municipality SLUG] [--trusted-relay]  # prints the key once
 python manage.py open311_key revoke PREFIX
 python manage.py open311_key list [--municipality SLUG]
 """
@@ -23,6 +23,11 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="issue a key for an application")
         create.add_argument("name")
         create.add_argument("--municipality", default="")
+        create.add_argument(
+            "--trusted-relay",
+            action="store_true",
+            help="the app answers its own users: it may send reports without e-mail or phone",
+        )
         revoke = sub.add_parser("revoke", help="revoke a key by its prefix (as shown by list)")
         revoke.add_argument("prefix")
         listing = sub.add_parser("list", help="list keys")
@@ -46,7 +51,9 @@ class Command(BaseCommand):
             name = options["name"].strip()
             if not name:
                 raise CommandError("The application name is empty.")
-            client, key = api_client_create(municipality=municipality, name=name)
+            client, key = api_client_create(
+                municipality=municipality, name=name, trusted_relay=options["trusted_relay"]
+            )
             self.stderr.write(f"Key for {client.name} ({municipality.slug}); shown only once:")
             self.stdout.write(key)
         elif action == "revoke":
@@ -64,6 +71,7 @@ class Command(BaseCommand):
                 qs = qs.filter(municipality__slug=options["municipality"])
             for client in qs:
                 state = f"revoked {client.revoked_at:%Y-%m-%d}" if client.revoked_at else "active"
+                state += ", trusted relay" if client.trusted_relay else ""
                 self.stdout.write(
                     f"{client.key_prefix}\t{client.municipality.slug}\t{state}\t{client.name}"
                 )
