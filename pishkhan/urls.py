@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pishkhan.api.health import healthz
+from pishkhan.api.open311 import views as open311_views
 from pishkhan.office.urls import week_urls
 
 admin.site.site_header = "پیشخوان خدمت — پیکربندی"
@@ -23,6 +24,12 @@ urlpatterns = [
     path("office/directives/", include("pishkhan.directives.urls")),
     path("office/site/", include("pishkhan.portal.office_urls")),
     path("open311/v2/", include("pishkhan.api.open311.urls")),
+    # where some clients look for discovery (the spec leaves its place open)
+    re_path(
+        r"^open311/discovery\.(?P<fmt>json|xml)$",
+        open311_views.discovery,
+        name="open311_discovery",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("pishkhan.api.urls")),

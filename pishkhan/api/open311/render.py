@@ -30,6 +30,8 @@ CHILDREN = {
     "attributes": "attribute",
     "values": "value",
     "groups": "group",
+    "requirements": "requirement",
+    "notes": "note",
 }
 
 

@@ -35,6 +35,7 @@ from pishkhan.core.middleware import is_database_unavailable
 logger = logging.getLogger("pishkhan")
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
+SPEC_EXTENSIONS = "http://wiki.open311.org/GeoReport_v2/Extensions/"
 MAX_SPAN = dt.timedelta(days=90)
 MAX_REQUESTS = 1000
 ATTRIBUTE_RE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
@@ -90,6 +91,12 @@ def open311_view(
         @csrf_exempt
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            allowed = (*methods, *(["HEAD"] if "GET" in methods else []), "OPTIONS")
+            if request.method == "OPTIONS":  # a browser's CORS preflight
+                return cors(HttpResponse(status=204), allowed)
+            head = request.method == "HEAD" and "GET" in methods
+            if head:
+                request.method = "GET"  # answered as GET, sent without its body
             try:
                 if request.method not in methods:
                     raise Open311Error(405, f"Method {request.method} not allowed here.")
@@ -117,14 +124,29 @@ def open311_view(
                     doc = errors_doc(500, "Internal error; the request was not processed.")
             response = render(doc, fmt)
             if doc.status == 405:
-                response["Allow"] = ", ".join(methods)
+                response["Allow"] = ", ".join(allowed)
             if doc.status == 503:
                 response["Retry-After"] = "30"
-            return response
+            if head:
+                response["Content-Length"] = str(len(response.content))
+                response.content = b""
+            return cors(response, allowed)
 
         return wrapped
 
     return decorator
+
+
+def cors(response: HttpResponse, methods: tuple[str, ...]) -> HttpResponse:
+    """Browser apps on other origins may call us: no cookies are involved (the api_key is a
+    parameter), so any origin is allowed."""
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = ", ".join(methods)
+    response["Access-Control-Allow-Headers"] = "Content-Type, Idempotency-Key"
+    response["Access-Control-Max-Age"] = "86400"
+    if response.status_code == 204:
+        response["Allow"] = ", ".join(methods)
+    return response
 
 
 def _decode_form(request: HttpRequest) -> None:
@@ -246,12 +268,24 @@ def _window(request: HttpRequest) -> tuple[dt.datetime, dt.datetime]:
 # ---- endpoints ------------------------------------------------------------------------------
 
 
+# Rules we add to the spec (see docs/API.md); also told in discovery and service definitions.
+RULES = [
+    "description: at least 10 letters (Persian or Latin); at most 5,000.",
+    "contact: email or phone (an Iranian mobile, 09xxxxxxxxx) so we can answer; "
+    "a key marked trusted relay may send neither.",
+    "location: lat/long inside the municipality; address_string alone must name the district "
+    "(e.g. 'منطقه 2') or one of its streets.",
+    "media_url: an http(s) link to a photo; we keep the link.",
+]
+
+
 @open311_view("GET")
 def discovery(request: HttpRequest, municipality: Municipality) -> Doc:
     services = list(selectors.service_list(municipality=municipality))
     changed = max((s.updated_at for s in services), default=None)
     changeset = w3c(changed) or "2026-01-01T00:00:00+03:30"
     url = request.build_absolute_uri("/open311/v2").rstrip("/")
+    formats = ["text/xml", "application/json"]
     return Doc(
         "discovery",
         {
@@ -259,15 +293,26 @@ def discovery(request: HttpRequest, municipality: Municipality) -> Doc:
             "contact": f"{municipality.name} — تلفن {municipality.phone}",
             "key_service": "کلید API را مدیر سامانهٔ شهرداری صادر می‌کند "
             "(python manage.py open311_key create APP-NAME).",
+            # Two entries (the spec and mySociety's extensions we serve at the same URL): a
+            # single <endpoint> reads as an object, not a list, in XML-to-hash validators.
             "endpoints": [
                 {
                     "specification": SPEC,
                     "url": url,
                     "changeset": changeset,
                     "type": "production",
-                    "formats": ["text/xml", "application/json"],
-                }
+                    "formats": formats,
+                },
+                {
+                    "specification": SPEC_EXTENSIONS,
+                    "url": url,
+                    "changeset": changeset,
+                    "type": "production",
+                    "formats": formats,
+                },
             ],
+            "max_requests": MAX_REQUESTS,
+            "requirements": RULES,
         },
     )
 
@@ -522,4 +567,7 @@ def _post_update(request: HttpRequest, municipality: Municipality) -> Doc:
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Anything else under /open311/v2/: a 404 in the suffix's format (XML by default)."""
     fmt = "json" if rest.endswith(".json") else "xml"
-    return render(errors_doc(404, "Not found: unknown resource or format (.xml or .json)."), fmt)
+    response = render(
+        errors_doc(404, "Not found: unknown resource or format (.xml or .json)."), fmt
+    )
+    return cors(response, ("GET", "HEAD", "POST", "OPTIONS"))

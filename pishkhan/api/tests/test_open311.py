@@ -128,7 +128,7 @@ class DiscoveryAndServicesTests(Open311Base):
         self.assertRegex(body["changeset"], W3C_RE)
         root = self.xml(self.get("discovery.xml"))
         self.assertEqual(root.tag, "discovery")
-        self.assertEqual([f.text for f in root.findall("endpoints/endpoint/formats/format")],
+        self.assertEqual([f.text for f in root.findall("endpoints/endpoint[1]/formats/format")],
                          ["text/xml", "application/json"])  # fmt: skip
 
     def test_service_list_and_definition(self):

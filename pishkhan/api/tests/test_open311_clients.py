@@ -362,3 +362,48 @@ class FixMyStreetUpdateTests(Open311Base):
             end_date="2020-01-02T00:00:00Z",
         )
         self.assertEqual(self.xml(old).findall("request_update"), [])
+
+
+class DiscoveryAndBrowserTests(Open311Base):
+    def test_discovery_lists_endpoints_as_a_list_where_clients_look(self):
+        for path in ("/open311/v2/discovery", "/open311/discovery"):
+            body = self.json(self.client.get(f"{path}.json", HTTP_HOST=HOST))
+            self.assertIsInstance(body["endpoints"], list)
+            self.assertGreaterEqual(len(body["endpoints"]), 2)
+            for endpoint in body["endpoints"]:
+                self.assertEqual(endpoint["url"], "http://testcity.test/open311/v2")
+                self.assertEqual(endpoint["type"], "production")
+            self.assertTrue(any("Iranian mobile" in rule for rule in body["requirements"]))
+            root = self.xml(self.client.get(f"{path}.xml", HTTP_HOST=HOST))
+            self.assertEqual(len(root.findall("endpoints/endpoint")), 2)
+            for field in ("changeset", "contact", "key_service"):
+                self.assertTrue(root.find(field).text, field)
+        self.assertEqual(
+            self.client.get("/open311/discovery.html", HTTP_HOST=HOST).status_code, 404
+        )
+
+    def test_cors_head_and_options(self):
+        get = self.get("services.json")
+        self.assertEqual(get["Access-Control-Allow-Origin"], "*")
+        head = self.client.head("/open311/v2/services.json", HTTP_HOST=HOST)
+        self.assertEqual(head.status_code, 200)
+        self.assertEqual(head.content, b"")
+        self.assertEqual(head["Content-Type"], "application/json; charset=utf-8")
+        self.assertEqual(head["Content-Length"], str(len(get.content)))
+        options = self.client.options(
+            "/open311/v2/requests.json",
+            HTTP_HOST=HOST,
+            HTTP_ORIGIN="https://app.example",
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        )
+        self.assertEqual(options.status_code, 204)
+        self.assertIn("POST", options["Access-Control-Allow-Methods"])
+        self.assertEqual(options["Access-Control-Allow-Origin"], "*")
+        self.assertIn("Content-Type", options["Access-Control-Allow-Headers"])
+        posted = self.post("requests.json", self.form())
+        self.assertEqual(posted["Access-Control-Allow-Origin"], "*")
+        error = self.get("nothing.json")
+        self.assertEqual((error.status_code, error["Access-Control-Allow-Origin"]), (404, "*"))
+        put = self.client.put("/open311/v2/services.json", HTTP_HOST=HOST)
+        self.assertEqual(put.status_code, 405)
+        self.assertIn("OPTIONS", put["Allow"])

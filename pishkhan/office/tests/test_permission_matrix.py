@@ -255,6 +255,7 @@ RULES: dict[str, tuple[set[str], str]] = {
     "portal_office:comment_reply": ({"admin", "secretary"}, "login"),
     "portal_office:comment_action": ({"admin", "secretary"}, "login"),
     "open311:discovery": (EVERYONE, "ok"),
+    "open311_discovery": (EVERYONE, "ok"),
     "open311:services": (EVERYONE, "ok"),
     "open311:service": (EVERYONE, "ok"),
     "open311:requests": (EVERYONE, "ok"),
