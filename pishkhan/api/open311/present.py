@@ -34,11 +34,15 @@ def service_dict(service: ServiceType) -> dict[str, Any]:
         "service_code": service.code,
         "service_name": service.name,
         "description": service.description,
-        "metadata": bool(service.attributes),
+        "metadata": True,  # every definition carries our rules (an informational attribute)
         "type": "realtime",
         "keywords": service.keywords or None,
         "group": service.category.name,
+        "groups": [service.category.name],  # mySociety extension: a service in several groups
     }
+
+
+AUTOMATED = ("server_set", "hidden_field")
 
 
 def attribute_dicts(service: ServiceType) -> list[dict[str, Any]]:
@@ -47,6 +51,7 @@ def attribute_dicts(service: ServiceType) -> list[dict[str, Any]]:
     for index, attr in enumerate(raw, start=1):
         datatype = str(attr.get("datatype") or "string")
         values = attr.get("values") or []
+        automated = attr.get("automated")
         result.append(
             {
                 "variable": bool(attr.get("variable", True)),
@@ -63,13 +68,38 @@ def attribute_dicts(service: ServiceType) -> list[dict[str, Any]]:
                 ]
                 if datatype in LIST_TYPES
                 else [],
+                # mySociety extension: filled by the client or us, not asked of the citizen
+                **({"automated": automated} if automated in AUTOMATED else {}),
             }
         )
     return result
 
 
-def definition_dict(service: ServiceType) -> dict[str, Any]:
-    return {"service_code": service.code, "attributes": attribute_dicts(service)}
+RULES_CODE = "pishkhan_rules"
+
+
+def rules_attribute(order: int, rules: list[str]) -> dict[str, Any]:
+    """Our rules beyond the spec, as an informational (``variable=false``) attribute: clients
+    show it, nobody answers it."""
+    return {
+        "variable": False,
+        "code": RULES_CODE,
+        "datatype": "text",
+        "required": False,
+        "datatype_description": None,
+        "order": order,
+        "description": " ".join(rules),
+        "values": [],
+    }
+
+
+def definition_dict(service: ServiceType, rules: list[str]) -> dict[str, Any]:
+    attributes = attribute_dicts(service)
+    order = max((a["order"] for a in attributes), default=0) + 1
+    return {
+        "service_code": service.code,
+        "attributes": [*attributes, rules_attribute(order, rules)],
+    }
 
 
 def open_or_closed(status: str) -> str:
@@ -107,12 +137,55 @@ def request_dict(case: Case) -> dict[str, Any]:
 
 
 def update_dict(event: CaseEvent) -> dict[str, Any]:
-    status = UPDATE_STATUS.get(event.new_status or event.case.status, "open")
+    internal = event.new_status or event.case.status
     return {
         "update_id": str(event.pk),
         "service_request_id": event.case.tracking_code,
-        "status": status,
+        "status": UPDATE_STATUS.get(internal, "open"),
         "updated_datetime": event.at,
         "description": event.note,
         "media_url": "",
+        # mySociety extension: our own, finer state (FixMyStreet keeps it for its templates)
+        "external_status_code": internal,
+    }
+
+
+NOTE_TYPES = {"submitted": "submitted", "accepted": "opened"}
+
+
+def note_dict(event: CaseEvent) -> dict[str, Any]:
+    """One entry of the request's history (``extensions=true``)."""
+    new = event.new_status
+    kind = NOTE_TYPES.get(new) or ("closed" if new in CLOSED_STATUSES else "activity")
+    return {
+        "datetime": event.at,
+        "description": event.note or None,
+        "type": kind,
+        "summary": str(Case.Status(new).label) if new in Case.Status.values else None,
+        "extended_attributes": {"status": new or None},
+    }
+
+
+def extended_request_dict(case: Case, events: list[CaseEvent]) -> dict[str, Any]:
+    """``extensions=true``: our details and the public history (notes), as Chicago and
+    Mark-a-Spot publish them."""
+    return {
+        **request_dict(case),
+        "external_status_code": case.status,
+        "extended_attributes": {
+            "channel": case.channel,
+            "district": case.district.name if case.district_id else None,
+            "week": service_notice(case),
+            "citizen_verdict": case.citizen_verdict or None,
+        },
+        "attributes": [
+            {
+                "code": str(code),
+                "name": str(code),
+                "value": ",".join(map(str, value)) if isinstance(value, list) else value,
+            }
+            for code, value in (case.attributes or {}).items()
+            if isinstance(value, str | int | float | list)
+        ],
+        "notes": [note_dict(e) for e in events],
     }

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from pishkhan.core.text import strip_controls, xml_safe
 
@@ -98,6 +99,8 @@ def to_xml(doc: Doc) -> str:
 def _json_default(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return w3c(value)
+    if isinstance(value, Promise):  # a lazy translation
+        return str(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from pishkhan.accounts.models import District, Municipality
 from pishkhan.cases.geo import district_at, district_for_address
@@ -66,12 +66,29 @@ def request_list(
     municipality: Municipality,
     service_codes: Sequence[str] = (),
     statuses: Sequence[str] = (),
-    start: dt.datetime,
-    end: dt.datetime,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    updated_after: dt.datetime | None = None,
+    updated_before: dt.datetime | None = None,
     offset: int,
     limit: int,
+    history: bool = False,
 ) -> list[Case]:
-    qs = _requests_base(municipality).filter(created_at__gte=start, created_at__lte=end)
+    """Requests by creation window and/or by last change (``updated_after``/``updated_before``,
+    for incremental imports: then oldest change first, so a client can page forward)."""
+    qs = _requests_base(municipality)
+    if start is not None:
+        qs = qs.filter(created_at__gte=start)
+    if end is not None:
+        qs = qs.filter(created_at__lte=end)
+    if updated_after is not None or updated_before is not None:
+        if updated_after is not None:
+            qs = qs.filter(updated_at__gt=updated_after)
+        if updated_before is not None:
+            qs = qs.filter(updated_at__lte=updated_before)
+        qs = qs.order_by("updated_at", "id")
+    if history:
+        qs = with_history(qs)
     if service_codes:
         qs = qs.filter(service__code__in=list(service_codes))
     wanted: set[str] = set()
@@ -86,6 +103,30 @@ def request_list(
 
 def request_get(*, municipality: Municipality, code: str) -> Case | None:
     return next(iter(_by_codes(municipality, [code])), None)
+
+
+def with_history(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """The district (joined) and the public events (``extensions=true``): one query more."""
+    return qs.select_related("district").prefetch_related(
+        Prefetch(
+            "events",
+            queryset=CaseEvent.objects.filter(public=True).order_by("at", "id"),
+            to_attr="public_events",
+        )
+    )
+
+
+def history_of(cases: list[Case]) -> None:
+    """``with_history`` for cases already read (by id)."""
+    prefetch_related_objects(
+        cases,
+        "district",
+        Prefetch(
+            "events",
+            queryset=CaseEvent.objects.filter(public=True).order_by("at", "id"),
+            to_attr="public_events",
+        ),
+    )
 
 
 def update_list(

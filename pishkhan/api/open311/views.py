@@ -328,7 +328,7 @@ def service_definition(request: HttpRequest, municipality: Municipality, code: s
     service = selectors.service_get(municipality=municipality, code=code)
     if service is None:
         raise Open311Error(404, f"service_code {code!r} not found.")
-    return Doc("service_definition", present.definition_dict(service))
+    return Doc("service_definition", present.definition_dict(service, RULES))
 
 
 def _attributes(request: HttpRequest) -> dict[str, Any]:
@@ -389,17 +389,27 @@ def _float(request: HttpRequest, name: str) -> float | None:
 def requests(request: HttpRequest, municipality: Municipality) -> Doc:
     if request.method == "POST":
         return _create(request, municipality)
+    history = _param(request, "extensions").lower() in ("true", "1", "yes")
     codes = _csv(request, "service_request_id")
     if codes:
         cases = selectors.request_list_by_ids(
             municipality=municipality, codes=codes, limit=MAX_REQUESTS
         )
+        if history:
+            selectors.history_of(cases)
     else:
         statuses = [s.lower() for s in _csv(request, "status")]
         bad = [s for s in statuses if s not in ("open", "closed")]
         if bad:
             raise Open311Error(400, "status: use open, closed or both (comma separated).")
-        start, end = _window(request)
+        after, before = _param(request, "updated_after"), _param(request, "updated_before")
+        updated_after = parse_w3c(after, "updated_after") if after else None
+        updated_before = parse_w3c(before, "updated_before", end=True) if before else None
+        if updated_after and updated_before and updated_before < updated_after:
+            raise Open311Error(400, "updated_before is before updated_after.")
+        incremental = updated_after is not None or updated_before is not None
+        has_window = _param(request, "start_date") or _param(request, "end_date")
+        start, end = _window(request) if has_window or not incremental else (None, None)
         page = _int(request, "page", 1, 1_000_000)
         size = _int(request, "page_size", MAX_REQUESTS, MAX_REQUESTS)
         cases = selectors.request_list(
@@ -408,10 +418,17 @@ def requests(request: HttpRequest, municipality: Municipality) -> Doc:
             statuses=statuses,
             start=start,
             end=end,
+            updated_after=updated_after,
+            updated_before=updated_before,
             offset=(page - 1) * size,
             limit=size,
+            history=history,
         )
-    return Doc("service_requests", [present.request_dict(c) for c in cases], "request")
+    if history:
+        body = [present.extended_request_dict(c, c.public_events) for c in cases]  # type: ignore[attr-defined]
+    else:
+        body = [present.request_dict(c) for c in cases]
+    return Doc("service_requests", body, "request")
 
 
 def _create(request: HttpRequest, municipality: Municipality) -> Doc:
@@ -494,6 +511,10 @@ def request_detail(request: HttpRequest, municipality: Municipality, code: str) 
     case = selectors.request_get(municipality=municipality, code=code)
     if case is None:
         raise Open311Error(404, f"service_request_id {code!r} not found.")
+    if _param(request, "extensions").lower() in ("true", "1", "yes"):
+        selectors.history_of([case])
+        body = present.extended_request_dict(case, case.public_events)  # type: ignore[attr-defined]
+        return Doc("service_requests", [body], "request")
     return Doc("service_requests", [present.request_dict(case)], "request")
 
 

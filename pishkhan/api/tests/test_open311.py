@@ -148,7 +148,10 @@ class DiscoveryAndServicesTests(Open311Base):
 
         definition = self.json(self.get("services/pothole.json"))
         self.assertEqual(definition["service_code"], "pothole")
-        depth, side = definition["attributes"]
+        depth, side, rules = definition["attributes"]
+        self.assertEqual(
+            (rules["variable"], rules["order"]), (False, 3)
+        )  # our rules, informational
         self.assertEqual((depth["code"], depth["datatype"], depth["required"], depth["variable"], depth["order"]),
                          ("depth", "number", True, True, 1))  # fmt: skip
         self.assertEqual(

@@ -407,3 +407,91 @@ class DiscoveryAndBrowserTests(Open311Base):
         put = self.client.put("/open311/v2/services.json", HTTP_HOST=HOST)
         self.assertEqual(put.status_code, 405)
         self.assertIn("OPTIONS", put["Allow"])
+
+
+class BeyondTheBasicsTests(Open311Base):
+    def test_groups_keywords_automated_and_rules_in_the_definition(self):
+        self.pothole.attributes = [
+            *self.pothole.attributes,
+            {
+                "code": "asset_id",
+                "datatype": "string",
+                "description": "شناسهٔ دارایی",
+                "automated": "hidden_field",
+            },
+        ]
+        self.pothole.save()
+        services = self.json(self.get("services.json"))
+        pothole = next(s for s in services if s["service_code"] == "pothole")
+        self.assertEqual(pothole["groups"], ["معابر"])
+        self.assertEqual(pothole["keywords"], "آسفالت,چاله")
+        root = self.xml(self.get("services.xml"))
+        self.assertEqual([g.text for g in root.findall("service/groups/group")], ["معابر", "معابر"])
+        definition = self.json(self.get("services/pothole.json"))
+        by_code = {a["code"]: a for a in definition["attributes"]}
+        self.assertEqual(by_code["asset_id"]["automated"], "hidden_field")
+        self.assertNotIn("automated", by_code["depth"])
+        rules = by_code["pishkhan_rules"]
+        self.assertIs(rules["variable"], False)
+        for word in ("10", "Iranian mobile", "district"):
+            self.assertIn(word, rules["description"])
+        orders = [a["order"] for a in definition["attributes"]]
+        self.assertEqual(len(orders), len(set(orders)))
+        # the rules attribute is never asked for: a report without it is fine
+        self.assertEqual(self.post("requests.json", self.form()).status_code, 200)
+
+    def test_extensions_true_gives_history_and_external_status_code(self):
+        from pishkhan.cases.services import case_accept
+
+        code = self.json(self.post("requests.json", self.form()))[0]["service_request_id"]
+        case_accept(
+            case=Case.objects.get(tracking_code=code), needs_visit=True, actor=self.manager1
+        )
+        self.get("requests.json")  # warm the host cache
+        with self.assertNumQueries(2):  # cases (with district), public events
+            body = self.json(self.get("requests.json", extensions="true"))
+        item = body[0]
+        self.assertEqual(item["external_status_code"], "accepted")
+        self.assertEqual(item["extended_attributes"]["channel"], "open311")
+        self.assertEqual(item["extended_attributes"]["district"], self.d1.name)
+        self.assertEqual([n["type"] for n in item["notes"]], ["submitted", "opened"])
+        self.assertEqual({"code": "depth", "name": "depth", "value": 12.0}, item["attributes"][0])
+        root = self.xml(self.get(f"requests/{code}.xml", extensions="true"))
+        self.assertEqual(len(root.findall("request/notes/note")), 2)
+        self.assertEqual(root.find("request/external_status_code").text, "accepted")
+        plain = self.json(self.get("requests.json"))[0]
+        self.assertNotIn("notes", plain)
+        updates = self.json(self.get("servicerequestupdates.json"))
+        self.assertEqual([u["external_status_code"] for u in updates], ["submitted", "accepted"])
+
+    def test_updated_after_and_before_for_incremental_fetch(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        first = self.json(self.post("requests.json", self.form()))[0]["service_request_id"]
+        second = self.json(
+            self.post("requests.json", self.form(description="درخت کهنسال خیابان شکسته است"))
+        )[0]["service_request_id"]
+        long_ago = timezone.now() - dt.timedelta(days=200)
+        Case.objects.filter(tracking_code=first).update(
+            created_at=long_ago, updated_at=long_ago + dt.timedelta(days=1)
+        )
+        mark = (timezone.now() - dt.timedelta(days=100)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # the default 90-day window would hide the first; updated_* looks at changes only
+        self.assertEqual(
+            [r["service_request_id"] for r in self.json(self.get("requests.json"))], [second]
+        )
+        old = self.json(self.get("requests.json", updated_before=mark))
+        self.assertEqual([r["service_request_id"] for r in old], [first])
+        new = self.json(self.get("requests.json", updated_after=mark))
+        self.assertEqual([r["service_request_id"] for r in new], [second])
+        Case.objects.filter(tracking_code=first).update(updated_at=timezone.now())
+        both = self.json(self.get("requests.json", updated_after=mark))
+        self.assertEqual(
+            [r["service_request_id"] for r in both], [second, first]
+        )  # oldest change first
+        self.assertError(self.get("requests.json", updated_after="soon"), 400)
+        self.assertError(
+            self.get("requests.json", updated_after=mark, updated_before="2000-01-01"), 400
+        )
