@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_city_boundary_places_trusted_relay'),
-        ('cases', '0006_inbox_order_index'),
+        ('cases', '0007_drop_prefix_covered_fk_indexes'),
     ]
 
     operations = [
