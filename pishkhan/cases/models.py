@@ -197,8 +197,10 @@ class Case(TimeStampedModel):
         Committee, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("کمیتهٔ مبدأ")
     )
     external_ref = models.CharField(_("شمارهٔ مرجع بیرونی"), max_length=100, blank=True)
-    # A photo the reporting app keeps (Open311 media_url); fetched only if OPEN311_FETCH_MEDIA.
-    media_url = models.URLField(_("نشانی عکس"), max_length=500, blank=True)
+    # A photo the reporting app keeps (Open311 media_url). Nullable so that adding it is a plain
+    # ALTER TABLE on SQLite (a NOT NULL column makes Django rebuild cases_case, dropping the
+    # search triggers); new rows store "" when there is none.
+    media_url = models.URLField(_("نشانی عکس"), max_length=500, blank=True, null=True)
     api_client = models.ForeignKey(
         "accounts.ApiClient",
         on_delete=models.SET_NULL,

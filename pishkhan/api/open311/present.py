@@ -144,7 +144,7 @@ def update_dict(event: CaseEvent) -> dict[str, Any]:
         "status": UPDATE_STATUS.get(internal, "open"),
         "updated_datetime": event.at,
         "description": event.note,
-        "media_url": "",
+        "media_url": None,
         # mySociety extension: our own, finer state (FixMyStreet keeps it for its templates)
         "external_status_code": internal,
     }
