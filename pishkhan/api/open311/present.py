@@ -166,6 +166,13 @@ def note_dict(event: CaseEvent) -> dict[str, Any]:
     }
 
 
+def _in_definition_order(case: Case) -> list[tuple[str, Any]]:
+    """The answers in the order the service asks them (PostgreSQL's jsonb keeps no key order)."""
+    order = {str(a.get("code")): i for i, a in enumerate(case.service.attributes or [])}
+    answers = case.attributes if isinstance(case.attributes, dict) else {}
+    return sorted(answers.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
 def extended_request_dict(case: Case, events: list[CaseEvent]) -> dict[str, Any]:
     """``extensions=true``: our details and the public history (notes), as Chicago and
     Mark-a-Spot publish them."""
@@ -184,7 +191,7 @@ def extended_request_dict(case: Case, events: list[CaseEvent]) -> dict[str, Any]
                 "name": str(code),
                 "value": ",".join(map(str, value)) if isinstance(value, list) else value,
             }
-            for code, value in (case.attributes or {}).items()
+            for code, value in _in_definition_order(case)
             if isinstance(value, str | int | float | list)
         ],
         "notes": [note_dict(e) for e in events],
