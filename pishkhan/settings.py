@@ -281,6 +281,9 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "pishkhan.api.errors.exception_handler",
 }
+# Open311: also download the photo at an incoming media_url (public addresses only, an image no
+# larger than UPLOAD_MAX_BYTES, 5 s). Off: we keep the link only.
+OPEN311_FETCH_MEDIA = env("OPEN311_FETCH_MEDIA", "") in ("1", "true", "yes")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pishkhan API",
     "DESCRIPTION": "REST API of Pishkhan (پیشخوان خدمت).",

@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
@@ -25,6 +26,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from pishkhan.accounts.models import ApiClient, Municipality
 from pishkhan.accounts.services import api_client_for_key
 from pishkhan.api.open311 import present, selectors
+from pishkhan.api.open311.media import media_fetch
 from pishkhan.api.open311.render import Doc, errors_doc, render, w3c
 from pishkhan.cases import services as case_services
 from pishkhan.cases.geo import city_contains
@@ -467,6 +469,11 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
         )
     attributes = _attributes(request)
     _check_list_values(service, attributes)
+    media_url = _media_url(request)
+    if media_url and settings.OPEN311_FETCH_MEDIA and len(files) < case_services.MAX_FILES:
+        fetched = media_fetch(media_url)
+        if fetched is not None:
+            files.append(fetched)
     idempotency = request.headers.get("Idempotency-Key", "").strip()[:40]
     case: Case = case_services.case_submit(
         municipality=municipality,
@@ -474,7 +481,7 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
         citizen_name=name or f"کاربر {client.name}",
         citizen_mobile=_param(request, "phone"),
         citizen_email=_param(request, "email"),
-        media_url=_media_url(request),
+        media_url=media_url,
         service=service,
         description=_param(request, "description"),
         address=address,

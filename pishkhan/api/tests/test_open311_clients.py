@@ -495,3 +495,70 @@ class BeyondTheBasicsTests(Open311Base):
         self.assertError(
             self.get("requests.json", updated_after=mark, updated_before="2000-01-01"), 400
         )
+
+
+class MediaFetchTests(Open311Base):
+    def test_off_by_default_the_link_only(self):
+        from unittest import mock
+
+        with mock.patch("pishkhan.api.open311.views.media_fetch") as fetch:
+            self.assertEqual(
+                self.post(
+                    "requests.json", self.form(media_url="https://fms.example/p.jpeg")
+                ).status_code,
+                200,
+            )
+        fetch.assert_not_called()
+        case = Case.objects.get()
+        self.assertEqual(
+            (case.media_url, case.attachments.count()), ("https://fms.example/p.jpeg", 0)
+        )
+
+    def test_when_on_a_public_image_is_kept_and_anything_else_ignored(self):
+        import io
+        from unittest import mock
+
+        from django.test import override_settings
+        from PIL import Image
+
+        from pishkhan.api.open311 import media
+
+        buf = io.BytesIO()
+        Image.new("RGB", (20, 20), (10, 200, 10)).save(buf, "JPEG")
+
+        class Reply(io.BytesIO):
+            status = 200
+
+            def __init__(self, data: bytes, ctype: str) -> None:
+                super().__init__(data)
+                self.headers = mock.Mock(get_content_type=lambda: ctype)
+
+        public = [(2, 1, 6, "", ("93.184.216.34", 0))]
+        private = [(2, 1, 6, "", ("10.0.0.5", 0))]
+        with (
+            override_settings(OPEN311_FETCH_MEDIA=True),
+            mock.patch.object(media.socket, "getaddrinfo", return_value=public),
+            mock.patch.object(
+                media.urllib.request.OpenerDirector,
+                "open",
+                return_value=Reply(buf.getvalue(), "image/jpeg"),
+            ),
+        ):
+            response = self.post("requests.json", self.form(media_url="https://fms.example/p.jpeg"))
+            self.assertEqual(response.status_code, 200, response.content.decode())
+            self.assertEqual(Case.objects.get().attachments.count(), 1)
+            self.assertIsNone(media.media_fetch("file:///etc/passwd"))
+            with mock.patch.object(
+                media.urllib.request.OpenerDirector,
+                "open",
+                return_value=Reply(b"<?php", "image/jpeg"),
+            ):
+                self.assertIsNone(media.media_fetch("https://fms.example/bad.jpeg"))
+            with mock.patch.object(
+                media.urllib.request.OpenerDirector,
+                "open",
+                return_value=Reply(b"<html>", "text/html"),
+            ):
+                self.assertIsNone(media.media_fetch("https://fms.example/page"))
+        with mock.patch.object(media.socket, "getaddrinfo", return_value=private):
+            self.assertIsNone(media.media_fetch("http://intranet.example/p.jpeg"))
