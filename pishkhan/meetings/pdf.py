@@ -192,3 +192,11 @@ def minutes_seal(meeting: Meeting) -> None:
     meeting.minutes_pdf.save(f"minutes-{meeting.municipality.slug}-{meeting.number}.pdf",
                              ContentFile(sealed), save=False)  # fmt: skip
     Meeting.objects.filter(pk=meeting.pk).update(minutes_pdf=meeting.minutes_pdf.name)
+
+
+def minutes_seal_pending(meeting_id: int) -> None:
+    """Seal a signed meeting's minutes if they are not yet: after the last signature's commit,
+    or on the first request for them if that failed."""
+    meeting = Meeting.objects.select_related("municipality").get(pk=meeting_id)
+    if meeting.status == Meeting.Status.SIGNED and not meeting.minutes_pdf:
+        minutes_seal(meeting)

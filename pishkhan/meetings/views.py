@@ -265,6 +265,11 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("meetings.view_agenda")
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
+    if not meeting.minutes_pdf and meeting.status == Meeting.Status.SIGNED:
+        from pishkhan.meetings.pdf import minutes_seal_pending
+
+        minutes_seal_pending(meeting.pk)  # sealing after the last signature's commit failed
+        meeting.refresh_from_db(fields=["minutes_pdf"])
     if not meeting.minutes_pdf:
         raise Http404
     return pdf_response(meeting.minutes_pdf.read(), f"minutes-{meeting.number}.pdf")

@@ -13,7 +13,8 @@ from pishkhan.test import BaseTestCase
 class DemoMeetingsTests(BaseTestCase):
     def test_seed(self) -> None:
         city = seed_org()
-        meetings.seed(city)
+        with self.captureOnCommitCallbacks(execute=True):  # the minutes are sealed after commit
+            meetings.seed(city)
         meeting = Meeting.objects.get(municipality=city)
         self.assertEqual(meeting.status, "signed")
         self.assertTrue(meeting.minutes_pdf)

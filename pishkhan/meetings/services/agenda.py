@@ -77,14 +77,19 @@ def _ordered(specs: list[ItemSpec]) -> list[ItemSpec]:
 
 
 def _clear_draft_items(meeting: Meeting) -> None:
-    """A draft agenda has no decisions: its items and their case links go without the ORM's
-    cascade collection (which would load every row)."""
+    """A draft agenda has no decisions: its items and their case links go in two DELETEs, without
+    the ORM's cascade collection (which would load every row)."""
     if Decision.objects.filter(item__meeting=meeting).exists():
         raise ApplicationError("این دستور جلسه تصمیم ثبت‌شده دارد.")
-    links = AgendaItem.cases.through.objects.filter(agendaitem__meeting=meeting)
-    links._raw_delete(links.db)  # type: ignore[attr-defined]
-    items = AgendaItem.objects.filter(meeting=meeting)
-    items._raw_delete(items.db)  # type: ignore[attr-defined]
+    items_table = AgendaItem._meta.db_table
+    through = AgendaItem.cases.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {through} WHERE agendaitem_id IN"  # noqa: S608 — table names, no input
+            f" (SELECT id FROM {items_table} WHERE meeting_id = %s)",
+            [meeting.pk],
+        )
+        cursor.execute(f"DELETE FROM {items_table} WHERE meeting_id = %s", [meeting.pk])  # noqa: S608
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -104,4 +105,7 @@ def _finalise(meeting: Meeting, *, actor: User | None, now: dt.datetime) -> None
     _set_status(meeting, Meeting.Status.SIGNED, actor=actor, now=now)
     _event(meeting, kind="sealed", actor=actor, now=now,
            data={"prev_hash": meeting.prev_hash, "chain_hash": meeting.chain_hash})  # fmt: skip
-    pdf.minutes_seal(meeting)
+    # The sealed PDF is rendered after the commit, not in the signing transaction with the meeting
+    # row locked: a slow render holds no lock and a failed seal undoes no signature (the minutes
+    # page seals it on first request then, see pdf.minutes_seal_pending).
+    transaction.on_commit(partial(pdf.minutes_seal_pending, meeting.pk), robust=True)

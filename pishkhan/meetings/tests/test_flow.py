@@ -39,10 +39,11 @@ def run_meeting(test: Any, meeting: Meeting, *, sign: bool = True) -> Meeting:
             services.position_set(decision=d, member=member, stance="agree", actor=test.secretary)
     meeting = services.meeting_close(meeting=meeting, actor=test.secretary, now=now)
     if sign:
-        for member in (test.member, test.member2, test.mayor):
-            services.minutes_sign(
-                meeting=meeting, member=member, password=PASSWORD, now=timezone.now()
-            )
+        with test.captureOnCommitCallbacks(execute=True):  # the seal runs after the commit
+            for member in (test.member, test.member2, test.mayor):
+                services.minutes_sign(
+                    meeting=meeting, member=member, password=PASSWORD, now=timezone.now()
+                )
     meeting.refresh_from_db()
     return meeting
 
@@ -160,6 +161,39 @@ class MeetingTests(BaseTestCase):
         m2 = run_meeting(self, m2)
         self.assertEqual(m2.prev_hash, meeting.chain_hash)
         self.assertEqual(ledger_verify(), [])
+
+    def test_minutes_are_sealed_after_the_commit_not_inside_the_signing_transaction(self) -> None:
+        meeting = run_meeting(self, self.meeting, sign=False)
+        for member in (self.member, self.member2):
+            services.minutes_sign(
+                meeting=meeting, member=member, password=PASSWORD, now=timezone.now()
+            )
+        with self.captureOnCommitCallbacks(execute=False) as after_commit:
+            services.minutes_sign(
+                meeting=meeting, member=self.mayor, password=PASSWORD, now=timezone.now()
+            )
+        meeting.refresh_from_db()
+        self.assertEqual(meeting.status, "signed")
+        self.assertFalse(meeting.minutes_pdf)  # nothing rendered while the row was locked
+        self.assertEqual(len(after_commit), 1)
+        after_commit[0]()
+        meeting.refresh_from_db()
+        self.assertTrue(meeting.minutes_pdf)
+        self.assertEqual(ledger_verify(), [])
+
+    def test_a_failed_seal_is_made_on_the_first_request_for_the_minutes(self) -> None:
+        meeting = run_meeting(self, self.meeting, sign=False)
+        with self.captureOnCommitCallbacks(execute=False):  # the seal after the commit is lost
+            for member in (self.member, self.member2, self.mayor):
+                services.minutes_sign(
+                    meeting=meeting, member=member, password=PASSWORD, now=timezone.now()
+                )
+        self.login(self.secretary)
+        response = self.client.get(f"/office/meetings/{meeting.pk}/minutes.pdf")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b"%PDF"))
+        meeting.refresh_from_db()
+        self.assertTrue(meeting.minutes_pdf)
 
     def test_mayor_signs_last_and_password_required(self) -> None:
         meeting = run_meeting(self, self.meeting, sign=False)
