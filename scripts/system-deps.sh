@@ -17,5 +17,25 @@ if [ "$(id -u)" != "0" ]; then
 fi
 echo "installing system packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Another install (unattended-upgrades, a second `make`) may hold apt's or dpkg's lock: wait for
+# it, up to APT_LOCK_WAIT seconds, instead of failing. apt waits for the dpkg lock itself
+# (DPkg::Lock::Timeout); a lock it does not wait for (the package lists' on older apt) is
+# retried here. Any other failure stops at once.
+wait_s=${APT_LOCK_WAIT:-600}
+apt_get() {
+  local deadline=$((SECONDS + wait_s)) err
+  err=$(mktemp)
+  until apt-get -o DPkg::Lock::Timeout="$wait_s" "$@" 2>"$err"; do
+    if ! grep -qiE "could not get lock|unable to lock|is another process using it" "$err" \
+      || [ "$SECONDS" -ge "$deadline" ]; then
+      cat "$err" >&2
+      rm -f "$err"
+      return 1
+    fi
+    echo "apt is busy (another install holds its lock); waiting..." >&2
+    sleep 5
+  done
+  rm -f "$err"
+}
+apt_get update -qq
+apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
