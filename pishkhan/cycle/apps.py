@@ -8,9 +8,9 @@ class CycleConfig(AppConfig):
     verbose_name = _("چرخهٔ هفتگی")
 
     def ready(self) -> None:
+        from pishkhan.cycle import clocksteps
         from pishkhan.cycle.jobs import register_job
-        from pishkhan.cycle.phases import register_phase_steps
         from pishkhan.cycle.upkeep import database_statistics_refresh
 
-        register_phase_steps()
+        clocksteps.register()
         register_job("cycle.database_statistics", run=database_statistics_refresh)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.core.jalali import TEHRAN, week_start
-from pishkhan.cycle.clock import STEPS, Step
+from pishkhan.cycle.clock import Step, week_steps
 from pishkhan.cycle.models import ClockStep, Week
 from pishkhan.cycle.services import week_get_or_create, week_reschedule
 
@@ -57,11 +57,8 @@ def pending_steps(now: dt.datetime) -> list[tuple[dt.datetime, Step, Week]]:
     pending = []
     for week in weeks:
         done = {row.step for row in week.steps.all()}
-        for step in STEPS.values():
-            if step.name in done:
-                continue
-            due = step.due(week)
-            if due is not None and due <= now:
+        for step, due in week_steps(week):
+            if step.name not in done and due is not None and due <= now:
                 pending.append((due, step, week))
     pending.sort(key=lambda p: (p[0], p[1].order, p[2].start, p[2].municipality_id, p[1].name))
     return pending

@@ -8,20 +8,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("جلسات پیشخوان")
 
     def ready(self) -> None:
-        from pishkhan.cycle.clock import register_step
-        from pishkhan.meetings import services
+        from pishkhan.meetings import clocksteps
 
-        register_step(
-            "build_agenda",
-            due=lambda week: week.visits_end_at,
-            run=services.agenda_build_step,
-            order=40,
-            label=_("ساختن دستور جلسه"),
-        )
-        register_step(
-            "freeze_agenda",
-            due=lambda week: week.agenda_freeze_at,
-            run=services.agenda_freeze_step,
-            order=45,
-            label=_("نهایی‌کردن دستور جلسه"),
-        )
+        clocksteps.register()

@@ -18,7 +18,7 @@ from pishkhan.accounts.models import District, User
 from pishkhan.accounts.roles import Role
 from pishkhan.cases.models import Case
 from pishkhan.core.jalali import TEHRAN, format_date, format_datetime, week_start
-from pishkhan.cycle.clock import STEPS
+from pishkhan.cycle.clock import week_steps
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.services import week_get_or_create
 from pishkhan.visits.models import Visit
@@ -100,9 +100,9 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
     done = {s.step: s for s in week.steps.all()}
     upcoming: list[dict[str, Any]] = sorted(
         (
-            {"name": STEPS[n].label if n in STEPS else n, "due": due}
-            for n, s in STEPS.items()
-            if n not in done and (due := s.due(week)) is not None
+            {"name": step.label, "due": due}
+            for step, due in week_steps(week)
+            if step.name not in done and due is not None
         ),
         key=lambda r: cast(dt.datetime, r["due"]),
     )

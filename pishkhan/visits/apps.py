@@ -8,6 +8,6 @@ class VisitsConfig(AppConfig):
     verbose_name = _("بازدیدهای میدانی")
 
     def ready(self) -> None:
-        from pishkhan.visits.clocksteps import register
+        from pishkhan.visits import clocksteps
 
-        register()
+        clocksteps.register()

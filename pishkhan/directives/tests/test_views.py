@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from pishkhan.core.jalali import TEHRAN
 from pishkhan.directives import services
 from pishkhan.directives.models import Directive
 from pishkhan.directives.tests.test_directives import photo
@@ -219,18 +221,17 @@ class AgendaPageQueryTests(BaseTestCase):
 
 class ClockStepTests(BaseTestCase):
     def test_steps_registered_and_dispatch_waits_for_signatures(self) -> None:
-        from pishkhan.cycle.clock import STEPS
+        from pishkhan.cycle.clock import STEPS, week_steps
         from pishkhan.directives.tests.test_weeks import make_week
 
-        for name in (
-            "build_agenda",
-            "freeze_agenda",
-            "dispatch",
-            "mark_overdue_0",
-            "mark_overdue_6",
-        ):
+        for name in ("build_agenda", "freeze_agenda", "dispatch", "mark_overdue"):
             self.assertIn(name, STEPS)
         week = make_week(self.m, this_week())
+        # the overdue scan is one daily step: recorded once per day of the week, at 00:05
+        daily = [(s.name, due) for s, due in week_steps(week) if s.name.startswith("mark_overdue")]
+        self.assertEqual([n for n, _ in daily], [f"mark_overdue_{d}" for d in range(7)])
+        self.assertEqual({due.astimezone(TEHRAN).time() for _, due in daily}, {dt.time(0, 5)})
+        self.assertEqual(daily[6][1].astimezone(TEHRAN).date(), week.start + dt.timedelta(days=6))
         self.assertEqual(STEPS["dispatch"].run(week, timezone.now()), {"skipped": "no meeting"})
         make_case(self.city)
         STEPS["build_agenda"].run(week, timezone.now())

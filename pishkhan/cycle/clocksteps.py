@@ -1,4 +1,5 @@
-"""Phase bookkeeping steps: Week.phase moves forward as the clock passes each phase start."""
+"""The cycle's steps of the weekly clock (registered in CycleConfig.ready): Week.phase moves
+forward as the clock passes each phase start."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ PHASE_STEP_LABELS = {
 }
 
 
-def register_phase_steps() -> None:
+def register() -> None:
     for phase, due in PHASE_STARTS:
         register_step(f"phase_{phase}", due=due, run=_advance(phase), order=0,
                       label=PHASE_STEP_LABELS.get(phase, phase))  # fmt: skip
