@@ -15,7 +15,7 @@ from pishkhan.accounts.models import Committee, District, Municipality, User
 from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case, ServiceType
 from pishkhan.core.errors import ApplicationError, PermissionDeniedError
-from pishkhan.core.text import normalize_fa, to_ascii_digits
+from pishkhan.core.text import clean_input, normalize_fa, to_ascii_digits
 
 MAX_ROWS = 5000
 # field -> (label, required, header guesses)
@@ -47,7 +47,7 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
         if sheet is None:
             raise ApplicationError("پروندهٔ اکسل برگه‌ای ندارد.")
         table = [
-            ["" if v is None else str(v).strip() for v in row]
+            ["" if v is None else clean_input(str(v)) for v in row]
             for row in sheet.iter_rows(values_only=True)
         ]
     else:
@@ -55,7 +55,7 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ApplicationError("پروندهٔ CSV باید با کدگذاری UTF-8 باشد.") from exc
-        table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        table = [[clean_input(c) for c in row] for row in csv.reader(io.StringIO(text))]
     table = [row for row in table if any(row)]
     if len(table) < 2:
         raise ApplicationError("پرونده سطری برای ورود ندارد.")
