@@ -125,6 +125,10 @@ def open311_view(
                     logger.exception("open311 error", extra={"path": request.path})
                     doc = errors_doc(500, "Internal error; the request was not processed.")
             response = render(doc, fmt)
+            if doc.root == "discovery":
+                # The SeeClickFix validator wants the bare type here (XML declares its encoding
+                # in the prolog; JSON is UTF-8 by definition).
+                response["Content-Type"] = "text/xml" if fmt == "xml" else "application/json"
             if doc.status == 405:
                 response["Allow"] = ", ".join(allowed)
             if doc.status == 503:

@@ -366,15 +366,23 @@ class FixMyStreetUpdateTests(Open311Base):
 
 class DiscoveryAndBrowserTests(Open311Base):
     def test_discovery_lists_endpoints_as_a_list_where_clients_look(self):
+        import json
+        import xml.etree.ElementTree as ET
+
         for path in ("/open311/v2/discovery", "/open311/discovery"):
-            body = self.json(self.client.get(f"{path}.json", HTTP_HOST=HOST))
+            response = self.client.get(f"{path}.json", HTTP_HOST=HOST)
+            self.assertEqual(response["Content-Type"], "application/json")
+            body = json.loads(response.content)
             self.assertIsInstance(body["endpoints"], list)
             self.assertGreaterEqual(len(body["endpoints"]), 2)
             for endpoint in body["endpoints"]:
                 self.assertEqual(endpoint["url"], "http://testcity.test/open311/v2")
                 self.assertEqual(endpoint["type"], "production")
             self.assertTrue(any("Iranian mobile" in rule for rule in body["requirements"]))
-            root = self.xml(self.client.get(f"{path}.xml", HTTP_HOST=HOST))
+            xml = self.client.get(f"{path}.xml", HTTP_HOST=HOST)
+            self.assertEqual(xml["Content-Type"], "text/xml")  # bare, as validators want
+            self.assertTrue(xml.content.startswith(b'<?xml version="1.0" encoding="utf-8"?>'))
+            root = ET.fromstring(xml.content)  # noqa: S314
             self.assertEqual(len(root.findall("endpoints/endpoint")), 2)
             for field in ("changeset", "contact", "key_service"):
                 self.assertTrue(root.find(field).text, field)

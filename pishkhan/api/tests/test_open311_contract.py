@@ -98,6 +98,8 @@ class ContractTests(Open311Base):
             else:
                 response = self.client.post(url, data or {}, HTTP_HOST=HOST)
             self.assertEqual(response.status_code, status, response.content.decode())
+            if path != "discovery":  # discovery's type is bare, for validators
+                self.assertTrue(response["Content-Type"].endswith("; charset=utf-8"))
             out.append(self.json(response) if fmt == "json" else self.xml(response))
         return out
 
