@@ -13,8 +13,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pishkhan.core.secretkey import install_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_KEY = "insecure-dev-key-change-me"  # noqa: S105
 
 
 def env(name: str, default: str = "") -> str:
@@ -55,14 +56,17 @@ def envlist(name: str, default: str) -> list[str]:
 
 DEBUG = envbool("DJANGO_DEBUG", "1")
 TESTING = envbool("PISHKHAN_TESTING", "0")
-SECRET_KEY = env("DJANGO_SECRET_KEY", DEFAULT_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
+VAR_DIR = Path(env("PISHKHAN_VAR_DIR", str(BASE_DIR / "var")))
+# A configured key wins; without one, this install's own key, generated on the first start and
+# kept in var/secret_key (mode 0600). There is no default key in the source to forge with.
+SECRET_KEY = env("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY and not DEBUG:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production mode)."
     )
+SECRET_KEY = SECRET_KEY or install_secret_key(VAR_DIR)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
-VAR_DIR = Path(env("PISHKHAN_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -331,6 +335,8 @@ AUDIT_SHARDS = envint("AUDIT_SHARDS", "8")
 DUPLICATE_RADIUS_METERS = envint("DUPLICATE_RADIUS_METERS", "150")
 OBJECTION_WINDOW_DAYS = envint("OBJECTION_WINDOW_DAYS", "7")
 RETENTION_DAYS = envint("RETENTION_DAYS", str(5 * 365))
+# A senior manager's calendar (iCal) link stops working this many days after it is made.
+ICAL_FEED_DAYS = envint("ICAL_FEED_DAYS", "90")
 MAP_TILE_URL = env("MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
 TRACK_RATE_LIMIT = env("TRACK_RATE_LIMIT", "10/m")
 # Public request submissions per IP address (cache-based).

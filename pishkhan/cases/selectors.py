@@ -15,6 +15,7 @@ from django.db.models.functions import RowNumber
 
 from pishkhan.accounts.access import scope_cases, sees_whole_city
 from pishkhan.accounts.models import District, Municipality, User
+from pishkhan.accounts.roles import Role
 from pishkhan.cases.geo import degree_box, haversine_m
 from pishkhan.cases.models import (
     OPEN_STATES,
@@ -29,6 +30,7 @@ from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normal
 from pishkhan.core.jalali import combine
 from pishkhan.core.memo import process_memo
 from pishkhan.core.text import normalize_fa, tokens
+from pishkhan.core.validators import mask_mobile
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.schedule import intake_week_start, schedule_for
 
@@ -407,3 +409,16 @@ def urgent_allowed_until(municipality: Municipality, week_start: dt.date) -> dt.
     schedule = schedule_for(municipality)
     meeting = combine(week_start + dt.timedelta(days=schedule.meeting_day), schedule.meeting_time)
     return meeting - dt.timedelta(minutes=schedule.agenda_freeze_minutes)
+
+
+# ---------------------------------------------------------------- citizens' contact details
+
+# Roles that see a citizen's full mobile and national id in the office; every other role
+# (and everything that leaves the office on its behalf, such as the calendar feed) sees them
+# masked.
+FULL_PII_ROLES = frozenset({Role.DISTRICT_MANAGER, Role.OPERATOR, Role.SECRETARY, Role.ADMIN})
+
+
+def citizen_mobile_for(user: User, case: Case) -> str:
+    """The citizen's mobile as ``user``'s role sees it in the office."""
+    return case.citizen_mobile if user.role in FULL_PII_ROLES else mask_mobile(case.citizen_mobile)

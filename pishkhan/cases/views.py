@@ -29,7 +29,7 @@ from pishkhan.cycle.schedule import intake_week_start
 
 PAGE_SIZE = 25
 # Roles that work with the citizen directly and so see the full mobile and national ID.
-FULL_PII_ROLES = {Role.DISTRICT_MANAGER, Role.OPERATOR, Role.SECRETARY, Role.ADMIN}
+FULL_PII_ROLES = selectors.FULL_PII_ROLES
 
 
 def _user(request: HttpRequest) -> User:

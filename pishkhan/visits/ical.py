@@ -1,4 +1,11 @@
-"""An RFC 5545 calendar of a manager's visits (hand-written: a few fields, no dependency)."""
+"""An RFC 5545 calendar of a manager's visits (hand-written: a few fields, no dependency).
+
+The feed leaves the office: calendar apps and their servers keep it, and anyone holding the
+link reads it without a login. So it carries the mobile masked exactly as the office shows it
+to the manager's role (cases.selectors.citizen_mobile_for), the citizen's name as initials, the
+district instead of the street address and the position to about 100 m; the full details are
+one tap away on the office's route page (the event's URL), behind the login.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from pishkhan.accounts.models import User
+from pishkhan.cases.selectors import citizen_mobile_for
 from pishkhan.visits.models import Visit
 
 
@@ -36,7 +44,14 @@ def _utc(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def visits_ical(user: User, visits: Iterable[Visit], on_site_minutes: int = 20) -> str:
+def initials(name: str) -> str:
+    """«علی محمدی» → «ع. م.»: enough for the manager to recognise, not to identify."""
+    return " ".join(word[0] + "." for word in name.split())
+
+
+def visits_ical(
+    user: User, visits: Iterable[Visit], on_site_minutes: int = 20, route_url: str = ""
+) -> str:
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -56,11 +71,17 @@ def visits_ical(user: User, visits: Iterable[Visit], on_site_minutes: int = 20) 
             f"DTSTART:{_utc(v.planned_at)}",
             f"DTEND:{_utc(v.planned_at + dt.timedelta(minutes=on_site_minutes))}",
             f"SUMMARY:{_escape(f'بازدید {v.order}: {case.service}')}",
-            f"LOCATION:{_escape(case.address)}",
-            f"DESCRIPTION:{_escape(f'{case.citizen_name} {case.citizen_mobile} — {case.tracking_code}')}",
+            f"LOCATION:{_escape(case.district.name)}",
+            "DESCRIPTION:"
+            + _escape(
+                f"{initials(case.citizen_name)} {citizen_mobile_for(user, case)}"
+                f" — {case.tracking_code}"
+            ),
         ]
+        if route_url:
+            lines.append(f"URL:{route_url}?day={v.day.isoformat()}")
         if case.lat is not None and case.lon is not None:
-            lines.append(f"GEO:{case.lat:.6f};{case.lon:.6f}")
+            lines.append(f"GEO:{case.lat:.3f};{case.lon:.3f}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

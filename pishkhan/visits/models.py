@@ -128,3 +128,27 @@ class VisitEvent(models.Model):
         verbose_name = _("رویداد بازدید")
         verbose_name_plural = _("رویدادهای بازدید")
         ordering = ["at", "id"]
+
+
+class CalendarFeed(models.Model):
+    """A senior manager's secret calendar link: one at a time, revocable, expiring.
+
+    Only a hash of the token is stored; the link itself is shown once, when it is made.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("کاربر"),
+    )
+    token_hash = models.CharField(_("چکیدهٔ نشانه"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("ایجاد"))
+    expires_at = models.DateTimeField(_("انقضا"))
+
+    class Meta:
+        verbose_name = _("پیوند تقویم")
+        verbose_name_plural = _("پیوندهای تقویم")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.expires_at:%Y-%m-%d}"

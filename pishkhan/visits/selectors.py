@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from itertools import groupby
 from typing import Any
 
-from django.core import signing
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import Role
-from pishkhan.visits.models import Visit
-
-ICAL_SALT = "pishkhan.visits.ical"
+from pishkhan.visits.models import CalendarFeed, Visit
 
 
 def route_for(manager_id: int, day: dt.date) -> list[Visit]:
@@ -52,22 +51,36 @@ def senior_managers(municipality_id: int) -> list[User]:
     )
 
 
-def ical_token(user: User) -> str:
-    return signing.Signer(salt=ICAL_SALT).sign(str(user.pk))
+def calendar_feed_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user_for_ical_token(token: str) -> User | None:
-    try:
-        pk = signing.Signer(salt=ICAL_SALT).unsign(token)
-    except signing.BadSignature:
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    """The user's current calendar link (None if revoked or never made; maybe expired)."""
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def user_for_ical_token(token: str, *, now: dt.datetime | None = None) -> User | None:
+    """The senior manager whose live (not revoked, not expired) calendar link this is."""
+    if not token or len(token) > 100:
         return None
-    return User.objects.filter(pk=pk, is_active=True, role=Role.SENIOR_MANAGER).first()
+    feed = (
+        CalendarFeed.objects.filter(
+            token_hash=calendar_feed_hash(token),
+            expires_at__gt=now or timezone.now(),
+            user__is_active=True,
+            user__role=Role.SENIOR_MANAGER,
+        )
+        .select_related("user")
+        .first()
+    )
+    return feed.user if feed else None
 
 
 def ical_visits(user: User, since: dt.date) -> list[Visit]:
     return list(
         Visit.objects.filter(manager=user, day__gte=since)
-        .select_related("case", "case__service")
+        .select_related("case", "case__service", "case__district")
         .order_by("day", "order")
     )
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from pishkhan.accounts.models import Absence, Department, User
 from pishkhan.accounts.roles import Role
@@ -18,8 +20,8 @@ from pishkhan.core.errors import ApplicationError, InvalidTransition, Permission
 from pishkhan.core.jalali import TEHRAN, combine, format_date
 from pishkhan.cycle.models import Week
 from pishkhan.notify.services import message_enqueue
-from pishkhan.visits import caseflow, routing
-from pishkhan.visits.models import Visit, VisitEvent, VisitPhoto
+from pishkhan.visits import caseflow, routing, selectors
+from pishkhan.visits.models import CalendarFeed, Visit, VisitEvent, VisitPhoto
 from pishkhan.visits.photos import photo_clean
 
 ALLOWED: dict[str, set[str]] = {
@@ -534,3 +536,52 @@ def visit_reminders_send(*, week: Week, day: dt.date) -> dict[str, Any]:
             dedupe_key=f"visit-reminder:{manager_id}:{day.isoformat()}",
         )
     return {"reminders": len(counts)}
+
+
+# ---------------------------------------------------------------- calendar link
+
+
+@transaction.atomic
+def calendar_feed_issue(*, actor: User, now: dt.datetime | None = None) -> str:
+    """A new secret calendar link for ``actor`` (a senior manager); the old one stops working.
+
+    Returns the token: it is shown once, only its hash is kept.
+    """
+    if actor.role != Role.SENIOR_MANAGER or not actor.is_active:
+        raise PermissionDeniedError()
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    expires = now + dt.timedelta(days=settings.ICAL_FEED_DAYS)
+    CalendarFeed.objects.update_or_create(
+        user=actor,
+        defaults={
+            "token_hash": selectors.calendar_feed_hash(token),
+            "created_at": now,
+            "expires_at": expires,
+        },
+    )
+    audit_record(
+        municipality_id=actor.municipality_id,
+        actor_id=actor.pk,
+        action="calendar_feed.issue",
+        object_type="user",
+        object_id=actor.pk,
+        data={"expires_at": expires.isoformat()},
+    )
+    return token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor: User) -> bool:
+    """The owner's calendar link stops working at once; False if there was none."""
+    deleted, _ = CalendarFeed.objects.filter(user=actor).delete()
+    if deleted:
+        audit_record(
+            municipality_id=actor.municipality_id,
+            actor_id=actor.pk,
+            action="calendar_feed.revoke",
+            object_type="user",
+            object_id=actor.pk,
+            data={},
+        )
+    return bool(deleted)

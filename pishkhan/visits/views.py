@@ -93,10 +93,46 @@ def today(request: HttpRequest) -> HttpResponse:
     context = _route_context(request)
     if context["is_own"]:
         context["swappable"] = selectors.swappable_visits(context["manager"], context["week"].start)
-        context["ical_url"] = request.build_absolute_uri(
-            reverse("visits:ical", args=[selectors.ical_token(_user(request))])
+        context["can_ical"] = _user(request).role == Role.SENIOR_MANAGER
+        context["ical_feed"] = selectors.calendar_feed_of(_user(request))
+        context["ical_expired"] = (
+            context["ical_feed"] is not None and context["ical_feed"].expires_at <= timezone.now()
         )
+        # The link itself is shown once, right after it is made (only its hash is kept).
+        token = request.session.pop(ICAL_SESSION_KEY, None)
+        if token:
+            context["ical_url"] = request.build_absolute_uri(reverse("visits:ical", args=[token]))
     return render(request, "visits/today.html", context)
+
+
+ICAL_SESSION_KEY = "visits.ical_token_once"
+
+
+@require_POST
+@staff_required("visits.view_visit_plan")
+def ical_issue(request: HttpRequest) -> HttpResponse:
+    """A new calendar link for the senior manager; the previous one stops working."""
+    try:
+        token = services.calendar_feed_issue(actor=_user(request))
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    request.session[ICAL_SESSION_KEY] = token
+    messages.success(
+        request,
+        _("پیوند تازهٔ تقویم ساخته شد؛ پیوند پیشین دیگر کار نمی‌کند. آن را در تقویم گوشی وارد کنید."),
+    )
+    return redirect("visits:today")
+
+
+@require_POST
+@staff_required("visits.view_visit_plan")
+def ical_revoke(request: HttpRequest) -> HttpResponse:
+    """The owner turns the calendar link off (a lost phone, a shared link)."""
+    if _user(request).role != Role.SENIOR_MANAGER:
+        raise PermissionDenied
+    if services.calendar_feed_revoke(actor=_user(request)):
+        messages.success(request, _("پیوند تقویم باطل شد."))
+    return redirect("visits:today")
 
 
 @staff_required("visits.view_visit_plan")
@@ -121,7 +157,8 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404
     since = timezone.localdate() - dt.timedelta(days=14)
-    body = visits_ical(user, selectors.ical_visits(user, since))
+    route_url = request.build_absolute_uri(reverse("visits:today"))
+    body = visits_ical(user, selectors.ical_visits(user, since), route_url=route_url)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

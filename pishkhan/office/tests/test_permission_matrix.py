@@ -80,8 +80,7 @@ class PermissionMatrixTests(BaseTestCase):
         from pishkhan.meetings import services as meeting_services
         from pishkhan.portal.models import Article, Comment
         from pishkhan.visits.models import Visit, VisitPhoto
-        from pishkhan.visits.selectors import ical_token
-        from pishkhan.visits.services import visits_plan
+        from pishkhan.visits.services import calendar_feed_issue, visits_plan
 
         now = timezone.now()
         case = case_submit(municipality=cls.m, channel="web", citizen_name="زهرا", citizen_mobile="09121112233",
@@ -95,7 +94,7 @@ class PermissionMatrixTests(BaseTestCase):
         cls.photo = VisitPhoto.objects.create(
             visit=cls.visit, file=SimpleUploadedFile("v.jpg", b"x")
         )
-        cls.ical = ical_token(cls.visit.manager)
+        cls.ical = calendar_feed_issue(actor=cls.visit.manager)
         meeting = meeting_services.meeting_for_date(
             municipality=cls.m, week_start=cls.case.week_start
         )
@@ -222,6 +221,8 @@ RULES: dict[str, tuple[set[str], str]] = {
     "visits:today": ({"admin", "auditor", "secretary", "senior"}, "login"),
     "visits:day_sheet": ({"admin", "auditor", "secretary", "senior"}, "login"),
     "visits:ical": (EVERYONE, "ok"),
+    "visits:ical_issue": ({"senior"}, "login"),
+    "visits:ical_revoke": ({"senior"}, "login"),
     "visits:plan": ({"admin", "secretary"}, "login"),
     "visits:plan_run": ({"admin", "secretary"}, "login"),
     "visits:reassign": ({"admin", "secretary"}, "login"),

@@ -9,8 +9,7 @@ from django.utils import timezone
 from pishkhan.cycle.services import week_get_or_create
 from pishkhan.test import BaseTestCase, make_city
 from pishkhan.visits.models import Visit
-from pishkhan.visits.selectors import ical_token
-from pishkhan.visits.services import visits_plan
+from pishkhan.visits.services import calendar_feed_issue, visits_plan
 from pishkhan.visits.tests.helpers import at, submit
 from pishkhan.visits.tests.test_services import png_bytes
 
@@ -35,15 +34,14 @@ class VisitPageTests(BaseTestCase):
         self.login(self.senior)
         day = self.visit.day.isoformat()
         self.client.get(self.url("today") + f"?day={day}")  # warm the per-process caches
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):  # + the calendar link's state
             response = self.client.get(self.url("today") + f"?day={day}")
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         self.assertIn('dir="ltr"', html)
         self.assertIn("route-data", html)
         self.assertIn(self.visit.case.citizen_mobile, html)
-        self.assertIn(".ics", html)
-        self.assertIn('id="ical-url"', html)
+        self.assertIn(self.url("ical_issue"), html)
 
     def test_route_page_query_count_does_not_grow(self):
         self.login(self.senior)
@@ -52,7 +50,7 @@ class VisitPageTests(BaseTestCase):
             submit(self.city, when=at(2026, 11, 21, 10), lat=36.90 + i / 100)
         visits_plan(week=week_get_or_create(self.m, NOV21), now=at(2026, 11, 23, 1))
         self.client.get(self.url("today") + f"?day={day}")
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get(self.url("today") + f"?day={day}")
 
     def test_senior_manager_cannot_look_at_another_route(self):
@@ -79,7 +77,7 @@ class VisitPageTests(BaseTestCase):
 
     def test_ical_feed(self):
         with mock.patch("django.utils.timezone.localdate", return_value=MON):
-            response = self.client.get(self.url("ical", ical_token(self.senior)))
+            response = self.client.get(self.url("ical", calendar_feed_issue(actor=self.senior)))
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response["Content-Type"].startswith("text/calendar"))
         body = response.content.decode()
