@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Atom1Feed
 
 from pishkhan.accounts.models import Municipality
+from pishkhan.core.pii import mask_pii
 from pishkhan.meetings.models import Decision
 from pishkhan.portal import selectors
 from pishkhan.portal.models import Article
@@ -64,10 +65,10 @@ class DecisionFeed(Feed):  # type: ignore[type-arg]
         return list(selectors.decision_public_qs(municipality=obj)[:50])
 
     def item_title(self, item: Decision) -> str:
-        return f"مصوبهٔ {item.number}: {item.item.title}"
+        return f"مصوبهٔ {item.number}: {mask_pii(item.item.title)}"
 
     def item_description(self, item: Decision) -> str:
-        return item.text
+        return mask_pii(item.text)
 
     def item_link(self, item: Decision) -> str:
         return f"/decisions/verify/{item.number}/"

@@ -8,6 +8,7 @@ from typing import Any
 from pishkhan.api.open311.selectors import CLOSED_STATUSES
 from pishkhan.cases.models import Case, CaseEvent, ServiceType
 from pishkhan.core.jalali import combine, week_label
+from pishkhan.core.pii import mask_pii
 
 # Extended (mySociety) statuses for servicerequestupdates.
 UPDATE_STATUS = {
@@ -118,10 +119,10 @@ def request_dict(case: Case) -> dict[str, Any]:
     return {
         "service_request_id": case.tracking_code,
         "status": open_or_closed(case.status),
-        "status_notes": case.decision_text or case.status_note or None,
+        "status_notes": mask_pii(case.decision_text or case.status_note) or None,
         "service_name": case.service.name,
         "service_code": case.service.code,
-        "description": case.description,
+        "description": mask_pii(case.description),
         "agency_responsible": case.lead_department.name if case.lead_department else None,
         "service_notice": service_notice(case),
         "requested_datetime": case.created_at,
@@ -143,7 +144,7 @@ def update_dict(event: CaseEvent) -> dict[str, Any]:
         "service_request_id": event.case.tracking_code,
         "status": UPDATE_STATUS.get(internal, "open"),
         "updated_datetime": event.at,
-        "description": event.note,
+        "description": mask_pii(event.note),
         "media_url": None,
         # mySociety extension: our own, finer state (FixMyStreet keeps it for its templates)
         "external_status_code": internal,
@@ -159,7 +160,7 @@ def note_dict(event: CaseEvent) -> dict[str, Any]:
     kind = NOTE_TYPES.get(new) or ("closed" if new in CLOSED_STATUSES else "activity")
     return {
         "datetime": event.at,
-        "description": event.note or None,
+        "description": mask_pii(event.note) or None,
         "type": kind,
         "summary": str(Case.Status(new).label) if new in Case.Status.values else None,
         "extended_attributes": {"status": new or None},
@@ -189,7 +190,11 @@ def extended_request_dict(case: Case, events: list[CaseEvent]) -> dict[str, Any]
             {
                 "code": str(code),
                 "name": str(code),
-                "value": ",".join(map(str, value)) if isinstance(value, list) else value,
+                "value": ",".join(map(str, value))
+                if isinstance(value, list)
+                else mask_pii(value)
+                if isinstance(value, str)
+                else value,
             }
             for code, value in _in_definition_order(case)
             if isinstance(value, str | int | float | list)

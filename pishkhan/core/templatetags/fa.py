@@ -8,9 +8,16 @@ from django import template
 from django.utils import translation
 
 from pishkhan.core import jalali
+from pishkhan.core.pii import mask_pii as _mask_pii
 from pishkhan.core.text import fa_digits
 
 register = template.Library()
+
+
+@register.filter
+def mask_pii(value: object) -> str:
+    """Public free text with mobiles, national ids and card numbers masked (core.pii)."""
+    return _mask_pii(str(value)) if value else ""
 
 
 def _lang() -> str:
