@@ -326,6 +326,12 @@ OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "12")
 # with the same idempotency key, so a gateway (or the file backend) delivers it once.
 OUTBOX_CLAIM_SECONDS = envint("OUTBOX_CLAIM_SECONDS", "120")
 WORKER_INTERVAL_SECONDS = envfloat("WORKER_INTERVAL_SECONDS", "5")
+# A round that failed on the database (SQLite "database is locked", a dropped connection) is
+# retried after 0.5 s, 1 s, 2 s … up to this many seconds between tries.
+WORKER_RETRY_MAX_SECONDS = envfloat("WORKER_RETRY_MAX_SECONDS", "30")
+# /healthz answers 503 when no worker has written its heartbeat for this long (the worker
+# writes it every WORKER_INTERVAL_SECONDS round and every outbox batch).
+WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", "120")
 
 # The audit log is a few hash chains per city (by object), so concurrent writers do not queue
 # on one chain head; verify_ledger checks every chain.

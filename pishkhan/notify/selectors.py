@@ -7,16 +7,22 @@ from django.utils import timezone
 
 from pishkhan.notify.models import WorkerHeartbeat
 
-_HEARTBEAT_SQL = f"SELECT at FROM {WorkerHeartbeat._meta.db_table} WHERE name = %s"  # noqa: S608
+_TABLE = WorkerHeartbeat._meta.db_table
+_HEARTBEAT_SQL = f"SELECT at FROM {_TABLE} WHERE name = %s"  # noqa: S608
+_FRESHEST_SQL = f"SELECT MAX(at) FROM {_TABLE}"  # noqa: S608
 
 
-def worker_heartbeat_age(*, name: str = "worker") -> dt.timedelta | None:
-    """How long ago the worker last beat (None: never). One plain query: ``/healthz`` asks this
-    on every probe, and building the ORM query cost more than the rest of the request."""
+def worker_heartbeat_age(*, name: str | None = None) -> dt.timedelta | None:
+    """How long ago the named worker (by default: the freshest of all workers, which systemd
+    names after the host) last beat (None: never). One plain query: ``/healthz`` asks this on
+    every probe, and building the ORM query cost more than the rest of the request."""
     with connection.cursor() as cursor:
-        cursor.execute(_HEARTBEAT_SQL, [name])
+        if name is None:
+            cursor.execute(_FRESHEST_SQL)
+        else:
+            cursor.execute(_HEARTBEAT_SQL, [name])
         row = cursor.fetchone()
-    if row is None:
+    if row is None or row[0] is None:
         return None
     at = row[0]
     if isinstance(at, str):  # SQLite hands the column back as text

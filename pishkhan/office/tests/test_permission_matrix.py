@@ -78,6 +78,7 @@ class PermissionMatrixTests(BaseTestCase):
         from pishkhan.directives import services as directive_services
         from pishkhan.directives.models import Directive
         from pishkhan.meetings import services as meeting_services
+        from pishkhan.notify.models import WorkerHeartbeat
         from pishkhan.portal.models import Article, Comment
         from pishkhan.visits.models import Visit, VisitPhoto
         from pishkhan.visits.services import calendar_feed_issue, visits_plan
@@ -95,6 +96,7 @@ class PermissionMatrixTests(BaseTestCase):
             visit=cls.visit, file=SimpleUploadedFile("v.jpg", b"x")
         )
         cls.ical = calendar_feed_issue(actor=cls.visit.manager)
+        WorkerHeartbeat.objects.create(name="worker", at=now)  # /healthz: a live worker
         meeting = meeting_services.meeting_for_date(
             municipality=cls.m, week_start=cls.case.week_start
         )
@@ -153,7 +155,7 @@ class PermissionMatrixTests(BaseTestCase):
         self.login(self.admin)
         return "post" if self.client.get(url).status_code == 405 else "get"
 
-    @override_settings(PUBLIC_CACHE_SECONDS=0)
+    @override_settings(PUBLIC_CACHE_SECONDS=0, WORKER_STALE_SECONDS=24 * 3600)  # a long test
     def test_every_route_for_every_role(self) -> None:
         missing, errors, wrong = [], [], []
         table = []

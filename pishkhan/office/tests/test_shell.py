@@ -1,4 +1,5 @@
 from django.test import override_settings
+from django.utils import timezone
 
 from pishkhan.test import BaseTestCase
 
@@ -38,6 +39,9 @@ class ShellTests(BaseTestCase):
         self.assertContains(response, "پیکربندی سامانه")
 
     def test_healthz(self):
+        from pishkhan.notify.models import WorkerHeartbeat
+
+        WorkerHeartbeat.objects.create(name="worker", at=timezone.now())
         response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["database"], "ok")
