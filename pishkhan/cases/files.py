@@ -1,8 +1,12 @@
-"""Uploaded files are checked by content, not by name; images are re-encoded without metadata."""
+"""Uploaded files are checked by content, not by name; images are re-encoded without metadata;
+PDFs with active content (scripts, launch actions, embedded files, XFA forms) or encryption
+(which hides their content from the check) are refused."""
 
 from __future__ import annotations
 
 import io
+import re
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,6 +17,57 @@ from PIL import Image, UnidentifiedImageError
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
 MAX_PIXELS = 40_000_000
+
+# PDF names that run code, start programs, carry files or fetch/submit data when a staff
+# member opens the document. A plain scan or a printed-to-PDF letter has none of them.
+PDF_ACTIVE_NAMES = frozenset(
+    b"JavaScript JS Launch EmbeddedFile EmbeddedFiles RichMedia XFA SubmitForm ImportData"
+    b" Encrypt".split()
+)
+_PDF_NAME = re.compile(rb"/([^\s/\[\]<>(){}%]+)")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+PDF_MAX_INFLATED = 50 * 1024 * 1024  # a stream that inflates past this is refused (a bomb)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _pdf_names(chunk: bytes) -> set[bytes]:
+    """Every /Name in ``chunk``, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
+    return {
+        _PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), m.group(1))
+        for m in _PDF_NAME.finditer(chunk)
+    }
+
+
+def _pdf_inflated_streams(data: bytes) -> list[bytes]:
+    """The decompressed content of every Flate stream (object streams hide objects there)."""
+    out: list[bytes] = []
+    budget = PDF_MAX_INFLATED
+    for m in _PDF_STREAM.finditer(data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            break
+        try:
+            inflater = zlib.decompressobj()
+            inflated = inflater.decompress(data[m.end() : end], budget + 1)
+        except zlib.error:
+            continue  # not Flate (an image's DCT data, say): nothing to read there
+        budget -= len(inflated)
+        if budget < 0:
+            raise _TooBig
+        out.append(inflated)
+    return out
+
+
+def pdf_active_content(data: bytes) -> set[str]:
+    """The active-content names found in a PDF, in its objects and in its compressed streams."""
+    names = _pdf_names(data)
+    for inflated in _pdf_inflated_streams(data):
+        names |= _pdf_names(inflated)
+    return {n.decode() for n in names & PDF_ACTIVE_NAMES}
 
 
 @dataclass
@@ -39,6 +94,16 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise ValidationError(f"پروندهٔ PDF «{original}» ناقص یا خراب است.", code="bad_pdf")
+        try:
+            active = pdf_active_content(data)
+        except _TooBig:
+            active = {"bomb"}
+        if active:
+            raise ValidationError(
+                f"پروندهٔ PDF «{original}» محتوای فعال (اسکریپت، پیوست یا رمزگذاری) دارد و پذیرفته"
+                " نمی‌شود؛ آن را دوباره به PDF چاپ کنید یا از آن عکس بفرستید.",
+                code="pdf_active",
+            )
         return CleanFile(ContentFile(data), "document.pdf", "application/pdf", len(data), original)
     try:
         Image.MAX_IMAGE_PIXELS = MAX_PIXELS

@@ -26,17 +26,35 @@ class Open311MaskTests(Open311Base):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.case = case_submit(
-            municipality=cls.m, channel="web", citizen_name="علی رضایی", citizen_mobile="09120000000",
-            service=cls.pothole, description=DESCRIPTION, district=cls.d1, attributes={"depth": 3},
-        )  # fmt: skip
+            municipality=cls.m,
+            channel="web",
+            citizen_name="علی رضایی",
+            citizen_mobile="09120000000",
+            service=cls.pothole,
+            description=DESCRIPTION,
+            district=cls.d1,
+            attributes={"depth": 3},
+        )
         case_reject(case=cls.case, reason=None, note=NOTE, actor=cls.manager1)
-        CaseEvent.objects.create(case=cls.case, kind="note", old_status="rejected", new_status="rejected",
-                                 at=timezone.now(), note=NOTE, public=True)  # fmt: skip
+        CaseEvent.objects.create(
+            case=cls.case,
+            kind="note",
+            old_status="rejected",
+            new_status="rejected",
+            at=timezone.now(),
+            note=NOTE,
+            public=True,
+        )
 
     def test_get_without_key_masks_people_numbers(self) -> None:
         code = self.case.tracking_code
-        for path in ("requests.json", f"requests/{code}.json", "requests.xml",
-                     f"requests/{code}.xml", "servicerequestupdates.json"):  # fmt: skip
+        for path in (
+            "requests.json",
+            f"requests/{code}.json",
+            "requests.xml",
+            f"requests/{code}.xml",
+            "servicerequestupdates.json",
+        ):
             with self.subTest(path=path):
                 response = self.get(path, status="open,closed")
                 self.assertEqual(response.status_code, 200)

@@ -118,11 +118,15 @@ def _access_line(log_format: str) -> str:
     logger.access_log.addHandler(Keep())
     uri = "/office/cases/lookup/?mobile=09121234567"
     environ = {
-        "REQUEST_METHOD": "GET", "RAW_URI": uri, "PATH_INFO": "/office/cases/lookup/",
-        "QUERY_STRING": "mobile=09121234567", "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "10.0.0.7", "HTTP_REFERER": "https://city.test" + uri,
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": uri,
+        "PATH_INFO": "/office/cases/lookup/",
+        "QUERY_STRING": "mobile=09121234567",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.7",
+        "HTTP_REFERER": "https://city.test" + uri,
         "HTTP_USER_AGENT": "Firefox",
-    }  # fmt: skip
+    }
     response = SimpleNamespace(status="200 OK", sent=512, headers=[])
     request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
     logger.access(response, request, environ, dt.timedelta(milliseconds=42))

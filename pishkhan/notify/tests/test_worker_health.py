@@ -20,8 +20,12 @@ WORKER = "pishkhan.cycle.management.commands.worker"
 
 
 def enqueue(key: str) -> None:
-    message_enqueue(template="accounts/messages/reset_code", context={"code": "123456"},
-                    mobile="+989121234567", dedupe_key=key)  # fmt: skip
+    message_enqueue(
+        template="accounts/messages/reset_code",
+        context={"code": "123456"},
+        mobile="+989121234567",
+        dedupe_key=key,
+    )
 
 
 class WorkerRetryTests(TransactionTestCase):  # the worker runs in autocommit, as in production

@@ -32,8 +32,12 @@ class PublicTextTests(BaseTestCase):
             self.assertNotIn(secret, body)
 
     def test_decision_register_feed_and_verify_page(self) -> None:
-        d = decision(self.city, number="1405-30", text=f"{TEXT} {' '.join(KEPT)}",
-                     title=f"چاله؛ تماس {MOBILE}")  # fmt: skip
+        d = decision(
+            self.city,
+            number="1405-30",
+            text=f"{TEXT} {' '.join(KEPT)}",
+            title=f"چاله؛ تماس {MOBILE}",
+        )
         for url in ("/decisions/", "/decisions/feed/", f"/decisions/verify/{d.number}/"):
             with self.subTest(url=url):
                 response = self.client.get(url)
@@ -55,8 +59,15 @@ class PublicTextTests(BaseTestCase):
 
     def test_tracking_timeline(self) -> None:
         c = case(self.city, description="چاله", tracking_code=tracking_code_new())
-        CaseEvent.objects.create(case=c, kind="note", old_status="submitted", new_status="submitted",
-                                 at=timezone.now(), note=TEXT, public=True)  # fmt: skip
+        CaseEvent.objects.create(
+            case=c,
+            kind="note",
+            old_status="submitted",
+            new_status="submitted",
+            at=timezone.now(),
+            note=TEXT,
+            public=True,
+        )
         c.status_note = TEXT
         c.save(update_fields=["status_note"])
         self.client.post("/track/", {"code": c.tracking_code, "digits": "4567"})
