@@ -19,6 +19,7 @@ from pishkhan.accounts.models import Municipality, User
 from pishkhan.core.audit import audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from pishkhan.core.jalali import format_date, week_label
+from pishkhan.core.pii import mask_pii
 from pishkhan.core.text import clean_input, fa_digits, normalize_fa
 from pishkhan.meetings.models import Decision, Meeting
 from pishkhan.portal import cache as page_cache
@@ -435,7 +436,8 @@ def bulletin_publish_for_week(*, municipality: Municipality, week_start: dt.date
         "",
     ]
     for d in decisions:
-        lines.append(f"مصوبهٔ {fa_digits(d.number)}: {d.item.title} — {d.text}")
+        # a public article: people's numbers typed into a decision are masked (core.pii)
+        lines.append(f"مصوبهٔ {fa_digits(d.number)}: {mask_pii(d.item.title)} — {mask_pii(d.text)}")
         lines.append(f"نشانی راستی‌آزمایی: /decisions/verify/{d.number}/")
         lines.append("")
     try:

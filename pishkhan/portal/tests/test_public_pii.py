@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from pishkhan.cases.models import CaseEvent
 from pishkhan.cases.tracking import tracking_code_new
+from pishkhan.core.jalali import week_start
 from pishkhan.portal.models import Comment
+from pishkhan.portal.services import bulletin_publish_for_week
 from pishkhan.portal.tests.helpers import case, decision, published
 from pishkhan.test import BaseTestCase
 
@@ -47,6 +49,17 @@ class PublicTextTests(BaseTestCase):
                 self.assertIn("هماهنگ شود", body)
         register = self.client.get("/decisions/").content.decode()
         self.assertIn("*" * 11, register)
+
+    def test_weekly_bulletin_article(self) -> None:
+        ws = week_start(timezone.localdate())
+        decision(self.city, number="1405-40", week=ws, text=TEXT, title=f"تماس {MOBILE}")
+        article = bulletin_publish_for_week(municipality=self.m, week_start=ws)
+        assert article is not None
+        self.assertNoSecrets(article.body)
+        self.assertNoSecrets(article.title)
+        page = self.client.get(article.get_absolute_url()).content.decode()
+        self.assertIn("هماهنگ شود", page)
+        self.assertNoSecrets(page)
 
     def test_approved_comments_and_replies(self) -> None:
         article = published(self.city, "خبر", "متن خبر")
