@@ -64,18 +64,47 @@ def _event(
     return event
 
 
+# Messages about a case's own intake: not repeated to the citizens merged into it.
+OWN_EVENTS = frozenset({"received", "merged", "info_requested", "unmerged"})
+
+
 def _notify(case: Case, event: str, **context: Any) -> None:
-    """Tell the citizen (SMS, and e-mail if given). Once per case and event."""
-    if case.anonymised_at:
-        return
-    message_enqueue(
-        template=f"cases/messages/{event}",
-        context={"case": case, **context},
-        mobile=case.citizen_mobile,
-        email=case.citizen_email,
-        municipality_id=case.municipality_id,
-        dedupe_key=f"case:{case.tracking_code}:{event}:{context.get('dedupe', '')}",
+    """Tell the citizen (SMS, and e-mail if given). Once per case and event.
+
+    Citizens whose requests were merged into ``case`` follow it with their own tracking code
+    (``/track/`` with their own mobile shows the shared case): each gets the same message,
+    naming their own code."""
+    followers: list[Case] = [case]
+    if event not in OWN_EVENTS:
+        followers += list(
+            Case.objects.filter(merged_into_id=case.pk, anonymised_at__isnull=True).only(
+                "pk", "tracking_code", "citizen_name", "citizen_mobile", "citizen_email",
+                "municipality_id", "anonymised_at",
+            )
+        )  # fmt: skip
+    for follower in followers:
+        if follower.anonymised_at:
+            continue
+        message_enqueue(
+            template=f"cases/messages/{event}",
+            context={**context, "case": follower, "shared": case if follower is not case else None},
+            mobile=follower.citizen_mobile,
+            email=follower.citizen_email,
+            municipality_id=case.municipality_id,
+            dedupe_key=f"case:{follower.tracking_code}:{event}:{context.get('dedupe', '')}",
+        )
+
+
+def objection_window_days(municipality_id: int) -> int:
+    """The city's objection window (Schedule.objection_window_days; the setting if none)."""
+    from pishkhan.cycle.models import Schedule
+
+    days = (
+        Schedule.objects.filter(municipality_id=municipality_id)
+        .values_list("objection_window_days", flat=True)
+        .first()
     )
+    return int(days) if days is not None else int(settings.OBJECTION_WINDOW_DAYS)
 
 
 def _transition(
@@ -512,7 +541,7 @@ def case_mark_in_progress(*, case: Case, actor: User | None = None, note: str = 
 def case_mark_done(*, case: Case, actor: User | None, note: str = "") -> Case:
     now = timezone.now()
     case = _transition(case, to=Case.Status.DONE, actor=actor, note=note, fields={"done_at": now})
-    _notify(case, "done", note=note, days=settings.OBJECTION_WINDOW_DAYS)
+    _notify(case, "done", note=note, days=objection_window_days(case.municipality_id))
     return case
 
 
@@ -522,6 +551,22 @@ def case_citizen_verdict(*, case: Case, verdict: str, note: str = "") -> Case:
     if verdict not in ("accept", "object"):
         raise ApplicationError("پاسخ نامعتبر است.")
     note = clean_input(note)[:2000]
+    current = Case.objects.filter(pk=case.pk).values_list("status", "done_at").first()
+    status, done_at = current if current else (case.status, case.done_at)
+    days = objection_window_days(case.municipality_id)
+    late = status == Case.Status.CLOSED or (
+        status == Case.Status.DONE
+        and done_at is not None
+        and timezone.now() > done_at + dt.timedelta(days=days)
+    )
+    if late and verdict == "object":
+        raise ApplicationError(
+            f"مهلت {days} روزهٔ اعتراض به نتیجهٔ این درخواست گذشته و پرونده بسته شده است. "
+            "اگر مشکل هنوز باقی است، درخواست تازه‌ای ثبت کنید.",
+            extra={"new_request": True},
+        )
+    if status == Case.Status.CLOSED:
+        raise ApplicationError("این پرونده پیش‌تر بسته شده است.")
     if verdict == "accept":
         case = _transition(case, to=Case.Status.CLOSED, actor=None, note=note or "شهروند نتیجه را پذیرفت",
                            fields={"citizen_verdict": "accept", "closed_at": timezone.now()})  # fmt: skip
@@ -533,20 +578,84 @@ def case_citizen_verdict(*, case: Case, verdict: str, note: str = "") -> Case:
     return case
 
 
-def case_close_expired(*, now: dt.datetime) -> int:
-    """Close done cases whose objection window has passed. Idempotent."""
-    limit = now - dt.timedelta(days=settings.OBJECTION_WINDOW_DAYS)
+def case_close_expired(*, now: dt.datetime, municipality_id: int | None = None) -> int:
+    """Close done cases whose objection window (the city's Schedule.objection_window_days) has
+    passed, with the "closed" message. Idempotent; the clock calls it daily per city."""
+    from pishkhan.accounts.models import Municipality
+
+    cities = Municipality.objects.all()
+    if municipality_id is not None:
+        cities = cities.filter(pk=municipality_id)
     closed = 0
-    for case in Case.objects.filter(status=Case.Status.DONE, done_at__lte=limit).only("pk"):
+    for city_id in cities.values_list("pk", flat=True):
+        limit = now - dt.timedelta(days=objection_window_days(city_id))
+        closed += _close_expired_in(city_id, limit, now)
+    return closed
+
+
+def _close_expired_in(municipality_id: int, limit: dt.datetime, now: dt.datetime) -> int:
+    closed = 0
+    for case in Case.objects.filter(
+        municipality_id=municipality_id, status=Case.Status.DONE, done_at__lte=limit
+    ).only("pk"):
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)
             if locked.status != Case.Status.DONE:
                 continue
-            _transition(locked, to=Case.Status.CLOSED, actor=None, note="مهلت اعتراض گذشت",
-                        fields={"closed_at": now})  # fmt: skip
+            locked = _transition(locked, to=Case.Status.CLOSED, actor=None, note="مهلت اعتراض گذشت",
+                                 fields={"closed_at": now})  # fmt: skip
             _notify(locked, "closed")
             closed += 1
     return closed
+
+
+def close_expired_step(week: Any, now: dt.datetime) -> dict[str, Any]:
+    """Clock step "close_expired_<day>" (daily): done cases past the objection window close."""
+    return {"closed": case_close_expired(now=now, municipality_id=week.municipality_id)}
+
+
+@transaction.atomic
+def case_redecide(
+    *,
+    case: Case,
+    outcome: str,
+    text: str,
+    actor: User | None,
+    lead_department: Department | None = None,
+    deadline: dt.date | None = None,
+    decision_number: str = "",
+) -> Case:
+    """A meeting re-decided the order of a case being carried out (an overdue or extension
+    item). Approve: the case keeps going with the new lead department and deadline (what the
+    citizen and Open311 see); reject: the case leaves execution, rejected. The citizen is told."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status not in (Case.Status.DISPATCHED, Case.Status.IN_PROGRESS):
+        return locked
+    if outcome == "reject":
+        locked = _transition(locked, to=Case.Status.REJECTED, actor=actor, note=text,
+                             fields={"decision_text": text, "closed_at": timezone.now(),
+                                     "status_note": text})  # fmt: skip
+        _notify(
+            locked, "decision_reject", text=text, number=decision_number, dedupe=decision_number
+        )
+        return locked
+    if outcome != "approve" or deadline is None:
+        return locked
+    old_deadline, old_lead = locked.deadline, locked.lead_department_id
+    locked.decision_text = text
+    locked.deadline = deadline
+    if lead_department is not None:
+        locked.lead_department = lead_department
+    locked.save(update_fields=["decision_text", "deadline", "lead_department", "updated_at"])
+    _event(
+        locked, old=locked.status, new=locked.status, actor=actor, kind="redecided", note=text,
+        data={"decision": decision_number, "deadline": deadline.isoformat(),
+              "old_deadline": old_deadline.isoformat() if old_deadline else "",
+              "lead_department": locked.lead_department_id, "old_lead_department": old_lead},
+    )  # fmt: skip
+    _notify(locked, "redecided", text=text, deadline=deadline, number=decision_number,
+            dedupe=decision_number)  # fmt: skip
+    return locked
 
 
 def cases_bulk(cases: Iterable[Case], action: Any, **kwargs: Any) -> tuple[int, list[str]]:

@@ -15,8 +15,9 @@ ALLOWED: dict[str, set[str]] = {
     "on_agenda": {"decided", "deferred", "rejected", "merged"},
     "deferred": {"on_agenda", "merged"},
     "decided": {"dispatched", "on_agenda", "closed"},
-    "dispatched": {"in_progress", "done", "on_agenda"},
-    "in_progress": {"done", "on_agenda"},
+    # A re-decision of an overdue order may reject it: the case leaves execution, told why.
+    "dispatched": {"in_progress", "done", "on_agenda", "rejected"},
+    "in_progress": {"done", "on_agenda", "rejected"},
     "done": {"closed", "reopened"},
     "reopened": {"on_agenda"},
     "rejected": set(),

@@ -198,6 +198,15 @@ def meeting_dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) 
                 )
             if item.kind == "extension":
                 Directive.objects.filter(pk=source.pk).update(extension_requested_until=None)
+            if not (decision.outcome == "reject" and item.kind == "extension"):
+                # The case follows its order: a new deadline and lead department, or (rejected)
+                # out of execution; the citizen is told either way.
+                for case in _decision_cases(source.decision):
+                    case_services.case_redecide(
+                        case=case, outcome=decision.outcome, text=decision.text, actor=actor,
+                        lead_department=decision.lead_department, deadline=decision.deadline,
+                        decision_number=decision.number,
+                    )  # fmt: skip
         if decision.outcome != Decision.Outcome.APPROVE or decision.lead_department is None:
             continue
         seq = 1
