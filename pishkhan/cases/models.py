@@ -179,6 +179,15 @@ class Case(TimeStampedModel):
     attributes = models.JSONField(_("پاسخ پرسش‌های تکمیلی"), default=dict, blank=True)
     # Saturday of the week whose cycle handles the case (see cycle.Week.start).
     week_start = models.DateField(_("هفتهٔ رسیدگی"), db_index=True)
+    # The promise: Saturday of the week whose meeting must decide the case (the intake week,
+    # or the current one for a case accepted late, or the next after a deferral). None: no
+    # promise yet (untriaged) or no longer (decided, closed).
+    due_week = models.DateField(_("هفتهٔ موعد تصمیم"), null=True, blank=True, db_index=True)
+    # The first promise given (set once, at acceptance) and the week whose meeting first
+    # answered it (decided or explicitly deferred): the promise was kept when answered <= promised.
+    promised_week = models.DateField(_("هفتهٔ وعده‌داده‌شده"), null=True, blank=True)
+    answered_week = models.DateField(_("هفتهٔ پاسخ جلسه"), null=True, blank=True)
+    deferrals = models.PositiveSmallIntegerField(_("دفعات تعویق"), default=0, db_default=0)
     needs_visit = models.BooleanField(_("نیاز به بازدید"), default=True)
     urgent = models.BooleanField(_("فوری"), default=False)
     merged_into = models.ForeignKey(

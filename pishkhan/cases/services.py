@@ -31,8 +31,9 @@ from pishkhan.cases.transitions import ALLOWED
 from pishkhan.core import jalali
 from pishkhan.core.audit import actor_id_of, audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
-from pishkhan.core.text import clean_input, normalize_fa, strip_controls
+from pishkhan.core.text import clean_input, fa_digits, normalize_fa, strip_controls
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
+from pishkhan.cycle.models import ClockStep
 from pishkhan.cycle.schedule import intake_week_start
 from pishkhan.notify.services import message_enqueue
 
@@ -337,13 +338,59 @@ def _clean_attributes(
 # ---------------------------------------------------------------- district manager's desk
 
 
+def _week_name(start: dt.date) -> str:
+    year, number = jalali.week_label(start)
+    return fa_digits(f"هفتهٔ {number} سال {year}")
+
+
+def _joined(case: Case, now: dt.datetime) -> None:
+    """A case joined a week that may already be planned: the upper apps catch it up."""
+    from pishkhan.cases.promise import JOINED_HOOKS
+
+    for hook in JOINED_HOOKS:
+        hook(case, now)
+
+
 @transaction.atomic
-def case_accept(*, case: Case, needs_visit: bool, actor: User | None, note: str = "") -> Case:
+def case_accept(
+    *,
+    case: Case,
+    needs_visit: bool,
+    actor: User | None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Case:
+    """Accept into the weekly cycle. A case accepted after its week's intake closed joins the
+    cycle that can still handle it (the next intake week: its visit plan, its agenda); an urgent
+    case pulled into this week keeps it until the agenda freezes. The citizen is told the
+    meeting that will decide it."""
+    from pishkhan.cases.promise import meeting_time
+    from pishkhan.cases.selectors import urgent_allowed_until
+
     _require(actor, "cases.triage_case", case)
+    now = now or timezone.now()
+    locked = Case.objects.select_for_update().select_related("municipality").get(pk=case.pk)
+    week = locked.week_start
+    pulled_in = locked.urgent and now < urgent_allowed_until(locked.municipality, week)
+    # Too late for its own week when the clock already did the step the case would miss: the
+    # visit plan (or, for a case without a visit, the agenda's freeze).
+    missed = "plan_visits" if needs_visit else "freeze_agenda"
+    too_late = ClockStep.objects.filter(
+        week__municipality_id=locked.municipality_id, week__start=week, step=missed
+    ).exists()
+    if too_late and not pulled_in:
+        week = max(week + dt.timedelta(days=7), intake_week_start(locked.municipality, now))
+        note = " — ".join(
+            p for p in [note, f"پذیرش پس از پایان پذیرش نوبت خود؛ در نوبت {_week_name(week)}"] if p
+        )
     case = _transition(
-        case, to=Case.Status.ACCEPTED, actor=actor, note=note, fields={"needs_visit": needs_visit}
-    )
-    _notify(case, "accepted")
+        locked, to=Case.Status.ACCEPTED, actor=actor, note=note,
+        fields={"needs_visit": needs_visit, "week_start": week, "due_week": week,
+                "promised_week": locked.promised_week or week},
+    )  # fmt: skip
+    _notify(case, "accepted", meeting_at=meeting_time(case.municipality, week))
+    if pulled_in:
+        _joined(case, now)
     return case
 
 
@@ -453,9 +500,16 @@ def case_mark_urgent(*, case: Case, actor: User | None, week_start: dt.date) -> 
         raise InvalidTransition(locked.status, "urgent")
     locked.urgent = True
     locked.week_start = week_start
-    locked.save(update_fields=["urgent", "week_start", "updated_at"])
+    update = ["urgent", "week_start", "updated_at"]
+    if locked.status == Case.Status.ACCEPTED:
+        locked.due_week = week_start
+        locked.promised_week = locked.promised_week or week_start
+        update += ["due_week", "promised_week"]
+    locked.save(update_fields=update)
     _event(locked, old=locked.status, new=locked.status, actor=actor, kind="urgent", public=False,
            note="فوری: به نوبت هفتهٔ جاری آمد")  # fmt: skip
+    if locked.status == Case.Status.ACCEPTED:
+        _joined(locked, timezone.now())
     return locked
 
 
@@ -483,6 +537,33 @@ def case_put_on_agenda(*, case: Case, actor: User | None = None, note: str = "")
     return _transition(locked, to=Case.Status.ON_AGENDA, actor=actor, note=note)
 
 
+@transaction.atomic
+def case_carry_over(
+    *, case: Case, due_week: dt.date, note: str, actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> Case:  # fmt: skip
+    """The meeting that was to decide the case was not held: the case goes to the next meeting
+    (its promise moves there; the missed promise stays visible as promised_week) and the
+    citizen is told when."""
+    from pishkhan.cases.promise import meeting_time
+
+    locked = Case.objects.select_for_update().select_related("municipality").get(pk=case.pk)
+    if locked.status == Case.Status.ON_AGENDA:
+        locked = _transition(
+            locked, to=Case.Status.DEFERRED, actor=actor, note=note, fields={"due_week": due_week}
+        )
+    elif locked.status in ("accepted", "visited", "deferred", "reopened"):
+        locked.due_week = due_week
+        locked.save(update_fields=["due_week", "updated_at"])
+        _event(locked, old=locked.status, new=locked.status, actor=actor, kind="carried_over",
+               note=note, data={"due_week": due_week.isoformat()})  # fmt: skip
+    else:
+        return locked
+    _notify(locked, "carried_over", meeting_at=meeting_time(locked.municipality, due_week),
+            dedupe=due_week.isoformat())  # fmt: skip
+    return locked
+
+
 OUTCOME_STATUS = {
     "approve": "decided",
     "refer": "decided",
@@ -501,17 +582,29 @@ def case_record_decision(
     lead_department: Department | None = None,
     deadline: dt.date | None = None,
     decision_number: str = "",
+    meeting_week: dt.date | None = None,
 ) -> Case:
+    """The meeting answered the case: the promise is kept if this is its promised week's
+    meeting (or earlier); a deferral moves the promise to the next week and is counted."""
     if outcome not in OUTCOME_STATUS:
         raise ApplicationError("نتیجهٔ تصمیم نامعتبر است.")
     text = clean_input(text)
+    now = timezone.now()
+    meeting_week = meeting_week or jalali.week_start(now.astimezone(jalali.TEHRAN).date())
+    current: dict[str, Any] = (
+        Case.objects.filter(pk=case.pk).values("answered_week", "deferrals").first() or {}
+    )
     fields: dict[str, Any] = {
         "decision_text": text,
         "lead_department": lead_department,
         "deadline": deadline,
+        "answered_week": current.get("answered_week") or meeting_week,
+        "due_week": meeting_week + dt.timedelta(days=7) if outcome == "defer" else None,
     }
+    if outcome == "defer":
+        fields["deferrals"] = (current.get("deferrals") or 0) + 1
     if outcome == "reject":
-        fields["closed_at"] = timezone.now()
+        fields["closed_at"] = now
     case = _transition(case, to=OUTCOME_STATUS[outcome], actor=actor, note=text, fields=fields)
     _notify(
         case,
@@ -538,8 +631,10 @@ def case_mark_in_progress(*, case: Case, actor: User | None = None, note: str = 
 
 
 @transaction.atomic
-def case_mark_done(*, case: Case, actor: User | None, note: str = "") -> Case:
-    now = timezone.now()
+def case_mark_done(
+    *, case: Case, actor: User | None, note: str = "", now: dt.datetime | None = None
+) -> Case:
+    now = now or timezone.now()
     case = _transition(case, to=Case.Status.DONE, actor=actor, note=note, fields={"done_at": now})
     _notify(case, "done", note=note, days=objection_window_days(case.municipality_id))
     return case
@@ -572,8 +667,11 @@ def case_citizen_verdict(*, case: Case, verdict: str, note: str = "") -> Case:
                            fields={"citizen_verdict": "accept", "closed_at": timezone.now()})  # fmt: skip
         _notify(case, "closed")
     else:
+        from pishkhan.cases.promise import next_meeting_week
+
+        due = next_meeting_week(case.municipality)
         case = _transition(case, to=Case.Status.REOPENED, actor=None, note=note or "اعتراض شهروند",
-                           fields={"citizen_verdict": "object", "status_note": note})  # fmt: skip
+                           fields={"citizen_verdict": "object", "status_note": note, "due_week": due})  # fmt: skip
         _notify(case, "reopened")
     return case
 

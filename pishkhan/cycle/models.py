@@ -54,6 +54,15 @@ class Schedule(models.Model):
     dispatch_time = models.TimeField(_("ساعت ابلاغ"), default=dt.time(8, 0))
     quorum = models.PositiveSmallIntegerField(_("حد نصاب (تعداد اعضا)"), default=3)
     objection_window_days = models.PositiveSmallIntegerField(_("مهلت اعتراض (روز)"), default=7)
+    deferral_limit = models.PositiveSmallIntegerField(
+        _("سقف تعویق یک مورد (پس از آن به توجه شهردار)"), default=2
+    )
+    info_reminder_days = models.PositiveSmallIntegerField(
+        _("یادآوری به شهروند برای اطلاعات تکمیلی (روز)"), default=3
+    )
+    info_wait_days = models.PositiveSmallIntegerField(
+        _("حداکثر انتظار برای اطلاعات تکمیلی (روز)"), default=7
+    )
 
     class Meta:
         verbose_name = _("برنامهٔ هفتگی")

@@ -376,7 +376,7 @@ def directive_complete(
     if directive.role == Directive.Role.LEAD:
         for case in _decision_cases(directive.decision):
             if case.status in (Case.Status.DISPATCHED, Case.Status.IN_PROGRESS):
-                case_services.case_mark_done(case=case, actor=actor, note=note)
+                case_services.case_mark_done(case=case, actor=actor, note=note, now=now)
     return directive
 
 

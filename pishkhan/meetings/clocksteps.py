@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy
 
 from pishkhan.cycle.clock import register_step
-from pishkhan.meetings import services
+from pishkhan.meetings import services, unheld
 
 
 def register() -> None:
@@ -22,4 +22,11 @@ def register() -> None:
         run=services.agenda_freeze_step,
         order=45,
         label=gettext_lazy("نهایی‌کردن دستور جلسه"),
+    )
+    register_step(
+        "meeting_not_held",
+        due=unheld.not_held_due,
+        run=unheld.not_held_step,
+        order=50,
+        label=gettext_lazy("بررسی برگزاری جلسه (برگزارنشده: انتقال موارد به جلسهٔ بعد)"),
     )

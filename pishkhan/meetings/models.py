@@ -38,6 +38,9 @@ class Meeting(TimeStampedModel):
     minutes_pdf = models.FileField(_("صورتجلسهٔ مهرشده"), upload_to="minutes/", blank=True)
     sealed_at = models.DateTimeField(_("زمان مهر"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("زمان ابلاغ"), null=True, blank=True)
+    # Set by the clock when the meeting's time passed and it was never opened: its items were
+    # carried to the next agenda (meetings.unheld).
+    not_held_at = models.DateTimeField(_("اعلام برگزارنشدن"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("جلسه")
@@ -108,6 +111,17 @@ class AgendaItem(models.Model):
     source_directive_id = models.BigIntegerField(_("ابلاغیهٔ مبدأ"), null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
+    # The unheld meeting this item's cases were carried from (None: not carried).
+    carried_from = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_items",
+        verbose_name=_("منتقل‌شده از جلسهٔ برگزارنشدهٔ"),
+    )
+    # How many times the meeting has deferred this item's cases so far (the most of them).
+    deferrals = models.PositiveSmallIntegerField(_("دفعات تعویق"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("دستور جلسه")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.meeting_index, name="list"),
     path("<int:pk>/", views.agenda, name="agenda"),
     path("<int:pk>/agenda/", views.agenda_action, name="agenda_action"),
+    path("<int:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("<int:pk>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("<int:pk>/session/", views.session, name="session"),
     path("<int:pk>/items/<int:item_pk>/decide/", views.decide, name="decide"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from pathlib import Path
@@ -119,6 +120,34 @@ def agenda_action(request: HttpRequest, pk: int) -> HttpResponse:
             raise ApplicationError(gettext("فرمان نامعتبر است."))
     except ApplicationError as exc:
         _error(request, exc)
+    return redirect("meetings:agenda", pk=meeting.pk)
+
+
+@require_POST
+@staff_required("meetings.prepare_agenda")
+def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the meeting to another time of its week (Jalali date and hh:mm)."""
+    from pishkhan.core.jalali import combine, parse_jalali_date
+    from pishkhan.core.text import to_ascii_digits
+    from pishkhan.meetings.unheld import meeting_reschedule
+
+    meeting = _meeting(request, pk)
+    try:
+        day = parse_jalali_date(request.POST.get("date", ""))
+        hh, _sep, mm = to_ascii_digits(request.POST.get("time", "")).strip().partition(":")
+        at = combine(day, dt.time(int(hh), int(mm or 0)))
+    except ValueError:
+        messages.error(
+            request, gettext("تاریخ را به شکل ۱۴۰۵/۰۹/۲۰ و ساعت را به شکل ۱۴:۰۰ وارد کنید.")
+        )
+        return redirect("meetings:agenda", pk=meeting.pk)
+    try:
+        meeting_reschedule(meeting=meeting, at=at, actor=request.user, now=timezone.now(),  # type: ignore[arg-type]
+                           reason=request.POST.get("reason", ""))  # fmt: skip
+    except ApplicationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, gettext("زمان جلسه تغییر کرد."))
     return redirect("meetings:agenda", pk=meeting.pk)
 
 

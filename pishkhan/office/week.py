@@ -21,6 +21,7 @@ from pishkhan.core.jalali import TEHRAN, format_date, format_datetime, week_star
 from pishkhan.cycle.clock import week_steps
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.services import week_get_or_create
+from pishkhan.meetings.models import Meeting
 from pishkhan.visits.models import Visit
 
 # Case statuses grouped by the phase of the cycle they belong to.
@@ -111,8 +112,12 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
          "shifts": [_shift_display(s) for s in week.shifts if s["phase"] == key]}
         for key, label, field in PHASE_ROWS
     ]  # fmt: skip
+    meeting = Meeting.objects.filter(
+        municipality_id=week.municipality_id, week_start=week.start
+    ).first()
     return {
         "week": week,
+        "meeting": meeting,
         "phase_now": week.phase_at(now),
         "phase_now_label": Week.Phase(week.phase_at(now)).label,
         "phases": phases,

@@ -49,7 +49,25 @@ def reminder_run(index: int) -> Any:
     return run
 
 
+def plan_late_case(case: Any, now: dt.datetime) -> None:
+    """A case that joined a week after its visit plan was made (an urgent one) is planned at
+    once, while the week's visits are still ahead: no button press."""
+    from pishkhan.cycle.models import ClockStep
+
+    if not case.needs_visit or case.status != "accepted":
+        return
+    week = Week.objects.filter(municipality_id=case.municipality_id, start=case.week_start).first()
+    if week is None or now >= week.visits_end_at:
+        return
+    if not ClockStep.objects.filter(week=week, step="plan_visits").exists():
+        return  # the plan, when it runs, takes the case
+    services.visits_plan(week=week, now=now)
+
+
 def register() -> None:
+    from pishkhan.cases.promise import register_joined_hook
+
+    register_joined_hook(plan_late_case)
     register_step("plan_visits", due=lambda w: w.intake_closes_at, run=_plan, order=10,
                   label=gettext_lazy("برنامه‌ریزی بازدیدها"))  # fmt: skip
     day_names = [

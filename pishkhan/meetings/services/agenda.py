@@ -27,6 +27,7 @@ from pishkhan.meetings.models import (
 from pishkhan.meetings.selectors import case_candidates
 from pishkhan.meetings.services.state import CARRY_KINDS, _event, _lock, _require, _set_status
 from pishkhan.meetings.sources import SOURCES, ItemSpec
+from pishkhan.meetings.unheld import mark_carried_items
 
 KIND_ORDER = {"overdue": 0, "objection": 1, "extension": 2, "deferred": 3, "new": 4,
               "unvisited": 5, "committee": 6}  # fmt: skip
@@ -124,6 +125,7 @@ def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = Non
             ],
         )
     count = len(specs)
+    mark_carried_items(meeting)
     _event(meeting, kind="agenda_built", actor=actor, now=now, data={"items": count})
     return meeting
 

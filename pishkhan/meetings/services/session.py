@@ -36,6 +36,10 @@ def meeting_start(
     meeting = _lock(meeting)
     if meeting.status == Meeting.Status.DRAFT:
         raise ApplicationError("ابتدا دستور جلسه را نهایی کنید.")
+    if meeting.not_held_at is not None:
+        raise ApplicationError(
+            "این جلسه برگزارنشده اعلام شده و موارد آن به دستور جلسهٔ بعد رفته است."
+        )
     members = board_members(meeting.municipality_id)
     present_ids = {u.pk for u in present}
     if not present_ids <= {m.pk for m in members}:
@@ -171,7 +175,7 @@ def meeting_close(
             case_services.case_record_decision(
                 case=case, outcome=d.outcome, text=d.text, actor=actor,
                 lead_department=d.lead_department, deadline=d.deadline or d.refer_until,
-                decision_number=d.number,
+                decision_number=d.number, meeting_week=meeting.week_start,
             )  # fmt: skip
     _set_status(meeting, Meeting.Status.CLOSED, actor=actor, now=now)
     meeting.closed_at = now
