@@ -591,18 +591,17 @@ def case_record_decision(
     text = clean_input(text)
     now = timezone.now()
     meeting_week = meeting_week or jalali.week_start(now.astimezone(jalali.TEHRAN).date())
-    current: dict[str, Any] = (
-        Case.objects.filter(pk=case.pk).values("answered_week", "deferrals").first() or {}
-    )
+    row = Case.objects.filter(pk=case.pk).values_list("answered_week", "deferrals").first()
+    answered, deferred = row if row is not None else (None, 0)
     fields: dict[str, Any] = {
         "decision_text": text,
         "lead_department": lead_department,
         "deadline": deadline,
-        "answered_week": current.get("answered_week") or meeting_week,
+        "answered_week": answered or meeting_week,
         "due_week": meeting_week + dt.timedelta(days=7) if outcome == "defer" else None,
     }
     if outcome == "defer":
-        fields["deferrals"] = (current.get("deferrals") or 0) + 1
+        fields["deferrals"] = (deferred or 0) + 1
     if outcome == "reject":
         fields["closed_at"] = now
     case = _transition(case, to=OUTCOME_STATUS[outcome], actor=actor, note=text, fields=fields)
