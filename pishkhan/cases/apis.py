@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from pishkhan.accounts.models import District
 from pishkhan.cases import selectors, services
 from pishkhan.cases.models import Case, RecordView, RejectReason
+from pishkhan.cases.promise import promise_of
 from pishkhan.cases.tracking import tracking_code_normalize
 from pishkhan.cases.views import FULL_PII_ROLES
 from pishkhan.core import jalali
@@ -114,6 +115,15 @@ class CaseOut(serializers.Serializer):
         source="lead_department.code", allow_null=True, default=None
     )
     deadline = serializers.DateField(allow_null=True)
+    due_week = serializers.DateField(
+        allow_null=True,
+        help_text="The promise: Saturday of the week whose meeting must decide the case.",
+    )
+    promised_week = serializers.DateField(allow_null=True, help_text="The first promise given.")
+    answered_week = serializers.DateField(
+        allow_null=True, help_text="The week whose meeting first decided or deferred the case."
+    )
+    deferrals = serializers.IntegerField(help_text="How often the meeting deferred the case.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -154,9 +164,24 @@ class CaseDetailOut(CaseOut):
         help_text="Tracking codes of likely duplicates (same service, open, nearby, similar text).",
     )  # fmt: skip
 
+    promise = serializers.SerializerMethodField(
+        help_text="The due meeting: {week, meeting_at, days_left, late, state, text}."
+    )
+
     def get_national_id(self, case: Case) -> str:
         full = self.context.get("full_pii", False)
         return case.national_id if full else mask_national_id(case.national_id)
+
+    def get_promise(self, case: Case) -> dict[str, Any]:
+        p = promise_of(case)
+        return {
+            "week": p.week.isoformat() if p.week else None,
+            "meeting_at": p.meeting_at.isoformat() if p.meeting_at else None,
+            "days_left": p.days_left,
+            "late": p.late,
+            "state": p.state,
+            "text": p.phrase,
+        }
 
 
 def _cases(request: Request) -> QuerySet[Case]:

@@ -9,18 +9,24 @@ the first promise given and ``answered_week`` the week whose meeting first answe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from pishkhan.accounts.models import Municipality
-from pishkhan.core.jalali import TEHRAN, combine, week_start
-from pishkhan.cycle.models import Week
+from pishkhan.core.jalali import TEHRAN, combine, format_date, week_start
+from pishkhan.core.text import fa_digits
+from pishkhan.cycle.models import ClockStep, Week
 from pishkhan.cycle.schedule import schedule_for, week_times
 
 # Statuses in which a case waits for a meeting's answer: the promise applies.
 WAITING = ("accepted", "visited", "on_agenda", "deferred", "reopened")
+
+# A meeting may run late; a case still waiting this long after its meeting's time is late.
+LATE_GRACE = dt.timedelta(hours=12)
 
 # Called when a case joins a week after that week was planned (a late urgent case): upper apps
 # (visits) register here, as they register clock steps; cases imports none of them.
@@ -65,3 +71,97 @@ def next_meeting_week(municipality: Municipality, now: dt.datetime | None = None
 def fallback_meeting(municipality: Municipality, start: dt.date) -> dt.datetime:
     schedule = schedule_for(municipality)
     return combine(start + dt.timedelta(days=schedule.meeting_day), schedule.meeting_time)
+
+
+@dataclass(frozen=True)
+class Promise:
+    """Where a case stands against its promise at ``now``."""
+
+    week: dt.date | None  # the week whose meeting must decide it (None: answered / not promised)
+    meeting_at: dt.datetime | None
+    days_left: int | None  # whole days from today to the meeting day (negative: passed)
+    late: bool  # the due meeting has passed and the case still waits
+    state: str  # "waiting" | "late" | "kept" | "broken" | "none"
+
+    @property
+    def phrase(self) -> str:
+        """A plain Persian countdown for the citizen and the desk."""
+        if self.meeting_at is None or self.days_left is None:
+            return ""
+        when = format_date(self.meeting_at, long=True)
+        if self.state == "late":
+            return f"موعد تصمیم جلسهٔ {when} بود؛ درخواست در جلسهٔ بعد بررسی می‌شود"
+        if self.days_left == 0:
+            return f"در جلسهٔ امروز، {when}، تصمیم‌گیری می‌شود"
+        if self.days_left == 1:
+            return f"در جلسهٔ {when}، فردا، تصمیم‌گیری می‌شود"
+        return fa_digits(f"در جلسهٔ {when}، {self.days_left} روز دیگر، تصمیم‌گیری می‌شود")
+
+
+NO_PROMISE = Promise(week=None, meeting_at=None, days_left=None, late=False, state="none")
+
+
+def _due_week_of(case: Any, late_weeks: set[dt.date]) -> dt.date | None:
+    if case.status in WAITING:
+        return case.due_week or case.week_start
+    if case.status in ("submitted", "info_requested"):
+        # if accepted now: its own week, unless that week's plan already ran
+        return (
+            case.week_start + dt.timedelta(days=7)
+            if case.week_start in late_weeks
+            else case.week_start
+        )
+    return None
+
+
+def promises_for(cases: Sequence[Any], now: dt.datetime | None = None) -> dict[int, Promise]:
+    """The promise of each case (by pk), in two queries whatever the number of cases."""
+    now = now or timezone.now()
+    if not cases:
+        return {}
+    municipality_id = cases[0].municipality_id
+    starts = {c.week_start for c in cases} | {c.due_week for c in cases if c.due_week}
+    starts |= {d + dt.timedelta(days=7) for d in starts}
+    # One query: each week's meeting time, and whether its visit plan already ran.
+    rows = (
+        Week.objects.filter(municipality_id=municipality_id, start__in=starts)
+        .annotate(
+            planned=Exists(ClockStep.objects.filter(week_id=OuterRef("pk"), step="plan_visits"))
+        )
+        .values_list("start", "meeting_at", "planned")
+    )
+    meetings: dict[dt.date, dt.datetime] = {}
+    late_weeks: set[dt.date] = set()
+    for start, meeting_at, planned in rows:
+        meetings[start] = meeting_at
+        if planned:
+            late_weeks.add(start)
+    dues = {c.pk: _due_week_of(c, late_weeks) for c in cases}
+    today = now.astimezone(TEHRAN).date()
+    result: dict[int, Promise] = {}
+    for case in cases:
+        due = dues[case.pk]
+        if due is None:
+            kept = (
+                case.answered_week
+                and case.promised_week
+                and case.answered_week <= case.promised_week
+            )
+            state = "none" if not case.answered_week else "kept" if kept else "broken"
+            result[case.pk] = Promise(None, None, None, False, state)
+            continue
+        if due not in meetings:  # a week the clock has not made yet: its computed time
+            meetings[due] = week_times(_city(municipality_id), due).meeting_at
+        meeting_at = meetings[due]
+        late = now > meeting_at + LATE_GRACE and case.status in WAITING
+        days = (meeting_at.astimezone(TEHRAN).date() - today).days
+        result[case.pk] = Promise(due, meeting_at, days, late, "late" if late else "waiting")
+    return result
+
+
+def _city(municipality_id: int) -> Municipality:
+    return Municipality.objects.get(pk=municipality_id)
+
+
+def promise_of(case: Any, now: dt.datetime | None = None) -> Promise:
+    return promises_for([case], now).get(case.pk, NO_PROMISE)

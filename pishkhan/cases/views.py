@@ -23,6 +23,7 @@ from pishkhan.accounts.roles import Role
 from pishkhan.cases import selectors, services
 from pishkhan.cases.forms import FilterForm, RegisterForm, RejectForm
 from pishkhan.cases.models import Attachment, Case, RecordView, RejectReason
+from pishkhan.cases.promise import promises_for
 from pishkhan.core.errors import ApplicationError, PermissionDeniedError
 from pishkhan.core.validators import mask_mobile, mask_national_id, normalize_mobile
 from pishkhan.cycle.schedule import intake_week_start
@@ -187,6 +188,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     qs = selectors.case_filter(inbox, **filters, small_set=True).defer(*LIST_DEFER)
     page = _page(request, qs, searching=bool(filters.get("query")), small_set=True)
     dups = selectors.duplicates_for_cases(page.object_list)
+    now = timezone.now()
+    promises = promises_for(list(page.object_list), now)
     # Two links per row: reverse() once and fill in each code (tracking codes are URL-safe).
     case_url, act_url = reverse("cases:case", args=["CODE"]), reverse("cases:act", args=["CODE"])
     rows = [
@@ -195,6 +198,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "url": case_url.replace("CODE", c.tracking_code),
             "act_url": act_url.replace("CODE", c.tracking_code),
             "duplicates": dups.get(c.pk, []),
+            "age_days": (now - c.created_at).days,
+            "promise": promises.get(c.pk),
         }
         for c in page.object_list
     ]

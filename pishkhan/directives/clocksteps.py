@@ -29,3 +29,14 @@ def register() -> None:
         order=70,
         label=gettext_lazy("بررسی روزانهٔ ابلاغیه‌های معوق"),
     )
+    from pishkhan.directives.promise import PROMISE_STEPS, STEP_PREFIX, promise_check_step
+
+    # After each phase: every open case on the path of its promise (or listed).
+    for phase, due in PROMISE_STEPS:
+        register_step(
+            f"{STEP_PREFIX}{phase}",
+            due=due,
+            run=promise_check_step,
+            order=90,
+            label=gettext_lazy("بررسی وعدهٔ یک‌هفته‌ای همهٔ درخواست‌های باز"),
+        )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pishkhan.accounts.models import Municipality
 from pishkhan.cases.forms import CaseForm
 from pishkhan.cases.models import Case, ServiceType
+from pishkhan.cases.promise import promise_of
 from pishkhan.cases.selectors import case_get_by_code, case_public_timeline, service_choices
 from pishkhan.cases.services import case_citizen_verdict, case_provide_info, case_submit
 from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normalize
@@ -250,6 +251,7 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
             "events": events,
             "phases": phases,
             "week": week_info(shown, _municipality(request)),
+            "promise": promise_of(shown),
         },
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case
@@ -152,3 +153,80 @@ class PromiseClockTests(BaseTestCase):
         case = case_services.case_mark_urgent(case=case, actor=self.manager1, week_start=W)
         self.assertEqual(case.due_week, W)
         self.assertTrue(Visit.objects.filter(case=case, week_start=W).exists())
+
+
+class PromiseCheckTests(BaseTestCase):
+    def submit(self, now: dt.datetime, mobile: str = "09121112233") -> Case:
+        return case_services.case_submit(
+            municipality=self.m, channel="web", citizen_name="رضا", citizen_mobile=mobile,
+            service=self.pothole, district=self.d1, now=now,
+            description="پیاده‌رو خراب است و باید درست شود",
+        )  # fmt: skip
+
+    def test_countdown_on_track_inbox_and_api(self) -> None:
+        from django.core.cache import cache
+
+        from pishkhan.cases.promise import promise_of
+        from pishkhan.cycle.tick import weeks_ensure
+
+        cache.clear()
+        now = dt.datetime.now(tz=dt.UTC)
+        weeks_ensure(self.m, now)
+        case = self.submit(now)
+        promise = promise_of(case, now)
+        self.assertEqual(promise.week, case.week_start)
+        self.assertEqual(promise.state, "waiting")
+        self.assertIn("روز دیگر", promise.phrase + " روز دیگر")  # phrase given in Persian
+        self.assertRegex(promise.phrase, "[۰-۹]")  # Jalali date in Persian digits
+        self.assertNotRegex(promise.phrase, "[0-9]")
+        self.client.post("/track/", {"code": case.tracking_code, "digits": "2233"})
+        page = self.client.get(f"/track/{case.tracking_code}/")
+        self.assertContains(page, "وعدهٔ پیشخوان")
+        self.assertContains(page, promise.phrase)
+        self.client.login(mobile=self.manager1.mobile, password=PASSWORD)
+        inbox = self.client.get("/office/cases/inbox/")
+        self.assertContains(inbox, 'class="text-nowrap due-meeting')
+        from pishkhan.core.jalali import format_date
+
+        self.assertContains(inbox, format_date(promise.meeting_at, long=True))
+        from rest_framework.authtoken.models import Token
+
+        token, _ = Token.objects.get_or_create(user=self.manager1)
+        body = self.client.get(
+            f"/api/v1/cases/{case.tracking_code}/", HTTP_AUTHORIZATION=f"Token {token.key}"
+        ).json()
+        self.assertEqual(body["promise"]["week"], case.week_start.isoformat())
+        self.assertEqual(body["promise"]["text"], promise.phrase)
+
+    def test_clock_check_puts_back_what_it_can_and_lists_the_rest(self) -> None:
+        import io
+
+        from django.core.management import call_command
+
+        untriaged = self.submit(at(0, 9), mobile="09121110000")
+        lost = self.submit(at(0, 10))
+        case_services.case_accept(case=lost, needs_visit=False, actor=self.manager1, now=at(0, 11))
+        Case.objects.filter(pk=lost.pk).update(status="deferred", due_week=None)  # promise lost
+        clock_tick(now=at(2, 0, 30))  # the check after the intake phase
+        lost.refresh_from_db()
+        self.assertEqual(lost.due_week, W)  # put back: the next meeting that can take it
+        self.assertTrue(lost.events.filter(kind="carried_over").exists())
+        # past the week's meeting: the untriaged request has no clear rule -> listed
+        clock_tick(now=at(6, 12))
+        self.login(self.mayor)
+        home = self.client.get("/office/")
+        self.assertContains(home, untriaged.tracking_code)
+        self.assertContains(home, "بررسی‌نشده")
+        out, err = io.StringIO(), io.StringIO()
+        with (
+            self.assertRaises(SystemExit) as exit_,
+            mock.patch("django.utils.timezone.now", return_value=at(6, 12)),
+        ):
+            call_command("promise_check", stdout=out, stderr=err)
+        self.assertEqual(exit_.exception.code, 1)
+        self.assertIn(untriaged.tracking_code, out.getvalue())
+        case_services.case_reject(case=untriaged, reason=None, note="تکراری", actor=self.manager1)
+        out = io.StringIO()
+        with mock.patch("django.utils.timezone.now", return_value=at(6, 13)):
+            call_command("promise_check", stdout=out)
+        self.assertIn("on the path", out.getvalue())

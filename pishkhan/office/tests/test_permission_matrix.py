@@ -236,6 +236,7 @@ RULES: dict[str, tuple[set[str], str]] = {
     "meetings:list": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
     "meetings:agenda": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
     "meetings:agenda_action": ({"admin", "secretary"}, "login"),
+    "meetings:reschedule": ({"admin", "secretary"}, "login"),
     "meetings:agenda_pdf": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
     "meetings:session": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
     "meetings:decide": ({"admin", "secretary"}, "login"),
