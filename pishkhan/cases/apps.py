@@ -26,7 +26,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from pishkhan.cases.duplicates import case_duplicates_scan
-        from pishkhan.cases.services import close_expired_step
+        from pishkhan.cases.services import close_expired_step, info_requests_step
         from pishkhan.cycle.clock import register_step
         from pishkhan.cycle.jobs import register_job
 
@@ -40,4 +40,11 @@ class CasesConfig(AppConfig):
                 run=close_expired_step,
                 order=75,
                 label=_("بستن درخواست‌های انجام‌شده پس از مهلت اعتراض"),
+            )
+            register_step(
+                f"info_requests_{day}",
+                due=_daily(day),
+                run=info_requests_step,
+                order=76,
+                label=_("یادآوری و پیگیری درخواست‌های اطلاعات تکمیلی"),
             )

@@ -66,7 +66,9 @@ def _event(
 
 
 # Messages about a case's own intake: not repeated to the citizens merged into it.
-OWN_EVENTS = frozenset({"received", "merged", "info_requested", "unmerged"})
+OWN_EVENTS = frozenset(
+    {"received", "merged", "info_requested", "info_reminder", "info_expired", "unmerged"}
+)
 
 
 def _notify(case: Case, event: str, **context: Any) -> None:
@@ -422,8 +424,18 @@ def case_merge(*, case: Case, into: Case, actor: User | None, note: str = "") ->
         primary = Case.objects.select_for_update().get(pk=primary.merged_into_id)
     if primary.municipality_id != case.municipality_id or primary.pk == case.pk:
         raise ApplicationError("ادغام این دو درخواست ممکن نیست.")
-    if primary.status in ("rejected", "closed"):
-        raise ApplicationError("درخواست اصلی بسته یا رد شده است.")
+    if primary.status in ("rejected", "closed", "done", "merged"):
+        raise ApplicationError(
+            "درخواست اصلی بسته، رد یا انجام شده است؛ در آن ادغام نمی‌شود. "
+            "اگر مشکل تازه است، درخواست را جداگانه بررسی کنید."
+        )
+    current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first() or ""
+    if current in TRIAGED and primary.status in UNTRIAGED:
+        raise ApplicationError(
+            f"درخواست پذیرفته‌شدهٔ {case.tracking_code} را در درخواست بررسی‌نشدهٔ "
+            f"{primary.tracking_code} ادغام نکنید؛ جهت را برعکس کنید ({primary.tracking_code} را "
+            f"در {case.tracking_code} ادغام کنید)."
+        )
     merged = _transition(case, to=Case.Status.MERGED, actor=actor, note=note or f"ادغام در {primary.tracking_code}",
                          fields={"merged_into": primary})  # fmt: skip
     Case.objects.filter(merged_into=merged).update(merged_into=primary)
@@ -431,6 +443,60 @@ def case_merge(*, case: Case, into: Case, actor: User | None, note: str = "") ->
            note=f"ادغام {merged.tracking_code}", data={"merged": merged.tracking_code})  # fmt: skip
     _notify(merged, "merged", primary=primary)
     return merged
+
+
+UNTRIAGED = ("submitted", "info_requested")
+TRIAGED = ("accepted", "visited", "on_agenda", "deferred", "reopened")
+# A wrong merge can be undone while the shared case waits for its meeting.
+UNMERGE_PRIMARY_STATES = (
+    "submitted",
+    "info_requested",
+    "accepted",
+    "visited",
+    "on_agenda",
+    "deferred",
+)
+
+
+@transaction.atomic
+def case_unmerge(*, case: Case, actor: User | None, note: str = "") -> Case:
+    """Undo a wrong merge: the case is followed on its own again, in the state it was in
+    before (a case taken off an agenda goes back to "accepted" for the next one). Refused once
+    the meeting has decided the shared case."""
+    _require(actor, "cases.merge_case", case)
+    locked = Case.objects.select_for_update().select_related("municipality").get(pk=case.pk)
+    if locked.status != Case.Status.MERGED or locked.merged_into_id is None:
+        raise ApplicationError("این درخواست ادغام نشده است.")
+    primary = Case.objects.select_for_update().get(pk=locked.merged_into_id)
+    if primary.status not in UNMERGE_PRIMARY_STATES:
+        raise ApplicationError(
+            f"جلسهٔ پیشخوان دربارهٔ درخواست اصلی {primary.tracking_code} تصمیم گرفته است؛ "
+            "ادغام دیگر برگشت‌پذیر نیست. اگر این درخواست موضوع جداگانه‌ای دارد، آن را دوباره ثبت کنید."
+        )
+    before = (
+        CaseEvent.objects.filter(case=locked, new_status=Case.Status.MERGED)
+        .order_by("-at", "-id")
+        .values_list("old_status", flat=True)
+        .first()
+    ) or Case.Status.SUBMITTED
+    back = (
+        before if before in ("submitted", "info_requested", "accepted", "visited") else "accepted"
+    )
+    fields: dict[str, Any] = {"status": back, "merged_into": None, "duplicates_checked_at": None}
+    if back in ("accepted", "visited"):
+        from pishkhan.cases.promise import next_meeting_week
+
+        fields["due_week"] = locked.due_week or next_meeting_week(locked.municipality)
+    for key, value in fields.items():
+        setattr(locked, key, value)
+    locked.save(update_fields=[*fields, "updated_at"])
+    text = clean_input(note) or f"ادغام در {primary.tracking_code} برگردانده شد"
+    _event(locked, old=Case.Status.MERGED, new=back, actor=actor, kind="unmerge", note=text,
+           data={"primary": primary.tracking_code})  # fmt: skip
+    _event(primary, old=primary.status, new=primary.status, actor=actor, kind="unmerge_out", public=False,
+           note=f"جداشدن {locked.tracking_code}", data={"case": locked.tracking_code})  # fmt: skip
+    _notify(locked, "unmerged", primary=primary)
+    return locked
 
 
 @transaction.atomic
@@ -704,6 +770,51 @@ def _close_expired_in(municipality_id: int, limit: dt.datetime, now: dt.datetime
             _notify(locked, "closed")
             closed += 1
     return closed
+
+
+def info_requests_follow_up(*, municipality_id: int, now: dt.datetime) -> dict[str, int]:
+    """Info requests do not wait for ever: after the city's reminder days the citizen is
+    reminded (once per question); after its wait limit the case goes back to the district
+    manager's desk to be decided without the answer, and the citizen is told. Idempotent."""
+    from pishkhan.cycle.models import Schedule
+
+    schedule = Schedule.objects.filter(municipality_id=municipality_id).first()
+    remind_days = schedule.info_reminder_days if schedule else 3
+    wait_days = schedule.info_wait_days if schedule else 7
+    reminded = expired = 0
+    for case in Case.objects.filter(
+        municipality_id=municipality_id, status=Case.Status.INFO_REQUESTED
+    ):
+        asked = (
+            CaseEvent.objects.filter(case=case, new_status=Case.Status.INFO_REQUESTED)
+            .order_by("-at", "-id")
+            .first()
+        )
+        if asked is None:
+            continue
+        waited = now - asked.at
+        if wait_days and waited >= dt.timedelta(days=wait_days):
+            with transaction.atomic():
+                locked = Case.objects.select_for_update().get(pk=case.pk)
+                if locked.status != Case.Status.INFO_REQUESTED:
+                    continue
+                _transition(
+                    locked, to=Case.Status.SUBMITTED, actor=None,
+                    note=f"پاسخی در {wait_days} روز نرسید؛ بدون آن بررسی می‌شود",
+                    fields={"status_note": ""},
+                )  # fmt: skip
+                _notify(locked, "info_expired", days=wait_days, dedupe=asked.pk)
+            expired += 1
+        elif remind_days and waited >= dt.timedelta(days=remind_days):
+            with transaction.atomic():
+                _notify(case, "info_reminder", question=asked.note, days=wait_days, dedupe=asked.pk)
+            reminded += 1
+    return {"reminded": reminded, "expired": expired}
+
+
+def info_requests_step(week: Any, now: dt.datetime) -> dict[str, Any]:
+    """Clock step "info_requests_<day>" (daily)."""
+    return info_requests_follow_up(municipality_id=week.municipality_id, now=now)
 
 
 def close_expired_step(week: Any, now: dt.datetime) -> dict[str, Any]:

@@ -308,6 +308,29 @@ def case_file(request: HttpRequest, code: str, file_id: int) -> HttpResponse:
     return response  # type: ignore[return-value]
 
 
+# "merge": this case into the one named ``into``; "merge_in": the one named ``from`` into this.
+MERGE_ACTIONS = ("merge", "merge_in")
+
+
+def _merge_pair(user: User, case: Case, action: str, post: Any) -> tuple[Case, Case]:
+    """(duplicate, primary) of a merge asked from ``case``'s page."""
+    other = selectors.case_get_for_staff(
+        user=user, code=post.get("into" if action == "merge" else "from", "")
+    )
+    if other is None:
+        raise ApplicationError(_("درخواست دیگر پیدا نشد."))
+    return (case, other) if action == "merge" else (other, case)
+
+
+def _confirm_page(request: HttpRequest, case: Case, action: str) -> HttpResponse:
+    """Merges and their undo are confirmed on a page that says which way they go."""
+    user = _user(request)
+    context: dict[str, Any] = {"case": case, "action": action, "post": request.POST}
+    if action in MERGE_ACTIONS:
+        context["duplicate"], context["primary"] = _merge_pair(user, case, action, request.POST)
+    return render(request, "cases/merge_confirm.html", context)
+
+
 def _run_action(request: HttpRequest, case: Case, action: str) -> str:
     """Call the ONE service matching ``action``; returns the success message."""
     user, post = _user(request), request.POST
@@ -322,12 +345,16 @@ def _run_action(request: HttpRequest, case: Case, action: str) -> str:
         services.case_reject(case=case, reason=form.cleaned_data["reason"],
                              note=form.cleaned_data["note"], actor=user)  # fmt: skip
         return _("درخواست رد شد.")
-    if action == "merge":
-        into = selectors.case_get_for_staff(user=user, code=post.get("into", ""))
-        if into is None:
-            raise ApplicationError(_("درخواست اصلی پیدا نشد."))
-        services.case_merge(case=case, into=into, actor=user)
-        return _("درخواست در %(code)s ادغام شد.") % {"code": into.tracking_code}
+    if action in MERGE_ACTIONS:
+        duplicate, primary = _merge_pair(user, case, action, post)
+        services.case_merge(case=duplicate, into=primary, actor=user)
+        return _("درخواست %(dup)s در %(code)s ادغام شد.") % {
+            "dup": duplicate.tracking_code,
+            "code": primary.tracking_code,
+        }
+    if action == "unmerge":
+        services.case_unmerge(case=case, actor=user, note=post.get("note", ""))
+        return _("ادغام برگردانده شد؛ درخواست دوباره جداگانه بررسی می‌شود.")
     if action == "request_info":
         services.case_request_info(case=case, question=post.get("question", ""), actor=user)
         return _("پرسش برای شهروند فرستاده شد.")
@@ -351,9 +378,11 @@ def _run_action(request: HttpRequest, case: Case, action: str) -> str:
 def case_act(request: HttpRequest, code: str) -> HttpResponse:
     case = _case_or_404(request, code)
     action = request.POST.get("action", "")
-    if action == "merge" and not _user(request).has_perm("cases.merge_case"):
+    if action in (*MERGE_ACTIONS, "unmerge") and not _user(request).has_perm("cases.merge_case"):
         raise PermissionDenied
     try:
+        if action in (*MERGE_ACTIONS, "unmerge") and request.POST.get("confirm") != "1":
+            return _confirm_page(request, case, action)
         messages.success(request, _run_action(request, case, action))
     except PermissionDeniedError:
         raise Http404 from None

@@ -117,6 +117,11 @@ def test_district_manager_triages_and_other_district_sees_nothing(page, city):
     )
     page.wait_for_load_state()
     b.refresh_from_db()
+    assert b.status == "submitted"  # asked first, which way it goes
+    assert "تأیید ادغام" in page.content()
+    page.click("form button.btn-warning[type=submit]")
+    page.wait_for_load_state()
+    b.refresh_from_db()
     assert (b.status, b.merged_into_id) == ("merged", a.pk)
     # reject one with a reason
     page.goto(page.base_url + f"/office/cases/{c.tracking_code}/")

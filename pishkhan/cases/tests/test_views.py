@@ -196,10 +196,12 @@ class InboxTests(OfficeTestCase):
             f'form="merge-form" formaction="/office/cases/{second.tracking_code}/act/" '
             f'name="into" value="{first.tracking_code}"',
         )
-        self.client.post(
-            f"/office/cases/{second.tracking_code}/act/",
-            {"action": "merge", "into": first.tracking_code, "next": "inbox"},
-        )
+        data = {"action": "merge", "into": first.tracking_code, "next": "inbox"}
+        confirm = self.client.post(f"/office/cases/{second.tracking_code}/act/", data)
+        self.assertContains(confirm, "تأیید ادغام")  # nothing merged before confirming
+        second.refresh_from_db()
+        self.assertEqual(second.status, "submitted")
+        self.client.post(f"/office/cases/{second.tracking_code}/act/", {**data, "confirm": "1"})
         second.refresh_from_db()
         self.assertEqual((second.status, second.merged_into_id), ("merged", first.pk))
 

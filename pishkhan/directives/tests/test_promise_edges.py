@@ -225,3 +225,132 @@ class MergedCitizenTrackingTests(BaseTestCase):
         )
         self.assertContains(r, "درخواست تازه‌ای ثبت کنید")
         self.assertEqual(Case.objects.get(pk=primary.pk).status, "closed")
+
+
+class MergeDirectionAndUndoTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        spot = {"lat": 36.9, "lon": 54.5, "address": "خیابان گلستان، کوچهٔ ۵"}
+        self.untriaged = make_case(self.city, status="submitted", **spot)
+        self.accepted = make_case(self.city, status="accepted", **spot)
+        self.login(self.manager1)
+
+    def act(self, code: str, **data: str):  # type: ignore[no-untyped-def]
+        return self.client.post(f"/office/cases/{code}/act/", data, follow=True)
+
+    def test_buttons_say_which_way_and_merge_in_keeps_this_case(self) -> None:
+        page = self.client.get(f"/office/cases/{self.accepted.tracking_code}/")
+        self.assertContains(page, f"ادغام {self.untriaged.tracking_code} در این درخواست")
+        # "merge that one into this": the page's case stays the primary
+        r = self.act(
+            self.accepted.tracking_code, action="merge_in", **{"from": self.untriaged.tracking_code}
+        )
+        self.assertContains(r, "تأیید ادغام")
+        self.assertEqual(Case.objects.get(pk=self.untriaged.pk).status, "submitted")
+        self.act(
+            self.accepted.tracking_code,
+            action="merge_in",
+            confirm="1",
+            **{"from": self.untriaged.tracking_code},
+        )
+        self.untriaged.refresh_from_db()
+        self.assertEqual(
+            (self.untriaged.status, self.untriaged.merged_into_id), ("merged", self.accepted.pk)
+        )
+        self.assertEqual(Case.objects.get(pk=self.accepted.pk).status, "accepted")
+
+    def test_accepted_case_is_not_merged_into_an_untriaged_one(self) -> None:
+        r = self.act(
+            self.accepted.tracking_code,
+            action="merge",
+            into=self.untriaged.tracking_code,
+            confirm="1",
+        )
+        self.assertContains(r, "جهت را برعکس کنید")
+        self.assertEqual(Case.objects.get(pk=self.accepted.pk).status, "accepted")
+
+    def test_merge_into_closed_case_refused(self) -> None:
+        closed = make_case(self.city, status="closed")
+        r = self.act(
+            self.untriaged.tracking_code, action="merge", into=closed.tracking_code, confirm="1"
+        )
+        self.assertContains(r, "در آن ادغام نمی‌شود")
+        self.assertEqual(Case.objects.get(pk=self.untriaged.pk).status, "submitted")
+
+    def test_undo_a_wrong_merge_then_refused_after_the_decision(self) -> None:
+        case_services.case_merge(case=self.untriaged, into=self.accepted, actor=self.manager1)
+        page = self.client.get(f"/office/cases/{self.untriaged.tracking_code}/")
+        self.assertContains(page, "برگرداندن ادغام")
+        r = self.act(self.untriaged.tracking_code, action="unmerge")
+        self.assertContains(r, "دوباره جداگانه بررسی می‌شود")  # the confirmation says so
+        self.assertEqual(Case.objects.get(pk=self.untriaged.pk).status, "merged")
+        self.act(self.untriaged.tracking_code, action="unmerge", confirm="1")
+        self.untriaged.refresh_from_db()
+        self.assertEqual(
+            (self.untriaged.status, self.untriaged.merged_into_id), ("submitted", None)
+        )
+        self.assertEqual(templates_to(self.untriaged.citizen_mobile)[-1], "cases/messages/unmerged")
+        # merged again, and the meeting decides the shared case: no undo any more
+        case_services.case_merge(case=self.untriaged, into=self.accepted, actor=self.manager1)
+        Case.objects.filter(pk=self.accepted.pk).update(status="decided")
+        before = Case.objects.get(pk=self.untriaged.pk)
+        r = self.act(self.untriaged.tracking_code, action="unmerge", confirm="1")
+        self.assertContains(r, "ادغام دیگر برگشت‌پذیر نیست")
+        after = Case.objects.get(pk=self.untriaged.pk)
+        self.assertEqual(
+            (after.status, after.merged_into_id), (before.status, before.merged_into_id)
+        )
+
+
+class InfoRequestAndDeferralTests(BaseTestCase):
+    def test_info_request_reminded_then_decided_without_the_answer(self) -> None:
+        case = make_case(self.city, status="submitted")
+        case_services.case_request_info(
+            case=case, question="عکس محل را بفرستید", actor=self.manager1
+        )
+        asked = case.events.get(new_status="info_requested").at
+        self.assertEqual(
+            case_services.info_requests_follow_up(
+                municipality_id=self.m.pk, now=asked + dt.timedelta(days=1)
+            ),
+            {"reminded": 0, "expired": 0},
+        )
+        case_services.info_requests_follow_up(
+            municipality_id=self.m.pk, now=asked + dt.timedelta(days=4)
+        )
+        case_services.info_requests_follow_up(
+            municipality_id=self.m.pk, now=asked + dt.timedelta(days=5)
+        )
+        self.assertEqual(templates_to(case.citizen_mobile).count("cases/messages/info_reminder"), 1)
+        result = case_services.info_requests_follow_up(
+            municipality_id=self.m.pk, now=asked + dt.timedelta(days=8)
+        )
+        self.assertEqual(result["expired"], 1)
+        case.refresh_from_db()
+        self.assertEqual(case.status, "submitted")  # back on the desk, to decide without it
+        self.assertEqual(templates_to(case.citizen_mobile)[-1], "cases/messages/info_expired")
+
+    def test_deferrals_are_counted_and_past_the_limit_go_to_the_mayor(self) -> None:
+        case = make_case(self.city, status="on_agenda")
+        for n in (1, 2):
+            case_services.case_record_decision(case=case, outcome="defer", text="هفتهٔ بعد", actor=self.secretary,
+                                               decision_number=f"D{n}")  # fmt: skip
+            case.refresh_from_db()
+            self.assertEqual((case.status, case.deferrals), ("deferred", n))
+            if n == 1:
+                Case.objects.filter(pk=case.pk).update(status="on_agenda")
+        self.assertIsNotNone(case.due_week)
+        meeting = meeting_services.meeting_for_date(
+            municipality=self.m, week_start=this_week() + dt.timedelta(days=7)
+        )
+        meeting_services.agenda_build(meeting=meeting, now=timezone.now(), actor=self.secretary)
+        item = meeting.items.get(cases=case)
+        self.assertEqual((item.deferrals, item.urgency), (2, 3))
+        self.assertTrue(
+            Message.objects.filter(
+                to=self.mayor.mobile, template="meetings/messages/deferred_often"
+            ).exists()
+        )
+        page = self.client
+        self.login(self.secretary)
+        self.assertContains(page.get(f"/office/meetings/{meeting.pk}/"), "۲ بار موکول‌شده")
