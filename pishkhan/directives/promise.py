@@ -212,3 +212,92 @@ PROMISE_STEPS: list[tuple[str, Callable[[Week], dt.datetime]]] = [
 
 def local_today(now: dt.datetime | None = None) -> dt.date:
     return (now or timezone.now()).astimezone(TEHRAN).date()
+
+
+# ---------------------------------------------------------------- the promise report
+
+
+def _figures(row: dict[str, Any]) -> dict[str, Any]:
+    answered = row["kept"] + row["late"]
+    pct: float | None = round(100 * row["kept"] / answered, 1) if answered else None
+    return {**row, "kept_pct": int(pct) if pct is not None and pct.is_integer() else pct}
+
+
+def promise_report(
+    municipality_id: int, *, weeks: int = 8, now: dt.datetime | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The promise per week, district and department (service's department) over the last
+    ``weeks`` promised weeks: promised, kept (first answered at the promised meeting or
+    before), late (answered later, or still unanswered after it), waiting, deferred twice or
+    more. Counts only: no citizen data (the public /stats/ shows the same figures)."""
+    from django.db.models import Count, F
+
+    from pishkhan.core.jalali import week_start
+
+    now = now or timezone.now()
+    first = week_start(local_today(now)) - dt.timedelta(days=7 * (weeks - 1))
+    passed = list(
+        Week.objects.filter(
+            municipality_id=municipality_id, start__gte=first, meeting_at__lt=now - LATE_GRACE
+        ).values_list("start", flat=True)
+    )
+    base = Case.objects.filter(
+        municipality_id=municipality_id, promised_week__gte=first, merged_into__isnull=True
+    )
+    answered_late = Q(answered_week__gt=F("promised_week"))
+    unanswered_late = Q(answered_week__isnull=True, promised_week__in=passed)
+    counts = {
+        "promised": Count("id"),
+        "kept": Count("id", filter=Q(answered_week__lte=F("promised_week"))),
+        "late": Count("id", filter=answered_late | unanswered_late),
+        "waiting": Count("id", filter=Q(answered_week__isnull=True) & ~Q(promised_week__in=passed)),
+        "deferred_twice": Count("id", filter=Q(deferrals__gte=2)),
+    }
+    week_q: Any = base.values("promised_week").annotate(**counts)
+    by_week = {r["promised_week"]: r for r in week_q}
+    week_rows = []
+    for i in range(weeks):
+        start = first + dt.timedelta(days=7 * i)
+        row = by_week.get(start) or dict.fromkeys(counts, 0)
+        week_rows.append(_figures({"week": start, **{k: row[k] for k in counts}}))
+    district_q: Any = (
+        base.values("district__number", "district__name")
+        .annotate(**counts)
+        .order_by("district__number")
+    )
+    districts = [
+        _figures({"name": r["district__name"], **{k: r[k] for k in counts}}) for r in district_q
+    ]
+    department_q: Any = (
+        base.values("service__department__name")
+        .annotate(**counts)
+        .order_by("service__department__name")
+    )
+    departments = [
+        _figures({"name": r["service__department__name"], **{k: r[k] for k in counts}})
+        for r in department_q
+    ]
+    total = dict.fromkeys(counts, 0)
+    for row in week_rows:
+        for k in counts:
+            total[k] += row[k]
+    return {
+        "weeks": week_rows,
+        "districts": districts,
+        "departments": departments,
+        "total": [_figures(total)],
+    }
+
+
+def promise_sections(
+    report: dict[str, list[dict[str, Any]]],
+) -> list[tuple[Any, list[dict[str, Any]], str]]:
+    """The report's tables in the order the pages show them (_promise_tables.html)."""
+    from django.utils.translation import gettext_lazy
+
+    return [
+        (gettext_lazy("همهٔ هفته‌ها"), report["total"], "total"),
+        (gettext_lazy("به تفکیک هفته"), report["weeks"], "week"),
+        (gettext_lazy("به تفکیک منطقه"), report["districts"], "district"),
+        (gettext_lazy("به تفکیک واحد"), report["departments"], "department"),
+    ]

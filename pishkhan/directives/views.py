@@ -17,6 +17,7 @@ from pishkhan.core.errors import ApplicationError
 from pishkhan.directives import selectors, services
 from pishkhan.directives.forms import CompleteForm, ExtensionForm, ProgressForm
 from pishkhan.directives.models import Directive, Evidence
+from pishkhan.directives.promise import promise_report, promise_sections
 from pishkhan.meetings.models import Meeting
 from pishkhan.meetings.views import pdf_response
 
@@ -149,4 +150,5 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "directives/report.html", {
         "weeks": selectors.weekly_report(user.municipality_id),  # type: ignore[arg-type]
         "departments": selectors.department_report(user.municipality_id),  # type: ignore[arg-type]
+        "promise_sections": promise_sections(promise_report(user.municipality_id)),  # type: ignore[arg-type]
     })  # fmt: skip

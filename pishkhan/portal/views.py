@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pishkhan.accounts.models import Municipality
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.ratelimit import client_ip, rate_limited
+from pishkhan.directives.promise import promise_report, promise_sections
 from pishkhan.portal import selectors
 from pishkhan.portal import services as portal_services
 from pishkhan.portal.cache import CSRF_MARKER, serve
@@ -258,11 +259,13 @@ def stats(request: HttpRequest) -> HttpResponse:
 
     def build() -> HttpResponse:
         figures = selectors.transparency_figures(municipality=city)
+        promise = promise_sections(promise_report(city.pk))
         return render(
             request,
             "portal/stats.html",
-            {"figures": figures, "tile_url": settings.MAP_TILE_URL, "csrf_token": CSRF_MARKER},
-        )
+            {"figures": figures, "tile_url": settings.MAP_TILE_URL, "csrf_token": CSRF_MARKER,
+             "promise_sections": promise},
+        )  # fmt: skip
 
     return serve(request, "stats", build)
 
