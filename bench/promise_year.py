@@ -70,7 +70,9 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
     city = make_city("benchyear", "شهر شبیه‌سازی")
     m = city["municipality"]
     for n in range(3, args.districts + 1):
-        District.objects.create(municipality=m, number=n, name=f"منطقهٔ {n}", center_lat=36.8, center_lon=54.4)
+        District.objects.create(
+            municipality=m, number=n, name=f"منطقهٔ {n}", center_lat=36.8, center_lon=54.4
+        )
     districts = list(District.objects.filter(municipality=m).order_by("number"))[: args.districts]
     holidays_seed(municipality=m, today=START)
     heads = {city["civil"].pk: city["head_civil"], city["green"].pk: city["head_green"]}
@@ -99,7 +101,11 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
     for i in range(args.weeks):
         begun = time.perf_counter()
         start = START + dt.timedelta(days=7 * i)
-        week = Week.objects.get(municipality=m, start=start) if Week.objects.filter(municipality=m, start=start).exists() else None
+        week = (
+            Week.objects.get(municipality=m, start=start)
+            if Week.objects.filter(municipality=m, start=start).exists()
+            else None
+        )
         if week is None:
             clock_tick(now=dt.datetime.combine(start, dt.time(0, 30), tzinfo=dt.UTC))
             week = Week.objects.get(municipality=m, start=start)
@@ -117,11 +123,18 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
                 if k == per - 2 and i % 5 == 0:
                     late_accepted.append(case)  # triaged late, after the plan
                     continue
-                case_services.case_accept(case=case, needs_visit=False, actor=manager, now=intake_at)
+                case_services.case_accept(
+                    case=case, needs_visit=False, actor=manager, now=intake_at
+                )
                 new.append(case)
         tick(week.visits_end_at + dt.timedelta(minutes=30), i)
         for case in late_accepted:
-            case_services.case_accept(case=case, needs_visit=False, actor=None, now=week.visits_end_at + dt.timedelta(hours=1))
+            case_services.case_accept(
+                case=case,
+                needs_visit=False,
+                actor=None,
+                now=week.visits_end_at + dt.timedelta(hours=1),
+            )
         late_accepted = []
         tick(week.agenda_freeze_at + dt.timedelta(minutes=5), i)
         meeting_at = week.meeting_at + dt.timedelta(minutes=10)
@@ -129,19 +142,35 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
             clock_tick(now=meeting_at - dt.timedelta(minutes=5))  # back up before the meeting
         meeting = Meeting.objects.filter(municipality=m, week_start=start).first()
         if meeting is not None and meeting.status == "frozen" and i != args.skip_week:
-            meeting_services.meeting_start(meeting=meeting, present=members, actor=secretary, now=meeting_at)
+            meeting_services.meeting_start(
+                meeting=meeting, present=members, actor=secretary, now=meeting_at
+            )
             deadline = meeting_at.date() + dt.timedelta(days=5)
             for n, item in enumerate(meeting.items.order_by("number")):
                 outcome = "defer" if n % 17 == 5 else "approve"
-                extra = {"lead_department": city["civil"], "deadline": deadline} if outcome == "approve" else {}
-                meeting_services.decision_record(item=item, outcome=outcome, text="اقدام شود", actor=secretary, **extra)
-            meeting = meeting_services.meeting_close(meeting=meeting, actor=secretary, now=meeting_at)
+                extra = (
+                    {"lead_department": city["civil"], "deadline": deadline}
+                    if outcome == "approve"
+                    else {}
+                )
+                meeting_services.decision_record(
+                    item=item, outcome=outcome, text="اقدام شود", actor=secretary, **extra
+                )
+            meeting = meeting_services.meeting_close(
+                meeting=meeting, actor=secretary, now=meeting_at
+            )
             for member in members:
-                meeting_services.minutes_sign(meeting=meeting, member=member, password=PASSWORD, now=meeting_at)
+                meeting_services.minutes_sign(
+                    meeting=meeting, member=member, password=PASSWORD, now=meeting_at
+                )
         tick(week.meeting_at + dt.timedelta(hours=4), i)
         tick(week.dispatch_at + dt.timedelta(hours=2), i)
         work_at = week.dispatch_at + dt.timedelta(hours=3)
-        for n, order in enumerate(Directive.objects.filter(municipality=m, status__in=["issued", "acknowledged", "in_progress", "overdue"]).order_by("id")):
+        for n, order in enumerate(
+            Directive.objects.filter(
+                municipality=m, status__in=["issued", "acknowledged", "in_progress", "overdue"]
+            ).order_by("id")
+        ):
             if n % 10 == 3 and order.status != "overdue":
                 continue  # left undone: overdue, re-decided at a later meeting
             directive_services.directive_complete(directive=order, note="انجام شد", actor=heads[order.department_id],
@@ -149,13 +178,17 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
         tick(week.dispatch_at + dt.timedelta(days=1), i)
         week_seconds.append(time.perf_counter() - begun)
         print(f"week {i + 1:2d} {start} {time.perf_counter() - begun:6.2f} s", flush=True)
-    end = dt.datetime.combine(START + dt.timedelta(days=7 * args.weeks + 9), dt.time(12), tzinfo=dt.UTC)
+    end = dt.datetime.combine(
+        START + dt.timedelta(days=7 * args.weeks + 9), dt.time(12), tzinfo=dt.UTC
+    )
     clock_tick(now=end)
     report = promise_report(m.pk, weeks=args.weeks + 2, now=end)
     total = report["total"][0]
     off = [o for o in promise_check(municipality=m, now=end, fix=False) if not o.fixed]
     print()
-    print(f"| city | weeks | cases | promised | kept | late | deferred ≥2 | kept % | s/week p50 | s/week max | off path |")
+    print(
+        "| city | weeks | cases | promised | kept | late | deferred ≥2 | kept % | s/week p50 | s/week max | off path |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     print(
         f"| {args.districts} districts | {args.weeks} | {Case.objects.filter(municipality=m).count()} | {total['promised']} "

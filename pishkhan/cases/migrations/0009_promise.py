@@ -16,7 +16,7 @@ def promise_of_open_cases(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_drop_prefix_covered_fk_indexes'),
+        ('cases', '0008_open311_media_url_app_updates'),
     ]
 
     operations = [
