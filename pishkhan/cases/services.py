@@ -375,8 +375,8 @@ def case_accept(
     week = locked.week_start
     pulled_in = locked.urgent and now < urgent_allowed_until(locked.municipality, week)
     # Too late for its own week when the clock already did the step the case would miss: the
-    # visit plan (or, for a case without a visit, the agenda's freeze).
-    missed = "plan_visits" if needs_visit else "freeze_agenda"
+    # visit plan (or, for a case without a visit, the agenda build).
+    missed = "plan_visits" if needs_visit else "build_agenda"
     too_late = ClockStep.objects.filter(
         week__municipality_id=locked.municipality_id, week__start=week, step=missed
     ).exists()
