@@ -21,8 +21,8 @@ from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case
 from pishkhan.cases.promise import LATE_GRACE, WAITING, next_meeting_week
 from pishkhan.core.jalali import TEHRAN, format_date
+from pishkhan.cycle.clocksteps import end_of_dispatch_day
 from pishkhan.cycle.models import ClockStep, Schedule, Week
-from pishkhan.cycle.phases import end_of_dispatch_day
 from pishkhan.directives.models import Directive
 from pishkhan.meetings.models import Meeting
 from pishkhan.meetings.unheld import NOT_HELD_GRACE
