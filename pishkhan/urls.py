@@ -7,10 +7,6 @@ from pishkhan.api.health import healthz
 from pishkhan.api.open311 import views as open311_views
 from pishkhan.office.urls import week_urls
 
-admin.site.site_header = "پیشخوان خدمت — پیکربندی"
-admin.site.site_title = "پیشخوان خدمت"
-admin.site.index_title = "پیکربندی سامانه"
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),

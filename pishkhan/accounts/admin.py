@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import TokenProxy
 
 from pishkhan.accounts.models import (
     Absence,
@@ -13,7 +17,12 @@ from pishkhan.accounts.models import (
     Municipality,
     User,
 )
-from pishkhan.accounts.services import api_client_create, api_client_revoke, user_sync_groups
+from pishkhan.accounts.services import (
+    api_client_create,
+    api_client_revoke,
+    user_api_tokens_revoke,
+    user_sync_groups,
+)
 
 
 @admin.register(Municipality)
@@ -70,7 +79,7 @@ class UserAdmin(BaseUserAdmin):
                 )
             },
         ),
-        ("دسترسی", {"fields": ("is_active", "is_staff", "is_superuser", "locked_until")}),
+        ("دسترسی", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = (
         (
@@ -82,9 +91,16 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
+    actions = ["revoke_api_tokens"]
+
     def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
         super().save_model(request, obj, form, change)
         user_sync_groups(user=obj)
+
+    @admin.action(description="ابطال توکن‌های API کاربران انتخاب‌شده")
+    def revoke_api_tokens(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            user_api_tokens_revoke(user=user, actor=request.user)  # type: ignore[arg-type]
 
 
 @admin.register(Absence)
@@ -111,3 +127,34 @@ class ApiClientAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: object) -> None:
         for client in queryset:  # type: ignore[attr-defined]
             api_client_revoke(client=client)
+
+
+# Secrets never appear in the admin: a TOTP device's key (it would let the reader produce the
+# owner's codes) and an API token's key (it is the token, and DRF's admin even puts it in every
+# link). Devices are enrolled by their owner at /accounts/two-factor/; the admin may only see
+# and delete one (a lost phone). Tokens are revoked from the user list (action below).
+for model in (TOTPDevice, TokenProxy):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__mobile", "user__full_name"]
+    fields = readonly_fields = (
+        "user",
+        "name",
+        "confirmed",
+        "created_at",
+        "last_used_at",
+        "throttling_failure_count",
+        "throttling_failure_timestamp",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -72,6 +72,23 @@ def user_sync_groups(*, user: User) -> None:
     user.groups.set([group] if group else [])
 
 
+@transaction.atomic
+def user_api_tokens_revoke(*, user: User, actor: User | None = None) -> int:
+    """Delete the user's API tokens (a password reset does it too); how many there were."""
+    from rest_framework.authtoken.models import Token
+
+    count, _ = Token.objects.filter(user=user).delete()
+    if count:
+        audit_record(
+            municipality_id=user.municipality_id,
+            actor_id=actor.pk if actor else user.pk,
+            action="user.api_tokens_revoke",
+            object_type="user",
+            object_id=user.pk,
+        )
+    return count
+
+
 def _code_hash(user: User, code: str) -> str:
     return hmac.new(
         settings.SECRET_KEY.encode(), f"{user.pk}:{code}".encode(), hashlib.sha256
@@ -98,6 +115,7 @@ def password_reset_request(*, mobile: str) -> None:
         mobile=user.mobile,
         email=user.email,
         municipality_id=user.municipality_id,
+        secret=True,
     )
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -46,7 +46,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:login")
         login(request, user)
         if needs_two_factor(user):
-            return redirect(f"/accounts/two-factor/?next={_next(request, '/office/')}")
+            return redirect(
+                f"/accounts/two-factor/?{urlencode({'next': _next(request, '/office/')})}"
+            )
         return redirect(_next(request, "/office/" if user.is_staff else "/"))
     return render(request, "accounts/login.html", {"form": form, "next": _next(request, "")})
 

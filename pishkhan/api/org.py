@@ -74,7 +74,7 @@ class WeekOut(serializers.Serializer):
 
 
 class WeekListApi(StaffApi):
-    required_perms = {"GET": ("cycle.view_week",)}
+    required_perms = {"GET": ("cycle.see_week",)}
 
     @extend_schema(
         operation_id="weeks_list",
@@ -87,7 +87,7 @@ class WeekListApi(StaffApi):
 
 
 class WeekDetailApi(StaffApi):
-    required_perms = {"GET": ("cycle.view_week",)}
+    required_perms = {"GET": ("cycle.see_week",)}
 
     @extend_schema(
         operation_id="weeks_retrieve", responses={200: WeekOut, **errors(401, 403, 404, 429)}

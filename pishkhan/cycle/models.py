@@ -136,6 +136,8 @@ class Week(models.Model):
         verbose_name = _("نوبت هفتگی")
         verbose_name_plural = _("نوبت‌های هفتگی")
         ordering = ["-start"]
+        # Not "view_week": that is Django's own view permission, which opens the admin's list.
+        permissions = [("see_week", "Can see the weekly cycle page")]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "start"], name="week_unique_start"),
             models.CheckConstraint(

@@ -37,6 +37,9 @@ class Message(models.Model):
         _("وضعیت"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("تلاش‌ها"), default=0)
+    # Carries a secret (a password-reset code): never shown in the admin, and the body is
+    # wiped once the message is sent or given up.
+    secret = models.BooleanField(_("محرمانه"), default=False)
     next_attempt_at = models.DateTimeField(_("تلاش بعدی"), db_index=True)
     claimed_until = models.DateTimeField(_("در اختیار کارگر تا"), null=True, blank=True)
     last_error = models.TextField(_("آخرین خطا"), blank=True)

@@ -37,13 +37,16 @@ def message_enqueue(
     email: str = "",
     municipality_id: int | None = None,
     dedupe_key: str = "",
+    secret: bool = False,
 ) -> int:
     """Queue an SMS (``<template>.sms.txt``) and/or e-mail (``.email.txt``/``.email.html``).
 
     Must be called inside the transaction of the change it announces: the message exists
     iff that change commits. ``dedupe_key`` makes a repeated call a no-op: the unique key
     turns the INSERT into nothing (``ON CONFLICT DO NOTHING``), also when two transactions
-    queue the same message at once. Returns how many messages were rendered for queueing.
+    queue the same message at once. ``secret`` marks a message that carries a secret (a
+    reset code): the admin never shows it and its body is wiped once sent or given up.
+    Returns how many messages were rendered for queueing.
     """
     now = timezone.now()
     messages: list[Message] = []
@@ -73,11 +76,15 @@ def message_enqueue(
                 template=template,
                 dedupe_key=f"{dedupe_key}:{channel}" if dedupe_key else None,
                 next_attempt_at=now,
+                secret=secret,
             )
         )
     if messages:
         Message.objects.bulk_create(messages, ignore_conflicts=True)
     return len(messages)
+
+
+WIPED = "[محرمانه — پس از ارسال پاک شد]"  # noqa: S105 — a placeholder, not a secret
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -125,7 +132,9 @@ def message_send(*, message_id: int, now: dt.datetime | None = None) -> str:
     except TransportError as exc:
         attempts = message.attempts + 1
         final = attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        wiped = {"body": WIPED, "html_body": ""} if final and message.secret else {}
         Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+            **wiped,
             status=Message.Status.FAILED if final else Message.Status.QUEUED,
             attempts=attempts,
             last_error=str(exc)[:2000],
@@ -134,7 +143,9 @@ def message_send(*, message_id: int, now: dt.datetime | None = None) -> str:
         )
         logger.warning("message %s failed: %s", message.pk, exc)
         return Message.Status.FAILED if final else Message.Status.QUEUED
+    wiped = {"body": WIPED, "html_body": ""} if message.secret else {}
     Message.objects.filter(pk=message.pk).update(
+        **wiped,
         status=Message.Status.SENT,
         attempts=message.attempts + 1,
         sent_at=timezone.now(),

@@ -15,7 +15,7 @@ NAV: list[tuple[str, str, str | Promise]] = [
     ("cases.triage_case", "cases:inbox", _("صندوق منطقه")),
     ("cases.register_case", "cases:register", _("ثبت درخواست")),
     ("cases.view_case_list", "cases:list", _("درخواست‌ها")),
-    ("cycle.view_week", "cycle:week", _("هفتهٔ جاری")),
+    ("cycle.see_week", "cycle:week", _("هفتهٔ جاری")),
     ("visits.file_visit_report", "visits:today", _("مسیر امروز")),
     ("visits.plan_visits", "visits:plan", _("برنامهٔ بازدید")),
     ("meetings.view_agenda", "meetings:list", _("جلسات")),

@@ -132,7 +132,7 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-@staff_required("cycle.view_week")
+@staff_required("cycle.see_week")
 def week_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     start = week_start(now.astimezone(TEHRAN).date())

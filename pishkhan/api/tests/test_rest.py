@@ -156,7 +156,7 @@ class CatalogueTests(ApiBase):
         self.assertEqual(self.client.get(API + "weeks/2026-11-28/").json()["jalali_week"], 36)
         self.assertEqual(self.client.get(API + "weeks/2026-11-21/").status_code, 404)  # other city
         self.assertEqual(self.client.get(API + "weeks/not-a-date/").status_code, 404)
-        self.as_user(self.operator)  # no cycle.view_week
+        self.as_user(self.operator)  # no cycle.see_week
         self.assertEqual(self.client.get(API + "weeks/").status_code, 403)
 
 

