@@ -231,8 +231,28 @@ CACHES = {
         if not env("CACHE_URL")
         else "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_URL", "pishkhan"),
+    },
+    # Where every limit counts (failed logins, reset codes, submissions, tracking, comments):
+    # shared by every process of the install and kept across restarts — Redis when CACHE_URL
+    # is set, else files under var/limits/ (a process-local cache would give each worker its own
+    # limit, and a restart would reset them).
+    "limits": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL"),
+        "KEY_PREFIX": "limits",
     }
+    if env("CACHE_URL")
+    else {
+        "BACKEND": "pishkhan.core.limits_cache.LockedFileCache",
+        "LOCATION": str(VAR_DIR / "limits"),
+        "TIMEOUT": 86400,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
+if TESTING and not env("CACHE_URL"):
+    # One process per test run: the limits share the default cache's memory, so a test's
+    # cache.clear() starts every counter afresh (core/tests/test_limits_cache.py tests the files).
+    CACHES["limits"] = {**CACHES["default"]}
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "60")
 
 # Security. Production (DEBUG off) turns on secure cookies and HSTS.
@@ -349,6 +369,9 @@ TRACK_RATE_LIMIT = env("TRACK_RATE_LIMIT", "10/m")
 REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", "20/h")
 # News comments per IP address (the window opens at the first comment).
 COMMENT_RATE_LIMIT = env("COMMENT_RATE_LIMIT", "5/m")
+# Password reset per address: wrong codes, and codes asked for (each one an SMS).
+RESET_RATE_LIMIT = env("RESET_RATE_LIMIT", "10/h")
+RESET_SEND_RATE_LIMIT = env("RESET_SEND_RATE_LIMIT", "5/h")
 # The reverse proxy's own addresses (comma-separated, e.g. "127.0.0.1" behind the nginx of
 # deploy/): per-address limits then count the client named in X-Forwarded-For.
 TRUSTED_PROXIES = tuple(a.strip() for a in env("TRUSTED_PROXIES", "").split(",") if a.strip())

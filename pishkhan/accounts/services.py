@@ -14,7 +14,9 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -95,17 +97,31 @@ def _code_hash(user: User, code: str) -> str:
     ).hexdigest()
 
 
+# Reset codes (6 digits, 10 minutes): a code dies at its 5th wrong guess; an account takes at
+# most 10 wrong codes and 5 sent codes a day (a code per minute at most). Per address, the view
+# adds settings.RESET_RATE_LIMIT (wrong codes) and RESET_SEND_RATE_LIMIT (codes asked for).
+RESET_CODE_MAX_ATTEMPTS = 5
+RESET_ACCOUNT_MAX_FAILURES = 10
+RESET_ACCOUNT_MAX_CODES = 5
+RESET_ACCOUNT_WINDOW = dt.timedelta(days=1)
+RESET_CODE_GAP = dt.timedelta(seconds=60)
+
+
 @transaction.atomic
 def password_reset_request(*, mobile: str) -> None:
-    """Send a 6-digit code by SMS (and e-mail if known). Silent when the mobile is unknown."""
+    """Send a 6-digit code by SMS (and e-mail if known). Silent when the mobile is unknown, and
+    when the account has had a code in the last minute or its day's codes or wrong guesses."""
     try:
-        user = User.objects.get(mobile=normalize_mobile(mobile), is_active=True)
+        user = User.objects.select_for_update().get(mobile=normalize_mobile(mobile), is_active=True)
     except (User.DoesNotExist, Exception):  # noqa: BLE001 — reveal nothing
         return
-    recent = LoginCode.objects.filter(
-        user=user, created_at__gte=timezone.now() - dt.timedelta(seconds=60)
-    )
-    if recent.exists():
+    now = timezone.now()
+    day = LoginCode.objects.filter(user=user, created_at__gte=now - RESET_ACCOUNT_WINDOW)
+    if day.filter(created_at__gte=now - RESET_CODE_GAP).exists():
+        return
+    if day.count() >= RESET_ACCOUNT_MAX_CODES or _reset_failures(user, now) >= (
+        RESET_ACCOUNT_MAX_FAILURES
+    ):
         return
     code = f"{secrets.randbelow(1_000_000):06d}"
     LoginCode.objects.create(user=user, code_hash=_code_hash(user, code))
@@ -119,37 +135,65 @@ def password_reset_request(*, mobile: str) -> None:
     )
 
 
-@transaction.atomic
+def _reset_failures(user: User, now: dt.datetime) -> int:
+    """Wrong codes typed for ``user`` in the last day, over all its codes."""
+    total = LoginCode.objects.filter(
+        user=user, created_at__gte=now - RESET_ACCOUNT_WINDOW
+    ).aggregate(n=Sum("attempts"))["n"]
+    return int(total or 0)
+
+
 def password_reset_confirm(*, mobile: str, code: str, new_password: str) -> User:
+    """Set a new password with a code sent by ``password_reset_request``.
+
+    A wrong code is counted in its own transaction, committed before the error is raised (the
+    count used to be rolled back with the error, so guessing was free). Must not be called
+    inside an outer transaction that the error rolls back.
+    """
     error = ApplicationError("کد واردشده درست نیست یا منقضی شده است.")
     try:
         user = User.objects.get(mobile=normalize_mobile(mobile), is_active=True)
     except Exception:  # noqa: BLE001
         raise error from None
-    since = timezone.now() - dt.timedelta(seconds=RESET_CODE_TTL_SECONDS)
-    login_code = (
-        LoginCode.objects.select_for_update()
-        .filter(user=user, used_at__isnull=True, created_at__gte=since)
-        .order_by("-created_at")
-        .first()
-    )
-    if login_code is None or login_code.attempts >= 5:
-        raise error
-    if not hmac.compare_digest(login_code.code_hash, _code_hash(user, code.strip())):
-        login_code.attempts += 1
-        login_code.save(update_fields=["attempts"])
-        raise error
-    from django.contrib.auth.password_validation import validate_password
-
-    validate_password(new_password, user)
-    login_code.used_at = timezone.now()
-    login_code.save(update_fields=["used_at"])
-    user.set_password(new_password)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.save(update_fields=["password", "failed_logins", "locked_until"])
-    audit_record(municipality_id=user.municipality_id, actor_id=user.pk, action="user.password_reset",
-                 object_type="user", object_id=user.pk)  # fmt: skip
+    with transaction.atomic():
+        now = timezone.now()
+        live = LoginCode.objects.select_for_update().filter(
+            user=user,
+            used_at__isnull=True,
+            created_at__gte=now - dt.timedelta(seconds=RESET_CODE_TTL_SECONDS),
+        )
+        login_code = live.order_by("-created_at").first()
+        if login_code is None:
+            matched = False
+        elif _reset_failures(user, now) >= RESET_ACCOUNT_MAX_FAILURES:
+            live.update(used_at=now)  # the account's day of guesses is spent: every code dies
+            matched = False
+        else:
+            matched = hmac.compare_digest(login_code.code_hash, _code_hash(user, code.strip()))
+            if not matched:
+                login_code.attempts += 1
+                if login_code.attempts >= RESET_CODE_MAX_ATTEMPTS:
+                    login_code.used_at = now  # dead: no further guess can match
+                login_code.save(update_fields=["attempts", "used_at"])
+        if matched:
+            assert login_code is not None  # noqa: S101 — matched implies a code
+            validate_password(new_password, user)
+            login_code.used_at = now
+            login_code.save(update_fields=["used_at"])
+            user.set_password(new_password)
+            user.failed_logins = 0
+            user.locked_until = None
+            user.save(update_fields=["password", "failed_logins", "locked_until"])
+            user_api_tokens_revoke(user=user)  # whoever held a token holds the old password
+            audit_record(
+                municipality_id=user.municipality_id,
+                actor_id=user.pk,
+                action="user.password_reset",
+                object_type="user",
+                object_id=user.pk,
+            )
+    if not matched:
+        raise error  # after the commit: the wrong guess stays counted
     return user
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -79,18 +80,36 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def password_reset_view(request: HttpRequest) -> HttpResponse:
+    address = client_ip(request)
+    sends, failures = "reset-send:" + address, "reset-fail:" + address
     request_form = ResetRequestForm(request.POST if "send" in request.POST else None)
     confirm_form = ResetConfirmForm(request.POST if "confirm" in request.POST else None)
+    status = 200
     if "send" in request.POST and request_form.is_valid():
-        services.password_reset_request(mobile=request_form.cleaned_data["mobile"])
-        messages.info(request, _("اگر این شماره در سامانه ثبت باشد، کد بازیابی برای آن پیامک شد."))
-        confirm_form = ResetConfirmForm(initial={"mobile": request.POST.get("mobile", "")})
+        if rate_limited(sends, settings.RESET_SEND_RATE_LIMIT):
+            request_form.add_error(
+                None,
+                _("درخواست کد از این نشانی بیش از اندازه بوده است؛ یک ساعت دیگر دوباره تلاش کنید."),
+            )
+            status = 429
+        else:
+            services.password_reset_request(mobile=request_form.cleaned_data["mobile"])
+            messages.info(
+                request, _("اگر این شماره در سامانه ثبت باشد، کد بازیابی برای آن پیامک شد.")
+            )
+            confirm_form = ResetConfirmForm(initial={"mobile": request.POST.get("mobile", "")})
+    elif "confirm" in request.POST and rate_spent(failures, settings.RESET_RATE_LIMIT):
+        confirm_form.add_error(
+            None, _("کدهای نادرست زیادی از این نشانی وارد شده است؛ یک ساعت دیگر دوباره تلاش کنید.")
+        )
+        status = 429
     elif "confirm" in request.POST and confirm_form.is_valid():
         try:
             services.password_reset_confirm(**confirm_form.cleaned_data)
         except ValidationError as exc:
             confirm_form.add_error("new_password", exc)
         except ApplicationError as exc:
+            rate_limited(failures, settings.RESET_RATE_LIMIT)  # counts this wrong code
             confirm_form.add_error("code", exc.message)
         else:
             messages.success(request, _("گذرواژه تغییر کرد؛ اکنون وارد شوید."))
@@ -98,4 +117,4 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset.html", {
         "request_form": request_form, "confirm_form": confirm_form,
         "help_texts": password_validators_help_texts(),
-    })  # fmt: skip
+    }, status=status)  # fmt: skip

@@ -9,7 +9,13 @@ from django.core.checks import Error
 
 from pishkhan.core.ratelimit import rate_parse
 
-RATE_SETTINGS = ("REQUEST_RATE_LIMIT", "TRACK_RATE_LIMIT", "COMMENT_RATE_LIMIT")
+RATE_SETTINGS = (
+    "REQUEST_RATE_LIMIT",
+    "TRACK_RATE_LIMIT",
+    "COMMENT_RATE_LIMIT",
+    "RESET_RATE_LIMIT",
+    "RESET_SEND_RATE_LIMIT",
+)
 
 
 def rate_settings_check(**_: Any) -> list[Error]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -30,9 +31,15 @@ def rate_parse(spec: str) -> tuple[int, int]:
     return int(count), int(times or 1) * UNITS[unit or "m"]
 
 
+def _cache() -> BaseCache:
+    """The cache every process shares (settings.CACHES["limits"])."""
+    return caches["limits"]
+
+
 def _hit_count(key: str, window: int) -> int:
     """Count one hit for ``key`` in its window (``window`` seconds from its first hit); the
     hits so far."""
+    cache = _cache()
     cache_key = f"rl:{key}"
     cache.add(cache_key, 0, window)
     try:
@@ -52,7 +59,7 @@ def rate_spent(key: str, spec: str) -> bool:
     """Whether ``key`` has used up its window's limit, without counting a hit (for limits
     that count failures only)."""
     limit, _ = rate_parse(spec)
-    return int(cache.get(f"rl:{key}", 0)) >= limit
+    return int(_cache().get(f"rl:{key}", 0)) >= limit
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -2,19 +2,23 @@ from __future__ import annotations
 
 from unittest import mock
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import RequestFactory, SimpleTestCase, override_settings
 
 from pishkhan.core.checks import rate_settings_check
 from pishkhan.core.ratelimit import client_ip, rate_limited, rate_parse
 
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOCMEM = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 
 
 @override_settings(CACHES=LOCMEM)
 class RateLimitTests(SimpleTestCase):
     def setUp(self) -> None:
         cache.clear()
+        caches["limits"].clear()
 
     def test_spec(self) -> None:
         self.assertEqual(rate_parse("5/m"), (5, 60))
