@@ -193,8 +193,12 @@ PASSWORD_HASHERS = (
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
 )
-LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", "5")
-LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", "900")
+# Login limits (accounts/login_limits.py): failed attempts per address, then 429; an account
+# with LOGIN_SLOWDOWN failures is slowed down (one attempt per 1, 2, 4 … up to
+# LOGIN_SLOWDOWN_MAX_SECONDS) for browsers its owner has not signed in with — never locked.
+LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "20/10m")
+LOGIN_SLOWDOWN = env("LOGIN_SLOWDOWN", "5/15m")
+LOGIN_SLOWDOWN_MAX_SECONDS = envint("LOGIN_SLOWDOWN_MAX_SECONDS", "60")
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

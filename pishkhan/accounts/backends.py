@@ -1,18 +1,16 @@
-"""Log in with a mobile number; failures lock the account for a while."""
+"""Log in with a mobile number, within the login limits (per address, per account)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
 from django.http import HttpRequest
-from django.utils import timezone
 
+from pishkhan.accounts import login_limits
 from pishkhan.accounts.models import User
 from pishkhan.core.validators import normalize_mobile
 
@@ -49,26 +47,25 @@ class MobileBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
+        """Check the password within the limits (login_limits): an attempt the limits refuse is
+        not checked at all, and leaves its refusal on ``request.login_refusal``."""
         mobile = username or kwargs.get("mobile") or ""
         try:
             mobile = normalize_mobile(mobile)
         except ValidationError:
             return None
         user = User.objects.filter(mobile=mobile).first()
+        refusal = login_limits.login_refusal(request, user)
+        if refusal is not None:
+            if request is not None:
+                request.login_refusal = refusal  # type: ignore[attr-defined]
+            return None
         if user is None:
             User().set_password(password)  # same time as a real check
-            return None
-        now = timezone.now()
-        if user.locked_until and user.locked_until > now:
+            login_limits.login_failed(request, None)
             return None
         if user.check_password(password or "") and self.user_can_authenticate(user):
-            if user.failed_logins:
-                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+            login_limits.login_succeeded(user)
             return user
-        failures = user.failed_logins + 1
-        locked = None
-        if failures >= settings.LOGIN_MAX_FAILURES:
-            locked = now + dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-            failures = 0
-        User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked)
+        login_limits.login_failed(request, user)
         return None

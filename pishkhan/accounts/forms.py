@@ -5,10 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pishkhan.accounts.login_limits import refusal_of
 from pishkhan.accounts.models import User
 from pishkhan.core.forms import MobileField
 from pishkhan.core.validators import normalize_mobile
@@ -37,13 +37,9 @@ class LoginForm(forms.Form):
         if mobile and password:
             self.user = authenticate(self.request, username=mobile, password=password)  # type: ignore[assignment]
             if self.user is None:
-                locked = User.objects.filter(
-                    mobile=mobile, locked_until__gt=timezone.now()
-                ).exists()
-                if locked:
-                    raise ValidationError(
-                        gettext("به دلیل چند تلاش ناموفق، ورود به این حساب چند دقیقه قفل است.")
-                    )
+                refusal = refusal_of(self.request)
+                if refusal is not None:
+                    raise ValidationError(refusal.message)
                 raise ValidationError(gettext("شمارهٔ همراه یا گذرواژه درست نیست."))
         return data
 

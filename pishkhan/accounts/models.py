@@ -193,8 +193,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("کارمند"), default=False)
     is_active = models.BooleanField(_("فعال"), default=True)  # type: ignore[assignment]
     date_joined = models.DateTimeField(_("تاریخ عضویت"), default=timezone.now)
-    failed_logins = models.PositiveSmallIntegerField(_("ورود ناموفق"), default=0)
-    locked_until = models.DateTimeField(_("قفل تا"), null=True, blank=True)
 
     objects = UserManager()
 

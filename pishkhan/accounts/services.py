@@ -91,6 +91,29 @@ def user_api_tokens_revoke(*, user: User, actor: User | None = None) -> int:
     return count
 
 
+@transaction.atomic
+def user_warn_login_failures(*, user: User, address: str = "") -> None:
+    """Tell the owner their account sees repeated wrong passwords (at most once an hour)."""
+    hour = timezone.now().strftime("%Y%m%d%H")
+    sent = message_enqueue(
+        template="accounts/messages/login_failures",
+        context={"user": user},
+        mobile=user.mobile,
+        email=user.email,
+        municipality_id=user.municipality_id,
+        dedupe_key=f"login-failures:{user.pk}:{hour}",
+    )
+    if sent:
+        audit_record(
+            municipality_id=user.municipality_id,
+            actor_id=None,
+            action="user.login_failures",
+            object_type="user",
+            object_id=user.pk,
+            data={"address": address},
+        )
+
+
 def _code_hash(user: User, code: str) -> str:
     return hmac.new(
         settings.SECRET_KEY.encode(), f"{user.pk}:{code}".encode(), hashlib.sha256
@@ -181,9 +204,7 @@ def password_reset_confirm(*, mobile: str, code: str, new_password: str) -> User
             login_code.used_at = now
             login_code.save(update_fields=["used_at"])
             user.set_password(new_password)
-            user.failed_logins = 0
-            user.locked_until = None
-            user.save(update_fields=["password", "failed_logins", "locked_until"])
+            user.save(update_fields=["password"])
             user_api_tokens_revoke(user=user)  # whoever held a token holds the old password
             audit_record(
                 municipality_id=user.municipality_id,

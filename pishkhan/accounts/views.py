@@ -17,6 +17,7 @@ from django_otp import login as otp_login
 from pishkhan.accounts import services
 from pishkhan.accounts.access import needs_two_factor
 from pishkhan.accounts.forms import LoginForm, ResetConfirmForm, ResetRequestForm, TokenForm
+from pishkhan.accounts.login_limits import refusal_of, remember_device
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.ratelimit import client_ip, rate_limited, rate_spent
 
@@ -28,30 +29,26 @@ def _next(request: HttpRequest, default: str) -> str:
     return default
 
 
-LOGIN_FAIL_LIMIT = "20/10m"  # failed attempts per address
-
-
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
+    """The office login, also the admin's (/admin/login/ sends here): limits in login_limits."""
     form = LoginForm(request.POST or None, request=request)
-    failures = "login-fail:" + client_ip(request)
-    if request.method == "POST" and rate_spent(failures, LOGIN_FAIL_LIMIT):
-        error = _("تلاش‌های ناموفق زیادی از این نشانی شده است؛ ده دقیقهٔ دیگر دوباره تلاش کنید.")
-        context = {"form": LoginForm(request=request), "next": "", "error": error}
-        return render(request, "accounts/login.html", context, status=429)
-    if request.method == "POST" and not form.is_valid():
-        rate_limited(failures, LOGIN_FAIL_LIMIT)  # counts this failure
     if request.method == "POST" and form.is_valid():
         user = form.user
         if user is None:  # pragma: no cover — is_valid() guarantees a user
             return redirect("accounts:login")
         login(request, user)
         if needs_two_factor(user):
-            return redirect(
-                f"/accounts/two-factor/?{urlencode({'next': _next(request, '/office/')})}"
-            )
-        return redirect(_next(request, "/office/" if user.is_staff else "/"))
-    return render(request, "accounts/login.html", {"form": form, "next": _next(request, "")})
+            target = _next(request, "/office/")
+            response = redirect(f"/accounts/two-factor/?{urlencode({'next': target})}")
+        else:
+            response = redirect(_next(request, "/office/" if user.is_staff else "/"))
+        remember_device(response, user)
+        return response
+    status = 429 if refusal_of(request) is not None else 200
+    return render(
+        request, "accounts/login.html", {"form": form, "next": _next(request, "")}, status=status
+    )
 
 
 @require_POST

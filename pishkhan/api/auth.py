@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pishkhan.accounts.access import needs_two_factor
+from pishkhan.accounts.login_limits import refusal_of
 from pishkhan.rest import errors
 
 
@@ -44,6 +45,9 @@ class TokenApi(APIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         user = authenticate(request._request, mobile=d["mobile"], password=d["password"])
+        refusal = refusal_of(request._request)
+        if refusal is not None:
+            raise exceptions.Throttled(wait=refusal.wait, detail=refusal.message)
         if user is None or not user.is_staff:
             raise serializers.ValidationError({"detail": "شماره همراه یا گذرواژه درست نیست."})
         if needs_two_factor(user):  # type: ignore[arg-type]

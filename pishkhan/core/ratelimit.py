@@ -62,6 +62,27 @@ def rate_spent(key: str, spec: str) -> bool:
     return int(_cache().get(f"rl:{key}", 0)) >= limit
 
 
+def rate_hits(key: str) -> int:
+    """The hits ``key`` has in its open window (0 when none is open); counts nothing."""
+    return int(_cache().get(f"rl:{key}", 0))
+
+
+def rate_count(key: str, spec: str) -> int:
+    """Count one hit for ``key`` in a window of ``spec``'s length; the hits so far."""
+    _, window = rate_parse(spec)
+    return _hit_count(key, window)
+
+
+def rate_reset(key: str) -> None:
+    _cache().delete(f"rl:{key}")
+
+
+def rate_claim(key: str, seconds: int) -> bool:
+    """Take ``key``'s turn for ``seconds``: True for the first caller, False for every caller
+    until the turn has passed (one atomic ``add``, also across processes)."""
+    return bool(_cache().add(f"turn:{key}", 1, max(int(seconds), 1)))
+
+
 def client_ip(request: HttpRequest) -> str:
     """The address a per-address limit counts: ``REMOTE_ADDR``, or — when that is one of
     ``settings.TRUSTED_PROXIES`` (the reverse proxy in front, deploy/nginx.conf) — the last

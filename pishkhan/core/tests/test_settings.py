@@ -54,7 +54,7 @@ class SettingsTests(SimpleTestCase):
         self.assertTrue(var.is_dir())  # the default SQLite file can be created there
 
     def test_bad_values_fail_loudly(self):
-        for env in ({"DJANGO_DEBUG": "maybe"}, {"LOGIN_MAX_FAILURES": "five"}):
+        for env in ({"DJANGO_DEBUG": "maybe"}, {"LOGIN_SLOWDOWN_MAX_SECONDS": "sixty"}):
             result = _import_settings(**env)
             self.assertNotEqual(result.returncode, 0)
             self.assertIn("ImproperlyConfigured", result.stderr)

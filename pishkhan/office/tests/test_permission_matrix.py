@@ -398,3 +398,150 @@ class AdminSiteMatrixTests(BaseTestCase):
             f"{u} as admin without 2FA: {o}" for u in urls if (o := self.outcome(u)) != "two_factor"
         ]
         self.assertEqual(wrong, [])
+
+
+class LoginEndpointMatrixTests(BaseTestCase):
+    """Every login-like endpoint × its limit: once one address has spent it, even the right
+    credentials from that address are refused (429), while another address still gets in.
+
+    The office login, the admin (which sends to it) and the API token share one per-address
+    counter (LOGIN_RATE_LIMIT, 20 failures in 10 minutes); reset codes have RESET_RATE_LIMIT
+    (10 wrong codes an hour), tracking TRACK_RATE_LIMIT (10 a minute). The second factor is
+    limited per device (django-otp: 2**(n-1) s after n wrong codes).
+    """
+
+    ATTACKER, OTHER = "203.0.113.66", "203.0.113.77"
+
+    def setUp(self) -> None:
+        from django.core.cache import cache
+
+        cache.clear()
+
+    def office_login(self, mobile: str, password: str, address: str) -> Any:
+        return self.client.post(
+            "/accounts/login/", {"mobile": mobile, "password": password}, REMOTE_ADDR=address
+        )
+
+    def admin_login(self, mobile: str, password: str, address: str) -> Any:
+        hop = self.client.get("/admin/", follow=False, REMOTE_ADDR=address)
+        login_url = self.client.get(hop["Location"], REMOTE_ADDR=address)["Location"]
+        self.assertTrue(login_url.startswith("/accounts/login/"))
+        return self.client.post(
+            login_url,
+            {"mobile": mobile, "password": password, "next": "/admin/"},
+            REMOTE_ADDR=address,
+        )
+
+    def api_token(self, mobile: str, password: str, address: str) -> Any:
+        return self.client.post(
+            "/api/v1/auth/token/", {"mobile": mobile, "password": password}, REMOTE_ADDR=address
+        )
+
+    def test_password_endpoints_share_the_per_address_limit(self) -> None:
+        from pishkhan.test import PASSWORD
+
+        for name, attempt in (
+            ("accounts:login", self.office_login),
+            ("admin:login", self.admin_login),
+            ("api:token", self.api_token),
+        ):
+            with self.subTest(name):
+                from django.core.cache import cache
+
+                cache.clear()
+                self.client.logout()
+                for i in range(20):  # wrong passwords for 20 made-up numbers
+                    attempt(f"0912555{i:04d}", "nope", self.ATTACKER)
+                refused = attempt(self.operator.mobile, PASSWORD, self.ATTACKER)
+                self.assertEqual(refused.status_code, 429, name)
+                self.assertNotIn("_auth_user_id", self.client.session)
+                allowed = attempt(self.operator.mobile, PASSWORD, self.OTHER)
+                self.assertIn(allowed.status_code, (200, 302), name)
+                self.assertNotEqual(allowed.status_code, 429)
+        # The three count together: 7 + 7 + 6 failures spend one address's 20.
+        from django.core.cache import cache
+
+        cache.clear()
+        for i in range(20):
+            attempt = (self.office_login, self.admin_login, self.api_token)[i % 3]
+            attempt(f"0912666{i:04d}", "nope", self.ATTACKER)
+        self.assertEqual(
+            self.api_token(self.operator.mobile, PASSWORD, self.ATTACKER).status_code, 429
+        )
+
+    def test_reset_codes_per_address(self) -> None:
+        from pishkhan.accounts.services import password_reset_request
+        from pishkhan.notify.models import Message
+
+        password_reset_request(mobile=self.operator.mobile)
+        sms = Message.objects.get(to=self.operator.mobile, channel="sms")
+        code = "".join(ch for ch in sms.body if ch.isdigit())[:6]
+        for i in range(10):
+            self.client.post(
+                "/accounts/password-reset/",
+                {
+                    "confirm": "1",
+                    "mobile": f"0912777{i:04d}",
+                    "code": "123456",
+                    "new_password": "x-long-password-1",
+                },
+                REMOTE_ADDR=self.ATTACKER,
+            )
+        data = {
+            "confirm": "1",
+            "mobile": self.operator.mobile,
+            "code": code,
+            "new_password": "x-long-password-1",
+        }
+        self.assertEqual(
+            self.client.post(
+                "/accounts/password-reset/", data, REMOTE_ADDR=self.ATTACKER
+            ).status_code,
+            429,
+        )
+        self.assertEqual(
+            self.client.post("/accounts/password-reset/", data, REMOTE_ADDR=self.OTHER).status_code,
+            302,
+        )
+
+    def test_tracking_per_address(self) -> None:
+        from pishkhan.cases.services import case_submit
+
+        case = case_submit(
+            municipality=self.m,
+            channel="web",
+            citizen_name="زهرا",
+            citizen_mobile="09121112233",
+            service=self.pothole,
+            description="چاله بزرگ در خیابان ولیعصر",
+            district=self.d1,
+        )
+        for _ in range(10):
+            self.client.post(
+                "/track/", {"code": "ABCD-EFGH", "digits": "0000"}, REMOTE_ADDR=self.ATTACKER
+            )
+        right = {"code": case.tracking_code, "digits": "2233"}
+        self.assertEqual(
+            self.client.post("/track/", right, REMOTE_ADDR=self.ATTACKER).status_code, 429
+        )
+        self.assertEqual(
+            self.client.post("/track/", right, REMOTE_ADDR=self.OTHER).status_code, 302
+        )
+
+    def test_second_factor_per_device(self) -> None:
+        from django_otp.oath import totp
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from pishkhan.test import PASSWORD
+
+        self.office_login(self.admin.mobile, PASSWORD, self.OTHER)
+        self.client.get("/accounts/two-factor/")
+        device = TOTPDevice.objects.get(user=self.admin)
+        code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+        for _ in range(5):
+            self.client.post(
+                "/accounts/two-factor/", {"token": "000000" if code != "000000" else "111111"}
+            )
+        refused = self.client.post("/accounts/two-factor/", {"token": code})
+        self.assertEqual(refused.status_code, 200)  # the form again: throttled
+        self.assertNotEqual(self.client.get("/admin/").status_code, 200)
