@@ -289,6 +289,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "pishkhan.core.parsers.JSONParser",  # a body nested too deep is a 400, not a 500
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "pishkhan.api.pagination.Pagination",
     "PAGE_SIZE": 50,
@@ -312,6 +317,9 @@ REST_FRAMEWORK = {
 # Open311: also download the photo at an incoming media_url (public addresses only, an image no
 # larger than UPLOAD_MAX_BYTES, 5 s). Off: we keep the link only.
 OPEN311_FETCH_MEDIA = env("OPEN311_FETCH_MEDIA", "") in ("1", "true", "yes")
+# The REST API's schema and Swagger UI: public in development, staff only in production
+# (pishkhan/api/docs.py says why); API_DOCS_PUBLIC=1 publishes them.
+API_DOCS_PUBLIC = envbool("API_DOCS_PUBLIC", "1" if DEBUG else "0")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pishkhan API",
     "DESCRIPTION": "REST API of Pishkhan (پیشخوان خدمت).",

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from pishkhan.api.docs import ApiDocsPermission
 from pishkhan.api.health import healthz
 from pishkhan.api.open311 import views as open311_views
 from pishkhan.office.urls import week_urls
@@ -26,8 +27,16 @@ urlpatterns = [
         open311_views.discovery,
         name="open311_discovery",
     ),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(permission_classes=[ApiDocsPermission]),
+        name="schema",
+    ),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[ApiDocsPermission]),
+        name="swagger-ui",
+    ),
     path("api/v1/", include("pishkhan.api.urls")),
     path("", include("pishkhan.portal.urls")),
 ]

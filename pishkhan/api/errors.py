@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -22,6 +22,10 @@ logger = logging.getLogger("pishkhan")
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "حجم درخواست بیش از اندازهٔ مجاز است."}, status=413)
+    if isinstance(exc, SuspiciousOperation):  # e.g. too many fields: the client's fault
+        return Response({"detail": "درخواست نادرست است."}, status=400)
     if isinstance(exc, PermissionDeniedError):
         exc = exceptions.PermissionDenied(exc.message)
     elif isinstance(exc, ApplicationError):

@@ -70,7 +70,14 @@ def clean_input(value: str) -> str:
     value = unicodedata.normalize("NFC", strip_controls(value))
     value = value.translate(_LETTERS)
     value = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", value)
-    return value.strip()
+    value = value.strip()
+    return value if has_visible_text(value) else ""
+
+
+def has_visible_text(value: str) -> bool:
+    """Whether ``value`` shows anything: a letter, digit, punctuation or symbol. A "name" of
+    only zero-width joiners, zero-width spaces, soft hyphens or combining marks shows nothing."""
+    return any(unicodedata.category(ch)[0] in "LNPS" for ch in value)
 
 
 def normalize_fa(value: str) -> str:

@@ -9,10 +9,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pishkhan.core.parsers import JSONParser
 from pishkhan.directives import selectors, services
 from pishkhan.directives.models import Directive
 from pishkhan.rest import ActionApi, StaffApi, action_schema, errors, page_of, paginate, staff_user

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pishkhan.core.forms import JalaliDateField, PersianCharField
 from pishkhan.core.jalali import combine
+from pishkhan.core.ratelimit import rate_claim
 from pishkhan.core.text import fa_digits, to_ascii_digits
 from pishkhan.portal.services import COMMENT_MAX_CHARS
 
@@ -19,9 +20,10 @@ CHALLENGE_MAX_AGE = 6 * 3600
 
 
 def new_challenge() -> tuple[str, str]:
-    """(question in Persian digits, signed token). The token carries the expected answer."""
+    """(question in Persian digits, signed token). The token carries the expected answer and a
+    nonce: a solved token is good for one comment (a replayed one is refused)."""
     a, b = 2 + secrets.randbelow(8), 1 + secrets.randbelow(9)
-    token = signing.dumps({"s": a + b}, salt=CHALLENGE_SALT)
+    token = signing.dumps({"s": a + b, "n": secrets.token_urlsafe(12)}, salt=CHALLENGE_SALT)
     return f"{fa_digits(a)} + {fa_digits(b)}", token
 
 
@@ -58,9 +60,10 @@ class CommentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         try:
-            expected = signing.loads(
+            signed = signing.loads(
                 data.get("challenge", ""), salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE
-            )["s"]
+            )
+            expected, nonce = signed["s"], str(signed["n"])
         except (signing.BadSignature, KeyError, TypeError):
             raise forms.ValidationError(
                 gettext("پرسش امنیتی منقضی شده است؛ صفحه را دوباره باز کنید.")
@@ -68,6 +71,10 @@ class CommentForm(forms.Form):
         answer = to_ascii_digits(data.get("answer", "") or "").strip()
         if not answer.isdigit() or int(answer) != expected:
             self.add_error("answer", gettext("پاسخ پرسش درست نیست."))
+        elif not rate_claim(f"comment-challenge:{nonce}", CHALLENGE_MAX_AGE):
+            raise forms.ValidationError(  # the same solved challenge, sent again
+                gettext("پرسش امنیتی منقضی شده است؛ صفحه را دوباره باز کنید.")
+            )
         return data
 
 

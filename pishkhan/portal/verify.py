@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -17,11 +19,17 @@ def _municipality_id(request: HttpRequest) -> int:
     return int(municipality.pk)
 
 
+DECISION_NUMBER = re.compile(r"[0-9A-Za-z-]{1,30}")
+
+
 def verify_form(request: HttpRequest) -> HttpResponse:
     municipality_id = _municipality_id(request)
     number = to_ascii_digits(request.GET.get("number", "")).strip()
-    if number:
+    if number and DECISION_NUMBER.fullmatch(number):
         return redirect("portal:verify_decision", number=number)
+    if number:  # e.g. "a/b": no decision number has a slash (its URL could not be built: 500)
+        bad = {"bad_number": number[:40]}
+        return render(request, "portal/verify_form.html", bad, status=400)
     meeting_number = to_ascii_digits(request.GET.get("meeting", "")).strip()
     context: dict[str, object] = {}
     if meeting_number:

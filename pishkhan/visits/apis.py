@@ -15,13 +15,14 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pishkhan.accounts.models import Department, User
 from pishkhan.accounts.roles import Role
 from pishkhan.core.jalali import week_start
+from pishkhan.core.parsers import JSONParser
 from pishkhan.cycle.services import week_get_or_create
 from pishkhan.rest import (
     ActionApi,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.core import signing
 from django.core.cache import cache
 from django.test import override_settings
@@ -19,7 +21,7 @@ def form(body: str = "سلام، پیشنهاد خوبی است", **extra: str) 
         "email": "guest@example.com",
         "body": body,
         "answer": "۷",
-        "challenge": signing.dumps({"s": 7}, salt=CHALLENGE_SALT),
+        "challenge": signing.dumps({"s": 7, "n": secrets.token_hex(6)}, salt=CHALLENGE_SALT),
         "website": "",
     }
     data.update(extra)
