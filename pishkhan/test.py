@@ -25,7 +25,7 @@ def ensure_role_groups() -> None:
         importlib.import_module("pishkhan.accounts.migrations.0002_seed_roles").seed_roles(
             apps, None
         )
-        importlib.import_module("pishkhan.accounts.migrations.0003_roles_see_week").swap(apps, None)
+        importlib.import_module("pishkhan.accounts.migrations.0004_roles_see_week").swap(apps, None)
 
 
 def make_city(slug: str = "testcity", name: str = "شهر آزمون") -> dict[str, Any]:

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_roles_see_week'),
+        ('accounts', '0004_roles_see_week'),
     ]
 
     operations = [

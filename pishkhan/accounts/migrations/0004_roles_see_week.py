@@ -27,7 +27,7 @@ def swap_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_seed_roles"),
+        ("accounts", "0003_city_boundary_places_trusted_relay"),
         ("cycle", "0003_week_see_week_permission"),
     ]
 
