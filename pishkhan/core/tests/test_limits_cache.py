@@ -60,10 +60,10 @@ class LimitsCacheTests(SimpleTestCase):
     def test_a_hit_keeps_the_window_of_the_first(self):
         with tempfile.TemporaryDirectory() as directory:
             cache = LockedFileCache(directory, {"TIMEOUT": 600})
-            cache.add("k", 0, 2)
-            time.sleep(1.2)
-            self.assertEqual(cache.incr("k"), 1)  # Django's incr would set a fresh 600 s
+            cache.add("k", 0, 3)
             time.sleep(1.0)
+            self.assertEqual(cache.incr("k"), 1)  # Django's incr would set a fresh 600 s
+            time.sleep(2.5)
             self.assertIsNone(cache.get("k"))
             with self.assertRaises(ValueError):
                 cache.incr("k")

@@ -538,10 +538,14 @@ class LoginEndpointMatrixTests(BaseTestCase):
         self.client.get("/accounts/two-factor/")
         device = TOTPDevice.objects.get(user=self.admin)
         code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-        for _ in range(5):
-            self.client.post(
-                "/accounts/two-factor/", {"token": "000000" if code != "000000" else "111111"}
-            )
+        wrong = "000000" if code != "000000" else "111111"
+        self.client.post("/accounts/two-factor/", {"token": wrong})
+        device.refresh_from_db()
+        self.assertEqual(device.throttling_failure_count, 1)  # counted in the database
+        # As after 8 wrong codes (however slow the machine): the next try waits 2**7 s.
+        TOTPDevice.objects.filter(pk=device.pk).update(
+            throttling_failure_count=8, throttling_failure_timestamp=timezone.now()
+        )
         refused = self.client.post("/accounts/two-factor/", {"token": code})
         self.assertEqual(refused.status_code, 200)  # the form again: throttled
         self.assertNotEqual(self.client.get("/admin/").status_code, 200)
