@@ -28,7 +28,7 @@ def swap_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_city_boundary_places_trusted_relay"),
-        ("cycle", "0003_week_see_week_permission"),
+        ("cycle", "0004_week_see_week_permission"),
     ]
 
     operations = [migrations.RunPython(swap, swap_back)]

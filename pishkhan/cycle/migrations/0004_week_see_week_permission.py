@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cycle', '0002_week_visit_days'),
+        ('cycle', '0003_promise'),
     ]
 
     operations = [
