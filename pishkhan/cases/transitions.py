@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-S = {
-    "submitted", "info_requested", "accepted", "rejected", "merged", "visited", "on_agenda",
-    "decided", "deferred", "dispatched", "in_progress", "done", "closed", "reopened",
-}  # fmt: skip
+from pishkhan.cases.models import Case
 
+St = Case.Status
 ALLOWED: dict[str, set[str]] = {
-    "submitted": {"accepted", "rejected", "merged", "info_requested"},
-    "info_requested": {"submitted", "rejected", "merged"},
-    "accepted": {"visited", "on_agenda", "merged", "rejected"},
-    "visited": {"on_agenda", "merged"},
-    "on_agenda": {"decided", "deferred", "rejected", "merged"},
-    "deferred": {"on_agenda", "merged"},
-    "decided": {"dispatched", "on_agenda", "closed"},
+    St.SUBMITTED: {St.ACCEPTED, St.REJECTED, St.MERGED, St.INFO_REQUESTED},
+    St.INFO_REQUESTED: {St.SUBMITTED, St.REJECTED, St.MERGED},
+    St.ACCEPTED: {St.VISITED, St.ON_AGENDA, St.MERGED, St.REJECTED},
+    St.VISITED: {St.ON_AGENDA, St.MERGED},
+    St.ON_AGENDA: {St.DECIDED, St.DEFERRED, St.REJECTED, St.MERGED},
+    St.DEFERRED: {St.ON_AGENDA, St.MERGED},
+    St.DECIDED: {St.DISPATCHED, St.ON_AGENDA, St.CLOSED},
     # A re-decision of an overdue order may reject it: the case leaves execution, told why.
-    "dispatched": {"in_progress", "done", "on_agenda", "rejected"},
-    "in_progress": {"done", "on_agenda", "rejected"},
-    "done": {"closed", "reopened"},
-    "reopened": {"on_agenda"},
-    "rejected": set(),
-    "merged": set(),
-    "closed": set(),
+    St.DISPATCHED: {St.IN_PROGRESS, St.DONE, St.ON_AGENDA, St.REJECTED},
+    St.IN_PROGRESS: {St.DONE, St.ON_AGENDA, St.REJECTED},
+    St.DONE: {St.CLOSED, St.REOPENED},
+    St.REOPENED: {St.ON_AGENDA},
+    St.REJECTED: set(),
+    St.MERGED: set(),
+    St.CLOSED: set(),
 }
 
 # Phases shown to the citizen (tracking page), in order.
 PUBLIC_PHASES = [
-    ("submitted", "ثبت درخواست"),
-    ("accepted", "پذیرش در نوبت هفتگی"),
-    ("visited", "بازدید میدانی"),
-    ("on_agenda", "طرح در جلسهٔ پیشخوان"),
-    ("decided", "تصمیم‌گیری"),
-    ("dispatched", "ابلاغ به واحد مسئول"),
-    ("done", "انجام کار"),
-    ("closed", "بسته‌شدن پرونده"),
+    (St.SUBMITTED, "ثبت درخواست"),
+    (St.ACCEPTED, "پذیرش در نوبت هفتگی"),
+    (St.VISITED, "بازدید میدانی"),
+    (St.ON_AGENDA, "طرح در جلسهٔ پیشخوان"),
+    (St.DECIDED, "تصمیم‌گیری"),
+    (St.DISPATCHED, "ابلاغ به واحد مسئول"),
+    (St.DONE, "انجام کار"),
+    (St.CLOSED, "بسته‌شدن پرونده"),
 ]
-CLOSED_STATES = {"rejected", "merged", "closed"}
+CLOSED_STATES = {St.REJECTED, St.MERGED, St.CLOSED}

@@ -25,14 +25,15 @@ from pishkhan.cycle.models import Week
 from pishkhan.directives.models import Directive, DirectiveEvent, Evidence
 from pishkhan.meetings.models import AgendaItem, Decision, Meeting, MeetingEvent
 
-OPEN = ("issued", "acknowledged", "in_progress", "overdue")
+DS = Directive.Status
+OPEN = (DS.ISSUED, DS.ACKNOWLEDGED, DS.IN_PROGRESS, DS.OVERDUE)
 ALLOWED: dict[str, set[str]] = {
-    "issued": {"acknowledged", "in_progress", "overdue", "done", "superseded"},
-    "acknowledged": {"in_progress", "overdue", "done", "superseded"},
-    "in_progress": {"overdue", "done", "superseded"},
-    "overdue": {"in_progress", "done", "superseded"},
-    "done": set(),
-    "superseded": set(),
+    DS.ISSUED: {DS.ACKNOWLEDGED, DS.IN_PROGRESS, DS.OVERDUE, DS.DONE, DS.SUPERSEDED},
+    DS.ACKNOWLEDGED: {DS.IN_PROGRESS, DS.OVERDUE, DS.DONE, DS.SUPERSEDED},
+    DS.IN_PROGRESS: {DS.OVERDUE, DS.DONE, DS.SUPERSEDED},
+    DS.OVERDUE: {DS.IN_PROGRESS, DS.DONE, DS.SUPERSEDED},
+    DS.DONE: set(),
+    DS.SUPERSEDED: set(),
 }
 MAX_EVIDENCE = 5
 

@@ -14,12 +14,13 @@ from pishkhan.meetings.models import (
     MeetingEvent,
 )
 
+MS = Meeting.Status
 ALLOWED: dict[str, set[str]] = {
-    "draft": {"frozen"},
-    "frozen": {"in_session", "draft"},
-    "in_session": {"closed"},
-    "closed": {"signed"},
-    "signed": set(),
+    MS.DRAFT: {MS.FROZEN},
+    MS.FROZEN: {MS.IN_SESSION, MS.DRAFT},
+    MS.IN_SESSION: {MS.CLOSED},
+    MS.CLOSED: {MS.SIGNED},
+    MS.SIGNED: set(),
 }
 CARRY_KINDS = {"overdue", "extension"}  # items about directives, not about case status
 
