@@ -48,7 +48,7 @@ test: system-deps test-deps $(VENV)/.deps lint
 	DJANGO_SETTINGS_MODULE=pishkhan.settings_test $(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: setup
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

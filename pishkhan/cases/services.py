@@ -178,7 +178,7 @@ def case_submit(
     national_id: str = "",
     citizen_email: str = "",
     attributes: dict[str, Any] | None = None,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
     idempotency_key: str | None = None,
     actor: User | None = None,
     api_client: ApiClient | None = None,
@@ -522,7 +522,9 @@ def case_request_info(*, case: Case, question: str, actor: User | None) -> Case:
 
 
 @transaction.atomic
-def case_provide_info(*, case: Case, answer: str, files: Sequence[UploadedFile] = ()) -> Case:
+def case_provide_info(
+    *, case: Case, answer: str, files: Sequence[UploadedFile[bytes]] = ()
+) -> Case:
     """The citizen answers; the case goes back to the district manager's desk."""
     answer = clean_input(answer)
     if len(answer) < 2 and not files:

@@ -256,7 +256,7 @@ def dispatch_step(week: Week, now: dt.datetime) -> dict[str, Any]:
 # ---------------------------------------------------------------- the department's work
 
 
-def _evidence(event: DirectiveEvent, files: Sequence[UploadedFile]) -> None:
+def _evidence(event: DirectiveEvent, files: Sequence[UploadedFile[bytes]]) -> None:
     if len(files) > MAX_EVIDENCE:
         raise ApplicationError(f"حداکثر {MAX_EVIDENCE} پرونده پیوست کنید.")
     for f in files:
@@ -299,7 +299,7 @@ def directive_acknowledge(
 @transaction.atomic
 def directive_progress(
     *, directive: Directive, progress: int, note: str, actor: User,
-    files: Sequence[UploadedFile] = (), now: dt.datetime | None = None,
+    files: Sequence[UploadedFile[bytes]] = (), now: dt.datetime | None = None,
 ) -> Directive:  # fmt: skip
     now = now or timezone.now()
     directive = _lock(directive)
@@ -357,7 +357,7 @@ def directive_request_extension(
 
 @transaction.atomic
 def directive_complete(
-    *, directive: Directive, note: str, actor: User, files: Sequence[UploadedFile] = (),
+    *, directive: Directive, note: str, actor: User, files: Sequence[UploadedFile[bytes]] = (),
     now: dt.datetime | None = None,
 ) -> Directive:  # fmt: skip
     """Done, with evidence. The lead department's completion completes the citizen's case."""

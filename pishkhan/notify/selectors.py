@@ -24,9 +24,9 @@ def worker_heartbeat_age(*, name: str | None = None) -> dt.timedelta | None:
         row = cursor.fetchone()
     if row is None or row[0] is None:
         return None
-    at = row[0]
-    if isinstance(at, str):  # SQLite hands the column back as text
-        at = dt.datetime.fromisoformat(at)
+    value: dt.datetime | str = row[0]
+    # SQLite hands the column back as text
+    at = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
     if timezone.is_naive(at):
         at = timezone.make_aware(at, dt.UTC)
     return timezone.now() - at

@@ -62,7 +62,7 @@ def _unique_slug(municipality: Municipality, title: str, exclude_pk: int | None 
     return slug
 
 
-def cover_process(upload: UploadedFile) -> ContentFile:
+def cover_process(upload: UploadedFile[bytes]) -> ContentFile[bytes]:
     """Check an uploaded cover by its content and re-encode it (drops metadata and payloads)."""
     from PIL import Image, UnidentifiedImageError
 
@@ -108,7 +108,7 @@ def article_create(
     lead: str = "",
     source: str = "",
     tags: list[str] | None = None,
-    cover: UploadedFile | None = None,
+    cover: UploadedFile[bytes] | None = None,
     cover_alt: str = "",
     publish_at: dt.datetime | None = None,
     slug: str = "",
@@ -163,7 +163,7 @@ def article_update(
     lead: str = "",
     source: str = "",
     tags: list[str] | None = None,
-    cover: UploadedFile | None = None,
+    cover: UploadedFile[bytes] | None = None,
     cover_alt: str = "",
     publish_at: dt.datetime | None = None,
 ) -> Article:

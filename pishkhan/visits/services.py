@@ -430,7 +430,7 @@ def visit_report_file(
     lead_department: Department | None = None,
     estimated_cost: int | None = None,
     urgency: int = Visit.Urgency.MEDIUM,
-    photos: Sequence[UploadedFile] = (),
+    photos: Sequence[UploadedFile[bytes]] = (),
     checkin_lat: float | None = None,
     checkin_lon: float | None = None,
     checked_in_at: dt.datetime | None = None,
