@@ -6,7 +6,7 @@ Builds a throw-away SQLite database (PISHKHAN_VAR_DIR=/tmp/pishkhan-bench-open31
 one city and N cases (bulk_create, spread over the last 85 days), issues an API key, starts gunicorn
 (2 sync workers, production settings, behind a simulated TLS proxy header), and runs wrk
 (2 threads, 8 connections) for each scenario. Prints a Markdown table; --write appends it to
-docs/PERFORMANCE.md under "Open311". Set DATABASE_URL to bench PostgreSQL instead.
+docs/performance-log.md under "Open311" (then update the table in docs/PERFORMANCE.md). Set DATABASE_URL to bench PostgreSQL instead.
 On a city built by bench/generate_city.py (same slug, ``benchcity``) pass its database and
 ``--cases 0`` to measure it as it is, without seeding:
 
@@ -141,7 +141,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument(
-        "--write", action="store_true", help="append the results to docs/PERFORMANCE.md"
+        "--write", action="store_true", help="append the results to docs/performance-log.md"
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -215,8 +215,8 @@ def main() -> None:
     ])  # fmt: skip
     print(report)
     if args.write:
-        doc = ROOT / "docs" / "PERFORMANCE.md"
-        text = doc.read_text() if doc.exists() else "# Performance\n"
+        doc = ROOT / "docs" / "performance-log.md"
+        text = doc.read_text() if doc.exists() else "# Performance log\n"
         if "\n## Open311\n" not in text:
             text += "\n## Open311\n\n"
         text = text.rstrip("\n") + "\n\n" + report
