@@ -391,6 +391,9 @@ TRUSTED_PROXIES = tuple(a.strip() for a in env("TRUSTED_PROXIES", "").split(",")
 REST_FRAMEWORK["NUM_PROXIES"] = 1 if TRUSTED_PROXIES else None
 # Shared secret the SMS gateway sends with reply codes (/sms/inbound/); empty = webhook disabled.
 SMS_INBOUND_SECRET = env("SMS_INBOUND_SECRET", "")
+# Default public address of the site for links in SMS/e-mail/letters (a city's own
+# "base_url" wins); empty: https://<first host of the city>.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "")
 KEYS_DIR = Path(env("PISHKHAN_KEYS_DIR", str(VAR_DIR / "keys")))
 
 LOGGING = {

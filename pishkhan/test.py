@@ -148,3 +148,37 @@ def query_plan(qs: Any) -> str:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         return " | ".join(str(r[0]) for r in cursor.fetchall())
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text in reading order as poppler's pdftotext lays it out (``-layout``): what a
+    clerk would copy. Bidi controls pdftotext adds (LRE/RLE/PDF marks) and ZWNJ (which
+    pdftotext drops inconsistently) are removed."""
+    import re
+    import subprocess
+
+    out = subprocess.run(  # noqa: S603
+        ["/usr/bin/pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return re.sub("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", out)
+
+
+def pdf_page_png(pdf: bytes, page: int = 1, dpi: int = 60) -> Any:
+    """One page of the PDF rendered by poppler (pdftoppm) as a PIL image, for visual checks."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.pdf"
+        source.write_bytes(pdf)
+        command = ["/usr/bin/pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page)]
+        command += ["-singlefile", str(source), str(Path(tmp) / "page")]
+        subprocess.run(command, check=True)  # noqa: S603
+        with Image.open(Path(tmp) / "page.png") as image:
+            return image.convert("RGB")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -36,6 +37,20 @@ class Municipality(models.Model):
     # (Open311); without it the union of the districts' boundaries is the city.
     boundary = models.JSONField(_("مرز شهر"), null=True, blank=True)
     is_active = models.BooleanField(_("فعال"), default=True)
+    base_url = models.URLField(
+        _("نشانی سایت"),
+        blank=True,
+        help_text=_(
+            "نشانی کامل سایت این شهر برای پیوندهای پیامک، رایانامه و نامه‌ها، مثل "
+            "https://gorgan.ir؛ خالی: از تنظیم PUBLIC_BASE_URL یا نخستین نام میزبان"
+        ),
+    )
+    emblem = models.ImageField(_("نشان شهرداری (سربرگ)"), upload_to="letterhead/", blank=True)
+    seal_image = models.ImageField(_("تصویر مهر"), upload_to="letterhead/", blank=True)
+    signatory_name = models.CharField(_("امضاکنندهٔ ابلاغیه‌ها"), max_length=120, blank=True)
+    signatory_title = models.CharField(
+        _("سمت امضاکننده"), max_length=120, blank=True, default=_("دبیر پیشخوان خدمت")
+    )
 
     class Meta:
         verbose_name = _("شهرداری")
@@ -47,6 +62,17 @@ class Municipality(models.Model):
 
     def host_list(self) -> list[str]:
         return [h.strip().lower() for h in self.hosts.split(",") if h.strip()]
+
+    def site_url(self, path: str = "") -> str:
+        """The city's own public address (no trailing slash) + ``path``: every link that
+        leaves the browser (SMS, e-mail, letters, QR codes) is absolute and the city's own."""
+        base = (self.base_url or settings.PUBLIC_BASE_URL or "").rstrip("/")
+        if not base:
+            host = self.host_list()[0] if self.host_list() else "localhost"
+            local = host.startswith(("localhost", "127.")) or host.endswith(".test")
+            scheme = "http" if settings.DEBUG or local else "https"
+            base = f"{scheme}://{host}"
+        return base + path
 
 
 class District(models.Model):

@@ -25,6 +25,7 @@ from pishkhan.cases.forms import FilterForm, RegisterForm, RejectForm
 from pishkhan.cases.models import Attachment, Case, RecordView, RejectReason
 from pishkhan.cases.promise import promises_for
 from pishkhan.core.errors import ApplicationError, PermissionDeniedError
+from pishkhan.core.text import local_number
 from pishkhan.core.validators import mask_mobile, mask_national_id, normalize_mobile
 from pishkhan.cycle.schedule import intake_week_start
 
@@ -260,7 +261,7 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             ngettext("%(count)s درخواست انجام شد.", "%(count)s درخواست انجام شد.", done)
-            % {"count": done},
+            % {"count": local_number(done)},
         )
     for error in errors:
         messages.error(request, error)

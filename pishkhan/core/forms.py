@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.core import jalali
-from pishkhan.core.text import clean_input
+from pishkhan.core.text import clean_input, to_ascii_digits
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
 
 
@@ -67,6 +67,34 @@ class JalaliDateField(forms.DateField):
             return jalali.parse_jalali_date(str(value))
         except ValueError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from None
+
+
+class NumericInput(FastInputMixin, forms.TextInput):
+    """A text box for numbers: ``type=number`` refuses «۴۰» in the browser before we see it."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {"inputmode": "numeric", "dir": "ltr", "class": "form-control",
+                "autocomplete": "off"}  # fmt: skip
+        base.update(attrs or {})
+        super().__init__(base)
+
+
+class PersianIntegerField(forms.IntegerField):
+    """Accepts Persian (۴۰), Arabic-Indic (٤٠) and Latin digits, with or without separators."""
+
+    widget = NumericInput
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = to_ascii_digits(value).replace("٬", "").replace(",", "").strip()
+            value = value.replace("٪", "").replace("%", "").strip()
+        return super().to_python(value)  # type: ignore[no-any-return]
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # No min/max attributes: they would make the browser validate as a number again.
+        return {}
 
 
 class PersianCharField(forms.CharField):

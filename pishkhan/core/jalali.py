@@ -97,6 +97,9 @@ def parse_jalali_date(value: str) -> dt.date:
     if not match:
         raise ValueError("تاریخ را به شکل ۱۴۰۵/۰۹/۰۸ وارد کنید.")
     year, month, day = (int(g) for g in match.groups())
+    if not 1300 <= year <= 1500:
+        # 2026/12/12 typed by habit is a Gregorian date, not the Jalali year 2026.
+        raise ValueError("سال را به تقویم شمسی بنویسید، مثل ۱۴۰۵/۰۹/۰۸.")
     try:
         return jdatetime.date(year, month, day).togregorian()
     except ValueError:

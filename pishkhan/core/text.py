@@ -99,3 +99,38 @@ def fa_digits(value: object) -> str:
 
 def tokens(value: str) -> set[str]:
     return {t for t in normalize_fa(value).split(" ") if len(t) > 1}
+
+
+LRI = "\u2066"  # LEFT-TO-RIGHT ISOLATE
+PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
+
+
+def ltr_isolate(value: object) -> str:
+    """A code, reference number or URL inside plain Persian text (SMS, e-mail, stored agenda
+    text, PDF): isolated left-to-right so «1405-37-35-1» is not drawn «1-35-37-1405»."""
+    text = str(value)
+    return f"{LRI}{text}{PDI}" if text else ""
+
+
+def fa_number(value: int | float | str, *, lang: str = "fa") -> str:
+    """A number a person reads: thousands separated; in Persian with Persian digits and the
+    Persian separator (٬)."""
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, int):
+        text = f"{value:,}"
+    elif isinstance(value, float):
+        text = f"{value:,.1f}".removesuffix(".0")
+    else:
+        text = str(value)
+    if lang != "fa":
+        return text
+    return fa_digits(text).replace(",", "٬").replace(".", "٫")
+
+
+def local_number(value: int | float | str) -> str:
+    """``fa_number`` in the language of the current page (Persian digits on Persian pages)."""
+    from django.utils import translation
+
+    lang = "fa" if (translation.get_language() or "fa").startswith("fa") else "en"
+    return fa_number(value, lang=lang)

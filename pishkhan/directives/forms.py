@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pishkhan.core.forms import JalaliDateField, PersianCharField
+from pishkhan.core.forms import JalaliDateField, PersianCharField, PersianIntegerField
 
 
 class MultiFileInput(forms.ClearableFileInput):
@@ -29,8 +29,7 @@ class MultiFileField(forms.FileField):
 
 
 class ProgressForm(forms.Form):
-    progress = forms.IntegerField(label=_("پیشرفت (درصد)"), min_value=0, max_value=99,
-                                  widget=forms.NumberInput(attrs={"class": "form-control"}))  # fmt: skip
+    progress = PersianIntegerField(label=_("پیشرفت (درصد)"), min_value=0, max_value=99)
     note = PersianCharField(
         label=_("شرح"),
         max_length=2000,

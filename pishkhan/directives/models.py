@@ -90,6 +90,15 @@ class Directive(TimeStampedModel):
 
 
 class DirectiveEvent(models.Model):
+    # What a person reads for each ``kind`` (never the internal code).
+    KIND_LABELS = {
+        "status": _("تغییر وضعیت"),
+        "acknowledged": _("دریافت ابلاغیه تأیید شد"),
+        "progress": _("گزارش پیشرفت"),
+        "extension_requested": _("درخواست تمدید مهلت"),
+        "completed": _("انجام شد"),
+    }
+
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("نوع"), max_length=30, default="status")
     old_status = models.CharField(max_length=14, blank=True)
@@ -105,6 +114,10 @@ class DirectiveEvent(models.Model):
         verbose_name = _("رویداد ابلاغیه")
         verbose_name_plural = _("رویدادهای ابلاغیه")
         ordering = ["at", "id"]
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.KIND_LABELS.get(self.kind, _("رویداد")))
 
 
 class Evidence(models.Model):

@@ -19,8 +19,8 @@ from pishkhan.cases.files import clean_upload
 from pishkhan.cases.models import Case
 from pishkhan.core.audit import actor_id_of, audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
-from pishkhan.core.jalali import TEHRAN
-from pishkhan.core.text import clean_input
+from pishkhan.core.jalali import TEHRAN, format_date
+from pishkhan.core.text import clean_input, fa_digits, fa_number, ltr_isolate
 from pishkhan.cycle.models import Week
 from pishkhan.directives.models import Directive, DirectiveEvent, Evidence
 from pishkhan.meetings.models import AgendaItem, Decision, Meeting, MeetingEvent
@@ -350,7 +350,7 @@ def directive_request_extension(
         kind="extension_requested",
         actor=actor,
         now=now,
-        note=f"{until.isoformat()}: {reason}",
+        note=f"تا {format_date(until)}: {reason}",
     )
     return directive
 
@@ -445,12 +445,18 @@ def agenda_source(meeting: Meeting) -> list[Any]:
         item: AgendaItem = d.decision.item
         cases = [c.pk for c in item.cases.all()]
         if extension:
-            title = f"درخواست تمدید ابلاغیهٔ {d.number} ({d.department.name})"
-            summary = f"مهلت فعلی: {d.deadline.isoformat()} — درخواستی: {d.extension_requested_until.isoformat()}\n{d.extension_reason}"  # type: ignore[union-attr]
-        else:
-            title = f"ابلاغیهٔ معوق {d.number} ({d.department.name})"
+            title = (
+                f"درخواست تمدید ابلاغیهٔ {ltr_isolate(fa_digits(d.number))} ({d.department.name})"
+            )
             summary = (
-                f"مهلت: {d.deadline.isoformat()} — پیشرفت: {d.progress}٪\nمصوبه: {d.decision.text}"
+                f"مهلت فعلی: {format_date(d.deadline)} — درخواستی: "
+                f"{format_date(d.extension_requested_until)}\n{d.extension_reason}"
+            )
+        else:
+            title = f"ابلاغیهٔ معوق {ltr_isolate(fa_digits(d.number))} ({d.department.name})"
+            summary = (
+                f"مهلت: {format_date(d.deadline)} — پیشرفت: {fa_number(d.progress)}٪\n"
+                f"مصوبه: {d.decision.text}"
             )
         specs.append(
             ItemSpec(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from pishkhan.accounts.access import staff_required
 from pishkhan.accounts.models import User
 from pishkhan.core.errors import ApplicationError
+from pishkhan.core.text import local_number
 from pishkhan.directives import selectors, services
 from pishkhan.directives.forms import CompleteForm, ExtensionForm, ProgressForm
 from pishkhan.directives.models import Directive, Evidence
@@ -130,7 +131,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             ngettext("%(count)s ابلاغیه صادر شد.", "%(count)s ابلاغیه صادر شد.", len(issued))
-            % {"count": len(issued)},
+            % {"count": local_number(len(issued))},
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)

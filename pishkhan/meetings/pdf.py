@@ -45,9 +45,7 @@ def qr_data_uri(text: str) -> str:
 
 
 def public_url(municipality: Municipality, path: str) -> str:
-    host = (municipality.hosts or "localhost").split(",")[0].strip()
-    scheme = "http" if settings.DEBUG or host.startswith(("localhost", "127.")) else "https"
-    return f"{scheme}://{host}{path}"
+    return municipality.site_url(path)
 
 
 # ---------------------------------------------------------------- certificates

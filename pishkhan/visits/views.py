@@ -23,6 +23,7 @@ from pishkhan.accounts.models import Municipality, User
 from pishkhan.accounts.roles import Role
 from pishkhan.core.errors import ApplicationError, PermissionDeniedError
 from pishkhan.core.jalali import TEHRAN, week_start
+from pishkhan.core.text import local_number
 from pishkhan.cycle.services import week_get_or_create
 from pishkhan.visits import selectors, services
 from pishkhan.visits.forms import VisitReportForm
@@ -210,7 +211,7 @@ def plan_run(request: HttpRequest) -> HttpResponse:
         ngettext(
             "%(count)s بازدید برنامه‌ریزی شد.", "%(count)s بازدید برنامه‌ریزی شد.", result["planned"]
         )
-        % {"count": result["planned"]},
+        % {"count": local_number(result["planned"])},
     )
     return redirect(reverse("visits:plan") + f"?start={start.isoformat()}")
 

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django import template
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from pishkhan.core import jalali
 from pishkhan.core.pii import mask_pii as _mask_pii
@@ -54,6 +56,19 @@ def fanum(value: object) -> str:
     if _lang() == "fa":
         return fa_digits(text).replace(",", "٬")
     return text
+
+
+@register.filter
+def ltr(value: object, digits: str = "") -> SafeString | str:
+    """A code, reference number or URL isolated left-to-right inside Persian text:
+    ``<bdi dir="ltr">`` on screen and in the PDF (with ``bdi { unicode-bidi: isolate }``).
+    ``|ltr:"fa"`` also writes the digits in Persian on Persian pages."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if digits == "fa" and _lang() == "fa":
+        text = fa_digits(text)
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
 
 
 @register.filter

@@ -241,3 +241,38 @@ class ClockStepTests(BaseTestCase):
             STEPS["dispatch"].run(week, timezone.now()), {"skipped": "minutes not signed"}
         )
         self.assertEqual(STEPS["build_agenda"].run(week, timezone.now())["skipped"], "frozen")
+
+
+class PersianInputTests(InboxTests):
+    """Numbers typed in Persian or Arabic-Indic digits; history in words and Jalali dates."""
+
+    def test_progress_in_persian_digits_and_history_in_words(self) -> None:
+        self.login(self.head_civil)
+        url = f"/office/directives/{self.lead.pk}/"
+        self.client.post(url, {"action": "acknowledge"})
+        page = self.client.get(url)
+        self.assertContains(page, 'name="p-progress"')
+        self.assertNotContains(page, 'type="number"')
+        response = self.client.post(
+            url, {"action": "progress", "p-progress": "۴۰", "p-note": "آغاز"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Directive.objects.get(pk=self.lead.pk).progress, 40)
+        self.client.post(url, {"action": "progress", "p-progress": "٦٠", "p-note": "ادامه"})
+        self.assertEqual(Directive.objects.get(pk=self.lead.pk).progress, 60)
+        deadline = Directive.objects.get(pk=self.lead.pk).deadline
+        from pishkhan.core.jalali import to_jalali
+
+        later = to_jalali(deadline + __import__("datetime").timedelta(days=10))
+        until = f"{later.year}/{later.month:02d}/{later.day:02d}".translate(
+            str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+        )
+        self.client.post(url, {"action": "extension", "e-until": until, "e-reason": "باران پیاپی"})
+        html = self.client.get(url).content.decode()
+        history = html[html.index('<ul class="list-unstyled">') :]
+        for code in ("progress", "acknowledged", "extension_requested"):
+            self.assertNotIn(f": {code}", history)
+        self.assertIn("گزارش پیشرفت", history)
+        self.assertIn("درخواست تمدید مهلت", history)
+        self.assertIn(until, history)
+        self.assertNotRegex(history, r"\b20\d\d-\d\d-\d\d\b")
