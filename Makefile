@@ -29,7 +29,7 @@ setup: system-deps $(VENV)/.deps
 
 run: setup
 	$(BIN)/python manage.py seed_demo
-	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+	SMS_INBOUND_SECRET=$${SMS_INBOUND_SECRET:-demo-sms-secret} HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 lint: $(VENV)/.deps
 	$(BIN)/ruff format --check .

@@ -13,6 +13,9 @@ RESTART=${WORKER_RESTART_SECONDS:-5}
 "$BIN/python" manage.py demo_logins || true
 echo
 echo "  Pishkhan is at http://$HOST:$PORT/   (back office: http://$HOST:$PORT/office/)"
+if [ -n "${SMS_INBOUND_SECRET:-}" ]; then
+  echo "  SMS replies (31/33) accepted at POST http://$HOST:$PORT/sms/inbound/ with header X-Pishkhan-Secret: $SMS_INBOUND_SECRET"
+fi
 echo "  Press Ctrl-C to stop the web server and the worker."
 echo
 

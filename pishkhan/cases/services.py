@@ -85,12 +85,18 @@ def _notify(case: Case, event: str, **context: Any) -> None:
                 "municipality_id", "anonymised_at",
             )
         )  # fmt: skip
+    site = case.municipality.site_url()
     for follower in followers:
         if follower.anonymised_at:
             continue
         message_enqueue(
             template=f"cases/messages/{event}",
-            context={**context, "case": follower, "shared": case if follower is not case else None},
+            context={
+                **context,
+                "case": follower,
+                "site": site,
+                "shared": case if follower is not case else None,
+            },
             mobile=follower.citizen_mobile,
             email=follower.citizen_email,
             municipality_id=case.municipality_id,

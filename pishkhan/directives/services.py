@@ -139,11 +139,12 @@ def _issue(decision: Decision, department: Department, role: str, seq: int, *, a
     directive.letter_pdf.save(f"directive-{directive.number}.pdf", ContentFile(letter_pdf(directive)),
                               save=False)  # fmt: skip
     directive.save(update_fields=["letter_pdf"])
+    link = directive.municipality.site_url(f"/office/directives/{directive.pk}/")
     for head in _department_contacts(department):
         from pishkhan.notify.services import message_enqueue
 
         message_enqueue(
-            template="directives/messages/issued", context={"directive": directive, "user": head},
+            template="directives/messages/issued", context={"directive": directive, "user": head, "link": link},
             mobile=head.mobile, email=head.email, municipality_id=directive.municipality_id,
             dedupe_key=f"directive:{directive.pk}:issued:{head.pk}",
         )  # fmt: skip
@@ -415,7 +416,8 @@ def directives_mark_overdue(*, now: dt.datetime, municipality_id: int | None = N
                 from pishkhan.notify.services import message_enqueue
 
                 message_enqueue(
-                    template="directives/messages/overdue", context={"directive": directive, "user": deputy},
+                    template="directives/messages/overdue", context={"directive": directive, "user": deputy,
+                                                                    "link": directive.municipality.site_url(f"/office/directives/{directive.pk}/")},
                     mobile=deputy.mobile, email=deputy.email, municipality_id=directive.municipality_id,
                     dedupe_key=f"directive:{directive.pk}:overdue",
                 )  # fmt: skip

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 
 from pishkhan.core import jalali
 from pishkhan.core.pii import mask_pii as _mask_pii
-from pishkhan.core.text import fa_digits
+from pishkhan.core.text import fa_digits, ltr_isolate
 
 register = template.Library()
 
@@ -69,6 +69,14 @@ def ltr(value: object, digits: str = "") -> SafeString | str:
     if digits == "fa" and _lang() == "fa":
         text = fa_digits(text)
     return format_html('<bdi dir="ltr">{}</bdi>', text)
+
+
+@register.filter
+def ltrtext(value: object) -> str:
+    """The same isolation in plain text (SMS, e-mail, subjects): LRI … PDI (U+2066/U+2069)."""
+    if value is None or value == "":
+        return ""
+    return ltr_isolate(value)
 
 
 @register.filter
