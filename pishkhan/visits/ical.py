@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pishkhan.accounts.models import User
 from pishkhan.cases.selectors import citizen_mobile_for
+from pishkhan.core.text import fa_number, ltr_isolate
 from pishkhan.visits.models import Visit
 
 
@@ -70,12 +71,12 @@ def visits_ical(
             f"DTSTAMP:{stamp}",
             f"DTSTART:{_utc(v.planned_at)}",
             f"DTEND:{_utc(v.planned_at + dt.timedelta(minutes=on_site_minutes))}",
-            f"SUMMARY:{_escape(f'بازدید {v.order}: {case.service}')}",
+            f"SUMMARY:{_escape(f'بازدید {fa_number(v.order)}: {case.service}')}",
             f"LOCATION:{_escape(case.district.name)}",
             "DESCRIPTION:"
             + _escape(
                 f"{initials(case.citizen_name)} {citizen_mobile_for(user, case)}"
-                f" — {case.tracking_code}"
+                f" — {ltr_isolate(case.tracking_code)}"
             ),
         ]
         if route_url:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import template
 from django.utils import translation
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from pishkhan.core import jalali
 from pishkhan.core.pii import mask_pii as _mask_pii
@@ -77,6 +78,24 @@ def ltrtext(value: object) -> str:
     if value is None or value == "":
         return ""
     return ltr_isolate(value)
+
+
+_REFERENCE = re.compile(r"(?<![\w-])[0-9۰-۹]{4}(?:-[0-9۰-۹]{1,3}){1,3}(?![\w-])")
+_LATIN_NUMBER = re.compile(r"(?<![A-Za-z0-9])[0-9]+(?:[.,][0-9]+)*(?![A-Za-z0-9])")
+
+
+@register.filter(needs_autoescape=True)
+def fatext(value: object, autoescape: bool = True) -> SafeString:
+    """Machine-made or typed prose shown on a Persian page (event notes, help texts, sizes):
+    Latin numbers in Persian digits — codes mixing Latin letters and digits stay as they are —
+    and reference numbers (1405-37-35-1) isolated left-to-right."""
+    if value is None:
+        return mark_safe("")  # noqa: S308
+    text = str(conditional_escape(value) if autoescape else value)
+    if _lang() == "fa":
+        text = _LATIN_NUMBER.sub(lambda m: fa_digits(m.group()).replace(",", "٬"), text)
+    text = _REFERENCE.sub(lambda m: f'<bdi dir="ltr">{m.group()}</bdi>', text)
+    return mark_safe(text)  # noqa: S308  (escaped above; only our own markup added)
 
 
 @register.filter

@@ -86,6 +86,10 @@ class VisitPageTests(BaseTestCase):
             body.count("BEGIN:VEVENT"), Visit.objects.filter(manager=self.senior).count()
         )
         self.assertEqual(self.client.get(self.url("ical", "1:forged")).status_code, 404)
+        summaries = [line for line in body.splitlines() if line.startswith("SUMMARY:")]
+        self.assertTrue(summaries)
+        for line in summaries:  # «بازدید ۱: …», not «بازدید 1: …»
+            self.assertRegex(line, r"^SUMMARY:بازدید [۰-۹]+: ")
 
     def test_plan_page_and_htmx_reassign(self):
         self.login(self.secretary)
