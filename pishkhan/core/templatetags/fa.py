@@ -91,7 +91,7 @@ def fatext(value: object, autoescape: bool = True) -> SafeString:
     and reference numbers (1405-37-35-1) isolated left-to-right."""
     if value is None:
         return mark_safe("")  # noqa: S308
-    text = str(conditional_escape(value) if autoescape else value)
+    text = str(conditional_escape(str(value)) if autoescape else value)
     if _lang() == "fa":
         text = _LATIN_NUMBER.sub(lambda m: fa_digits(m.group()).replace(",", "٬"), text)
     text = _REFERENCE.sub(lambda m: f'<bdi dir="ltr">{m.group()}</bdi>', text)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_seed_roles'),
+        ('accounts', '0003_city_boundary_places_trusted_relay'),
     ]
 
     operations = [
