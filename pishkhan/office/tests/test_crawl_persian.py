@@ -11,7 +11,7 @@ import re
 
 from django.test import override_settings
 
-from pishkhan.reports.tests.test_permission_matrix import PermissionMatrixTests, routes
+from pishkhan.office.tests.test_permission_matrix import PermissionMatrixTests, routes
 
 # One persona per kind of desk (the others see subsets of the same pages).
 PERSONAS = ["anon", "manager1", "senior", "member", "mayor", "secretary", "head_civil", "admin"]
