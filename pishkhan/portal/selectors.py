@@ -185,11 +185,16 @@ def service_get(*, municipality: Municipality, code: str) -> ServiceType | None:
 
 # --- decisions register -----------------------------------------------------------------
 
+NOT_DECIDING = ("defer", "refer")
+
 STATUS_LABELS = {
     "in_progress": gettext_lazy("در حال اجرا"),
     "done": gettext_lazy("انجام‌شده"),
     "overdue": gettext_lazy("معوق"),
     "closed": gettext_lazy("بدون اقدام اجرایی"),
+    # A deferral or a referral decides nothing yet: never "no execution needed".
+    "deferred": gettext_lazy("موکول به جلسهٔ بعد"),
+    "referred": gettext_lazy("ارجاع برای مطالعه"),
 }
 
 
@@ -215,6 +220,10 @@ def decision_public_qs(*, municipality: Municipality) -> QuerySet[Decision]:
 def decision_status(decision: Decision, *, today: dt.date | None = None) -> str:
     """in_progress / done / overdue from its directives (or its own deadline when none)."""
     today = today or timezone.localdate()
+    if decision.outcome == Decision.Outcome.DEFER:
+        return "deferred"
+    if decision.outcome == Decision.Outcome.REFER:
+        return "referred"
     if decision.outcome != Decision.Outcome.APPROVE:
         return "closed"
     directives = getattr(decision, "active_directives", None)
@@ -306,11 +315,16 @@ def week_counter(*, municipality: Municipality, today: dt.date | None = None) ->
     visited = Visit.objects.filter(
         municipality=municipality, week_start=ws, status=Visit.Status.REPORTED
     ).count()
-    decided = Decision.objects.filter(
-        item__meeting__municipality=municipality,
-        item__meeting__week_start=ws,
-        item__meeting__status=Meeting.Status.SIGNED,
-    ).count()
+    # Output: decisions that decide (approve, reject); a deferral is not a decision.
+    decided = (
+        Decision.objects.filter(
+            item__meeting__municipality=municipality,
+            item__meeting__week_start=ws,
+            item__meeting__status=Meeting.Status.SIGNED,
+        )
+        .exclude(outcome__in=NOT_DECIDING)
+        .count()
+    )
     due = Directive.objects.filter(
         municipality=municipality,
         deadline__lte=today,
@@ -367,24 +381,34 @@ def _transparency_compute(
         .annotate(n=Count("id"))
         .values_list("week_start", "n")
     )
+    signed_weeks = set(
+        Meeting.objects.filter(
+            municipality=municipality, status=Meeting.Status.SIGNED, week_start__gte=first
+        ).values_list("week_start", flat=True)
+    )
     decided = dict(
         Decision.objects.filter(
             item__meeting__municipality=municipality,
             item__meeting__status=Meeting.Status.SIGNED,
             item__meeting__week_start__gte=first,
         )
+        .exclude(outcome__in=NOT_DECIDING)
         .values_list("item__meeting__week_start")
         .annotate(n=Count("id"))
         .values_list("item__meeting__week_start", "n")
     )
     # Decision time: days from a case's submission to the signed decision on it.
     spans: dict[dt.date, list[float]] = defaultdict(list)
-    rows = Decision.objects.filter(
-        item__meeting__municipality=municipality,
-        item__meeting__status=Meeting.Status.SIGNED,
-        item__meeting__week_start__gte=first,
-        item__cases__isnull=False,
-    ).values_list("item__meeting__week_start", "created_at", "item__cases__created_at")
+    rows = (
+        Decision.objects.filter(
+            item__meeting__municipality=municipality,
+            item__meeting__status=Meeting.Status.SIGNED,
+            item__meeting__week_start__gte=first,
+            item__cases__isnull=False,
+        )
+        .exclude(outcome__in=NOT_DECIDING)
+        .values_list("item__meeting__week_start", "created_at", "item__cases__created_at")
+    )
     for ws, decided_at, created_at in rows.iterator():
         spans[ws].append(max(0.0, (decided_at - created_at).total_seconds() / 86400))
     directives = Directive.objects.filter(municipality=municipality, deadline__lte=today).exclude(
@@ -417,9 +441,10 @@ def _transparency_compute(
     data: dict[str, Any] = {
         "weeks": [w.isoformat() for w in week_list],
         "received": [received.get(w, 0) for w in week_list],
-        "decided": [decided.get(w, 0) for w in week_list],
+        # A week without a signed meeting has no figure (None: a gap in the chart), not 0.
+        "decided": [decided.get(w, 0) if w in signed_weeks else None for w in week_list],
         "decision_days": [
-            round(sum(spans[w]) / len(spans[w]), 1) if spans.get(w) else 0 for w in week_list
+            round(sum(spans[w]) / len(spans[w]), 1) if spans.get(w) else None for w in week_list
         ],
         "departments": [
             {
