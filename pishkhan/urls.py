@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from pishkhan.api.docs import ApiDocsPermission
 from pishkhan.api.health import healthz
 from pishkhan.api.open311 import views as open311_views
-from pishkhan.office.urls import week_urls
+from pishkhan.office.urls import reports_urls, week_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("office/", include("pishkhan.office.urls")),
     path("office/cases/", include("pishkhan.cases.urls")),
     path("office/week/", include(week_urls)),
+    path("office/reports/", include(reports_urls)),
     path("office/visits/", include("pishkhan.visits.urls")),
     path("office/meetings/", include("pishkhan.meetings.urls")),
     path("office/directives/", include("pishkhan.directives.urls")),

@@ -51,7 +51,7 @@ copy() {
 }
 
 # Start from a clean tree so files dropped upstream do not linger.
-for d in bootstrap htmx leaflet chartjs vazirmatn; do
+for d in bootstrap htmx leaflet chartjs vazirmatn axe-core; do
   rm -rf "${DEST:?}/$d"
 done
 
@@ -93,5 +93,9 @@ grep -o "url([^)]*)" "$NM/vazirmatn/Vazirmatn-font-face.css" \
     done
 copy vazirmatn/OFL.txt vazirmatn/OFL.txt
 
+# axe-core: accessibility checks injected by the browser tests only (no page loads it).
+copy axe-core/axe.min.js   axe-core/axe.min.js
+copy axe-core/LICENSE      axe-core/LICENSE
+
 echo "Vendored assets refreshed in ${DEST#"$ROOT"/}:"
-(cd "$DEST" && find bootstrap htmx leaflet chartjs vazirmatn -type f | sort)
+(cd "$DEST" && find bootstrap htmx leaflet chartjs vazirmatn axe-core -type f | sort)

@@ -12,5 +12,8 @@ urlpatterns = [
     path("", views.office_home, name="home"),
 ]
 
+# The reports page: /office/reports/ (reports:index, the name the navigation links to).
+reports_urls = ([path("", views.reports, name="index")], "reports")
+
 # The week page keeps its historical name, cycle:week: included as (patterns, namespace).
 week_urls = ([path("", week.week_page, name="week")], "cycle")

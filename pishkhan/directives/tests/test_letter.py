@@ -78,6 +78,13 @@ class LetterTests(BaseTestCase):
         self.assertIn(self.secretary.get_full_name(), text)
         self.assertNotRegex(text, r"20\d\d[-/]\d\d[-/]\d\d")  # no Gregorian date
 
+    def test_minutes_verification_url_reads_left_to_right(self) -> None:
+        meeting = self.lead.decision.item.meeting
+        meeting.refresh_from_db()
+        text = pdf_text(meeting.minutes_pdf.read())
+        self.assertIn(f"http://testcity.test/decisions/verify/?meeting={meeting.number}", text)
+        self.assertIn(fa_digits(meeting.number), text)
+
     def test_city_signatory_emblem_and_seal_on_the_page(self) -> None:
         plain = pdf_page_png(letter_pdf(self.lead))
         self.assertLess(share(plain, (30, 0, 70, 15), blue), 0.01)

@@ -251,6 +251,7 @@ RULES: dict[str, tuple[set[str], str]] = {
     "directives:evidence": (NOBODY, "login"),
     "directives:dispatch": ({"admin", "secretary"}, "login"),
     "directives:report": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
+    "reports:index": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
     "portal_office:articles": ({"admin", "secretary"}, "login"),
     "portal_office:article_new": ({"admin", "secretary"}, "login"),
     "portal_office:article_edit": ({"admin", "secretary"}, "login"),
