@@ -75,8 +75,12 @@ class NumericInput(FastInputMixin, forms.TextInput):
     input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        base = {"inputmode": "numeric", "dir": "ltr", "class": "form-control",
-                "autocomplete": "off"}  # fmt: skip
+        base = {
+            "inputmode": "numeric",
+            "dir": "ltr",
+            "class": "form-control",
+            "autocomplete": "off",
+        }
         base.update(attrs or {})
         super().__init__(base)
 

@@ -216,18 +216,42 @@ def report_xlsx(
 
     sheet(
         _("هفته‌ها"),
-        [_("هفته"), _("جلسه برگزار شد"), _("مصوبات (تصویب و رد)"), _("موکول"), _("ارجاع"),
-         _("ابلاغیه‌ها"), _("به‌موقع"), _("با تأخیر"), _("معوق"), _("درصد به‌موقع")],
-        [[format_date(r["week_start"]), _("بله") if r["held"] else _("خیر"), r["decided"],
-          r["deferred"], r["referred"], r["directives"], r["on_time"], r["late"], r["overdue"],
-          r["kept"]] for r in report_by_week(municipality_id, filters, today)],
-    )  # fmt: skip
+        [
+            _("هفته"),
+            _("جلسه برگزار شد"),
+            _("مصوبات (تصویب و رد)"),
+            _("موکول"),
+            _("ارجاع"),
+            _("ابلاغیه‌ها"),
+            _("به‌موقع"),
+            _("با تأخیر"),
+            _("معوق"),
+            _("درصد به‌موقع"),
+        ],
+        [
+            [
+                format_date(r["week_start"]),
+                _("بله") if r["held"] else _("خیر"),
+                r["decided"],
+                r["deferred"],
+                r["referred"],
+                r["directives"],
+                r["on_time"],
+                r["late"],
+                r["overdue"],
+                r["kept"],
+            ]
+            for r in report_by_week(municipality_id, filters, today)
+        ],
+    )
     sheet(
         _("واحدها"),
         [_("واحد"), _("معاون مسئول"), *counts],
-        [[r["department__name"], r["department__deputy__full_name"] or "", *numbers(r)]
-         for r in report_by_department(municipality_id, filters, today)],
-    )  # fmt: skip
+        [
+            [r["department__name"], r["department__deputy__full_name"] or "", *numbers(r)]
+            for r in report_by_department(municipality_id, filters, today)
+        ],
+    )
     sheet(
         _("مناطق"),
         [_("منطقه"), *counts],
@@ -235,10 +259,28 @@ def report_xlsx(
     )
     sheet(
         _("ابلاغیه‌های معوق"),
-        [_("شماره"), _("واحد"), _("معاون مسئول"), _("منطقه"), _("مهلت"), _("روز تأخیر"), _("پیشرفت")],
-        [[r["number"], r["department"], r["deputy"], r["district"], format_date(r["deadline"]),
-          r["days_late"], r["progress"]] for r in overdue_list(municipality_id, filters, today)],
-    )  # fmt: skip
+        [
+            _("شماره"),
+            _("واحد"),
+            _("معاون مسئول"),
+            _("منطقه"),
+            _("مهلت"),
+            _("روز تأخیر"),
+            _("پیشرفت"),
+        ],
+        [
+            [
+                r["number"],
+                r["department"],
+                r["deputy"],
+                r["district"],
+                format_date(r["deadline"]),
+                r["days_late"],
+                r["progress"],
+            ]
+            for r in overdue_list(municipality_id, filters, today)
+        ],
+    )
     book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with
     out = io.BytesIO()
     book.save(out)
@@ -309,9 +351,9 @@ def mayor_desk(user: User, today: dt.date | None = None) -> Desk:
     by_department: dict[str, dict[str, Any]] = {}
     for r in overdue:
         row = by_department.setdefault(
-            r["department"], {"department": r["department"], "deputy": r["deputy"], "count": 0,
-                              "worst": 0}
-        )  # fmt: skip
+            r["department"],
+            {"department": r["department"], "deputy": r["deputy"], "count": 0, "worst": 0},
+        )
         row["count"] += 1
         row["worst"] = max(row["worst"], r["days_late"])
     by_deputy: dict[str, int] = {}
@@ -338,8 +380,13 @@ def mayor_desk(user: User, today: dt.date | None = None) -> Desk:
         }
     )
     for m in awaiting:
-        desk.todos.append(Todo(_("امضای صورتجلسهٔ %(number)s") % {"number": m.number},
-                               f"/office/meetings/{m.pk}/sign/", urgent=True))  # fmt: skip
+        desk.todos.append(
+            Todo(
+                _("امضای صورتجلسهٔ %(number)s") % {"number": m.number},
+                f"/office/meetings/{m.pk}/sign/",
+                urgent=True,
+            )
+        )
     return desk
 
 
@@ -372,16 +419,25 @@ def secretary_desk(user: User, today: dt.date | None = None) -> Desk:
         missing = [u.get_full_name() for u in board if u.pk not in signed]
         if missing:
             desk.todos.append(
-                Todo(_("امضاهای مانده برای صورتجلسهٔ %(number)s: %(names)s")
-                     % {"number": m.number, "names": "، ".join(missing)},
-                     f"/office/meetings/{m.pk}/sign/", count=len(missing), urgent=True)
-            )  # fmt: skip
+                Todo(
+                    _("امضاهای مانده برای صورتجلسهٔ %(number)s: %(names)s")
+                    % {"number": m.number, "names": "، ".join(missing)},
+                    f"/office/meetings/{m.pk}/sign/",
+                    count=len(missing),
+                    urgent=True,
+                )
+            )
     undispatched = Meeting.objects.filter(
         municipality_id=mid, status="signed", dispatched_at__isnull=True
     )
     for m in undispatched:
-        desk.todos.append(Todo(_("ابلاغ مصوبات جلسهٔ %(number)s") % {"number": m.number},
-                               f"/office/meetings/{m.pk}/", urgent=True))  # fmt: skip
+        desk.todos.append(
+            Todo(
+                _("ابلاغ مصوبات جلسهٔ %(number)s") % {"number": m.number},
+                f"/office/meetings/{m.pk}/",
+                urgent=True,
+            )
+        )
     unrendered = Directive.objects.filter(municipality_id=mid, letter_pdf="").exclude(
         status="superseded"
     )
@@ -392,8 +448,9 @@ def secretary_desk(user: User, today: dt.date | None = None) -> Desk:
         municipality_id=mid, status__in=OPEN, extension_requested_until__isnull=False
     ).count()
     if extensions:
-        desk.todos.append(Todo(_("درخواست‌های تمدید برای جلسهٔ بعد"), "/office/directives/",
-                               count=extensions))  # fmt: skip
+        desk.todos.append(
+            Todo(_("درخواست‌های تمدید برای جلسهٔ بعد"), "/office/directives/", count=extensions)
+        )
     desk.data["overdue"] = overdue_list(mid, today=today)[:10]  # type: ignore[arg-type]
     return desk
 

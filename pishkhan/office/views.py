@@ -52,12 +52,16 @@ def reports(request: HttpRequest) -> HttpResponse:
         return response
     query = request.GET.copy()
     query["format"] = "xlsx"
-    return render(request, "office/reports.html", {
-        "filters": filters,
-        "choices": selectors.report_choices(mid),
-        "weeks": selectors.report_by_week(mid, filters, today),
-        "departments": selectors.report_by_department(mid, filters, today),
-        "districts": selectors.report_by_district(mid, filters, today),
-        "overdue": selectors.overdue_list(mid, filters, today),
-        "xlsx_query": query.urlencode(),
-    })  # fmt: skip
+    return render(
+        request,
+        "office/reports.html",
+        {
+            "filters": filters,
+            "choices": selectors.report_choices(mid),
+            "weeks": selectors.report_by_week(mid, filters, today),
+            "departments": selectors.report_by_department(mid, filters, today),
+            "districts": selectors.report_by_district(mid, filters, today),
+            "overdue": selectors.overdue_list(mid, filters, today),
+            "xlsx_query": query.urlencode(),
+        },
+    )

@@ -29,10 +29,15 @@ def sms_parts(text: str) -> int:
 class LinkTests(BaseTestCase):
     def submit(self) -> Message:
         case = case_submit(
-            municipality=self.m, channel="web", citizen_name="علی رضایی",
-            citizen_mobile="09123456789", service=self.pothole, district=self.d1,
-            description="چاله بزرگ در کوچهٔ دوازدهم", citizen_email="a@example.org",
-        )  # fmt: skip
+            municipality=self.m,
+            channel="web",
+            citizen_name="علی رضایی",
+            citizen_mobile="09123456789",
+            service=self.pothole,
+            district=self.d1,
+            description="چاله بزرگ در کوچهٔ دوازدهم",
+            citizen_email="a@example.org",
+        )
         self.code = case.tracking_code
         return Message.objects.get(template="cases/messages/received", channel="sms")
 

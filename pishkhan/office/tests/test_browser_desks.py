@@ -57,12 +57,14 @@ class Week:
         self.city = city
         t = type("T", (), city)
         make_case(city)
-        meeting = meeting_services.meeting_for_date(municipality=city["municipality"],
-                                                    week_start=this_week())  # fmt: skip
+        meeting = meeting_services.meeting_for_date(
+            municipality=city["municipality"], week_start=this_week()
+        )
         meeting_services.agenda_build(meeting=meeting, now=timezone.now(), actor=city["secretary"])
         self.meeting = run_meeting(t, meeting)
-        directive_services.meeting_dispatch(meeting=self.meeting, actor=city["secretary"],
-                                            now=timezone.now())  # fmt: skip
+        directive_services.meeting_dispatch(
+            meeting=self.meeting, actor=city["secretary"], now=timezone.now()
+        )
         directive_services.directives_mark_overdue(now=timezone.now() + dt.timedelta(days=20))
         from pishkhan.directives.models import Directive
 

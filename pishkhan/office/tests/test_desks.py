@@ -26,15 +26,24 @@ class DeskTests(BaseTestCase):
         self.meeting = run_meeting(self, meeting, sign=False)
         # the members sign, the mayor has not yet
         for member in (self.member, self.member2):
-            meeting_services.minutes_sign(meeting=self.meeting, member=member,
-                                          password="test-password-1405", now=timezone.now())  # fmt: skip
+            meeting_services.minutes_sign(
+                meeting=self.meeting,
+                member=member,
+                password="test-password-1405",
+                now=timezone.now(),
+            )
 
     def dispatched(self) -> Directive:
         for member in (self.mayor,):
-            meeting_services.minutes_sign(meeting=self.meeting, member=member,
-                                          password="test-password-1405", now=timezone.now())  # fmt: skip
-        directive_services.meeting_dispatch(meeting=self.meeting, actor=self.secretary,
-                                            now=timezone.now())  # fmt: skip
+            meeting_services.minutes_sign(
+                meeting=self.meeting,
+                member=member,
+                password="test-password-1405",
+                now=timezone.now(),
+            )
+        directive_services.meeting_dispatch(
+            meeting=self.meeting, actor=self.secretary, now=timezone.now()
+        )
         late = timezone.now() + dt.timedelta(days=30)
         directive_services.directives_mark_overdue(now=late)
         return Directive.objects.get(role="lead")
@@ -105,3 +114,19 @@ class DeskTests(BaseTestCase):
         self.assertTrue(book["واحدها"].sheet_view.rightToLeft)
         self.login(self.head_civil)
         self.assertEqual(self.client.get("/office/reports/").status_code, 403)
+
+    def test_desks_and_reports_in_english(self) -> None:
+        self.login(self.mayor)
+        self.client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        page = self.client.get("/office/")
+        for text in (
+            "What needs you today",
+            "Minutes awaiting your signature",
+            "Trend over the last 12 weeks",
+            "Overdue directives by department",
+        ):
+            self.assertContains(page, text)
+        reports = self.client.get("/office/reports/")
+        for text in ("Overdue directives", "By district", "Excel export of all tables", "Period"):
+            self.assertContains(reports, text)
+        self.assertNotContains(reports, "به تفکیک منطقه")
