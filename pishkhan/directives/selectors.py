@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import Role
@@ -159,25 +160,27 @@ def report_xlsx(municipality_id: int) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # noqa: S101 - a new workbook always has a sheet
-    sheet.title = "هفته‌ها"
+    sheet.title = _("هفته‌ها")
     sheet.sheet_view.rightToLeft = True
     sheet.append(
         [
-            "هفته",
-            "مصوبات",
-            "ابلاغیه‌ها",
-            "انجام به‌موقع",
-            "انجام با تأخیر",
-            "معوق",
-            "میانگین روز تا تصمیم",
+            _("هفته"),
+            _("مصوبات"),
+            _("ابلاغیه‌ها"),
+            _("انجام به‌موقع"),
+            _("انجام با تأخیر"),
+            _("معوق"),
+            _("میانگین روز تا تصمیم"),
         ]
     )
     for r in weekly_report(municipality_id):
         sheet.append([format_date(r.week_start), r.decided, r.directives, r.done_on_time, r.done_late,
                       r.overdue_open, r.avg_days_to_decision])  # fmt: skip
-    dept = book.create_sheet("واحدها")
+    dept = book.create_sheet(_("واحدها"))
     dept.sheet_view.rightToLeft = True
-    dept.append(["واحد", "کل", "باز", "به‌موقع", "با تأخیر", "معوق", "جایگزین‌شده"])
+    dept.append(
+        [_("واحد"), _("کل"), _("باز"), _("به‌موقع"), _("با تأخیر"), _("معوق"), _("جایگزین‌شده")]
+    )
     for d in department_report(municipality_id):
         dept.append(
             [

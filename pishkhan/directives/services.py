@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import Department, User
 from pishkhan.accounts.roles import Role
@@ -90,7 +91,7 @@ def _require_worker(actor: User, directive: Directive) -> None:
         or actor.department_id != directive.department_id
         or actor.municipality_id != directive.municipality_id
     ):
-        raise PermissionDeniedError("این ابلاغیه مربوط به واحد شما نیست.")
+        raise PermissionDeniedError(_("این ابلاغیه مربوط به واحد شما نیست."))
 
 
 def _department_contacts(department: Department) -> list[User]:
@@ -123,7 +124,7 @@ def _issue(decision: Decision, department: Department, role: str, seq: int, *, a
     from pishkhan.directives.letters import letter_pdf
 
     if decision.deadline is None:
-        raise ApplicationError("مصوبه مهلت اجرا ندارد.")
+        raise ApplicationError(_("مصوبه مهلت اجرا ندارد."))
     if (
         Directive.objects.filter(decision=decision, department=department)
         .exclude(status="superseded")
@@ -171,7 +172,7 @@ def meeting_dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) 
     ):
         raise PermissionDeniedError()
     if meeting.status != Meeting.Status.SIGNED:
-        raise ApplicationError("فقط صورتجلسهٔ امضاشده ابلاغ می‌شود.")
+        raise ApplicationError(_("فقط صورتجلسهٔ امضاشده ابلاغ می‌شود."))
     issued: list[Directive] = []
     decisions = (
         Decision.objects.filter(item__meeting=meeting)
@@ -196,7 +197,7 @@ def meeting_dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) 
                     by=decision,
                     actor=actor,
                     now=now,
-                    note=f"جایگزین با مصوبهٔ {decision.number}",
+                    note=f"جایگزین با مصوبهٔ {decision.number}",  # record: stored Persian text
                 )
             if item.kind == "extension":
                 Directive.objects.filter(pk=source.pk).update(extension_requested_until=None)
@@ -231,8 +232,9 @@ def meeting_dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) 
                 issued.append(directive)
         for case in _decision_cases(decision):
             if case.status == Case.Status.DECIDED:
-                case_services.case_mark_dispatched(case=case, actor=actor,
-                                                   note=f"ابلاغ به {decision.lead_department.name}")  # fmt: skip
+                case_services.case_mark_dispatched(
+                    case=case, actor=actor, note=f"ابلاغ به {decision.lead_department.name}"
+                )  # record: stored Persian text
     if meeting.dispatched_at is None:
         meeting.dispatched_at = now
         meeting.save(update_fields=["dispatched_at"])
@@ -259,7 +261,9 @@ def dispatch_step(week: Week, now: dt.datetime) -> dict[str, Any]:
 
 def _evidence(event: DirectiveEvent, files: Sequence[UploadedFile[bytes]]) -> None:
     if len(files) > MAX_EVIDENCE:
-        raise ApplicationError(f"حداکثر {MAX_EVIDENCE} پرونده پیوست کنید.")
+        raise ApplicationError(
+            _("حداکثر %(n)s پرونده پیوست کنید.") % {"n": fa_number(MAX_EVIDENCE)}
+        )
     for f in files:
         cleaned = clean_upload(f)  # validates by content (magic bytes), size and name
         evidence = Evidence(event=event, content_type=cleaned.content_type, size=cleaned.size,
@@ -274,7 +278,9 @@ def _lead_cases_in_progress(directive: Directive, actor: User, now: dt.datetime)
     for case in _decision_cases(directive.decision):
         if case.status == Case.Status.DISPATCHED:
             case_services.case_mark_in_progress(
-                case=case, actor=actor, note=f"ابلاغیهٔ {directive.number}"
+                case=case,
+                actor=actor,
+                note=f"ابلاغیهٔ {directive.number}",  # record: stored Persian text
             )
 
 
@@ -286,7 +292,7 @@ def directive_acknowledge(
     directive = _lock(directive)
     _require_worker(actor, directive)
     if directive.acknowledged_at is not None:
-        raise ApplicationError("رؤیت این ابلاغیه پیش‌تر ثبت شده است.")
+        raise ApplicationError(_("رؤیت این ابلاغیه پیش‌تر ثبت شده است."))
     if directive.status == "issued":
         _move(directive, "acknowledged", actor=actor, now=now, fields={"acknowledged_at": now})
     else:
@@ -308,10 +314,12 @@ def directive_progress(
     if directive.status not in OPEN:
         raise InvalidTransition(directive.status, "progress")
     if not 0 <= progress < 100:
-        raise ApplicationError("پیشرفت باید بین ۰ و ۹۹ درصد باشد؛ برای ۱۰۰٪ «انجام شد» را بزنید.")
+        raise ApplicationError(
+            _("پیشرفت باید بین ۰ و ۹۹ درصد باشد؛ برای ۱۰۰٪ «انجام شد» را بزنید.")
+        )
     note = clean_input(note)
     if len(note) < 3:
-        raise ApplicationError("شرح پیشرفت کار را بنویسید.")
+        raise ApplicationError(_("شرح پیشرفت کار را بنویسید."))
     if directive.status in ("issued", "acknowledged"):
         _move(directive, "in_progress", actor=actor, now=now,
               fields={"acknowledged_at": directive.acknowledged_at or now})  # fmt: skip
@@ -339,10 +347,10 @@ def directive_request_extension(
     if directive.status not in OPEN:
         raise InvalidTransition(directive.status, "extension")
     if until <= directive.deadline:
-        raise ApplicationError("تاریخ درخواستی باید پس از مهلت فعلی باشد.")
+        raise ApplicationError(_("تاریخ درخواستی باید پس از مهلت فعلی باشد."))
     reason = clean_input(reason)
     if len(reason) < 5:
-        raise ApplicationError("علت درخواست تمدید را بنویسید.")
+        raise ApplicationError(_("علت درخواست تمدید را بنویسید."))
     directive.extension_requested_until = until
     directive.extension_reason = reason
     directive.save(update_fields=["extension_requested_until", "extension_reason", "updated_at"])
@@ -351,7 +359,7 @@ def directive_request_extension(
         kind="extension_requested",
         actor=actor,
         now=now,
-        note=f"تا {format_date(until)}: {reason}",
+        note=f"تا {format_date(until)}: {reason}",  # record: stored Persian text
     )
     return directive
 
@@ -369,9 +377,9 @@ def directive_complete(
         raise InvalidTransition(directive.status, "done")
     note = clean_input(note)
     if len(note) < 3:
-        raise ApplicationError("گزارش انجام کار را بنویسید.")
+        raise ApplicationError(_("گزارش انجام کار را بنویسید."))
     if not files:
-        raise ApplicationError("دست‌کم یک مستند (عکس یا سند) از انجام کار پیوست کنید.")
+        raise ApplicationError(_("دست‌کم یک مستند (عکس یا سند) از انجام کار پیوست کنید."))
     event = _move(directive, "done", actor=actor, now=now, note=note,
                   fields={"completed_at": now, "progress": 100, "extension_requested_until": None})  # fmt: skip
     _evidence(event, files)
@@ -408,7 +416,7 @@ def directives_mark_overdue(*, now: dt.datetime, municipality_id: int | None = N
                 "overdue",
                 actor=None,
                 now=now,
-                note="مهلت اجرا گذشت",
+                note="مهلت اجرا گذشت",  # record: stored Persian text
                 fields={"overdue_at": now},
             )
             deputy = directive.department.deputy
@@ -447,18 +455,16 @@ def agenda_source(meeting: Meeting) -> list[Any]:
         item: AgendaItem = d.decision.item
         cases = [c.pk for c in item.cases.all()]
         if extension:
-            title = (
-                f"درخواست تمدید ابلاغیهٔ {ltr_isolate(fa_digits(d.number))} ({d.department.name})"
-            )
+            title = f"درخواست تمدید ابلاغیهٔ {ltr_isolate(fa_digits(d.number))} ({d.department.name})"  # record: stored Persian text
             summary = (
-                f"مهلت فعلی: {format_date(d.deadline)} — درخواستی: "
-                f"{format_date(d.extension_requested_until)}\n{d.extension_reason}"
+                f"مهلت فعلی: {format_date(d.deadline)} — درخواستی: "  # record: stored Persian text
+                f"{format_date(d.extension_requested_until)}\n{d.extension_reason}"  # record: stored Persian text
             )
         else:
-            title = f"ابلاغیهٔ معوق {ltr_isolate(fa_digits(d.number))} ({d.department.name})"
+            title = f"ابلاغیهٔ معوق {ltr_isolate(fa_digits(d.number))} ({d.department.name})"  # record: stored Persian text
             summary = (
-                f"مهلت: {format_date(d.deadline)} — پیشرفت: {fa_number(d.progress)}٪\n"
-                f"مصوبه: {d.decision.text}"
+                f"مهلت: {format_date(d.deadline)} — پیشرفت: {fa_number(d.progress)}٪\n"  # record: stored Persian text
+                f"مصوبه: {d.decision.text}"  # record: stored Persian text
             )
         specs.append(
             ItemSpec(

@@ -156,3 +156,16 @@ class EnglishTests(BaseTestCase):
         self.assertContains(response, "Track a request")
         self.client.cookies["pishkhan_language"] = "xx"
         self.assertContains(self.client.get("/track/"), "پیگیری درخواست")
+
+    def test_directive_errors_in_english(self) -> None:
+        from pishkhan.core.errors import ApplicationError
+        from pishkhan.directives import services
+
+        too_many = [object()] * (services.MAX_EVIDENCE + 1)
+        with (
+            translation.override("en"),
+            self.assertRaisesMessage(ApplicationError, "Attach at most"),
+        ):
+            services._evidence(None, too_many)  # type: ignore[arg-type]
+        with translation.override("fa"), self.assertRaisesMessage(ApplicationError, "حداکثر"):
+            services._evidence(None, too_many)  # type: ignore[arg-type]
