@@ -451,7 +451,7 @@ def secretary_desk(user: User, today: dt.date | None = None) -> Desk:
         desk.todos.append(
             Todo(_("درخواست‌های تمدید برای جلسهٔ بعد"), "/office/directives/", count=extensions)
         )
-    desk.data["overdue"] = overdue_list(mid, today=today)[:10]  # type: ignore[arg-type]
+    desk.data["overdue"] = overdue_list(mid, today=today)[:10]
     return desk
 
 

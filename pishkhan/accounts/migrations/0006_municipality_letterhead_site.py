@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_city_boundary_places_trusted_relay'),
+        ('accounts', '0005_login_slowdown_not_lock'),
     ]
 
     operations = [
