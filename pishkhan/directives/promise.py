@@ -23,6 +23,7 @@ from pishkhan.cases.promise import LATE_GRACE, WAITING, next_meeting_week
 from pishkhan.core.jalali import TEHRAN, format_date
 from pishkhan.cycle.clocksteps import end_of_dispatch_day
 from pishkhan.cycle.models import ClockStep, Schedule, Week
+from pishkhan.cycle.schedule import week_times_of
 from pishkhan.directives.models import Directive
 from pishkhan.meetings.models import Meeting
 from pishkhan.meetings.unheld import NOT_HELD_GRACE
@@ -84,7 +85,7 @@ def promise_check(*, municipality: Municipality, now: dt.datetime, fix: bool) ->
         else:
             reason = f"در دستور جلسهٔ {when} نبود؛ به جلسهٔ بعد منتقل شد"
             found.append(_put_back(case, nxt, reason, fix, now))
-    found += _untriaged(mid, weeks, now)
+    found += _untriaged(municipality, weeks, now)
     found += _info_waiting(mid, now)
     found += _undispatched(mid, now)
     found += _without_order(mid)
@@ -98,13 +99,27 @@ def _put_back(case: Case, due: dt.date, reason: str, fix: bool, now: dt.datetime
     return OffPath(case.tracking_code, case.status, reason, fixed=fix)
 
 
-def _untriaged(mid: int, weeks: dict[dt.date, dt.datetime], now: dt.datetime) -> list[OffPath]:
-    """Requests nobody triaged although their week's meeting has passed."""
-    passed = [start for start, at in weeks.items() if at + LATE_GRACE < now]
+def _untriaged(
+    municipality: Municipality, weeks: dict[dt.date, dt.datetime], now: dt.datetime
+) -> list[OffPath]:
+    """Requests nobody triaged although their week's meeting has passed — the week's stored
+    meeting time, or the schedule's for a week the clock never created (an outage, a city
+    whose clock started late): those cases were missed when only stored weeks counted."""
+    starts = set(
+        Case.objects.filter(municipality_id=municipality.pk, status="submitted")
+        .order_by()
+        .values_list("week_start", flat=True)
+        .distinct()
+    )
+    passed = [
+        start
+        for start in starts
+        if (weeks.get(start) or week_times_of(municipality, start).meeting_at) + LATE_GRACE < now
+    ]
     if not passed:
         return []
     rows = Case.objects.filter(
-        municipality_id=mid, status="submitted", week_start__lte=max(passed)
+        municipality_id=municipality.pk, status="submitted", week_start__in=passed
     ).values_list("tracking_code", "status")
     return [
         OffPath(code, status, "بررسی‌نشده به‌دست مدیر منطقه پس از جلسهٔ هفته‌اش")

@@ -230,3 +230,27 @@ class PromiseCheckTests(BaseTestCase):
         with mock.patch("django.utils.timezone.now", return_value=at(6, 13)):
             call_command("promise_check", stdout=out)
         self.assertIn("on the path", out.getvalue())
+
+    def test_untriaged_request_listed_when_the_clock_never_created_its_week(self) -> None:
+        import io
+
+        from django.core.management import call_command
+
+        # Requests came in, the clock was down for weeks (no Week rows): three weeks later the
+        # check must still see that the week's meeting (from the schedule) has passed.
+        forgotten = self.submit(at(0, 9))
+        self.assertFalse(Week.objects.exists())
+        later = at(0, 12, week=W + dt.timedelta(days=21))
+        out = io.StringIO()
+        with (
+            self.assertRaises(SystemExit) as exit_,
+            mock.patch("django.utils.timezone.now", return_value=later),
+        ):
+            call_command("promise_check", stdout=out)
+        self.assertEqual(exit_.exception.code, 1)
+        self.assertIn(forgotten.tracking_code, out.getvalue())
+        # before its meeting it is on the path
+        out = io.StringIO()
+        with mock.patch("django.utils.timezone.now", return_value=at(1, 9)):
+            call_command("promise_check", stdout=out)
+        self.assertNotIn(forgotten.tracking_code, out.getvalue())
