@@ -53,6 +53,12 @@ class Schedule(models.Model):
     )
     dispatch_time = models.TimeField(_("ساعت ابلاغ"), default=dt.time(8, 0))
     quorum = models.PositiveSmallIntegerField(_("حد نصاب (تعداد اعضا)"), default=3)
+    # Who counts for the quorum, takes positions and signs (roles, comma-separated); everyone
+    # else in the room (district and senior managers, department heads, guests) attends.
+    quorum_roles = models.CharField(
+        _("نقش‌های دارای رأی (حد نصاب)"), max_length=200, default="mayor,board_member",
+        help_text=_("نقش‌هایی که در حد نصاب شمرده می‌شوند، نظر می‌دهند و امضا می‌کنند؛ با ویرگول"),
+    )  # fmt: skip
     objection_window_days = models.PositiveSmallIntegerField(_("مهلت اعتراض (روز)"), default=7)
     deferral_limit = models.PositiveSmallIntegerField(
         _("سقف تعویق یک مورد (پس از آن به توجه شهردار)"), default=2
@@ -70,6 +76,9 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality)
+
+    def voting_roles(self) -> list[str]:
+        return [r.strip() for r in self.quorum_roles.split(",") if r.strip()]
 
 
 class Holiday(models.Model):

@@ -8,8 +8,10 @@ class DirectivesConfig(AppConfig):
     verbose_name = _("ابلاغیه‌ها")
 
     def ready(self) -> None:
+        from pishkhan.cycle.jobs import register_job
         from pishkhan.directives import clocksteps, services
         from pishkhan.meetings.sources import register_agenda_source
 
         register_agenda_source("directives", services.agenda_source)
+        register_job("directives.letters_render", run=services.letters_render)
         clocksteps.register()

@@ -24,6 +24,11 @@ from pishkhan.core.jalali import TEHRAN, format_date
 from pishkhan.core.text import clean_input, fa_digits, fa_number, ltr_isolate
 from pishkhan.cycle.models import Week
 from pishkhan.directives.models import Directive, DirectiveEvent, Evidence
+from pishkhan.meetings.integrity import (
+    UnverifiedMinutes,
+    integrity_refusal_record,
+    meeting_require_intact,
+)
 from pishkhan.meetings.models import AgendaItem, Decision, Meeting, MeetingEvent
 
 DS = Directive.Status
@@ -121,8 +126,8 @@ def _decision_cases(decision: Decision) -> list[Case]:
 
 def _issue(decision: Decision, department: Department, role: str, seq: int, *, actor: User | None,
            now: dt.datetime) -> Directive | None:  # fmt: skip
-    from pishkhan.directives.letters import letter_pdf
-
+    """Numbered and notified at once; its letter is rendered by the worker (letters_render) or
+    on first request, after checking the sealed minutes again."""
     if decision.deadline is None:
         raise ApplicationError(_("مصوبه مهلت اجرا ندارد."))
     if (
@@ -137,9 +142,6 @@ def _issue(decision: Decision, department: Department, role: str, seq: int, *, a
         issued_at=now,
     )  # fmt: skip
     _record(directive, kind="status", old="", new="issued", actor=actor, now=now)
-    directive.letter_pdf.save(f"directive-{directive.number}.pdf", ContentFile(letter_pdf(directive)),
-                              save=False)  # fmt: skip
-    directive.save(update_fields=["letter_pdf"])
     link = directive.municipality.site_url(f"/office/directives/{directive.pk}/")
     for head in _department_contacts(department):
         from pishkhan.notify.services import message_enqueue
@@ -161,10 +163,21 @@ def _supersede(directive: Directive, *, by: Decision | None, actor: User | None,
           fields={"extension_requested_until": None})  # fmt: skip
 
 
-@transaction.atomic
 def meeting_dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list[Directive]:
     """Each approved decision of a signed meeting becomes numbered directives (lead + supporting
-    departments); re-decisions supersede the orders they replace; citizens hear of it. Idempotent."""
+    departments); re-decisions supersede the orders they replace; citizens hear of it. Idempotent.
+
+    The sealed minutes are verified first: on a mismatch nothing is issued, the refusal is
+    recorded on the meeting and the secretary and mayor are alerted (UnverifiedMinutes raised)."""
+    try:
+        return _dispatch(meeting=meeting, actor=actor, now=now)
+    except UnverifiedMinutes as refusal:
+        integrity_refusal_record(refusal=refusal, now=now)
+        raise
+
+
+@transaction.atomic
+def _dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list[Directive]:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if actor is not None and (
         not actor.has_perm("directives.issue_directive")
@@ -173,6 +186,7 @@ def meeting_dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) 
         raise PermissionDeniedError()
     if meeting.status != Meeting.Status.SIGNED:
         raise ApplicationError(_("فقط صورتجلسهٔ امضاشده ابلاغ می‌شود."))
+    meeting_require_intact(meeting, what="dispatch")
     issued: list[Directive] = []
     decisions = (
         Decision.objects.filter(item__meeting=meeting)
@@ -250,10 +264,63 @@ def dispatch_step(week: Week, now: dt.datetime) -> dict[str, Any]:
     meeting = Meeting.objects.filter(municipality=week.municipality, week_start=week.start).first()
     if meeting is None or meeting.status != Meeting.Status.SIGNED:
         return {"skipped": "minutes not signed" if meeting else "no meeting"}
-    return {
-        "meeting": meeting.number,
-        "issued": len(meeting_dispatch(meeting=meeting, actor=None, now=now)),
-    }
+    try:
+        issued = meeting_dispatch(meeting=meeting, actor=None, now=now)
+    except UnverifiedMinutes as refusal:
+        # The week shows why; the secretary dispatches by hand once the record is restored.
+        return {"meeting": meeting.number, "refused": refusal.problems[:5]}
+    return {"meeting": meeting.number, "issued": len(issued)}
+
+
+# ---------------------------------------------------------------- letters (background)
+
+LETTER_BATCH = 10
+
+
+@transaction.atomic
+def directive_letter_render(*, directive: Directive) -> Directive:
+    """Render (once) the directive's letter from the verified minutes; UnverifiedMinutes when
+    they no longer match what was signed."""
+    from pishkhan.directives.letters import letter_pdf
+
+    directive = (
+        Directive.objects.select_for_update()
+        .select_related("decision__item__meeting__municipality", "department")
+        .get(pk=directive.pk)
+    )
+    if directive.letter_pdf:
+        return directive
+    meeting_require_intact(directive.decision.item.meeting, what="letter")
+    directive.letter_pdf.save(f"directive-{directive.number}.pdf", ContentFile(letter_pdf(directive)),
+                              save=False)  # fmt: skip
+    directive.save(update_fields=["letter_pdf"])
+    return directive
+
+
+def letters_render() -> int:
+    """Worker job: render a batch of letters not yet rendered (oldest first). Letters of minutes
+    that no longer verify are left unrendered (the refusal is recorded once and alerted)."""
+    refused = MeetingEvent.objects.filter(kind="integrity_refused", data__what="letter")
+    pending = list(
+        Directive.objects.filter(letter_pdf="")
+        .exclude(status=Directive.Status.SUPERSEDED)
+        .exclude(decision__item__meeting_id__in=refused.values("meeting_id"))
+        .order_by("id")
+        .values_list("pk", "decision__item__meeting_id")[:LETTER_BATCH]
+    )
+    done = 0
+    bad: set[int] = set()
+    for pk, meeting_id in pending:
+        if meeting_id in bad:
+            continue
+        try:
+            directive_letter_render(directive=Directive(pk=pk))
+        except UnverifiedMinutes as refusal:
+            bad.add(meeting_id)
+            integrity_refusal_record(refusal=refusal)
+            continue
+        done += 1
+    return done
 
 
 # ---------------------------------------------------------------- the department's work

@@ -19,6 +19,11 @@ from pishkhan.directives import selectors, services
 from pishkhan.directives.forms import CompleteForm, ExtensionForm, ProgressForm
 from pishkhan.directives.models import Directive, Evidence
 from pishkhan.directives.promise import promise_report, promise_sections
+from pishkhan.meetings.integrity import (
+    UnverifiedMinutes,
+    integrity_refusal_record,
+    meeting_require_intact,
+)
 from pishkhan.meetings.models import Meeting
 from pishkhan.meetings.views import pdf_response
 
@@ -107,8 +112,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required()
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     directive = _directive(request, pk)
-    if not directive.letter_pdf:
-        raise Http404
+    try:
+        # Not rendered yet (the worker is behind): rendered now. Either way the minutes are
+        # verified first: a letter of altered minutes is not handed out.
+        if directive.letter_pdf:
+            meeting_require_intact(directive.decision.item.meeting, what="letter")
+        else:
+            directive = services.directive_letter_render(directive=directive)
+    except UnverifiedMinutes as refusal:
+        integrity_refusal_record(refusal=refusal)
+        return render(request, "directives/letter_refused.html",
+                      {"directive": directive, "refusal": refusal}, status=409)  # fmt: skip
     return pdf_response(directive.letter_pdf.read(), f"directive-{directive.number}.pdf")
 
 

@@ -58,11 +58,47 @@ class AttendanceForm(forms.Form):
     present = forms.MultipleChoiceField(
         label=_("حاضران"), widget=forms.CheckboxSelectMultiple, required=False
     )
+    guests = forms.CharField(
+        label=_("مهمانان (هر سطر: نام — سمت)"), required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )  # fmt: skip
 
-    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: list[Any], voting_roles: list[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        voting = set(voting_roles or [])
         field: Any = self.fields["present"]
-        field.choices = [(m.pk, f"{m.full_name} ({m.get_role_display()})") for m in members]  # type: ignore[attr-defined]
+        field.choices = [
+            (m.pk, f"{m.full_name} — {m.title or m.get_role_display()}"
+             + ("" if m.role in voting else f" ({_('بدون رأی')})"))
+            for m in members
+        ]  # fmt: skip
+
+    def guest_list(self) -> list[tuple[str, str]]:
+        rows = []
+        for line in (self.cleaned_data.get("guests") or "").splitlines():
+            name, _sep, title = line.replace(" - ", " — ").partition("—")
+            if name.strip():
+                rows.append((name.strip(), title.strip()))
+        return rows
+
+
+class PositionForm(forms.Form):
+    stance = forms.ChoiceField(
+        label=_("نظر شما"), choices=Position.Stance.choices, widget=forms.RadioSelect
+    )
+    note = PersianCharField(
+        label=_("توضیح (اختیاری)"), required=False, max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )  # fmt: skip
+
+
+class ReasonForm(forms.Form):
+    reason = PersianCharField(
+        label=_("علت"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )  # fmt: skip
 
 
 class SignForm(forms.Form):

@@ -35,12 +35,20 @@ class Meeting(TimeStampedModel):
     content_hash = models.CharField(_("درهم‌سازی صورتجلسه"), max_length=64, blank=True)
     prev_hash = models.CharField(_("درهم‌سازی جلسهٔ قبل"), max_length=64, blank=True)
     chain_hash = models.CharField(_("درهم‌سازی زنجیره"), max_length=64, blank=True)
+    # The canonical minutes as hashed when the session closed: lets verification name the
+    # altered record (its own hash must still be content_hash, so it cannot be edited unseen).
+    sealed_content = models.TextField(_("متن مرجع صورتجلسه"), blank=True)
     minutes_pdf = models.FileField(_("صورتجلسهٔ مهرشده"), upload_to="minutes/", blank=True)
     sealed_at = models.DateTimeField(_("زمان مهر"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("زمان ابلاغ"), null=True, blank=True)
     # Set by the clock when the meeting's time passed and it was never opened: its items were
     # carried to the next agenda (meetings.unheld).
     not_held_at = models.DateTimeField(_("اعلام برگزارنشدن"), null=True, blank=True)
+    # The item on the table (members' devices follow it).
+    current_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("دستور در حال بررسی"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("جلسه")
@@ -68,18 +76,33 @@ class Meeting(TimeStampedModel):
 
 
 class Attendance(models.Model):
+    """Everyone in the room: voting members (counted for the quorum, take positions, sign) and
+    those who attend without a vote (district and senior managers, department heads, guests)."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("عضو")
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        verbose_name=_("عضو"),
+    )  # fmt: skip
     present = models.BooleanField(_("حاضر"), default=True)
+    votes = models.BooleanField(_("عضو دارای رأی"), default=True)
+    title = models.CharField(_("سمت"), max_length=150, blank=True)
+    guest_name = models.CharField(_("نام مهمان"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("حضور")
         verbose_name_plural = _("حضور و غیاب")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once"),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False) | (~Q(guest_name="") & Q(votes=False)),
+                name="attendance_member_or_guest",
+            ),
         ]
+
+    @property
+    def name(self) -> str:
+        return self.member.full_name if self.member_id and self.member else self.guest_name
 
 
 class AgendaItem(models.Model):
@@ -122,6 +145,16 @@ class AgendaItem(models.Model):
     )
     # How many times the meeting has deferred this item's cases so far (the most of them).
     deferrals = models.PositiveSmallIntegerField(_("دفعات تعویق"), default=0, db_default=0)
+    # Consent agenda: marked by the secretary to be decided together with the others marked;
+    # any voting member may pull it out for discussion first.
+    consent = models.BooleanField(_("در فهرست تصویب یکجا"), default=False, db_default=False)
+    pulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("بیرون‌کشیده برای بحث توسط"),
+    )  # fmt: skip
+    pulled_note = models.CharField(
+        _("علت بحث"), max_length=300, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("دستور جلسه")
@@ -205,6 +238,18 @@ class Position(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("عضو")
     )
     stance = models.CharField(_("نظر"), max_length=10, choices=Stance.choices)
+    note = models.CharField(_("توضیح"), max_length=500, blank=True)
+    # Who entered it: the member from their own device, or the secretary for a member without
+    # one (then shown as recorded on their behalf).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("ثبت‌کننده"),
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(_("زمان ثبت"), null=True, blank=True)
+
+    @property
+    def by_proxy(self) -> bool:
+        return self.recorded_by_id is not None and self.recorded_by_id != self.member_id
 
     class Meta:
         verbose_name = _("نظر عضو")
@@ -243,6 +288,23 @@ class Signature(models.Model):
         verbose_name_plural = _("امضاها")
         ordering = ["signed_at", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="signature_once")]
+
+
+class SignatureDecline(models.Model):
+    """A present member who will not sign, with the reason (printed on the minutes)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declines")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("عضو")
+    )
+    reason = models.TextField(_("علت امضانکردن"))
+    at = models.DateTimeField(_("زمان"))
+
+    class Meta:
+        verbose_name = _("امتناع از امضا")
+        verbose_name_plural = _("امتناع‌ها از امضا")
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="decline_once")]
 
 
 class MeetingEvent(models.Model):

@@ -4,6 +4,8 @@ overlap and the signed ledger."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,12 +27,18 @@ from pishkhan.visits.models import Visit
 
 MAX_RELATED = 5
 MEMBER_ROLES = (Role.BOARD_MEMBER, Role.MAYOR)
+# The meeting's roll: the seed's "mayor, deputies and city managers" (board members) vote;
+# district and senior managers and department heads attend (the quorum roles are the city's).
+ROLL_ROLES = (Role.MAYOR, Role.BOARD_MEMBER, Role.SENIOR_MANAGER, Role.DISTRICT_MANAGER,
+              Role.DEPARTMENT_HEAD)  # fmt: skip
 
 
 def board_members(municipality_id: int) -> list[User]:
+    """Everyone the meeting's roll lists: the voting body (the city's quorum roles) and those
+    who attend without a vote (district and senior managers, department heads)."""
     return list(
         User.objects.filter(
-            municipality_id=municipality_id, role__in=MEMBER_ROLES, is_active=True
+            municipality_id=municipality_id, role__in=ROLL_ROLES, is_active=True
         ).order_by("role", "id")
     )
 
@@ -174,8 +182,17 @@ def meeting_list(municipality_id: int) -> QuerySet[Meeting]:
 
 
 def agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    return agenda_items_subset(meeting, None)
+
+
+def agenda_items_subset(meeting: Meeting, ids: list[int] | None) -> list[AgendaItem]:
+    """The meeting's items (or only these) with what the screens show, in a fixed number of
+    queries whatever their count."""
+    qs = meeting.items.all() if ids is None else meeting.items.filter(pk__in=ids)
     return list(
-        meeting.items.select_related("district", "service", "decision", "decision__lead_department")
+        qs.select_related(
+            "district", "service", "decision", "decision__lead_department", "pulled_by"
+        )
         .prefetch_related(
             Prefetch(
                 "cases", queryset=Case.objects.only("id", "tracking_code", "address", "status")
@@ -280,14 +297,104 @@ class Verification:
     current_hash: str
 
 
+FIELD_LABELS: dict[str, str] = {
+    "number": "شمارهٔ مصوبه",
+    "outcome": "نتیجه",
+    "text": "متن مصوبه",
+    "lead": "واحد مجری",
+    "supporting": "واحدهای همکار",
+    "deadline": "مهلت اجرا",
+    "refer_until": "مهلت مطالعه",
+    "cost_note": "یادداشت هزینه",
+    "positions": "نظر اعضا",
+    "kind": "نوع دستور",
+    "title": "عنوان دستور",
+    "cases": "درخواست‌های دستور",
+    "source_directive": "ابلاغیهٔ مبدأ",
+}
+
+
+def _member_label(user: Any) -> str:
+    """A signer or member by name and title (the title, or the role when no title is set)."""
+    if user is None:
+        return "؟"
+    title = user.title or user.get_role_display()
+    return f"{user.full_name} ({title})" if title else str(user.full_name)
+
+
+def _names(ids: set[int]) -> dict[int, str]:
+    from pishkhan.accounts.models import User
+
+    return {u.pk: _member_label(u) for u in User.objects.filter(pk__in=ids)}
+
+
+def content_differences(
+    meeting: Meeting, sealed: dict[str, Any], current: dict[str, Any]
+) -> list[str]:
+    """Which records of the minutes differ from what was sealed: meeting, item number, field."""
+    where = f"جلسهٔ {meeting.number}"
+    found: list[str] = []
+    for key in sorted(set(sealed) | set(current)):
+        if key in ("items", "attendance") or sealed.get(key) == current.get(key):
+            continue
+        found.append(f"{where}: «{key}» صورتجلسه پس از امضا تغییر کرده است")
+    if sealed.get("attendance") != current.get("attendance"):
+        before = {a["member"]: a for a in sealed.get("attendance", [])}
+        after = {a["member"]: a for a in current.get("attendance", [])}
+        changed = {m for m in set(before) | set(after) if before.get(m) != after.get(m)}
+        names = _names({m for m in changed if m})
+        for m in sorted(changed, key=lambda x: x or 0):
+            found.append(f"{where}: حضور و غیاب {names.get(m, m)} پس از امضا تغییر کرده است")
+    old_items = {i["number"]: i for i in sealed.get("items", [])}
+    new_items = {i["number"]: i for i in current.get("items", [])}
+    for number in sorted(set(old_items) | set(new_items)):
+        a, b = old_items.get(number), new_items.get(number)
+        if a == b:
+            continue
+        if a is None or b is None:
+            found.append(f"{where}، دستور {number}: دستور پس از امضا افزوده یا حذف شده است")
+            continue
+        fields = [k for k in sorted(set(a) | set(b)) if k != "decision" and a.get(k) != b.get(k)]
+        da, db = a.get("decision") or {}, b.get("decision") or {}
+        if bool(da) != bool(db):
+            fields.append("decision")
+        else:
+            fields += [f"decision.{k}" for k in sorted(set(da) | set(db)) if da.get(k) != db.get(k)]
+        for f in fields:
+            name = f.removeprefix("decision.")
+            label = "مصوبه" if f == "decision" else FIELD_LABELS.get(name, name)
+            detail = ""
+            if name == "positions":
+                pa = {p[0]: p[1:] for p in da.get("positions", [])}
+                pb = {p[0]: p[1:] for p in db.get("positions", [])}
+                who = {m for m in set(pa) | set(pb) if pa.get(m) != pb.get(m)}
+                detail = " (" + "، ".join(_names(who).get(m, str(m)) for m in sorted(who)) + ")"
+            found.append(f"{where}، دستور {number}: «{label}»{detail} پس از امضا تغییر کرده است")
+    return found
+
+
+def _content_problems(meeting: Meeting, current_hash: str) -> list[str]:
+    generic = f"جلسهٔ {meeting.number}: محتوای صورتجلسه پس از امضا تغییر کرده است"
+    sealed_text = meeting.sealed_content
+    if not sealed_text:
+        return [generic]
+    if hashlib.sha256(sealed_text.encode()).hexdigest() != meeting.content_hash:
+        return [generic, f"جلسهٔ {meeting.number}: متن مرجع صورتجلسه نیز دستکاری شده است"]
+    details = content_differences(
+        meeting, json.loads(sealed_text), signing.minutes_content(meeting)
+    )
+    return details or [generic]
+
+
 def meeting_verification(meeting: Meeting) -> Verification:
-    """Is the signed record intact: content as signed, every signature valid, chain link right?"""
+    """Is the signed record intact: content as signed, every signature valid, chain link right?
+    Problems name the altered record (meeting, item number, field) and signers by name and title."""
     problems: list[str] = []
     current = signing.content_hash_of(meeting) if meeting.content_hash else ""
     if meeting.content_hash and current != meeting.content_hash:
-        problems.append(f"جلسهٔ {meeting.number}: محتوای صورتجلسه پس از امضا تغییر کرده است")
+        problems.extend(_content_problems(meeting, current))
     sig_ok: dict[int, bool] = {}
-    signatures = list(meeting.signatures.order_by("signed_at", "id"))
+    signatures = list(meeting.signatures.select_related("member").order_by("signed_at", "id"))
     for s in signatures:
         valid = (
             s.content_hash == meeting.content_hash
@@ -296,18 +403,22 @@ def meeting_verification(meeting: Meeting) -> Verification:
         )
         sig_ok[s.pk] = valid
         if not valid:
-            problems.append(f"جلسهٔ {meeting.number}: امضای عضو {s.member_id} نامعتبر است")
+            problems.append(f"جلسهٔ {meeting.number}: امضای {_member_label(s.member)} نامعتبر است")
     if meeting.status == Meeting.Status.SIGNED:
         present = set(
-            Attendance.objects.filter(meeting=meeting, present=True).values_list(
-                "member_id", flat=True
-            )
+            Attendance.objects.filter(
+                meeting=meeting, present=True, votes=True, member__isnull=False
+            ).values_list("member_id", flat=True)
         )
-        if present - {s.member_id for s in signatures}:
-            problems.append(f"جلسهٔ {meeting.number}: امضای عضو حاضر کم است")
+        declines = list(meeting.declines.all())
+        missing = present - {s.member_id for s in signatures} - {d.member_id for d in declines}
+        if missing:
+            names = "، ".join(_names(missing).values())
+            problems.append(f"جلسهٔ {meeting.number}: امضای عضو حاضر کم است: {names}")
         chain = signing.chain_hash_of(
             meeting.prev_hash, meeting.content_hash,
             [(s.member_id, s.public_key, s.signature) for s in signatures],
+            [(d.member_id, d.reason) for d in declines],
         )  # fmt: skip
         if chain != meeting.chain_hash:
             problems.append(f"جلسهٔ {meeting.number}: زنجیرهٔ درهم‌سازی ناسازگار است")
@@ -347,23 +458,168 @@ def decision_lookup(municipality_id: int, number: str) -> Decision | None:
 def minutes_context(meeting: Meeting) -> dict[str, Any]:
     verification = meeting_verification(meeting)
     signatures = list(meeting.signatures.select_related("member").order_by("signed_at", "id"))
+    items = agenda_items(meeting)
+    calls = roll_calls(meeting, items)
     return {
         "meeting": meeting,
         "attendance": list(
             meeting.attendance.select_related("member").order_by(
-                "-present", "member__role", "member_id"
+                "-present", "-votes", "member__role", "member_id", "id"
             )
         ),
-        "items": agenda_items(meeting),
+        "items": items,
+        "rows": [(item, calls.get(item.pk)) for item in items],
         "signatures": [(s, verification.signature_ok.get(s.pk, False)) for s in signatures],
+        "declines": list(meeting.declines.select_related("member")),
+        "reopenings": list(
+            meeting.events.filter(kind="status", data__reopened=True).select_related("actor")
+        ),
         "verification": verification,
     }
 
 
 def pending_signers(meeting: Meeting) -> list[int]:
-    signed = set(Signature.objects.filter(meeting=meeting).values_list("member_id", flat=True))
+    """Present voting members who have neither signed nor declined to sign."""
+    done = set(Signature.objects.filter(meeting=meeting).values_list("member_id", flat=True))
+    done |= set(meeting.declines.values_list("member_id", flat=True))
     return [
-        a.member_id
-        for a in Attendance.objects.filter(meeting=meeting, present=True)
-        if a.member_id not in signed
+        member_id
+        for member_id in Attendance.objects.filter(
+            meeting=meeting, present=True, votes=True, member__isnull=False
+        ).values_list("member_id", flat=True)
+        if member_id is not None and member_id not in done
     ]
+
+
+# ---------------------------------------------------------------- the floor: proposals, tally
+
+# Expected days to carry out an approved proposal, by the visit's urgency (a visit may give its
+# own in measurements["expected_days"]).
+DAYS_BY_URGENCY = {3: 7, 2: 14, 1: 30}
+REFER_DAYS = 14
+
+
+@dataclass
+class Proposal:
+    """What the visit proposed for an item: the decision form starts from it."""
+
+    outcome: str
+    text: str
+    lead_department_id: int | None
+    days: int | None
+    deadline: Any  # dt.date | None
+    refer_until: Any  # dt.date | None
+    complete: bool  # enough to be decided as it stands (consent agenda)
+
+    @property
+    def outcome_label(self) -> str:
+        return (
+            str(Decision.Outcome(self.outcome).label)
+            if self.outcome in Decision.Outcome.values
+            else ""
+        )
+
+
+def item_proposals(items: list[AgendaItem]) -> dict[int, Proposal]:
+    """Each item's proposal from the latest reported visit of its cases (two queries)."""
+    import datetime as dt
+
+    from pishkhan.visits.models import Visit
+
+    if not items:
+        return {}
+    links = AgendaItem.cases.through.objects.filter(agendaitem_id__in=[i.pk for i in items])
+    case_item: dict[int, int] = {}
+    for item_id, case_id in links.values_list("agendaitem_id", "case_id"):
+        case_item.setdefault(case_id, item_id)
+    latest: dict[int, dict[str, Any]] = {}
+    for visit in (
+        Visit.objects.filter(case_id__in=list(case_item), status=Visit.Status.REPORTED)
+        .exclude(recommendation="")
+        .order_by("week_start", "id")
+        .values(
+            "case_id",
+            "recommendation",
+            "proposed_text",
+            "lead_department_id",
+            "urgency",
+            "measurements",
+            "case__service__department_id",
+        )  # fmt: skip
+    ):
+        latest[case_item[visit["case_id"]]] = dict(visit)
+    by_pk = {i.pk: i for i in items}
+    result: dict[int, Proposal] = {}
+    for item_id, row in latest.items():
+        v: dict[str, Any] = row
+        item = by_pk[item_id]
+        day = item.meeting.scheduled_at.date()
+        outcome = v["recommendation"]
+        lead = v["lead_department_id"] or v["case__service__department_id"]
+        measured = str((v["measurements"] or {}).get("expected_days") or "")
+        days = int(measured) if measured.isdigit() else DAYS_BY_URGENCY.get(v["urgency"], 14)
+        text = (v["proposed_text"] or "").strip() or item.title
+        deadline = day + dt.timedelta(days=days) if outcome == "approve" else None
+        refer = day + dt.timedelta(days=REFER_DAYS) if outcome == "refer" else None
+        complete = len(text) >= 3 and (outcome != "approve" or lead is not None)
+        result[item_id] = Proposal(outcome, text, lead if outcome == "approve" else None,
+                                   days if outcome == "approve" else None, deadline, refer, complete)  # fmt: skip
+    return result
+
+
+def uncontested(items: list[AgendaItem], proposals: dict[int, Proposal]) -> list[int]:
+    """Items whose proposal can be decided as it stands: a complete visit proposal, an item of
+    this week (not an objection, overdue order or extension), not pulled out, not decided."""
+    return [
+        i.pk
+        for i in items
+        if i.pk in proposals
+        and proposals[i.pk].complete
+        and i.kind in ("new", "deferred", "committee")
+        and i.pulled_by_id is None
+        and getattr(i, "decision", None) is None
+    ]
+
+
+@dataclass
+class RollCall:
+    agreed: list[str]
+    disagreed: list[str]
+    abstained: list[str]
+    silent: list[str]  # present voting members with no position
+    absent: list[str]
+    notes: list[str]
+
+
+def roll_calls(meeting: Meeting, items: list[AgendaItem]) -> dict[int, RollCall]:
+    """Per decision: who agreed, disagreed, abstained (by name and title; entries by the
+    secretary marked), who gave none, and who was absent."""
+    from django.utils.translation import gettext
+
+    roll = list(
+        meeting.attendance.filter(votes=True, member__isnull=False).select_related("member")
+    )
+    label = {a.member_id: f"{a.member.full_name} ({a.title or a.member.get_role_display()})"
+             for a in roll if a.member}  # fmt: skip
+    present = [a.member_id for a in roll if a.present]
+    absent = [label[a.member_id] for a in roll if not a.present]
+    result: dict[int, RollCall] = {}
+    for item in items:
+        d = getattr(item, "decision", None)
+        if d is None:
+            continue
+        call = RollCall([], [], [], [], absent, [])
+        seen = set()
+        for p in d.positions.all():
+            seen.add(p.member_id)
+            name = label.get(p.member_id, str(p.member_id))
+            if p.by_proxy and p.note != "تصویب یکجا":
+                name += " " + gettext("[ثبت دبیر]")
+            {"agree": call.agreed, "disagree": call.disagreed, "abstain": call.abstained}[
+                p.stance
+            ].append(name)
+            if p.note and p.note != "تصویب یکجا":
+                call.notes.append(f"{label.get(p.member_id, '')}: {p.note}")
+        call.silent = [label[m] for m in present if m not in seen and m in label]
+        result[item.pk] = call
+    return result

@@ -86,10 +86,24 @@ def verify_hash(public_key_b64: str, signature_b64: str, content_hash: str) -> b
 
 def minutes_content(meeting: Meeting) -> dict[str, Any]:
     """The canonical content of the minutes: what the members sign."""
-    attendance = [
-        {"member": a.member_id, "name": a.member.full_name, "present": a.present}
-        for a in meeting.attendance.select_related("member").order_by("member_id")
-    ]
+    attendance = []
+    rows = sorted(
+        meeting.attendance.select_related("member"),
+        key=lambda a: (a.member_id or 0, a.guest_name, a.pk),
+    )
+    for a in rows:
+        entry: dict[str, Any] = {
+            "member": a.member_id,
+            "name": a.member.full_name if a.member else a.guest_name,
+            "present": a.present,
+        }
+        # Keys added for the wider roll (titles, members without a vote) appear only when set:
+        # minutes signed before them keep their hash.
+        if a.title:
+            entry["title"] = a.title
+        if not a.votes:
+            entry["votes"] = False
+        attendance.append(entry)
     items = []
     for item in (
         meeting.items.select_related("decision", "decision__lead_department", "district", "service")
@@ -108,9 +122,7 @@ def minutes_content(meeting: Meeting) -> dict[str, Any]:
                 "deadline": d.deadline.isoformat() if d.deadline else None,
                 "refer_until": d.refer_until.isoformat() if d.refer_until else None,
                 "cost_note": d.cost_note,
-                "positions": sorted(
-                    ([p.member_id, p.stance] for p in d.positions.all()), key=lambda x: x[0]
-                ),
+                "positions": sorted((_position(p) for p in d.positions.all()), key=lambda x: x[0]),
             }
         items.append(
             {
@@ -132,6 +144,13 @@ def minutes_content(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _position(p: Any) -> list[Any]:
+    """[member, stance] — with the note and "proxy" (entered by the secretary) when present."""
+    if not p.note and not p.by_proxy:
+        return [p.member_id, p.stance]
+    return [p.member_id, p.stance, p.note, "proxy" if p.by_proxy else ""]
+
+
 def canonical_bytes(content: dict[str, Any]) -> bytes:
     return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -140,7 +159,16 @@ def content_hash_of(meeting: Meeting) -> str:
     return hashlib.sha256(canonical_bytes(minutes_content(meeting))).hexdigest()
 
 
-def chain_hash_of(prev_hash: str, content_hash: str, signatures: list[tuple[int, str, str]]) -> str:
-    """signatures: (member id, public key, signature) in signing order."""
+def chain_hash_of(
+    prev_hash: str,
+    content_hash: str,
+    signatures: list[tuple[int, str, str]],
+    declines: list[tuple[int, str]] = (),  # type: ignore[assignment]
+) -> str:
+    """signatures: (member id, public key, signature) in signing order; declines: (member id,
+    reason) of present members who would not sign (bound into the chain only when there are)."""
     payload = prev_hash + content_hash + "".join(f"|{m}:{k}:{s}" for m, k, s in signatures)
+    payload += "".join(
+        f"|x{m}:{hashlib.sha256(r.encode()).hexdigest()}" for m, r in sorted(declines)
+    )
     return hashlib.sha256(payload.encode()).hexdigest()

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,15 +23,26 @@ from pishkhan.accounts.models import Committee, User
 from pishkhan.core.errors import ApplicationError
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.schedule import schedule_for
-from pishkhan.meetings import imports, services
-from pishkhan.meetings.forms import AttendanceForm, DecisionForm, ImportUploadForm, SignForm
+from pishkhan.meetings import floor, imports, services
+from pishkhan.meetings.forms import (
+    AttendanceForm,
+    DecisionForm,
+    ImportUploadForm,
+    ReasonForm,
+    SignForm,
+)
 from pishkhan.meetings.models import AgendaItem, Attendance, Meeting
 from pishkhan.meetings.selectors import (
+    Proposal,
     agenda_items,
+    agenda_items_subset,
     board_members,
+    item_proposals,
     meeting_list,
     pending_signers,
     related_decisions_for,
+    roll_calls,
+    uncontested,
 )
 
 
@@ -162,49 +174,66 @@ def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _present_members(meeting: Meeting) -> list[User]:
+    """Present voting members (those who take positions)."""
     return [
         a.member
-        for a in Attendance.objects.filter(meeting=meeting, present=True)
+        for a in Attendance.objects.filter(
+            meeting=meeting, present=True, votes=True, member__isnull=False
+        )
         .select_related("member")
         .order_by("member_id")
+        if a.member is not None
     ]
 
 
 def _decision_form(
-    meeting: Meeting, item: AgendaItem, members: list[User], data: Any = None
-) -> DecisionForm:
+    meeting: Meeting, item: AgendaItem, members: list[User], data: Any = None,
+    proposal: Proposal | None = None,
+) -> DecisionForm:  # fmt: skip
+    """The item's form: its decision, or else the visit's proposal (the secretary edits only
+    what the meeting changes). Position fields only for members without one yet (entered by
+    the secretary for a member without a device)."""
     initial: dict[str, Any] = {"outcome": "approve"}
     decision = getattr(item, "decision", None) if item.pk else None
+    given: set[int] = set()
     if decision is not None:
         initial = {
             "outcome": decision.outcome, "text": decision.text, "lead_department": decision.lead_department_id,
             "supporting_departments": [d.pk for d in decision.supporting_departments.all()],
             "deadline": decision.deadline, "refer_until": decision.refer_until, "cost_note": decision.cost_note,
         }  # fmt: skip
-        for p in decision.positions.all():
-            initial[f"pos_{p.member_id}"] = p.stance
-    return DecisionForm(data, initial=initial, municipality_id=meeting.municipality_id, members=members,
-                        prefix=f"i{item.pk}")  # fmt: skip
+        given = {p.member_id for p in decision.positions.all()}
+    elif proposal is not None:
+        initial = {
+            "outcome": proposal.outcome, "text": proposal.text,
+            "lead_department": proposal.lead_department_id, "deadline": proposal.deadline,
+            "refer_until": proposal.refer_until,
+        }  # fmt: skip
+    return DecisionForm(data, initial=initial, municipality_id=meeting.municipality_id,
+                        members=[m for m in members if m.pk not in given], prefix=f"i{item.pk}")  # fmt: skip
 
 
 @staff_required("meetings.view_agenda")
 def session(request: HttpRequest, pk: int) -> HttpResponse:
-    """Meeting mode: attendance, then every item on one screen (htmx saves each item)."""
+    """Meeting mode: the roll, then the consent list and one compact row per item; an item's
+    form opens in place (htmx), pre-filled from the visit's proposal."""
     meeting = _meeting(request, pk)
     user: User = request.user  # type: ignore[assignment]
     members = board_members(meeting.municipality_id)
+    schedule = schedule_for(meeting.municipality)
+    voting = schedule.voting_roles()
     attendance_form = AttendanceForm(
-        request.POST or None, members=members, initial={"present": [m.pk for m in members]}
-    )
+        request.POST or None, members=members, voting_roles=voting,
+        initial={"present": [m.pk for m in members if m.role in voting]},
+    )  # fmt: skip
     if request.method == "POST" and request.POST.get("action") == "start":
         if not user.has_perm("meetings.run_meeting"):
             raise Http404
         if attendance_form.is_valid():
             chosen = [m for m in members if str(m.pk) in attendance_form.cleaned_data["present"]]
             try:
-                services.meeting_start(
-                    meeting=meeting, present=chosen, actor=user, now=timezone.now()
-                )
+                services.meeting_start(meeting=meeting, present=chosen, actor=user, now=timezone.now(),
+                                       guests=attendance_form.guest_list())  # fmt: skip
                 return redirect("meetings:session", pk=meeting.pk)
             except ApplicationError as exc:
                 _error(request, exc)
@@ -218,23 +247,60 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("meetings:sign", pk=meeting.pk)
         except ApplicationError as exc:
             _error(request, exc)
-    present = _present_members(meeting)
     items = agenda_items(meeting)
-    rows = [(item, _decision_form(meeting, item, present)) for item in items]
+    proposals = item_proposals(items)
+    free = set(uncontested(items, proposals))
+    rows = [(item, proposals.get(item.pk), item.pk in free) for item in items]
+    decided = sum(1 for i in items if getattr(i, "decision", None) is not None)
     return render(request, "meetings/session.html", {
-        "meeting": meeting, "attendance_form": attendance_form, "rows": rows, "present": present,
-        "quorum": schedule_for(meeting.municipality).quorum,
+        "meeting": meeting, "attendance_form": attendance_form, "rows": rows,
+        "attendance": list(meeting.attendance.select_related("member").order_by("-votes", "member__role", "id")),
+        "quorum": schedule.quorum, "decided": decided, "total": len(items),
+        "consent_count": sum(1 for i in items if i.consent and getattr(i, "decision", None) is None),
     })  # fmt: skip
+
+
+def _item_context(meeting: Meeting, item: AgendaItem, **extra: Any) -> dict[str, Any]:
+    present = _present_members(meeting)
+    proposal = item_proposals([item]).get(item.pk)
+    form = extra.pop("form", None) or _decision_form(meeting, item, present, proposal=proposal)
+    decision = getattr(item, "decision", None)
+    return {
+        "meeting": meeting,
+        "item": item,
+        "form": form,
+        "proposal": proposal,
+        "open": True,
+        "roll": roll_calls(meeting, [item]).get(item.pk) if decision is not None else None,
+        **extra,
+    }
+
+
+def _fresh_item(meeting: Meeting, item_pk: int) -> AgendaItem:
+    item = next((i for i in agenda_items_subset(meeting, [item_pk])), None)
+    if item is None:
+        raise Http404
+    return item
+
+
+@staff_required("meetings.run_meeting")
+def item_open(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """The item's form in place of its row (htmx); it becomes the item on the table."""
+    meeting = _meeting(request, pk)
+    item = _fresh_item(meeting, item_pk)
+    user: User = request.user  # type: ignore[assignment]
+    if meeting.status == Meeting.Status.IN_SESSION:
+        floor.meeting_set_current(item=item, actor=user)
+    return render(request, "meetings/_item_decision.html", _item_context(meeting, item))
 
 
 @require_POST
 @staff_required("meetings.run_meeting")
 def decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    """Save one item's decision and positions (htmx: returns the item card)."""
+    """Save one item's decision, and positions for members without a device (htmx: returns
+    the item card). All or nothing."""
     meeting = _meeting(request, pk)
-    item = get_object_or_404(
-        AgendaItem.objects.select_related("meeting"), pk=item_pk, meeting=meeting
-    )
+    item = _fresh_item(meeting, item_pk)
     user: User = request.user  # type: ignore[assignment]
     present = _present_members(meeting)
     form = _decision_form(meeting, item, present, data=request.POST)
@@ -242,24 +308,26 @@ def decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            decision = services.decision_record(
-                item=item, outcome=data["outcome"], text=data["text"], actor=user,
-                lead_department=data["lead_department"], supporting_departments=list(data["supporting_departments"]),
-                deadline=data["deadline"], refer_until=data["refer_until"], cost_note=data["cost_note"],
-            )  # fmt: skip
-            for member in present:
-                stance = data.get(f"pos_{member.pk}")
-                if stance:
-                    services.position_set(
-                        decision=decision, member=member, stance=stance, actor=user
-                    )
+            with transaction.atomic():
+                decision = services.decision_record(
+                    item=item, outcome=data["outcome"], text=data["text"], actor=user,
+                    lead_department=data["lead_department"], supporting_departments=list(data["supporting_departments"]),
+                    deadline=data["deadline"], refer_until=data["refer_until"], cost_note=data["cost_note"],
+                )  # fmt: skip
+                for member in form.members:
+                    stance = data.get(f"pos_{member.pk}")
+                    if stance:
+                        floor.position_record(
+                            decision=decision, member=member, stance=stance, actor=user
+                        )
             saved = True
         except ApplicationError as exc:
             form.add_error(None, exc.message)
     if saved:
-        item = get_object_or_404(AgendaItem.objects.select_related("decision"), pk=item.pk)
-        form = _decision_form(meeting, item, present)
-    context = {"meeting": meeting, "item": item, "form": form, "saved": saved}
+        item = _fresh_item(meeting, item_pk)
+        context = _item_context(meeting, item, saved=True)
+    else:
+        context = _item_context(meeting, item, form=form)
     if request.headers.get("HX-Request"):
         return render(request, "meetings/_item_decision.html", context)
     return redirect("meetings:session", pk=meeting.pk)
@@ -285,6 +353,8 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     pending_ids = pending_signers(meeting)
     context.update(
         form=form,
+        decline_form=ReasonForm(prefix="decline"),
+        reopen_form=ReasonForm(prefix="reopen"),
         pending=User.objects.filter(pk__in=pending_ids).order_by("role", "id"),
         can_sign=meeting.status == Meeting.Status.CLOSED and user.pk in pending_ids,
     )

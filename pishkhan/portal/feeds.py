@@ -62,7 +62,9 @@ class DecisionFeed(Feed):  # type: ignore[type-arg]
         return f"مصوبات پیشخوان خدمت شهرداری {obj.name}"
 
     def items(self, obj: Municipality) -> list[Decision]:
-        return list(selectors.decision_public_qs(municipality=obj)[:50])
+        decisions = list(selectors.decision_public_qs(municipality=obj)[:50])
+        withheld = selectors.decisions_withheld(decisions, what="register")
+        return [d for d in decisions if d.item.meeting_id not in withheld]
 
     def item_title(self, item: Decision) -> str:
         return f"مصوبهٔ {item.number}: {mask_pii(item.item.title)}"

@@ -131,14 +131,34 @@ def similar_articles(*, article: Article, limit: int = 4) -> list[Article]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def decisions_withheld(decisions: list[Decision], *, what: str) -> set[int]:
+    """Meetings (ids) among these decisions whose signed minutes no longer verify; the refusal
+    is recorded and alerted once per altered state."""
+    from pishkhan.meetings.integrity import (
+        UnverifiedMinutes,
+        integrity_refusal_record,
+        meetings_tampered,
+    )
+
+    bad = meetings_tampered({d.item.meeting_id for d in decisions})
+    for d in decisions:
+        if d.item.meeting_id in bad:
+            refusal = UnverifiedMinutes(d.item.meeting, bad[d.item.meeting_id], what)
+            integrity_refusal_record(refusal=refusal)
+            bad[d.item.meeting_id] = []  # once per meeting
+    return set(bad)
+
+
 def bulletin_decisions(*, article: Article) -> list[Decision]:
     if article.kind != Article.Kind.BULLETIN or article.bulletin_week is None:
         return []
-    return list(
+    decisions = list(
         decision_public_qs(municipality=article.municipality).filter(
             item__meeting__week_start=article.bulletin_week
         )
     )
+    withheld = decisions_withheld(decisions, what="bulletin")
+    return [d for d in decisions if d.item.meeting_id not in withheld]
 
 
 # --- services ---------------------------------------------------------------------------

@@ -423,11 +423,15 @@ def bulletin_publish_for_week(*, municipality: Municipality, week_start: dt.date
             item__meeting__week_start=week_start,
             item__meeting__status=Meeting.Status.SIGNED,
         )
-        .select_related("item", "lead_department")
+        .select_related("item__meeting", "lead_department")
         .order_by("item__number")
     )
     if not decisions:
         return None
+    from pishkhan.meetings.integrity import meeting_require_intact
+
+    for meeting in {d.item.meeting_id: d.item.meeting for d in decisions}.values():
+        meeting_require_intact(meeting, what="bulletin")  # nothing unverified is published
     year, number = week_label(week_start)
     title = f"مصوبات پیشخوان خدمت — هفتهٔ {fa_digits(number)} سال {fa_digits(year)}"
     lines = [
@@ -476,7 +480,13 @@ def bulletin_clock_step(week: Any, now: dt.datetime) -> dict[str, Any]:
     """The clock's "publish_bulletin" step: due at the week's dispatch time once the week's
     minutes are signed (see portal.apps); a week whose meeting is never signed has no bulletin.
     """
-    article = bulletin_publish_for_week(municipality=week.municipality, week_start=week.start)
+    from pishkhan.meetings.integrity import UnverifiedMinutes, integrity_refusal_record
+
+    try:
+        article = bulletin_publish_for_week(municipality=week.municipality, week_start=week.start)
+    except UnverifiedMinutes as refusal:
+        integrity_refusal_record(refusal=refusal, now=now)
+        return {"refused": refusal.problems[:5]}  # the week shows why
     if article is None:
         pending = Meeting.objects.filter(
             municipality=week.municipality, week_start=week.start

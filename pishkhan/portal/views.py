@@ -233,7 +233,13 @@ def decision_register(request: HttpRequest) -> HttpResponse:
     def build() -> HttpResponse:
         qs = selectors.decision_register(municipality=city, filters=filters)
         page = Paginator(qs, 25).get_page(wanted)
-        rows = [(d, selectors.decision_status(d)) for d in page.object_list]
+        # Nothing unverified is published: decisions of minutes that no longer match what was
+        # signed are withheld (and the secretary and mayor alerted).
+        tampered = selectors.decisions_withheld(list(page.object_list), what="register")
+        rows = [
+            (d, selectors.decision_status(d), d.item.meeting_id in tampered)
+            for d in page.object_list
+        ]
         params = request.GET.copy()
         params.pop("page", None)
         context = {

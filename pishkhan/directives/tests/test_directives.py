@@ -49,7 +49,12 @@ class DirectiveTests(BaseTestCase):
         self.assertEqual(self.lead.department, self.civil)
         self.assertEqual(self.support.department, self.green)
         self.assertTrue(self.lead.number.startswith(self.meeting.number))
+        # Issued at once; the letters are the worker's job (off the clock's transaction).
+        self.assertFalse(self.lead.letter_pdf)
+        self.assertEqual(services.letters_render(), 2)
+        self.lead.refresh_from_db()
         self.assertTrue(self.lead.letter_pdf.read().startswith(b"%PDF"))
+        self.assertEqual(services.letters_render(), 0)
         self.assertTrue(
             Message.objects.filter(
                 to=self.head_civil.mobile, template="directives/messages/issued"

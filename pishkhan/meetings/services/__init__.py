@@ -26,7 +26,7 @@ from pishkhan.meetings.services.session import (
     meeting_start,
     position_set,
 )
-from pishkhan.meetings.services.signatures import minutes_sign
+from pishkhan.meetings.services.signatures import minutes_seal_if_complete, minutes_sign
 from pishkhan.meetings.services.state import ALLOWED
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "meeting_for_date",
     "meeting_for_week",
     "meeting_start",
+    "minutes_seal_if_complete",
     "minutes_sign",
     "position_set",
 ]

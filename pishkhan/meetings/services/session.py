@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -27,11 +28,21 @@ from pishkhan.meetings.selectors import board_members
 from pishkhan.meetings.services.state import CARRY_KINDS, _event, _lock, _require, _set_status
 
 
+def _title(user: User) -> str:
+    return str(user.title or user.get_role_display())
+
+
 @transaction.atomic
 def meeting_start(
-    *, meeting: Meeting, present: Iterable[User], actor: User | None, now: dt.datetime
+    *,
+    meeting: Meeting,
+    present: Iterable[User],
+    actor: User | None,
+    now: dt.datetime,
+    guests: Sequence[tuple[str, str]] = (),
 ) -> Meeting:
-    """Record attendance; the session opens only with a quorum."""
+    """Record attendance (everyone on the roll, with titles; guests by name and title); the
+    session opens only with the city's quorum of present voting members."""
     _require(actor, "meetings.run_meeting", meeting.municipality_id)
     meeting = _lock(meeting)
     if meeting.status == Meeting.Status.DRAFT:
@@ -44,13 +55,23 @@ def meeting_start(
     present_ids = {u.pk for u in present}
     if not present_ids <= {m.pk for m in members}:
         raise ApplicationError("حاضران باید از اعضای پیشخوان باشند.")
-    quorum = schedule_for(meeting.municipality).quorum
-    if len(present_ids) < quorum:
-        raise ApplicationError(f"حد نصاب ({quorum} نفر) حاضر نیست.")
+    schedule = schedule_for(meeting.municipality)
+    voting_roles = set(schedule.voting_roles())
+    voters = {m.pk for m in members if m.role in voting_roles}
+    if len(present_ids & voters) < schedule.quorum:
+        raise ApplicationError(f"حد نصاب ({schedule.quorum} نفر از اعضای دارای رأی) حاضر نیست.")
     for m in members:
         Attendance.objects.update_or_create(
-            meeting=meeting, member=m, defaults={"present": m.pk in present_ids}
-        )
+            meeting=meeting, member=m,
+            defaults={"present": m.pk in present_ids, "votes": m.pk in voters, "title": _title(m)},
+        )  # fmt: skip
+    for name, title in guests:
+        name, title = clean_input(name)[:150], clean_input(title)[:150]
+        if name:
+            Attendance.objects.create(
+                meeting=meeting, member=None, guest_name=name, title=title or "مهمان",
+                votes=False, present=True,
+            )  # fmt: skip
     _set_status(meeting, Meeting.Status.IN_SESSION, actor=actor, now=now,
                 note=f"حاضران: {len(present_ids)}")  # fmt: skip
     meeting.started_at = now
@@ -179,7 +200,9 @@ def meeting_close(
             )  # fmt: skip
     _set_status(meeting, Meeting.Status.CLOSED, actor=actor, now=now)
     meeting.closed_at = now
-    meeting.content_hash = signing.content_hash_of(meeting)
-    meeting.save(update_fields=["closed_at", "content_hash"])
+    sealed = signing.canonical_bytes(signing.minutes_content(meeting))
+    meeting.sealed_content = sealed.decode()
+    meeting.content_hash = hashlib.sha256(sealed).hexdigest()
+    meeting.save(update_fields=["closed_at", "content_hash", "sealed_content"])
     _event(meeting, kind="content_hash", actor=actor, now=now, data={"hash": meeting.content_hash})
     return meeting

@@ -49,20 +49,31 @@ def minutes_sign(*, meeting: Meeting, member: User, password: str, now: dt.datet
         "meetings.sign_minutes"
     ):
         raise PermissionDeniedError()
+    if (
+        meeting.status == Meeting.Status.IN_SESSION
+        and meeting.events.filter(kind="status", data__reopened=True).exists()
+    ):
+        raise ApplicationError(
+            "صورتجلسه برای اصلاح بازگشایی شده است؛ پس از پایان دوبارهٔ جلسه امضا کنید."
+        )
     if meeting.status != Meeting.Status.CLOSED:
         raise ApplicationError("این صورتجلسه آمادهٔ امضا نیست.")
     if not member.check_password(password):
         raise ApplicationError("گذرواژه درست نیست.")
-    present = list(
-        Attendance.objects.filter(meeting=meeting, present=True).select_related("member")
+    present_ids = set(
+        Attendance.objects.filter(
+            meeting=meeting, present=True, votes=True, member__isnull=False
+        ).values_list("member_id", flat=True)
     )
-    present_ids = {a.member_id for a in present}
     if member.pk not in present_ids:
         raise ApplicationError("فقط اعضای حاضر در جلسه امضا می‌کنند.")
     signed_ids = set(meeting.signatures.values_list("member_id", flat=True))
     if member.pk in signed_ids:
         raise ApplicationError("شما این صورتجلسه را پیش‌تر امضا کرده‌اید.")
-    others = present_ids - signed_ids - {member.pk}
+    declined_ids = set(meeting.declines.values_list("member_id", flat=True))
+    if member.pk in declined_ids:
+        raise ApplicationError("شما از امضای این صورتجلسه امتناع کرده‌اید.")
+    others = present_ids - signed_ids - declined_ids - {member.pk}
     if member.role == Role.MAYOR and others:
         raise ApplicationError("شهردار پس از امضای همهٔ اعضای حاضر امضا می‌کند.")
     if signing.content_hash_of(meeting) != meeting.content_hash:
@@ -75,9 +86,19 @@ def minutes_sign(*, meeting: Meeting, member: User, password: str, now: dt.datet
     )  # fmt: skip
     _event(meeting, kind="signature", actor=member, now=now,
            data={"member": member.pk, "public_key": key.public_key, "signature": signature.signature})  # fmt: skip
-    if not others:
-        _finalise(meeting, actor=member, now=now)
+    minutes_seal_if_complete(meeting=meeting, actor=member, now=now)
     return signature
+
+
+def minutes_seal_if_complete(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> bool:
+    """Seal once every present voting member has signed or declined, with at least one
+    signature (called inside the signing transaction, the meeting row locked)."""
+    from pishkhan.meetings.selectors import pending_signers
+
+    if pending_signers(meeting) or not meeting.signatures.exists():
+        return False
+    _finalise(meeting, actor=actor, now=now)
+    return True
 
 
 def _finalise(meeting: Meeting, *, actor: User | None, now: dt.datetime) -> None:
@@ -99,6 +120,7 @@ def _finalise(meeting: Meeting, *, actor: User | None, now: dt.datetime) -> None
             (s.member_id, s.public_key, s.signature)
             for s in meeting.signatures.order_by("signed_at", "id")
         ],
+        [(d.member_id, d.reason) for d in meeting.declines.all()],
     )
     meeting.sealed_at = now
     meeting.save(update_fields=["prev_hash", "chain_hash", "sealed_at"])

@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     MS.DRAFT: {MS.FROZEN},
     MS.FROZEN: {MS.IN_SESSION, MS.DRAFT},
     MS.IN_SESSION: {MS.CLOSED},
-    MS.CLOSED: {MS.SIGNED},
+    MS.CLOSED: {MS.SIGNED, MS.IN_SESSION},  # back into session: floor.minutes_reopen
     MS.SIGNED: set(),
 }
 CARRY_KINDS = {"overdue", "extension"}  # items about directives, not about case status

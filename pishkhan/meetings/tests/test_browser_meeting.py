@@ -37,9 +37,13 @@ def test_meeting_signing_and_completion(page, tmp_path):  # type: ignore[no-unty
     page.click("text=حالت جلسه")
     page.click("button[value=start]")
     assert "در حال برگزاری" in page.content()
-    cards = page.locator("section.item-card")
-    for i in range(2):
-        card = cards.nth(i)
+    for _ in range(2):
+        row = page.locator("li.item-row").nth(0)
+        row_id = row.get_attribute("id")
+        row.focus()
+        page.keyboard.press("Enter")  # keyboard: the item's form opens in place (htmx)
+        card = page.locator(f"section.item-card#{row_id}")
+        card.wait_for()
         card.locator("input[value=approve]").check()
         card.locator("textarea").fill("ترمیم و آسفالت در اسرع وقت")
         card.locator("select[name$=lead_department]").select_option(label="معاونت عمرانی")
@@ -47,7 +51,7 @@ def test_meeting_signing_and_completion(page, tmp_path):  # type: ignore[no-unty
         for select in card.locator("select[name*=pos_]").all():
             select.select_option("agree")
         card.locator("textarea").press("Control+Enter")  # keyboard: save without leaving the screen
-        page.locator(f"section.item-card:nth-of-type({i + 1}) [data-decided]").wait_for()
+        page.locator(f"#{row_id} [data-decided]").wait_for()
     assert page.locator("[data-decided]").count() == 2
     screenshot(page, "meetings-session")
     page.click("button[value=close]")

@@ -120,6 +120,7 @@ class PermissionMatrixTests(BaseTestCase):
             "file_id": self.attachment.pk, "item_pk": self.item.pk, "token": self.ical, "fmt": "json",
             "start": self.case.week_start.isoformat(), "week": self.case.week_start.isoformat(),
             "slug": self.article.slug, "rest": "no-such-thing", "evidence_pk": 0,
+            "decision_pk": self.decision.pk,
         }  # fmt: skip
         values["code"] = (
             "pothole" if name in ("portal:service", "open311:service") else self.case.tracking_code
@@ -240,6 +241,15 @@ RULES: dict[str, tuple[set[str], str]] = {
     "meetings:agenda_pdf": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
     "meetings:session": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
     "meetings:decide": ({"admin", "secretary"}, "login"),
+    "meetings:item_open": ({"admin", "secretary"}, "login"),
+    "meetings:pull": ({"admin", "mayor", "member", "secretary"}, "login"),
+    "meetings:tally": ({"admin", "secretary"}, "login"),
+    "meetings:consent": ({"admin", "secretary"}, "login"),
+    "meetings:live": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
+    "meetings:live_current": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
+    "meetings:position": ({"admin", "mayor", "member"}, "login"),
+    "meetings:reopen": ({"admin", "secretary"}, "login"),
+    "meetings:decline": ({"admin", "mayor", "member"}, "login"),
     "meetings:sign": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
     "meetings:minutes_pdf": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
     "meetings:import": ({"admin", "secretary"}, "login"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.utils import timezone
@@ -49,6 +50,19 @@ def case(city: dict[str, Any], **extra: Any) -> Case:
     return Case.objects.create(**defaults)
 
 
+def seal_record(meeting: Meeting) -> None:
+    """A signed meeting's record as the ledger keeps it (content hash and chain), so that what
+    is published verifies (nothing unverified goes out)."""
+    from pishkhan.meetings import signing
+
+    content = signing.canonical_bytes(signing.minutes_content(meeting))
+    content_hash = hashlib.sha256(content).hexdigest()
+    Meeting.objects.filter(pk=meeting.pk).update(
+        sealed_content=content.decode(), content_hash=content_hash,
+        chain_hash=signing.chain_hash_of("", content_hash, []),
+    )  # fmt: skip
+
+
 def decision(
     city: dict[str, Any],
     *,
@@ -86,6 +100,8 @@ def decision(
         deadline=deadline or timezone.localdate() + dt.timedelta(days=10),
         recorded_by=city["secretary"],
     )
+    if meeting.status == Meeting.Status.SIGNED:
+        seal_record(meeting)
     if directive_status:
         Directive.objects.create(
             municipality=m,

@@ -14,7 +14,7 @@ from pishkhan.cycle.services import week_get_or_create
 from pishkhan.meetings.models import Meeting
 from pishkhan.portal.models import Article
 from pishkhan.portal.services import bulletin_publish_for_week
-from pishkhan.portal.tests.helpers import decision
+from pishkhan.portal.tests.helpers import decision, seal_record
 from pishkhan.test import BaseTestCase, make_city
 
 
@@ -72,11 +72,13 @@ class DecisionRegisterTests(BaseTestCase):
         self.client.get("/decisions/")
         with self.assertNumQueries(0):  # anonymous visitors get the cached page
             self.client.get("/decisions/")
-        with self.assertNumQueries(7):  # filters are part of the key: a new page renders
+        # filters are part of the key: a new page renders; the page's meetings are verified
+        # against their sealed minutes (a fixed number of queries per meeting on the page)
+        with self.assertNumQueries(16):
             self.client.get("/decisions/?q=Q")
         for i in range(3, 15):
             decision(self.city, number=f"Q-{i}", directive_status="done")
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(16):
             self.client.get("/decisions/?q=Q&page=1")
 
     def test_other_city_decisions_hidden(self) -> None:
@@ -123,6 +125,10 @@ class BulletinTests(BaseTestCase):
         self.assertFalse(Article.objects.filter(kind="bulletin").exists())
         Meeting.objects.filter(week_start=ws).update(status=Meeting.Status.SIGNED)
         self.assertIsNotNone(STEPS["publish_bulletin"].due(week))
+        # marked signed in the database without the seal: nothing unverified is published
+        self.assertIn("refused", STEPS["publish_bulletin"].run(week, timezone.now()))
+        self.assertFalse(Article.objects.filter(kind="bulletin").exists())
+        seal_record(Meeting.objects.get(week_start=ws))
         result = STEPS["publish_bulletin"].run(week, timezone.now())
         self.assertIsNotNone(result["bulletin"])
         empty = week_get_or_create(self.m, ws - dt.timedelta(days=70))
