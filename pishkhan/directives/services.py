@@ -125,25 +125,27 @@ def _decision_cases(decision: Decision) -> list[Case]:
 
 
 def _issue(decision: Decision, department: Department, role: str, seq: int, *, actor: User | None,
-           now: dt.datetime) -> Directive | None:  # fmt: skip
+           now: dt.datetime, active: set[tuple[int, int]],
+           contacts: dict[int, list[User]]) -> Directive | None:  # fmt: skip
     """Numbered and notified at once; its letter is rendered by the worker (letters_render) or
-    on first request, after checking the sealed minutes again."""
+    on first request, after checking the sealed minutes again. ``active``: the (decision,
+    department) pairs already holding an order; ``contacts``: heads by department (both read
+    once per dispatch, under the meeting's lock)."""
     if decision.deadline is None:
         raise ApplicationError(_("مصوبه مهلت اجرا ندارد."))
-    if (
-        Directive.objects.filter(decision=decision, department=department)
-        .exclude(status="superseded")
-        .exists()
-    ):
+    if (decision.pk, department.pk) in active:
         return None
     directive = Directive.objects.create(
         municipality_id=decision.item.meeting.municipality_id, number=f"{decision.number}-{seq}",
         decision=decision, department=department, role=role, deadline=decision.deadline,
         issued_at=now,
     )  # fmt: skip
+    active.add((decision.pk, department.pk))
     _record(directive, kind="status", old="", new="issued", actor=actor, now=now)
     link = directive.municipality.site_url(f"/office/directives/{directive.pk}/")
-    for head in _department_contacts(department):
+    if department.pk not in contacts:
+        contacts[department.pk] = _department_contacts(department)
+    for head in contacts[department.pk]:
         from pishkhan.notify.services import message_enqueue
 
         message_enqueue(
@@ -188,6 +190,22 @@ def _dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list
         raise ApplicationError(_("فقط صورتجلسهٔ امضاشده ابلاغ می‌شود."))
     meeting_require_intact(meeting, what="dispatch")
     issued: list[Directive] = []
+    # Numbers already used in this meeting's range and the orders already standing: read once
+    # (a dispatch of thousands of orders must not ask twice per order).
+    existing = Directive.objects.filter(
+        municipality_id=meeting.municipality_id, number__startswith=f"{meeting.number}-"
+    ).values_list("number", "decision_id", "department_id")
+    taken: set[str] = set()
+    owned: set[tuple[str, int, int]] = set()
+    for number, decision_id, department_id in existing:
+        taken.add(number)
+        owned.add((number, decision_id, department_id))
+    active: set[tuple[int, int]] = set(
+        Directive.objects.filter(decision__item__meeting=meeting)
+        .exclude(status="superseded")
+        .values_list("decision_id", "department_id")
+    )
+    contacts: dict[int, list[User]] = {}
     decisions = (
         Decision.objects.filter(item__meeting=meeting)
         .select_related("item", "lead_department", "item__meeting")
@@ -228,22 +246,22 @@ def _dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list
             continue
         seq = 1
         departments = [(decision.lead_department, Directive.Role.LEAD)] + [
-            (d, Directive.Role.SUPPORT) for d in decision.supporting_departments.order_by("id")
+            (d, Directive.Role.SUPPORT)
+            for d in sorted(decision.supporting_departments.all(), key=lambda d: d.pk)
         ]
         for department, role in departments:
             while (
-                Directive.objects.filter(
-                    municipality_id=meeting.municipality_id, number=f"{decision.number}-{seq}"
-                ).exists()
-                and not Directive.objects.filter(
-                    decision=decision, department=department, number=f"{decision.number}-{seq}"
-                ).exists()
+                f"{decision.number}-{seq}" in taken
+                and (f"{decision.number}-{seq}", decision.pk, department.pk) not in owned
             ):
                 seq += 1
-            directive = _issue(decision, department, role, seq, actor=actor, now=now)
-            seq += 1
+            directive = _issue(decision, department, role, seq, actor=actor, now=now,
+                               active=active, contacts=contacts)  # fmt: skip
             if directive is not None:
+                taken.add(directive.number)
+                owned.add((directive.number, decision.pk, department.pk))
                 issued.append(directive)
+            seq += 1
         for case in _decision_cases(decision):
             if case.status == Case.Status.DECIDED:
                 case_services.case_mark_dispatched(
