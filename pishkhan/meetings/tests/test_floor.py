@@ -203,9 +203,10 @@ class FloorTests(BaseTestCase):
             lead_department=self.civil, deadline=second.deadline,
         )  # fmt: skip
         meeting = services.meeting_close(meeting=meeting, actor=self.secretary, now=timezone.now())
-        for member in (self.member, self.mayor):
-            services.minutes_sign(meeting=meeting, member=member, password=PASSWORD,
-                                  now=timezone.now())  # fmt: skip
+        with self.captureOnCommitCallbacks(execute=True):  # the seal runs after the commit
+            for member in (self.member, self.mayor):
+                services.minutes_sign(meeting=meeting, member=member, password=PASSWORD,
+                                      now=timezone.now())  # fmt: skip
         meeting.refresh_from_db()
         self.assertEqual(meeting.status, "signed")
         self.assertEqual(ledger_verify(), [])
