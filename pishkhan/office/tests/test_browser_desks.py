@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from conftest import ARTIFACTS, browser_login, screenshot
@@ -55,7 +56,7 @@ class Week:
 
         city = make_city()
         self.city = city
-        t = type("T", (), city)
+        t = type("T", (TestCase,), dict(city))
         make_case(city)
         meeting = meeting_services.meeting_for_date(
             municipality=city["municipality"], week_start=this_week()
