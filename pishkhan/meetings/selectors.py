@@ -56,6 +56,13 @@ def _visit_summary(visit: dict[str, Any] | None) -> str:
         parts.append(f"متن پیشنهادی: {visit['proposed_text']}")
     if visit["estimated_cost"]:
         parts.append(f"هزینهٔ برآوردی: {visit['estimated_cost']:,} ریال")
+    if visit.get("checkin_flags"):
+        flags = [
+            str(Visit.CHECKIN_FLAG_LABELS.get(f, f)) for f in visit["checkin_flags"].split(",")
+        ]
+        distance = visit.get("checkin_distance_m")
+        far = f" — {distance:,} متر از محل" if distance is not None else ""
+        parts.append(f"⚠ هشدار حضور بازدیدکننده: {'، '.join(flags)}{far}")
     return "\n".join(parts)
 
 
@@ -102,6 +109,8 @@ def case_candidates(meeting: Meeting) -> list[ItemSpec]:
             "estimated_cost",
             "urgency",
             "lead_department__name",
+            "checkin_flags",
+            "checkin_distance_m",
         )  # fmt: skip
     ):
         visits[v["case_id"]] = dict(v)

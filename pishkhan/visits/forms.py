@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -56,18 +59,32 @@ class VisitReportForm(forms.Form):
     )
     checkin_lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     checkin_lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    # When the phone checked in without signal (ISO time, set by report.js); trusted only within
+    # the last three days (visit_report_file records the day and flags a wrong one).
+    checkin_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    # One per report form: the offline queue may send the same report again.
+    report_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
             municipality_id=municipality_id, is_active=True
         )
+        if not self.is_bound:
+            self.initial.setdefault("report_key", uuid.uuid4().hex)
         for name, field in self.fields.items():
-            if isinstance(field.widget, forms.RadioSelect):
+            if isinstance(field.widget, forms.RadioSelect | forms.HiddenInput):
                 continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
             field.widget.attrs.setdefault("data-draft", name)
+
+    def clean_checkin_at(self) -> dt.datetime | None:
+        value: dt.datetime | None = self.cleaned_data.get("checkin_at")
+        now = timezone.now()
+        if value is None or not (now - dt.timedelta(days=3) <= value <= now):
+            return None
+        return value
 
     def clean_estimated_cost(self) -> int | None:
         raw = to_ascii_digits(self.cleaned_data.get("estimated_cost") or "").replace(",", "")

@@ -54,6 +54,17 @@ class Visit(TimeStampedModel):
     checked_in_at = models.DateTimeField(_("زمان حضور"), null=True, blank=True)
     checkin_lat = models.FloatField(_("عرض جغرافیایی حضور"), null=True, blank=True)
     checkin_lon = models.FloatField(_("طول جغرافیایی حضور"), null=True, blank=True)
+    checkin_distance_m = models.PositiveIntegerField(
+        _("فاصلهٔ حضور از محل (متر)"), null=True, blank=True
+    )
+    # Why the check-in looks wrong ("far", "wrong_day", "no_location"), comma separated.
+    checkin_flags = models.CharField(_("هشدار حضور"), max_length=60, blank=True)
+    report_key = models.CharField(
+        _("کلید یکتای گزارش"),
+        max_length=64,
+        blank=True,
+        help_text=_("فرستادن دوبارهٔ همان گزارش از صف آفلاین گوشی، گزارش دوم نمی‌سازد."),
+    )
     findings = models.TextField(_("یافته‌ها"), blank=True)
     measurements = models.JSONField(_("اندازه‌گیری‌ها"), default=dict, blank=True)
     recommendation = models.CharField(
@@ -75,6 +86,12 @@ class Visit(TimeStampedModel):
     )
     reported_at = models.DateTimeField(_("زمان گزارش"), null=True, blank=True)
 
+    CHECKIN_FLAG_LABELS = {
+        "far": _("دور از محل"),
+        "wrong_day": _("روز دیگری جز روز بازدید"),
+        "no_location": _("بدون موقعیت مکانی"),
+    }
+
     class Meta:
         verbose_name = _("بازدید")
         verbose_name_plural = _("بازدیدها")
@@ -95,6 +112,9 @@ class Visit(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case} @ {self.day}"
+
+    def checkin_flag_labels(self) -> list[str]:
+        return [str(self.CHECKIN_FLAG_LABELS.get(f, f)) for f in self.checkin_flags.split(",") if f]
 
 
 class VisitPhoto(models.Model):

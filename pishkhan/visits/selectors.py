@@ -7,11 +7,12 @@ import hashlib
 from itertools import groupby
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import Role
+from pishkhan.cases.models import Attachment, Case
 from pishkhan.visits.models import CalendarFeed, Visit
 
 
@@ -97,4 +98,24 @@ def swappable_visits(manager: User, week_start: dt.date) -> list[Visit]:
         .exclude(manager=manager)
         .select_related("case", "case__service", "manager")
         .order_by("day", "manager__full_name", "order")
+    )
+
+
+def case_images(*, case: Case) -> list[Attachment]:
+    """The citizen's photos of the case (and of the cases merged into it), for the visitor."""
+    return list(
+        Attachment.objects.filter(
+            Q(case=case) | Q(case__merged_into=case), content_type__startswith="image/"
+        )
+        .select_related("case")
+        .order_by("case_id", "pk")
+    )
+
+
+def merged_cases(*, case: Case) -> list[Case]:
+    """The cases merged into this one: the same problem reported by other citizens."""
+    return list(
+        Case.objects.filter(merged_into=case)
+        .only("tracking_code", "description", "address", "created_at", "merged_into_id")
+        .order_by("created_at")
     )

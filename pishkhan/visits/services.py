@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from pishkhan.accounts.models import Absence, Department, User
 from pishkhan.accounts.roles import Role
+from pishkhan.cases.geo import haversine_m
 from pishkhan.cases.models import Case
 from pishkhan.core.audit import audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
@@ -42,6 +43,56 @@ def on_site_minutes() -> int:
 
 def cluster_m() -> float:
     return float(getattr(settings, "VISIT_CLUSTER_METERS", 100))
+
+
+def checkin_max_m() -> float:
+    return float(getattr(settings, "VISIT_CHECKIN_MAX_METERS", 1000))
+
+
+def checkin_assess(
+    *, visit: Visit, lat: float | None, lon: float | None, at: dt.datetime
+) -> tuple[int | None, list[str]]:
+    """How far from the site and on which day a check-in was made, and what looks wrong."""
+    flags: list[str] = []
+    distance: int | None = None
+    case = visit.case
+    if lat is None or lon is None:
+        flags.append("no_location")
+    elif case.lat is not None and case.lon is not None:
+        distance = round(haversine_m(lat, lon, case.lat, case.lon))
+        if distance > checkin_max_m():
+            flags.append("far")
+    if at.astimezone(TEHRAN).date() != visit.day:
+        flags.append("wrong_day")
+    return distance, flags
+
+
+def _checkin_record(
+    visit: Visit, *, lat: float | None, lon: float | None, at: dt.datetime
+) -> list[str]:
+    """Store the check-in on ``visit`` (unsaved) and tell the secretaries when it is far or on
+    the wrong day (once per visit, in the same transaction)."""
+    distance, flags = checkin_assess(visit=visit, lat=lat, lon=lon, at=at)
+    visit.checked_in_at, visit.checkin_lat, visit.checkin_lon = at, lat, lon
+    visit.checkin_distance_m, visit.checkin_flags = distance, ",".join(flags)
+    if {"far", "wrong_day"} & set(flags):
+        secretaries = User.objects.filter(
+            municipality_id=visit.municipality_id, role=Role.SECRETARY, is_active=True
+        ).exclude(mobile="")
+        for secretary in secretaries:
+            message_enqueue(
+                template="visits/messages/checkin_flag",
+                context={
+                    "visit": visit,
+                    "case": visit.case,
+                    "labels": visit.checkin_flag_labels(),
+                    "distance": distance,
+                },  # fmt: skip
+                mobile=secretary.mobile,
+                municipality_id=visit.municipality_id,
+                dedupe_key=f"visit-checkin-flag:{visit.pk}:{secretary.pk}",
+            )
+    return flags
 
 
 def _event(
@@ -408,12 +459,14 @@ def visit_check_in(
         raise InvalidTransition(visit.status, Visit.Status.CHECKED_IN)
     old = visit.status
     visit.status = Visit.Status.CHECKED_IN
-    visit.checked_in_at, visit.checkin_lat, visit.checkin_lon = now, lat, lon
+    flags = _checkin_record(visit, lat=lat, lon=lon, at=now)
     visit.save(
-        update_fields=["status", "checked_in_at", "checkin_lat", "checkin_lon", "updated_at"]
-    )
+        update_fields=["status", "checked_in_at", "checkin_lat", "checkin_lon",
+                       "checkin_distance_m", "checkin_flags", "updated_at"]
+    )  # fmt: skip
     _event(visit, old, visit.status, actor, "حضور در محل", now)
-    _audit(visit, "visit.check_in", actor, {"lat": lat, "lon": lon})
+    _audit(visit, "visit.check_in", actor,
+           {"lat": lat, "lon": lon, "distance_m": visit.checkin_distance_m, "flags": flags})  # fmt: skip
     return visit
 
 
@@ -434,13 +487,18 @@ def visit_report_file(
     checkin_lat: float | None = None,
     checkin_lon: float | None = None,
     checked_in_at: dt.datetime | None = None,
+    report_key: str = "",
 ) -> Visit:
     """File the visit report and mark the case visited. Only the assigned manager (or the
-    secretary) may; a second submit of the same report is refused, never duplicated."""
+    secretary) may; a second submit of the same report is refused, never duplicated. The
+    phone's offline queue sends ``report_key`` with each report: the same report sent again
+    (the answer to the first was lost with the signal) returns the filed visit unchanged."""
     if not _may_file(actor, visit):
         raise PermissionDeniedError("این بازدید به شما سپرده نشده است.")
     visit = _locked(visit)
     if visit.status == Visit.Status.REPORTED:
+        if report_key and report_key == visit.report_key:
+            return visit
         raise ApplicationError("گزارش این بازدید پیش‌تر ثبت شده است.")
     if Visit.Status.REPORTED not in ALLOWED[visit.status]:
         raise InvalidTransition(visit.status, Visit.Status.REPORTED)
@@ -472,8 +530,8 @@ def visit_report_file(
     visit.urgency = urgency
     visit.reported_at = now
     if visit.checked_in_at is None:
-        visit.checked_in_at = checked_in_at or now
-        visit.checkin_lat, visit.checkin_lon = checkin_lat, checkin_lon
+        _checkin_record(visit, lat=checkin_lat, lon=checkin_lon, at=checked_in_at or now)
+    visit.report_key = report_key
     visit.save()
     for content in cleaned:
         VisitPhoto.objects.create(visit=visit, file=content, lat=checkin_lat, lon=checkin_lon)
@@ -481,7 +539,9 @@ def visit_report_file(
     _audit(visit, "visit.report", actor, {"recommendation": recommendation, "photos": len(cleaned)})
     case = Case.objects.get(pk=visit.case_id)
     if case.status == Case.Status.ACCEPTED:
-        caseflow.mark_visited(case, actor, note=f"بازدید: {visit.get_recommendation_display()}")
+        # The citizen's timeline says the site was visited; the recommendation stays internal
+        # (VisitEvent, audit) until the board decides.
+        caseflow.mark_visited(case, actor, note="بازدید میدانی انجام شد.")
     return visit
 
 

@@ -5,6 +5,8 @@ from pishkhan.visits import views
 app_name = "visits"
 urlpatterns = [
     path("today/", views.today, name="today"),
+    path("sw.js", views.service_worker, name="sw"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("today/sheet.pdf", views.day_sheet_pdf, name="day_sheet"),
     path("ical/<str:token>.ics", views.ical, name="ical"),
     path("ical/new/", views.ical_issue, name="ical_issue"),

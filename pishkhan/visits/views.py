@@ -9,9 +9,10 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -134,6 +135,36 @@ def ical_revoke(request: HttpRequest) -> HttpResponse:
     if services.calendar_feed_revoke(actor=_user(request)):
         messages.success(request, _("پیوند تقویم باطل شد."))
     return redirect("visits:today")
+
+
+SW_FILE = Path(__file__).resolve().parent / "static" / "visits" / "sw.js"
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The field app's service worker, served under /office/visits/ so that its scope covers
+    the route and the report pages (a file under /static/ could only control /static/)."""
+    response = HttpResponse(SW_FILE.read_bytes(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    """Web app manifest: the senior manager installs the day route on the phone's home screen."""
+    today_url = reverse("visits:today")
+    data = {
+        "name": _("پیشخوان خدمت — بازدید میدانی"),
+        "short_name": _("بازدید"),
+        "lang": translation.get_language() or "fa",
+        "dir": "rtl" if translation.get_language_bidi() else "ltr",
+        "start_url": today_url,
+        "scope": today_url.rsplit("today/", 1)[0],
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5d5b",
+        "icons": [{"src": static("visits/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    return JsonResponse(data, content_type="application/manifest+json",
+                        json_dumps_params={"ensure_ascii": False})  # fmt: skip
 
 
 @staff_required("visits.view_visit_plan")
@@ -287,15 +318,23 @@ def _may_file(user: User, visit: Visit) -> bool:
     return user.pk == visit.manager_id or user.has_perm("visits.plan_visits")
 
 
+def _report_errors(form: VisitReportForm) -> dict[str, list[str]]:
+    return {field: [str(e) for e in errors] for field, errors in form.errors.items()}
+
+
 @staff_required()
 def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report form; the phone's offline queue posts here too (``X-Pishkhan-Queue``) and gets
+    JSON back: 200 filed (also when the same report_key was filed before), 400 with errors."""
     visit = _visit(request, pk)
     user = _user(request)
     if not _may_file(user, visit):
         raise PermissionDenied
+    queued = request.headers.get("X-Pishkhan-Queue") == "1"
     form = VisitReportForm(
         request.POST or None, request.FILES or None, municipality_id=visit.municipality_id
     )
+    done_url = reverse("visits:today") + f"?day={visit.day.isoformat()}"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -305,7 +344,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 proposed_text=data["proposed_text"], lead_department=data["lead_department"],
                 estimated_cost=data["estimated_cost"], urgency=data["urgency"],
                 photos=request.FILES.getlist("photos"), checkin_lat=data["checkin_lat"],
-                checkin_lon=data["checkin_lon"],
+                checkin_lon=data["checkin_lon"], checked_in_at=data["checkin_at"],
+                report_key=data["report_key"],
             )  # fmt: skip
         except PermissionDeniedError:
             raise PermissionDenied from None
@@ -316,10 +356,18 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             if not exc.extra.get("errors"):
                 form.add_error(None, exc.message)
         else:
+            if queued:
+                return JsonResponse({"ok": True, "redirect": done_url})
             messages.success(request, _("گزارش بازدید ثبت شد."))
-            return redirect(reverse("visits:today") + f"?day={visit.day.isoformat()}")
-    return render(request, "visits/report.html", {"visit": visit, "form": form, "case": visit.case,
-                                                  "photos": visit.photos.all()})  # fmt: skip
+            return redirect(done_url)
+    if queued and request.method == "POST":
+        return JsonResponse({"ok": False, "errors": _report_errors(form)}, status=400)
+    case = visit.case
+    return render(request, "visits/report.html", {
+        "visit": visit, "form": form, "case": case, "photos": visit.photos.all(),
+        "citizen_photos": selectors.case_images(case=case),
+        "merged": selectors.merged_cases(case=case), "max_photo_bytes": settings.UPLOAD_MAX_BYTES,
+    })  # fmt: skip
 
 
 @require_POST

@@ -29,3 +29,19 @@ class CasesSeedTests(TestCase):
             self.assertLessEqual(
                 case.created_at.date().toordinal() - case.week_start.toordinal(), 7
             )
+
+
+class RejectGuidanceTests(TestCase):
+    def test_each_reason_carries_only_the_guidance_that_fits(self):
+        from pishkhan.cases.models import RejectReason
+
+        m = seed_org()
+        reasons = {r.text: r.guidance for r in RejectReason.objects.filter(municipality=m)}
+        # "outside the municipality's duties" no longer sends every citizen to 122/121
+        self.assertNotIn("۱۲۲", reasons["خارج از وظایف شهرداری"])
+        self.assertNotIn("۱۲۱", reasons["خارج از وظایف شهرداری"])
+        phones = {"۱۲۲": "آب", "۱۲۱": "برق", "۱۹۴": "گاز"}
+        for text, guidance in reasons.items():
+            for phone, topic in phones.items():
+                if phone in guidance:
+                    self.assertIn(topic, text, f"{text}: {guidance}")
