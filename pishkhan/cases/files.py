@@ -4,15 +4,22 @@ PDFs with active content (scripts, launch actions, embedded files, XFA forms) or
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zlib
+
+
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
@@ -126,3 +133,73 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
     image.save(out, format="JPEG", quality=85, optimize=True)
     clean = out.getvalue()
     return CleanFile(ContentFile(clean), "photo.jpg", "image/jpeg", len(clean), original)
+
+
+# ---------------------------------------------------------------- pending uploads
+# A form shown again after an error (a missing field, a district that could not be found) keeps
+# the files the citizen or the operator already chose: each good file is cleaned, stored under
+# pending/ and named in the page by a signed token; the next submit reads it back.
+
+PENDING_DIR = "pending"
+PENDING_SALT = "pishkhan.cases.pending"
+PENDING_MAX_AGE = dt.timedelta(days=1)
+
+
+@dataclass
+class PendingFile:
+    token: str
+    original_name: str
+    content_type: str
+    size: int
+
+
+def pending_keep(upload: UploadedFile) -> PendingFile:
+    """Store a cleaned copy of ``upload``; raises ValidationError (Persian) for a bad file."""
+    upload.seek(0)  # the failed submit may have read it already
+    clean = clean_upload(upload)
+    ext = "pdf" if clean.content_type == "application/pdf" else "jpg"
+    name = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.{ext}", clean.content)
+    payload = {"p": name, "n": clean.original_name, "t": clean.content_type, "s": clean.size}
+    _pending_purge()
+    return PendingFile(signing.dumps(payload, salt=PENDING_SALT), clean.original_name,
+                       clean.content_type, clean.size)  # fmt: skip
+
+
+def pending_read(token: str) -> PendingFile | None:
+    """The kept file a token names, or None (forged, expired or already purged)."""
+    try:
+        data = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not str(data.get("p", "")).startswith(f"{PENDING_DIR}/") or not default_storage.exists(
+        data["p"]
+    ):
+        return None
+    return PendingFile(token, str(data["n"]), str(data["t"]), int(data["s"]))
+
+
+def pending_load(token: str) -> UploadedFile | None:
+    """The kept file as an upload for ``case_submit`` (which checks it again)."""
+    kept = pending_read(token)
+    if kept is None:
+        return None
+    data = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+    with default_storage.open(data["p"], "rb") as fh:
+        content = fh.read()
+    return SimpleUploadedFile(kept.original_name, content, content_type=kept.content_type)
+
+
+def _pending_purge() -> None:
+    """Kept files older than a day are deleted (a form is not left open that long)."""
+    try:
+        _dirs, names = default_storage.listdir(PENDING_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    cutoff = timezone.now() - PENDING_MAX_AGE
+    for name in names:
+        path = f"{PENDING_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.accounts.selectors import district_choices
+from pishkhan.cases.files import PendingFile, pending_keep, pending_load, pending_read
 from pishkhan.cases.models import Case, RejectReason
 from pishkhan.cases.selectors import service_choices
 from pishkhan.core.forms import (
@@ -24,6 +25,7 @@ from pishkhan.core.forms import (
 )
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
 
+MAX_KEPT = 5  # as many as case_submit accepts (MAX_FILES)
 # Service error keys that have no field of their own.
 ERROR_FIELD = {"location": "address", "channel": None, "files": "attachments"}
 
@@ -107,6 +109,31 @@ class CaseForm(forms.Form):
             raise ValidationError(gettext("شرح درخواست را بنویسید."), code="required")
         return value
 
+    def clean_attachments(self) -> list[Any]:
+        """The files chosen now, after those kept from the form's previous showing."""
+        kept = [pending_load(token) for token in self.data.getlist("kept")[:MAX_KEPT]] if hasattr(
+            self.data, "getlist") else []  # fmt: skip
+        return [f for f in kept if f is not None] + list(self.cleaned_data.get("attachments") or [])
+
+    def keep_uploads(self) -> None:
+        """Before the form is shown again with errors: keep its good files (and say why a bad
+        one was not kept), so that nobody has to choose their photos again."""
+        tokens = [t for t in self.data.getlist("kept")[:MAX_KEPT] if pending_read(t)]
+        for upload in self.files.getlist("attachments") if hasattr(self.files, "getlist") else []:
+            try:
+                tokens.append(pending_keep(upload).token)
+            except ValidationError as exc:
+                if upload.name not in str(self.errors.get("attachments", "")):
+                    self.add_error("attachments", exc)
+        data = self.data.copy()
+        data.setlist("kept", tokens)
+        self.data = data
+
+    def kept_files(self) -> list[PendingFile]:
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return []
+        return [f for f in (pending_read(t) for t in self.data.getlist("kept")[:MAX_KEPT]) if f]
+
     def apply_errors(self, exc: ValidationError) -> None:
         """Put the service's Persian messages next to the matching fields."""
         for key, messages in exc.message_dict.items():
@@ -128,11 +155,18 @@ class RegisterForm(CaseForm):
             (Case.Channel.LETTER, Case.Channel.LETTER.label),
         ],
     )
-    field_order = ["channel", "citizen_mobile", "citizen_name"]
+    letter_number = PersianCharField(
+        label=_("شمارهٔ نامه"), required=False, max_length=50,
+        help_text=_("برای درخواست‌هایی که با نامه رسیده‌اند."),
+    )  # fmt: skip
+    letter_date = JalaliDateField(label=_("تاریخ نامه"), required=False)
+    field_order = ["channel", "letter_number", "letter_date", "citizen_mobile", "citizen_name"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channel"].widget.attrs["class"] = "form-select"
+        for name in ("letter_number", "letter_date"):
+            self.fields[name].widget.attrs["data-letter-only"] = ""
         self.fields["citizen_mobile"].widget.attrs.update(
             {
                 "hx-get": "/office/cases/lookup/",

@@ -210,6 +210,8 @@ class Case(TimeStampedModel):
     # ALTER TABLE on SQLite (a NOT NULL column makes Django rebuild cases_case, dropping the
     # search triggers); new rows store "" when there is none.
     media_url = models.URLField(_("نشانی عکس"), max_length=500, blank=True, null=True)
+    letter_number = models.CharField(_("شمارهٔ نامه"), max_length=50, blank=True)
+    letter_date = models.DateField(_("تاریخ نامه"), null=True, blank=True)
     api_client = models.ForeignKey(
         "accounts.ApiClient",
         on_delete=models.SET_NULL,

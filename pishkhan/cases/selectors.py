@@ -32,7 +32,7 @@ from pishkhan.core.memo import process_memo
 from pishkhan.core.text import normalize_fa, tokens
 from pishkhan.core.validators import mask_mobile
 from pishkhan.cycle.models import Week
-from pishkhan.cycle.schedule import intake_week_start, schedule_for
+from pishkhan.cycle.schedule import intake_week_start, schedule_for, week_times
 
 DUPLICATE_TEXT_SIMILARITY = 0.3
 
@@ -422,3 +422,11 @@ FULL_PII_ROLES = frozenset({Role.DISTRICT_MANAGER, Role.OPERATOR, Role.SECRETARY
 def citizen_mobile_for(user: User, case: Case) -> str:
     """The citizen's mobile as ``user``'s role sees it in the office."""
     return case.citizen_mobile if user.role in FULL_PII_ROLES else mask_mobile(case.citizen_mobile)
+
+
+def case_meeting_at(*, case: Case) -> dt.datetime:
+    """The meeting the case is promised to: its week's (holidays moved), for the receipt."""
+    week = Week.objects.filter(municipality_id=case.municipality_id, start=case.week_start).first()
+    if week is not None:
+        return week.meeting_at
+    return week_times(case.municipality, case.week_start).meeting_at

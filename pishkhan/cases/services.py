@@ -169,6 +169,10 @@ def _contact_optional(channel: str, email: str, api_client: ApiClient | None) ->
     return bool(email) or bool(api_client and api_client.trusted_relay)
 
 
+def _has_boundaries(municipality: Municipality) -> bool:
+    return District.objects.filter(municipality=municipality).exclude(boundary=None).exists()
+
+
 def case_submit(
     *,
     municipality: Municipality,
@@ -191,6 +195,8 @@ def case_submit(
     origin_committee: Committee | None = None,
     external_ref: str = "",
     media_url: str = "",
+    letter_number: str = "",
+    letter_date: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """Register a request from any channel. Validates everything first; writes all or nothing.
@@ -242,7 +248,12 @@ def case_submit(
     located = district_for_location(municipality, lat, lon)
     if located is not None:
         district = located
-    if district is None:
+    if district is None and lat is not None and _has_boundaries(municipality):
+        errors.setdefault("district", []).append(
+            "نقطهٔ انتخاب‌شده روی نقشه در محدودهٔ هیچ‌یک از منطقه‌های شهر نیست؛ "
+            "نقطه را درست کنید یا منطقه را از فهرست انتخاب کنید."
+        )
+    elif district is None:
         errors.setdefault("district", []).append("منطقه را انتخاب کنید.")
     elif district.municipality_id != municipality.pk:
         errors.setdefault("district", []).append("منطقه نامعتبر است.")
@@ -262,6 +273,16 @@ def case_submit(
                 raise ValidationError("too long")
         except ValidationError:
             errors.setdefault("media_url", []).append("نشانی عکس باید یک نشانی http(s) باشد.")
+    letter_number = clean_input(letter_number)[:50]
+    if channel == Case.Channel.LETTER:
+        if not letter_number:
+            errors.setdefault("letter_number", []).append("شمارهٔ نامه را وارد کنید.")
+        if letter_date is None:
+            errors.setdefault("letter_date", []).append("تاریخ نامه را وارد کنید.")
+        elif letter_date > timezone.localdate(now or timezone.now()):
+            errors.setdefault("letter_date", []).append("تاریخ نامه نمی‌تواند در آینده باشد.")
+    else:
+        letter_number, letter_date = "", None
     answers = _clean_attributes(service, attributes or {}, errors)
     if errors:
         raise ValidationError(errors)
@@ -282,6 +303,8 @@ def case_submit(
                     lat=lat, lon=lon, district=district, attributes=answers,
                     week_start=week_start, needs_visit=service.needs_visit,
                     origin_committee=origin_committee, external_ref=clean_input(external_ref)[:100], api_client=api_client,
+                    origin_committee=origin_committee, external_ref=external_ref[:100], api_client=api_client,
+                    letter_number=letter_number, letter_date=letter_date,
                     registered_by=actor if actor is not None and actor.is_staff else None,
                     idempotency_key=idempotency_key or None, media_url=media_url,
                     search_key=normalize_fa(f"{text} {address} {service.name}"),

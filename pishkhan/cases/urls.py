@@ -12,5 +12,6 @@ urlpatterns = [
     path("summary/", views.summary, name="summary"),
     path("<str:code>/", views.case_detail, name="case"),
     path("<str:code>/act/", views.case_act, name="act"),
+    path("<str:code>/receipt/", views.receipt, name="receipt"),
     path("<str:code>/files/<int:file_id>/", views.case_file, name="file"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -414,6 +415,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     lat=data["lat"], lon=data["lon"], district=data["district"] or _own_district(user),
                     national_id=data["national_id"], citizen_email=data["citizen_email"],
                     files=data["attachments"], idempotency_key=data["idempotency_key"] or None, actor=user,
+                    letter_number=data["letter_number"], letter_date=data["letter_date"],
                 )  # fmt: skip
             except ValidationError as exc:
                 form.apply_errors(exc)
@@ -422,10 +424,22 @@ def register(request: HttpRequest) -> HttpResponse:
                     request,
                     _("درخواست با کد رهگیری %(code)s ثبت شد.") % {"code": case.tracking_code},
                 )
-                return redirect("cases:case", code=case.tracking_code)
+                return redirect("cases:receipt", code=case.tracking_code)
+        form.keep_uploads()  # shown again: the chosen files are not lost
     else:
         form = RegisterForm(municipality=user.municipality, initial={"channel": "phone"})
-    return render(request, "cases/register.html", {"form": form})
+    return render(request, "cases/register.html", {"form": form, "municipality": user.municipality,
+                                                   "tile_url": settings.MAP_TILE_URL})  # fmt: skip
+
+
+@staff_required("cases.register_case")
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """The printable receipt a walk-in citizen takes home (the SMS says the same)."""
+    case = _case_or_404(request, code)
+    return render(request, "cases/receipt.html", {
+        "case": case, "meeting_at": selectors.case_meeting_at(case=case),
+        "track_url": request.build_absolute_uri("/track/"),
+    })  # fmt: skip
 
 
 def _own_district(user: User) -> District | None:

@@ -118,6 +118,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 response = redirect("portal:request_receipt", code=case.tracking_code)
                 _remember(request, response, RECEIPTS, case.tracking_code)
                 return response
+        form.keep_uploads()  # shown again: the chosen photos are not lost
     else:
         # The empty form is the same for every visitor but for its CSRF token and idempotency
         # key: it is cached as a page with markers for both.

@@ -82,7 +82,7 @@ def test_operator_registers_a_phone_request(page, city):
     page.select_option("#id_district", label="منطقهٔ دو")
     screenshot(page, "cases-operator-register")
     page.click("#register-form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/office/cases/[A-Z0-9]{8}/$"))
+    page.wait_for_url(re.compile(r".*/office/cases/[A-Z0-9]{8}/receipt/$"))
     case = Case.objects.get(channel="phone")
     assert case.registered_by_id == city["operator"].pk
     screenshot(page, "cases-operator-case")

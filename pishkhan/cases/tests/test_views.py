@@ -316,9 +316,56 @@ class RegisterTests(OfficeTestCase):
         self.login(self.operator)
         r = self.client.post(self.URL, self.data())
         case = Case.objects.get()
-        self.assertRedirects(r, f"/office/cases/{case.tracking_code}/")
+        self.assertRedirects(r, f"/office/cases/{case.tracking_code}/receipt/")
         self.assertEqual((case.channel, case.registered_by_id), ("phone", self.operator.pk))
         self.client.post(self.URL, self.data())
+        self.assertEqual(Case.objects.count(), 1)
+
+    def test_walk_in_citizen_leaves_with_a_printed_receipt_and_an_sms(self):
+        from pishkhan.cases.selectors import case_meeting_at
+        from pishkhan.core.jalali import format_datetime
+        from pishkhan.notify.models import Message
+
+        self.login(self.operator)
+        r = self.client.post(self.URL, self.data(channel="walk_in"), follow=True)
+        case = Case.objects.get()
+        self.assertContains(r, case.tracking_code)
+        self.assertContains(r, 'id="print-receipt"')
+        self.assertContains(r, "جلسهٔ پیشخوان خدمت")
+        meeting = case_meeting_at(case=case)
+        self.assertGreater(meeting, case.created_at)
+        self.assertContains(r, format_datetime(meeting))
+        sms = Message.objects.get(to=case.citizen_mobile, channel="sms")
+        self.assertIn(case.tracking_code, sms.body)
+
+    def test_letter_needs_its_number_and_date(self):
+        self.login(self.operator)
+        r = self.client.post(self.URL, self.data(channel="letter"))
+        self.assertContains(r, "شمارهٔ نامه را وارد کنید")
+        self.assertContains(r, "تاریخ نامه را وارد کنید")
+        self.assertEqual(Case.objects.count(), 0)
+        r = self.client.post(
+            self.URL, self.data(channel="letter", letter_number="۱۲۳۴/ص", letter_date="1405/09/10")
+        )
+        case = Case.objects.get()
+        self.assertEqual(case.letter_number, "۱۲۳۴/ص")
+        self.assertEqual(case.letter_date.isoformat(), "2026-12-01")
+        r = self.client.get(f"/office/cases/{case.tracking_code}/receipt/")
+        self.assertContains(r, "۱۲۳۴/ص")
+
+    def test_map_point_sets_the_district_and_a_point_outside_the_city_is_explained(self):
+        self.d2.boundary = [[36.70, 54.30], [36.70, 54.60], [36.80, 54.60], [36.80, 54.30]]
+        self.d2.save()
+        self.login(self.operator)
+        page = self.client.get(self.URL)
+        self.assertContains(page, 'id="request-map"')
+        r = self.client.post(self.URL, self.data(district="", lat="36.75", lon="54.45"))
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(Case.objects.get().district_id, self.d2.pk)
+        r = self.client.post(
+            self.URL, self.data(district="", lat="30.0", lon="50.0", idempotency_key="reg-2")
+        )
+        self.assertContains(r, "در محدودهٔ هیچ‌یک از منطقه‌های شهر نیست")
         self.assertEqual(Case.objects.count(), 1)
 
     def test_bad_input_and_permissions(self):

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   function init() {
-    var form = document.getElementById("request-form");
+    var form = document.getElementById("request-form") || document.querySelector("form[data-map-form]");
     if (!form) return;
     form.addEventListener("submit", function () {
       var btn = form.querySelector("[data-once]");
