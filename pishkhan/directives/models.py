@@ -18,6 +18,7 @@ class Directive(TimeStampedModel):
         ACKNOWLEDGED = "acknowledged", _("رؤیت‌شده")
         IN_PROGRESS = "in_progress", _("در حال اجرا")
         OVERDUE = "overdue", _("معوق")
+        AWAITING = "awaiting", _("انجام‌شده، در انتظار تأیید مدیر واحد")
         DONE = "done", _("انجام‌شده")
         SUPERSEDED = "superseded", _("جایگزین‌شده با تصمیم جدید")
 
@@ -64,6 +65,7 @@ class Directive(TimeStampedModel):
                         "acknowledged",
                         "in_progress",
                         "overdue",
+                        "awaiting",
                         "done",
                         "superseded",
                     ]

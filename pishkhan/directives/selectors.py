@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import Role
-from pishkhan.cases.models import Case, CaseEvent
+from pishkhan.cases.models import Attachment, Case, CaseEvent
 from pishkhan.directives.models import Directive, DirectiveEvent
 from pishkhan.meetings.models import Decision
+from pishkhan.visits.models import VisitPhoto
 
-ACTIVE = ("issued", "acknowledged", "in_progress", "overdue")
+ACTIVE = ("issued", "acknowledged", "in_progress", "overdue", "awaiting")
 
 
 def directive_scope(user: User) -> QuerySet[Directive]:
@@ -202,3 +203,40 @@ def open_case_count(municipality_id: int) -> int:
     return Case.objects.filter(
         municipality_id=municipality_id, status__in=("accepted", "visited")
     ).count()
+
+
+@dataclass
+class DirectiveSite:
+    """One place a directive is about: the citizen's case with its photos and the visit's."""
+
+    case: Case
+    citizen_photos: list[Attachment]
+    visit_photos: list[VisitPhoto]
+
+
+def directive_sites(directive: Directive) -> list[DirectiveSite]:
+    """The cases of the directive's decision, for the phone page: address, point, photos
+    (three queries whatever the number of cases)."""
+    cases = list(
+        Case.objects.filter(agenda_items=directive.decision.item_id)
+        .select_related("district")
+        .order_by("pk")
+    )
+    ids = [c.pk for c in cases]
+    citizen: dict[int, list[Attachment]] = {}
+    for a in Attachment.objects.filter(case_id__in=ids, content_type__startswith="image/").order_by("pk"):
+        citizen.setdefault(a.case_id, []).append(a)
+    visit: dict[int, list[VisitPhoto]] = {}
+    for p in VisitPhoto.objects.filter(visit__case_id__in=ids).select_related("visit").order_by("pk"):
+        visit.setdefault(p.visit.case_id, []).append(p)
+    return [DirectiveSite(c, citizen.get(c.pk, []), visit.get(c.pk, [])) for c in cases]
+
+
+def directive_photo(directive: Directive, kind: str, pk: int) -> tuple[Any, str] | None:
+    """A photo of one of the directive's cases (file, content type), or None."""
+    item_id = directive.decision.item_id
+    if kind == "citizen":
+        a = Attachment.objects.filter(pk=pk, case__agenda_items=item_id).first()
+        return (a.file, a.content_type) if a else None
+    p = VisitPhoto.objects.filter(pk=pk, visit__case__agenda_items=item_id).first()
+    return (p.file, "image/jpeg") if p else None

@@ -33,11 +33,14 @@ from pishkhan.meetings.models import AgendaItem, Decision, Meeting, MeetingEvent
 
 DS = Directive.Status
 OPEN = (DS.ISSUED, DS.ACKNOWLEDGED, DS.IN_PROGRESS, DS.OVERDUE)
+# A staff member's "done" waits for the department head's confirmation (AWAITING); the head's
+# own "done" is confirmed by its author. Only then does the citizen's case count as done.
 ALLOWED: dict[str, set[str]] = {
-    DS.ISSUED: {DS.ACKNOWLEDGED, DS.IN_PROGRESS, DS.OVERDUE, DS.DONE, DS.SUPERSEDED},
-    DS.ACKNOWLEDGED: {DS.IN_PROGRESS, DS.OVERDUE, DS.DONE, DS.SUPERSEDED},
-    DS.IN_PROGRESS: {DS.OVERDUE, DS.DONE, DS.SUPERSEDED},
-    DS.OVERDUE: {DS.IN_PROGRESS, DS.DONE, DS.SUPERSEDED},
+    DS.ISSUED: {DS.ACKNOWLEDGED, DS.IN_PROGRESS, DS.OVERDUE, DS.AWAITING, DS.DONE, DS.SUPERSEDED},
+    DS.ACKNOWLEDGED: {DS.IN_PROGRESS, DS.OVERDUE, DS.AWAITING, DS.DONE, DS.SUPERSEDED},
+    DS.IN_PROGRESS: {DS.OVERDUE, DS.AWAITING, DS.DONE, DS.SUPERSEDED},
+    DS.OVERDUE: {DS.IN_PROGRESS, DS.AWAITING, DS.DONE, DS.SUPERSEDED},
+    DS.AWAITING: {DS.DONE, DS.IN_PROGRESS, DS.SUPERSEDED},
     DS.DONE: set(),
     DS.SUPERSEDED: set(),
 }
@@ -100,9 +103,20 @@ def _require_worker(actor: User, directive: Directive) -> None:
 
 
 def _department_contacts(department: Department) -> list[User]:
+    """Everyone who works the department's directives: the head and the staff."""
     return list(
         User.objects.filter(
-            department=department, role=Role.DEPARTMENT_HEAD, is_active=True
+            department=department,
+            role__in=[Role.DEPARTMENT_HEAD, Role.DEPARTMENT_STAFF],
+            is_active=True,
+        ).order_by("id")
+    )
+
+
+def _department_heads(department_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            department_id=department_id, role=Role.DEPARTMENT_HEAD, is_active=True
         ).order_by("id")
     )
 
@@ -465,13 +479,58 @@ def directive_complete(
         raise ApplicationError(_("گزارش انجام کار را بنویسید."))
     if not files:
         raise ApplicationError(_("دست‌کم یک مستند (عکس یا سند) از انجام کار پیوست کنید."))
-    event = _move(directive, "done", actor=actor, now=now, note=note,
+    head = actor.role == Role.DEPARTMENT_HEAD
+    event = _move(directive, "done" if head else "awaiting", actor=actor, now=now, note=note,
                   fields={"completed_at": now, "progress": 100, "extension_requested_until": None})  # fmt: skip
     _evidence(event, files)
+    if head:
+        _finish_cases(directive, actor, note, now)
+        return directive
+    from pishkhan.notify.services import message_enqueue
+
+    for user in _department_heads(directive.department_id):
+        message_enqueue(
+            template="directives/messages/awaiting", context={"directive": directive, "user": user},
+            mobile=user.mobile, municipality_id=directive.municipality_id,
+            dedupe_key=f"directive:{directive.pk}:awaiting:{event.pk}:{user.pk}",
+        )  # fmt: skip
+    return directive
+
+
+def _finish_cases(directive: Directive, actor: User, note: str, now: dt.datetime) -> None:
+    """The lead department's confirmed completion completes the citizen's cases."""
     if directive.role == Directive.Role.LEAD:
         for case in _decision_cases(directive.decision):
             if case.status in (Case.Status.DISPATCHED, Case.Status.IN_PROGRESS):
                 case_services.case_mark_done(case=case, actor=actor, note=note, now=now)
+
+
+@transaction.atomic
+def directive_confirm(
+    *, directive: Directive, accept: bool, note: str, actor: User, now: dt.datetime | None = None
+) -> Directive:
+    """The department head confirms the work reported done (the directive and the citizen's case
+    count as done), or sends it back with a note."""
+    now = now or timezone.now()
+    directive = _lock(directive)
+    _require_worker(actor, directive)
+    if actor.role != Role.DEPARTMENT_HEAD:
+        raise PermissionDeniedError(_("تأیید انجام کار با مدیر واحد است."))
+    if directive.status != "awaiting":
+        raise InvalidTransition(directive.status, "done")
+    note = clean_input(note)
+    if accept:
+        reported = (
+            directive.events.filter(new_status="awaiting").order_by("-at", "-id").first()
+        )
+        confirmed = "انجام کار تأیید شد."  # record: the directive's history
+        _move(directive, "done", actor=actor, now=now, note=note or confirmed)
+        _finish_cases(directive, actor, reported.note if reported else note, now)
+    else:
+        if len(note) < 3:
+            raise ApplicationError(_("بنویسید چه چیزی هنوز انجام نشده است."))
+        _move(directive, "in_progress", actor=actor, now=now, note=note,
+              fields={"completed_at": None, "progress": 90})  # fmt: skip
     return directive
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pishkhan.accounts.access import staff_required
 from pishkhan.accounts.models import User
+from pishkhan.accounts.roles import Role
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.text import local_number
 from pishkhan.directives import selectors, services
@@ -51,9 +53,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if status not in ("active", "", *Directive.Status.values):
         status = "active"
     rows = list(selectors.directive_inbox(user, status=status)[:300])
+    today = timezone.localdate()
+    for row in rows:  # days left (negative: late), for the phone's cards
+        row.days_left = (row.deadline - today).days  # type: ignore[attr-defined]
+        row.days_late = -row.days_left  # type: ignore[attr-defined]
     return render(request, "directives/inbox.html", {"rows": rows, "status": status,
                                                      "statuses": Directive.Status.choices,
-                                                     "today": timezone.localdate()})  # fmt: skip
+                                                     "today": today})  # fmt: skip
 
 
 @staff_required()
@@ -72,6 +78,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         action = request.POST.get("action", "")
         try:
+            if action in ("confirm", "send_back"):
+                services.directive_confirm(directive=directive, accept=action == "confirm",
+                                           note=request.POST.get("note", ""), actor=user)  # fmt: skip
+                messages.success(request, _("انجام کار تأیید شد.") if action == "confirm"
+                                 else _("ابلاغیه برای ادامهٔ کار برگشت داده شد."))  # fmt: skip
+                return redirect("directives:detail", pk=pk)
             if action == "acknowledge":
                 services.directive_acknowledge(directive=directive, actor=user)
                 messages.success(request, _("رؤیت ابلاغیه ثبت شد."))
@@ -106,6 +118,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "directives/detail.html", {
         "directive": directive, "events": selectors.directive_events(directive), "can_work": can_work,
         "forms": forms, "open": directive.status in services.OPEN,
+        "sites": selectors.directive_sites(directive), "tile_url": settings.MAP_TILE_URL,
+        "can_confirm": can_work and user.role == Role.DEPARTMENT_HEAD and directive.status == "awaiting",
     })  # fmt: skip
 
 
@@ -133,6 +147,20 @@ def evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     response = HttpResponse(item.file.read(), content_type=item.content_type)
     response["Content-Disposition"] = "attachment"
     return response
+
+
+@staff_required()
+def photo(request: HttpRequest, pk: int, kind: str, photo_pk: int) -> HttpResponse:
+    """A citizen's or a visit's photo of the directive's site (department staff cannot open
+    the case itself)."""
+    directive = _directive(request, pk)
+    found = selectors.directive_photo(directive, kind, photo_pk)
+    if found is None:
+        raise Http404
+    file, content_type = found
+    response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response  # type: ignore[return-value]
 
 
 @require_POST
