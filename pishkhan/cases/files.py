@@ -161,8 +161,12 @@ def pending_keep(upload: UploadedFile) -> PendingFile:
     name = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.{ext}", clean.content)
     payload = {"p": name, "n": clean.original_name, "t": clean.content_type, "s": clean.size}
     _pending_purge()
-    return PendingFile(signing.dumps(payload, salt=PENDING_SALT), clean.original_name,
-                       clean.content_type, clean.size)  # fmt: skip
+    return PendingFile(
+        signing.dumps(payload, salt=PENDING_SALT),
+        clean.original_name,
+        clean.content_type,
+        clean.size,
+    )
 
 
 def pending_read(token: str) -> PendingFile | None:

@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -109,30 +111,38 @@ class CaseForm(forms.Form):
             raise ValidationError(gettext("شرح درخواست را بنویسید."), code="required")
         return value
 
+    def _kept_tokens(self) -> list[str]:
+        data = self.data
+        if not self.is_bound or not isinstance(data, QueryDict):
+            return []
+        return data.getlist("kept")[:MAX_KEPT]
+
     def clean_attachments(self) -> list[Any]:
         """The files chosen now, after those kept from the form's previous showing."""
-        kept = [pending_load(token) for token in self.data.getlist("kept")[:MAX_KEPT]] if hasattr(
-            self.data, "getlist") else []  # fmt: skip
+        kept = [pending_load(token) for token in self._kept_tokens()]
         return [f for f in kept if f is not None] + list(self.cleaned_data.get("attachments") or [])
 
     def keep_uploads(self) -> None:
         """Before the form is shown again with errors: keep its good files (and say why a bad
         one was not kept), so that nobody has to choose their photos again."""
-        tokens = [t for t in self.data.getlist("kept")[:MAX_KEPT] if pending_read(t)]
-        for upload in self.files.getlist("attachments") if hasattr(self.files, "getlist") else []:
+        if not isinstance(self.data, QueryDict):
+            return
+        tokens = [t for t in self._kept_tokens() if pending_read(t)]
+        uploads = (
+            self.files.getlist("attachments") if isinstance(self.files, MultiValueDict) else []
+        )
+        for upload in uploads:
             try:
                 tokens.append(pending_keep(upload).token)
             except ValidationError as exc:
-                if upload.name not in str(self.errors.get("attachments", "")):
+                if str(upload.name) not in str(self.errors.get("attachments", "")):
                     self.add_error("attachments", exc)
         data = self.data.copy()
         data.setlist("kept", tokens)
         self.data = data
 
     def kept_files(self) -> list[PendingFile]:
-        if not self.is_bound or not hasattr(self.data, "getlist"):
-            return []
-        return [f for f in (pending_read(t) for t in self.data.getlist("kept")[:MAX_KEPT]) if f]
+        return [f for f in (pending_read(t) for t in self._kept_tokens()) if f]
 
     def apply_errors(self, exc: ValidationError) -> None:
         """Put the service's Persian messages next to the matching fields."""
@@ -156,9 +166,11 @@ class RegisterForm(CaseForm):
         ],
     )
     letter_number = PersianCharField(
-        label=_("شمارهٔ نامه"), required=False, max_length=50,
+        label=_("شمارهٔ نامه"),
+        required=False,
+        max_length=50,
         help_text=_("برای درخواست‌هایی که با نامه رسیده‌اند."),
-    )  # fmt: skip
+    )
     letter_date = JalaliDateField(label=_("تاریخ نامه"), required=False)
     field_order = ["channel", "letter_number", "letter_date", "citizen_mobile", "citizen_name"]
 

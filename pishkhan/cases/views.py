@@ -428,18 +428,26 @@ def register(request: HttpRequest) -> HttpResponse:
         form.keep_uploads()  # shown again: the chosen files are not lost
     else:
         form = RegisterForm(municipality=user.municipality, initial={"channel": "phone"})
-    return render(request, "cases/register.html", {"form": form, "municipality": user.municipality,
-                                                   "tile_url": settings.MAP_TILE_URL})  # fmt: skip
+    return render(
+        request,
+        "cases/register.html",
+        {"form": form, "municipality": user.municipality, "tile_url": settings.MAP_TILE_URL},
+    )
 
 
 @staff_required("cases.register_case")
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """The printable receipt a walk-in citizen takes home (the SMS says the same)."""
     case = _case_or_404(request, code)
-    return render(request, "cases/receipt.html", {
-        "case": case, "meeting_at": selectors.case_meeting_at(case=case),
-        "track_url": request.build_absolute_uri("/track/"),
-    })  # fmt: skip
+    return render(
+        request,
+        "cases/receipt.html",
+        {
+            "case": case,
+            "meeting_at": selectors.case_meeting_at(case=case),
+            "track_url": request.build_absolute_uri("/track/"),
+        },
+    )
 
 
 def _own_district(user: User) -> District | None:

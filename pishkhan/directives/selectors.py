@@ -224,10 +224,14 @@ def directive_sites(directive: Directive) -> list[DirectiveSite]:
     )
     ids = [c.pk for c in cases]
     citizen: dict[int, list[Attachment]] = {}
-    for a in Attachment.objects.filter(case_id__in=ids, content_type__startswith="image/").order_by("pk"):
+    for a in Attachment.objects.filter(case_id__in=ids, content_type__startswith="image/").order_by(
+        "pk"
+    ):
         citizen.setdefault(a.case_id, []).append(a)
     visit: dict[int, list[VisitPhoto]] = {}
-    for p in VisitPhoto.objects.filter(visit__case_id__in=ids).select_related("visit").order_by("pk"):
+    for p in (
+        VisitPhoto.objects.filter(visit__case_id__in=ids).select_related("visit").order_by("pk")
+    ):
         visit.setdefault(p.visit.case_id, []).append(p)
     return [DirectiveSite(c, citizen.get(c.pk, []), visit.get(c.pk, [])) for c in cases]
 

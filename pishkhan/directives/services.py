@@ -490,10 +490,12 @@ def directive_complete(
 
     for user in _department_heads(directive.department_id):
         message_enqueue(
-            template="directives/messages/awaiting", context={"directive": directive, "user": user},
-            mobile=user.mobile, municipality_id=directive.municipality_id,
+            template="directives/messages/awaiting",
+            context={"directive": directive, "user": user},
+            mobile=user.mobile,
+            municipality_id=directive.municipality_id,
             dedupe_key=f"directive:{directive.pk}:awaiting:{event.pk}:{user.pk}",
-        )  # fmt: skip
+        )
     return directive
 
 
@@ -529,8 +531,14 @@ def directive_confirm(
     else:
         if len(note) < 3:
             raise ApplicationError(_("بنویسید چه چیزی هنوز انجام نشده است."))
-        _move(directive, "in_progress", actor=actor, now=now, note=note,
-              fields={"completed_at": None, "progress": 90})  # fmt: skip
+        _move(
+            directive,
+            "in_progress",
+            actor=actor,
+            now=now,
+            note=note,
+            fields={"completed_at": None, "progress": 90},
+        )
     return directive
 
 

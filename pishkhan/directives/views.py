@@ -57,9 +57,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     for row in rows:  # days left (negative: late), for the phone's cards
         row.days_left = (row.deadline - today).days  # type: ignore[attr-defined]
         row.days_late = -row.days_left  # type: ignore[attr-defined]
-    return render(request, "directives/inbox.html", {"rows": rows, "status": status,
-                                                     "statuses": Directive.Status.choices,
-                                                     "today": today})  # fmt: skip
+    return render(
+        request,
+        "directives/inbox.html",
+        {"rows": rows, "status": status, "statuses": Directive.Status.choices, "today": today},
+    )
 
 
 @staff_required()
@@ -79,10 +81,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action in ("confirm", "send_back"):
-                services.directive_confirm(directive=directive, accept=action == "confirm",
-                                           note=request.POST.get("note", ""), actor=user)  # fmt: skip
-                messages.success(request, _("انجام کار تأیید شد.") if action == "confirm"
-                                 else _("ابلاغیه برای ادامهٔ کار برگشت داده شد."))  # fmt: skip
+                services.directive_confirm(
+                    directive=directive,
+                    accept=action == "confirm",
+                    note=request.POST.get("note", ""),
+                    actor=user,
+                )
+                messages.success(
+                    request,
+                    _("انجام کار تأیید شد.")
+                    if action == "confirm"
+                    else _("ابلاغیه برای ادامهٔ کار برگشت داده شد."),
+                )
                 return redirect("directives:detail", pk=pk)
             if action == "acknowledge":
                 services.directive_acknowledge(directive=directive, actor=user)

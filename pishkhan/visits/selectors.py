@@ -119,3 +119,15 @@ def merged_cases(*, case: Case) -> list[Case]:
         .only("tracking_code", "description", "address", "created_at", "merged_into_id")
         .order_by("created_at")
     )
+
+
+def case_image(*, case_id: int, file_id: int) -> Attachment | None:
+    return (
+        Attachment.objects.filter(
+            Q(case_id=case_id) | Q(case__merged_into_id=case_id),
+            pk=file_id,
+            content_type__startswith="image/",
+        )
+        .only("file", "content_type")
+        .first()
+    )

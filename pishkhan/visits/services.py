@@ -87,7 +87,7 @@ def _checkin_record(
                     "case": visit.case,
                     "labels": visit.checkin_flag_labels(),
                     "distance": distance,
-                },  # fmt: skip
+                },
                 mobile=secretary.mobile,
                 municipality_id=visit.municipality_id,
                 dedupe_key=f"visit-checkin-flag:{visit.pk}:{secretary.pk}",
@@ -461,12 +461,23 @@ def visit_check_in(
     visit.status = Visit.Status.CHECKED_IN
     flags = _checkin_record(visit, lat=lat, lon=lon, at=now)
     visit.save(
-        update_fields=["status", "checked_in_at", "checkin_lat", "checkin_lon",
-                       "checkin_distance_m", "checkin_flags", "updated_at"]
-    )  # fmt: skip
+        update_fields=[
+            "status",
+            "checked_in_at",
+            "checkin_lat",
+            "checkin_lon",
+            "checkin_distance_m",
+            "checkin_flags",
+            "updated_at",
+        ]
+    )
     _event(visit, old, visit.status, actor, "حضور در محل", now)
-    _audit(visit, "visit.check_in", actor,
-           {"lat": lat, "lon": lon, "distance_m": visit.checkin_distance_m, "flags": flags})  # fmt: skip
+    _audit(
+        visit,
+        "visit.check_in",
+        actor,
+        {"lat": lat, "lon": lon, "distance_m": visit.checkin_distance_m, "flags": flags},
+    )
     return visit
 
 

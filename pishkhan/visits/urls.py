@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/check-in/", views.check_in, name="check_in"),
     path("photos/<int:pk>/", views.photo, name="photo"),
+    path("<int:pk>/citizen-photos/<int:file_id>/", views.citizen_photo, name="citizen_photo"),
 ]

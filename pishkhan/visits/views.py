@@ -140,6 +140,7 @@ def ical_revoke(request: HttpRequest) -> HttpResponse:
 SW_FILE = Path(__file__).resolve().parent / "static" / "visits" / "sw.js"
 
 
+@staff_required("visits.view_visit_plan")
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The field app's service worker, served under /office/visits/ so that its scope covers
     the route and the report pages (a file under /static/ could only control /static/)."""
@@ -148,6 +149,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@staff_required("visits.view_visit_plan")
 def manifest(request: HttpRequest) -> HttpResponse:
     """Web app manifest: the senior manager installs the day route on the phone's home screen."""
     today_url = reverse("visits:today")
@@ -163,8 +165,9 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "theme_color": "#0b5d5b",
         "icons": [{"src": static("visits/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
     }
-    return JsonResponse(data, content_type="application/manifest+json",
-                        json_dumps_params={"ensure_ascii": False})  # fmt: skip
+    return JsonResponse(
+        data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @staff_required("visits.view_visit_plan")
@@ -363,11 +366,19 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if queued and request.method == "POST":
         return JsonResponse({"ok": False, "errors": _report_errors(form)}, status=400)
     case = visit.case
-    return render(request, "visits/report.html", {
-        "visit": visit, "form": form, "case": case, "photos": visit.photos.all(),
-        "citizen_photos": selectors.case_images(case=case),
-        "merged": selectors.merged_cases(case=case), "max_photo_bytes": settings.UPLOAD_MAX_BYTES,
-    })  # fmt: skip
+    return render(
+        request,
+        "visits/report.html",
+        {
+            "visit": visit,
+            "form": form,
+            "case": case,
+            "photos": visit.photos.all(),
+            "citizen_photos": selectors.case_images(case=case),
+            "merged": selectors.merged_cases(case=case),
+            "max_photo_bytes": settings.UPLOAD_MAX_BYTES,
+        },
+    )
 
 
 @require_POST
@@ -399,3 +410,18 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
             or user.has_perm("meetings.view_agenda")):  # fmt: skip
         raise PermissionDenied
     return FileResponse(item.file.open("rb"), content_type="image/jpeg")  # type: ignore[return-value]
+
+
+@staff_required("visits.view_visit_plan")
+def citizen_photo(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    """A citizen's photo of the visited case (or of a case merged into it), for the visitor,
+    who does not open the case file itself."""
+    visit = _visit(request, pk)
+    if not _may_file(_user(request), visit):
+        raise PermissionDenied
+    item = selectors.case_image(case_id=visit.case_id, file_id=file_id)
+    if item is None:
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Cache-Control"] = "private, max-age=86400"  # kept on the phone for the day
+    return response  # type: ignore[return-value]

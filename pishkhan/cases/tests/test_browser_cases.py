@@ -144,3 +144,41 @@ def test_district_manager_triages_and_other_district_sees_nothing(page, city):
     response = page.goto(page.base_url + "/office/cases/summary/")
     assert response.status == 200
     assert a.tracking_code not in page.content()
+
+
+def test_operator_phone_intake_with_a_map_point_and_a_printed_receipt(phone_page, city):
+    page = phone_page
+    m = city["municipality"]
+    lat, lon = m.start_lat or m.center_lat, m.start_lon or m.center_lon
+    d2 = city["d2"]
+    d2.boundary = [
+        [lat - 0.05, lon - 0.05],
+        [lat - 0.05, lon + 0.05],
+        [lat + 0.05, lon + 0.05],
+        [lat + 0.05, lon - 0.05],
+    ]
+    d2.save()
+    login(page, city["operator"])
+    page.goto(page.base_url + "/office/cases/register/")
+    page.select_option("#id_channel", "phone")
+    assert not page.locator("#id_letter_number").is_visible()  # asked for letters only
+    page.fill("#id_citizen_mobile", "09151234567")
+    page.fill("#id_citizen_name", "زهرا تلفنی")
+    page.select_option("#id_service", label="هرس درخت")
+    page.fill("#id_description", "درخت کهنسال کج شده و روی پیاده‌رو افتادنی است")
+    page.fill("#id_address", "بلوار گلستان، روبه‌روی پارک")
+    page.locator("#request-map").scroll_into_view_if_needed()
+    page.locator("#request-map").click()  # the point the caller describes
+    assert page.input_value("input[name=lat]") != ""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "cases-operator-phone-intake-390")
+    page.click("#register-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/office/cases/[A-Z0-9]{8}/receipt/$"))
+    case = Case.objects.get(channel="phone")
+    assert case.district_id == d2.pk and case.lat is not None  # the district came from the point
+    assert case.tracking_code in page.locator("#receipt-code").inner_text()
+    assert "جلسهٔ پیشخوان خدمت" in page.locator("#receipt-promise").inner_text()
+    page.emulate_media(media="print")
+    assert not page.locator("#print-receipt").is_visible()
+    screenshot(page, "cases-operator-receipt-print-390")
+    assert page.pdf()[:4] == b"%PDF"

@@ -121,6 +121,7 @@ class PermissionMatrixTests(BaseTestCase):
             "start": self.case.week_start.isoformat(), "week": self.case.week_start.isoformat(),
             "slug": self.article.slug, "rest": "no-such-thing", "evidence_pk": 0,
             "decision_pk": self.decision.pk,
+            "kind": "citizen", "photo_pk": self.attachment.pk,
         }  # fmt: skip
         values["code"] = (
             "pothole" if name in ("portal:service", "open311:service") else self.case.tracking_code
@@ -216,6 +217,7 @@ RULES: dict[str, tuple[set[str], str]] = {
         "login",
     ),
     "cases:act": ({"admin", "manager1"}, "login"),
+    "cases:receipt": ({"admin", "manager1", "operator"}, "login"),
     "cases:file": (
         {"admin", "auditor", "manager1", "mayor", "member", "operator", "secretary"},
         "login",
@@ -226,6 +228,9 @@ RULES: dict[str, tuple[set[str], str]] = {
     "visits:ical": (EVERYONE, "ok"),
     "visits:ical_issue": ({"senior"}, "login"),
     "visits:ical_revoke": ({"senior"}, "login"),
+    "visits:sw": ({"admin", "auditor", "secretary", "senior"}, "login"),
+    "visits:manifest": ({"admin", "auditor", "secretary", "senior"}, "login"),
+    "visits:citizen_photo": ({"admin", "secretary", "senior"}, "login"),
     "visits:plan": ({"admin", "secretary"}, "login"),
     "visits:plan_run": ({"admin", "secretary"}, "login"),
     "visits:reassign": ({"admin", "secretary"}, "login"),
@@ -259,6 +264,7 @@ RULES: dict[str, tuple[set[str], str]] = {
     "directives:detail": ({"admin", "auditor", "head_civil", "secretary"}, "login"),
     "directives:letter": ({"admin", "auditor", "head_civil", "secretary"}, "login"),
     "directives:evidence": (NOBODY, "login"),
+    "directives:photo": ({"admin", "auditor", "head_civil", "secretary"}, "login"),
     "directives:dispatch": ({"admin", "secretary"}, "login"),
     "directives:report": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),
     "reports:index": ({"admin", "auditor", "mayor", "member", "secretary"}, "login"),

@@ -28,8 +28,9 @@ class KeptUploadTests(RequestTestCase):
     def test_kept_file_survives_two_errors_and_can_be_dropped(self):
         r = self.client.post(NEW, self.data(description="", attachments=png("a.png")))
         tokens = TOKEN.findall(r.content.decode())
-        r = self.client.post(NEW, {**self.data(citizen_mobile="12"), "kept": tokens,
-                                   "attachments": png("b.png")})  # fmt: skip
+        r = self.client.post(
+            NEW, {**self.data(citizen_mobile="12"), "kept": tokens, "attachments": png("b.png")}
+        )
         self.assertContains(r, "شمارهٔ همراه معتبر نیست")
         tokens = TOKEN.findall(r.content.decode())
         self.assertEqual(len(tokens), 2)

@@ -33,8 +33,13 @@ class FieldVisitTests(BaseTestCase):
         return Message.objects.filter(to=self.secretary.mobile, template__contains="checkin_flag")
 
     def test_recommendation_stays_off_the_public_timeline(self):
-        visit_report_file(visit=self.visit, actor=self.visit.manager, findings="چاله عمیق است",
-                          recommendation="reject", now=self.on_day)  # fmt: skip
+        visit_report_file(
+            visit=self.visit,
+            actor=self.visit.manager,
+            findings="چاله عمیق است",
+            recommendation="reject",
+            now=self.on_day,
+        )
         public = " ".join(e.note for e in case_public_timeline(case=self.case))
         self.assertNotIn("رد", public)
         self.assertIn("بازدید میدانی انجام شد", public)
@@ -42,8 +47,9 @@ class FieldVisitTests(BaseTestCase):
         self.assertEqual(self.case.status, "visited")
 
     def test_near_check_in_on_the_day_is_clean(self):
-        v = visit_check_in(visit=self.visit, actor=self.visit.manager, lat=36.8452, lon=54.4401,
-                           now=self.on_day)  # fmt: skip
+        v = visit_check_in(
+            visit=self.visit, actor=self.visit.manager, lat=36.8452, lon=54.4401, now=self.on_day
+        )
         self.assertEqual(v.checkin_flags, "")
         self.assertLess(v.checkin_distance_m, 50)
         self.assertFalse(self.secretary_sms().exists())
@@ -52,7 +58,7 @@ class FieldVisitTests(BaseTestCase):
         wrong_day = self.on_day + dt.timedelta(days=3)
         v = visit_check_in(
             visit=self.visit, actor=self.visit.manager, lat=35.70, lon=51.40, now=wrong_day
-        )  # fmt: skip  (Tehran: ~300 km away)
+        )
         self.assertEqual(v.checkin_flags, "far,wrong_day")
         self.assertGreater(v.checkin_distance_m, 250_000)
         sms = self.secretary_sms().get()
@@ -60,15 +66,23 @@ class FieldVisitTests(BaseTestCase):
         self.assertIn("دور از محل", sms.body)
 
     def test_check_in_without_location_is_recorded_as_such(self):
-        v = visit_check_in(visit=self.visit, actor=self.visit.manager, lat=None, lon=None,
-                           now=self.on_day)  # fmt: skip
+        v = visit_check_in(
+            visit=self.visit, actor=self.visit.manager, lat=None, lon=None, now=self.on_day
+        )
         self.assertEqual(v.checkin_flags, "no_location")
         self.assertIsNone(v.checkin_distance_m)
 
     def test_offline_report_checks_in_at_the_time_it_was_made(self):
-        v = visit_report_file(visit=self.visit, actor=self.visit.manager, findings="x",
-                              recommendation="approve", now=self.on_day + dt.timedelta(days=1),
-                              checkin_lat=36.845, checkin_lon=54.44, checked_in_at=self.on_day)  # fmt: skip
+        v = visit_report_file(
+            visit=self.visit,
+            actor=self.visit.manager,
+            findings="x",
+            recommendation="approve",
+            now=self.on_day + dt.timedelta(days=1),
+            checkin_lat=36.845,
+            checkin_lon=54.44,
+            checked_in_at=self.on_day,
+        )
         self.assertEqual(v.checked_in_at, self.on_day)
         self.assertEqual(v.checkin_flags, "")
 
@@ -86,8 +100,13 @@ class QueuedReportTests(BaseTestCase):
         self.url = reverse("visits:report", args=[self.visit.pk])
 
     def post(self, key, **extra):
-        data = {"findings": "آسفالت نشست کرده است", "recommendation": "approve", "urgency": 2,
-                "report_key": key, "photos": SimpleUploadedFile("p.png", png_bytes(), "image/png")}  # fmt: skip
+        data = {
+            "findings": "آسفالت نشست کرده است",
+            "recommendation": "approve",
+            "urgency": 2,
+            "report_key": key,
+            "photos": SimpleUploadedFile("p.png", png_bytes(), "image/png"),
+        }
         data.update(extra)
         return self.client.post(self.url, data, headers={"X-Pishkhan-Queue": "1"})
 
@@ -118,12 +137,21 @@ class QueuedReportTests(BaseTestCase):
         self.assertFalse(VisitPhoto.objects.exists())
 
     def test_report_page_shows_citizen_photos_merged_cases_and_full_text(self):
-        Attachment.objects.create(case=self.case, file=SimpleUploadedFile("a.jpg", png_bytes()),
-                                  content_type="image/jpeg", size=10)  # fmt: skip
+        Attachment.objects.create(
+            case=self.case,
+            file=SimpleUploadedFile("a.jpg", png_bytes()),
+            content_type="image/jpeg",
+            size=10,
+        )
         other = submit(self.city, when=at(2026, 11, 21, 10), accept=False)
         case_merge(case=other, into=self.case, actor=self.manager1)
         html = self.client.get(self.url).content.decode()
         self.assertIn("citizen-photo", html)
+        photo_url = reverse(
+            "visits:citizen_photo", args=[self.visit.pk, Attachment.objects.get(case=self.case).pk]
+        )
+        self.assertIn(photo_url, html)
+        self.assertEqual(self.client.get(photo_url).status_code, 200)
         self.assertIn(other.tracking_code, html)
         self.assertIn('name="report_key"', html)
         self.assertIn("manifest", html)
