@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from pishkhan.accounts.models import ApiClient, Committee, Department, District, Municipality, User
 from pishkhan.cases.files import clean_upload
-from pishkhan.cases.geo import district_at
+from pishkhan.cases.geo import district_at, district_for_address
 from pishkhan.cases.models import (
     OPEN_STATES,
     AppUpdate,
@@ -248,14 +248,21 @@ def case_submit(
     located = district_for_location(municipality, lat, lon)
     if located is not None:
         district = located
+    if district is None and lat is None and address.strip():
+        district = district_for_address(municipality, address)  # a street the city knows
+        if district is None:
+            errors.setdefault("district", []).append(
+                "نشانی با هیچ‌یک از منطقه‌های شهر جور نشد؛ منطقه را از فهرست انتخاب کنید "
+                "یا محل را روی نقشه بزنید."
+            )
     if district is None and lat is not None and _has_boundaries(municipality):
         errors.setdefault("district", []).append(
             "نقطهٔ انتخاب‌شده روی نقشه در محدودهٔ هیچ‌یک از منطقه‌های شهر نیست؛ "
             "نقطه را درست کنید یا منطقه را از فهرست انتخاب کنید."
         )
-    elif district is None:
+    elif district is None and "district" not in errors:
         errors.setdefault("district", []).append("منطقه را انتخاب کنید.")
-    elif district.municipality_id != municipality.pk:
+    elif district is not None and district.municipality_id != municipality.pk:
         errors.setdefault("district", []).append("منطقه نامعتبر است.")
     if len(files) > MAX_FILES:
         errors.setdefault("files", []).append(f"حداکثر {MAX_FILES} پیوست مجاز است.")

@@ -3,21 +3,29 @@
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def restore_search_index(apps, schema_editor):
+    """Adding a NOT NULL column makes SQLite rebuild cases_case, which drops the full-text
+    triggers (see 0002_search_index)."""
+    from pishkhan.cases.search import fts_ensure
 
+    fts_ensure(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0008_open311_media_url_app_updates"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='letter_date',
-            field=models.DateField(blank=True, null=True, verbose_name='تاریخ نامه'),
+            model_name="case",
+            name="letter_date",
+            field=models.DateField(blank=True, null=True, verbose_name="تاریخ نامه"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='letter_number',
-            field=models.CharField(blank=True, max_length=50, verbose_name='شمارهٔ نامه'),
+            model_name="case",
+            name="letter_number",
+            field=models.CharField(blank=True, max_length=50, verbose_name="شمارهٔ نامه"),
         ),
+        migrations.RunPython(restore_search_index, migrations.RunPython.noop),
     ]

@@ -338,6 +338,17 @@ class RegisterTests(OfficeTestCase):
         sms = Message.objects.get(to=case.citizen_mobile, channel="sms")
         self.assertIn(case.tracking_code, sms.body)
 
+    def test_address_alone_places_the_case_or_says_it_matches_nothing(self):
+        self.d2.places = "بلوار گلستان"
+        self.d2.save()
+        self.login(self.operator)
+        r = self.client.post(self.URL, self.data(district="", address="خیابان ناشناخته، پلاک ۳"))
+        self.assertContains(r, "نشانی با هیچ‌یک از منطقه‌های شهر جور نشد")
+        self.assertEqual(Case.objects.count(), 0)
+        r = self.client.post(self.URL, self.data(district="", address="بلوار گلستان، نبش کوچهٔ ۵"))
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(Case.objects.get().district_id, self.d2.pk)
+
     def test_letter_needs_its_number_and_date(self):
         self.login(self.operator)
         r = self.client.post(self.URL, self.data(channel="letter"))

@@ -133,7 +133,7 @@ class SubmitPageTests(RequestTestCase):
         r = self.client.post(NEW, self.data(description="ا" * 20000))
         self.assertContains(r, "حداکثر")
         r = self.client.post(NEW, self.data(district=""))
-        self.assertContains(r, "منطقه را انتخاب کنید")
+        self.assertContains(r, "نشانی با هیچ‌یک از منطقه‌های شهر جور نشد")
         self.assertEqual(Case.objects.count(), 0)
         self.assertEqual(Message.objects.count(), 0)
 
