@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -179,6 +180,17 @@ class RegisterForm(CaseForm):
         self.fields["channel"].widget.attrs["class"] = "form-select"
         for name in ("letter_number", "letter_date"):
             self.fields[name].widget.attrs["data-letter-only"] = ""
+        # A suggestion of the service from the text, beside the list (cases.suggest).
+        self.fields["description"].widget.attrs.update(
+            {
+                "hx-get": "/office/cases/suggest-service/",
+                "hx-trigger": "input changed delay:700ms",
+                "hx-target": "#service-suggestion",
+            }
+        )
+        self.fields["service"].help_text = format_html(
+            '<span id="{}" aria-live="polite"></span>', "service-suggestion"
+        )
         self.fields["citizen_mobile"].widget.attrs.update(
             {
                 "hx-get": "/office/cases/lookup/",

@@ -211,6 +211,9 @@ class Case(TimeStampedModel):
     # search triggers); new rows store "" when there is none.
     media_url = models.URLField(_("نشانی عکس"), max_length=500, blank=True, null=True)
     letter_number = models.CharField(_("شمارهٔ نامه"), max_length=50, blank=True)
+    # The address's first thoroughfare, folded (cases.textmatch.street_key): finds duplicates
+    # of cases without a map point («خ. ولیعصر» and «خیابان ولی عصر» share it).
+    street_key = models.CharField(_("کلید خیابان"), max_length=80, blank=True)
     letter_date = models.DateField(_("تاریخ نامه"), null=True, blank=True)
     api_client = models.ForeignKey(
         "accounts.ApiClient",
@@ -285,6 +288,7 @@ class Case(TimeStampedModel):
             # or at an address.
             models.Index(fields=["service", "status", "lat"], name="case_dup_geo_idx"),
             models.Index(fields=["service", "status", "address"], name="case_dup_addr_idx"),
+            models.Index(fields=["service", "status", "street_key"], name="case_dup_street_idx"),
             # The duplicate scan's queue: open cases not checked yet. Partial, so it holds only
             # the queue (a few rows once the backlog is done), not the million closed cases.
             models.Index(

@@ -26,6 +26,7 @@ from pishkhan.cases.models import (
     ServiceType,
 )
 from pishkhan.cases.search import case_search
+from pishkhan.cases.textmatch import likely_duplicate
 from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normalize
 from pishkhan.core.jalali import combine
 from pishkhan.core.memo import process_memo
@@ -83,7 +84,7 @@ INBOX_STATES = ("submitted", "info_requested")
 # What the duplicate suggestions need (matching, badge, merge form): the pool has hundreds of rows.
 DUPLICATE_FIELDS = (
     "tracking_code", "service", "district", "status", "lat", "lon", "address", "description",
-    "created_at", "municipality",
+    "created_at", "municipality", "street_key", "citizen_mobile",
 )  # fmt: skip
 
 
@@ -270,6 +271,22 @@ def _near(a: Case, b: Case, radius: float, texts: _Texts | None = None) -> bool:
     return haversine_m(a.lat, a.lon, b.lat, b.lon) <= radius
 
 
+def _matches(a: Case, b: Case, radius: float, texts: _Texts) -> bool:
+    """Two open cases of one service: near and similar; or, when either has no point, the same
+    street and a similar text, or the same citizen and a similar text (cases.textmatch)."""
+    if _near(a, b, radius, texts) and _similar(a, b, texts):
+        return True
+    if a.lat is not None and b.lat is not None:
+        return False
+    return likely_duplicate(
+        address_a=a.address,
+        address_b=b.address,
+        text_a=a.description,
+        text_b=b.description,
+        same_citizen=bool(a.citizen_mobile) and a.citizen_mobile == b.citizen_mobile,
+    )
+
+
 def _candidate_q(case: Case, radius: float) -> Q:
     """Open cases of the same service in the case's box, or at the same address.
 
@@ -290,6 +307,12 @@ def _candidate_q(case: Case, radius: float) -> Q:
         )
     if case.address:
         q |= Q(service_id=case.service_id, status__in=OPEN_STATES, address=case.address)
+    if case.lat is None and case.street_key:
+        q |= Q(service_id=case.service_id, status__in=OPEN_STATES, street_key=case.street_key)
+    if case.citizen_mobile:
+        q |= Q(
+            service_id=case.service_id, status__in=OPEN_STATES, citizen_mobile=case.citizen_mobile
+        )
     return q
 
 
@@ -323,7 +346,7 @@ def duplicates_live(cases: Sequence[Case], limit: int = 5) -> dict[int, list[Cas
         for other in by_service[case.service_id]:
             if other.pk == case.pk:
                 continue
-            if _near(case, other, radius, texts) and _similar(case, other, texts):
+            if _matches(case, other, radius, texts):
                 found.append(other)
                 if len(found) >= limit:
                     break

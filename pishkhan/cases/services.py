@@ -26,6 +26,7 @@ from pishkhan.cases.models import (
     RejectReason,
     ServiceType,
 )
+from pishkhan.cases.textmatch import street_key
 from pishkhan.cases.tracking import tracking_code_new
 from pishkhan.cases.transitions import ALLOWED
 from pishkhan.core import jalali
@@ -312,6 +313,7 @@ def case_submit(
                     origin_committee=origin_committee, external_ref=clean_input(external_ref)[:100], api_client=api_client,
                     origin_committee=origin_committee, external_ref=external_ref[:100], api_client=api_client,
                     letter_number=letter_number, letter_date=letter_date,
+                    street_key=street_key(address),
                     registered_by=actor if actor is not None and actor.is_staff else None,
                     idempotency_key=idempotency_key or None, media_url=media_url,
                     search_key=normalize_fa(f"{text} {address} {service.name}"),

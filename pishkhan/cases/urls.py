@@ -9,6 +9,7 @@ urlpatterns = [
     path("inbox/bulk/", views.inbox_bulk, name="inbox_bulk"),
     path("register/", views.register, name="register"),
     path("lookup/", views.returning_citizen, name="lookup"),
+    path("suggest-service/", views.suggest_service, name="suggest_service"),
     path("summary/", views.summary, name="summary"),
     path("<str:code>/", views.case_detail, name="case"),
     path("<str:code>/act/", views.case_act, name="act"),

@@ -23,8 +23,9 @@ from pishkhan.accounts.models import District, User
 from pishkhan.accounts.roles import Role
 from pishkhan.cases import selectors, services
 from pishkhan.cases.forms import FilterForm, RegisterForm, RejectForm
-from pishkhan.cases.models import Attachment, Case, RecordView, RejectReason
+from pishkhan.cases.models import Attachment, Case, RecordView, RejectReason, ServiceType
 from pishkhan.cases.promise import promises_for
+from pishkhan.cases.suggest import service_suggest
 from pishkhan.core.errors import ApplicationError, PermissionDeniedError
 from pishkhan.core.text import local_number
 from pishkhan.core.validators import mask_mobile, mask_national_id, normalize_mobile
@@ -452,6 +453,32 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 def _own_district(user: User) -> District | None:
     return user.district if user.role == Role.DISTRICT_MANAGER else None
+
+
+@staff_required("cases.register_case")
+def suggest_service(request: HttpRequest) -> HttpResponse:
+    """htmx: the service the description sounds like, learnt from the city's settled cases —
+    shown beside the list, never chosen for the operator."""
+    user = _user(request)
+    text = request.GET.get("description", "")[:2000]
+    found = (
+        service_suggest(municipality_id=user.municipality_id, text=text)
+        if user.municipality_id and len(text.strip()) >= 10
+        else None
+    )
+    service = None
+    if found is not None:
+        service = ServiceType.objects.filter(
+            pk=found[0], municipality_id=user.municipality_id, is_active=True
+        ).first()
+    return render(
+        request,
+        "cases/_service_suggestion.html",
+        {
+            "service": service,
+            "percent": round(found[1] * 100) if found else 0,
+        },
+    )
 
 
 @staff_required("cases.register_case")

@@ -349,6 +349,29 @@ class RegisterTests(OfficeTestCase):
         self.assertEqual(r.status_code, 302)
         self.assertEqual(Case.objects.get().district_id, self.d2.pk)
 
+    def test_service_is_suggested_from_the_text_never_chosen(self):
+        from django.core.cache import cache
+
+        cache.clear()
+        for i in range(15):
+            for service, text in (
+                (self.tree, f"شاخهٔ درخت خشکیده روی سیم افتاده {i}"),
+                (self.pothole, f"چاله عمیق وسط آسفالت خیابان {i}"),
+            ):
+                c = self.case(text=text, service=service)
+                Case.objects.filter(pk=c.pk).update(status="accepted")
+        self.login(self.operator)
+        r = self.client.get(
+            "/office/cases/suggest-service/?description=درخت کهنسال خشکیده و شاخه‌ها روی سیم"
+        )
+        self.assertContains(r, self.tree.name)
+        self.assertContains(r, f'data-suggested-service="{self.tree.pk}"')
+        page = self.client.get(self.URL)
+        self.assertContains(page, 'id="service-suggestion"')
+        self.assertNotContains(page, f'<option value="{self.tree.pk}" selected')
+        r = self.client.get("/office/cases/suggest-service/?description=سلام")
+        self.assertNotContains(r, "data-suggested-service")
+
     def test_letter_needs_its_number_and_date(self):
         self.login(self.operator)
         r = self.client.post(self.URL, self.data(channel="letter"))

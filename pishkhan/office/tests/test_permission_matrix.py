@@ -211,6 +211,7 @@ RULES: dict[str, tuple[set[str], str]] = {
     "cases:inbox_bulk": ({"admin", "manager1", "manager2"}, "login"),
     "cases:register": ({"admin", "manager1", "manager2", "operator"}, "login"),
     "cases:lookup": ({"admin", "manager1", "manager2", "operator"}, "login"),
+    "cases:suggest_service": ({"admin", "manager1", "manager2", "operator"}, "login"),
     "cases:summary": ({"manager1", "manager2"}, "login"),
     "cases:case": (
         {"admin", "auditor", "manager1", "mayor", "member", "operator", "secretary"},

@@ -17,3 +17,10 @@
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
+// The service suggested from the text is chosen only when the operator presses its button.
+document.addEventListener("click", function (e) {
+  var btn = e.target.closest("[data-suggested-service]");
+  if (!btn) { return; }
+  var select = document.querySelector("#register-form select[name=service]");
+  if (select) { select.value = btn.getAttribute("data-suggested-service"); select.dispatchEvent(new Event("change")); }
+});
