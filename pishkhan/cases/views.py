@@ -459,17 +459,13 @@ def _own_district(user: User) -> District | None:
 def suggest_service(request: HttpRequest) -> HttpResponse:
     """htmx: the service the description sounds like, learnt from the city's settled cases —
     shown beside the list, never chosen for the operator."""
-    user = _user(request)
+    city = _user(request).municipality_id or 0
     text = request.GET.get("description", "")[:2000]
-    found = (
-        service_suggest(municipality_id=user.municipality_id, text=text)
-        if user.municipality_id and len(text.strip()) >= 10
-        else None
-    )
+    found = service_suggest(municipality_id=city, text=text) if len(text.strip()) >= 10 else None
     service = None
     if found is not None:
         service = ServiceType.objects.filter(
-            pk=found[0], municipality_id=user.municipality_id, is_active=True
+            pk=found[0], municipality_id=city, is_active=True
         ).first()
     return render(
         request,
