@@ -184,6 +184,8 @@ def generate(args: argparse.Namespace) -> None:
     from pishkhan.cases.search import PG_CREATE, PG_DROP, SQLITE_FTS_DROP, fts_ensure
     from pishkhan.cases.tracking import ALPHABET, BODY_LENGTH, _check_char
     from pishkhan.core.jalali import TEHRAN, week_start
+    from pishkhan.cases.models import OPEN_STATES
+    from pishkhan.cases.textmatch import street_key
     from pishkhan.core.text import clean_input, normalize_fa
 
     t0 = time.perf_counter()
@@ -315,7 +317,11 @@ def generate(args: argparse.Namespace) -> None:
                 "deadline": None, "done_at": ts(done_at) if done_at else None,
                 "closed_at": ts(closed_at) if closed_at else None, "citizen_verdict": "accept" if status == "closed" and rng.random() < 0.6 else "",
                 "anonymised_at": None, "duplicates_checked_at": None,
+                "letter_number": "", "letter_date": None,
+                "street_key": street_key(address) if status in OPEN_STATES else "",
             }  # fmt: skip
+            if channel in ("phone", "walk_in", "letter") and rng.random() < args.pointless:
+                row["lat"] = row["lon"] = None  # told over the phone: an address, no map point
             case_rows.append(tuple(row[c] for c in case_cols))
             event_rows.append(
                 (case_id, "status", "", "submitted", None, ts(created), f"ثبت از مجرای {channel_label[channel]}", True, json.dumps({}))
@@ -403,6 +409,12 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1405)
+    parser.add_argument(
+        "--pointless",
+        type=float,
+        default=0.0,
+        help="share of phone/walk-in/letter cases without a map point (0..1)",
+    )
     parser.add_argument(
         "--no-migrate", action="store_true", help="the database is already migrated"
     )
