@@ -243,7 +243,11 @@ def timed(
         travel = math.ceil(dist / 1000.0 / speed_kmh * 60)
         clock += dt.timedelta(minutes=travel)
         for n, item in enumerate(stop.items):
-            rows.append((item, order, int(dist) if n == 0 else 0, travel if n == 0 else 0, clock))
+            # Several cases at one stop are seen one after another: each starts when the one
+            # before it is done (the first stays on_site_min, the others extra_case_min).
+            dwell = (on_site_min + extra_case_min * (n - 1)) if n else 0
+            at = clock + dt.timedelta(minutes=dwell)
+            rows.append((item, order, int(dist) if n == 0 else 0, travel if n == 0 else 0, at))
             order += 1
         clock += dt.timedelta(minutes=on_site_min + extra_case_min * (len(stop.items) - 1))
         here = stop.point

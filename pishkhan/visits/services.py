@@ -304,11 +304,19 @@ def _retime(week: Week, manager_id: int, day: dt.date, insert_new: bool = True) 
         fixed.insert(best, v)
     stops: list[routing.Stop] = []
     owner: dict[int, Visit] = {}
+    unlocated = {v.case_id for v in fixed if v.case.lat is None or v.case.lon is None}
     for v in fixed:
         point = _case_point(v.case)
         owner[v.case_id] = v
         item = routing.Item(key=v.case_id, point=point, domain="", district=None)
-        if stops and routing.haversine_m(stops[-1].point, point) <= cluster_m():
+        # A case without coordinates stands at its district's centre: it is not "at the same
+        # place" as the cases around that centre, so it gets a stop (and a time) of its own.
+        if (
+            v.case_id not in unlocated
+            and stops
+            and stops[-1].items[-1].key not in unlocated
+            and routing.haversine_m(stops[-1].point, point) <= cluster_m()
+        ):
             stops[-1].items.append(item)
         else:
             stops.append(routing.Stop(point=point, district=None, domain="", items=[item]))

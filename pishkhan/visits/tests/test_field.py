@@ -14,7 +14,7 @@ from pishkhan.cycle.services import week_get_or_create
 from pishkhan.notify.models import Message
 from pishkhan.test import BaseTestCase
 from pishkhan.visits.models import Visit, VisitPhoto
-from pishkhan.visits.services import visit_check_in, visit_report_file, visits_plan
+from pishkhan.visits.services import visit_check_in, visit_reorder, visit_report_file, visits_plan
 from pishkhan.visits.tests.helpers import at, submit
 from pishkhan.visits.tests.test_services import png_bytes
 
@@ -164,3 +164,39 @@ class QueuedReportTests(BaseTestCase):
         manifest = self.client.get(reverse("visits:manifest")).json()
         self.assertEqual(manifest["start_url"], reverse("visits:today"))
         self.assertEqual(manifest["scope"], "/office/visits/")
+
+
+class EtaTests(BaseTestCase):
+    def test_stops_without_coordinates_and_shared_stops_get_their_own_times(self):
+        week = week_get_or_create(self.m, NOV21)
+        for _ in range(3):  # phoned in: no point, all at the district's centre
+            submit(self.city, when=at(2026, 11, 21, 9), lat=None, lon=None)
+        for _ in range(2):  # two reports of one spot
+            submit(self.city, when=at(2026, 11, 21, 9), lat=36.8451, lon=54.4401)
+        visits_plan(week=week, now=at(2026, 11, 22, 23, 59))
+        for manager_id, day in set(Visit.objects.values_list("manager_id", "day")):
+            visit = Visit.objects.filter(manager_id=manager_id, day=day).first()
+            visit_reorder(
+                visit=visit, position=1, actor=self.secretary, now=at(2026, 11, 22, 23, 59)
+            )
+            times = list(
+                Visit.objects.filter(manager_id=manager_id, day=day).values_list(
+                    "planned_at", flat=True
+                )
+            )
+            self.assertEqual(len(times), len(set(times)), times)
+
+
+class DaySheetTests(BaseTestCase):
+    def test_the_day_sheet_shows_each_problem_text(self):
+        from unittest import mock
+
+        week = week_get_or_create(self.m, NOV21)
+        case = submit(self.city, when=at(2026, 11, 21, 9))
+        visits_plan(week=week, now=at(2026, 11, 22, 23, 59))
+        visit = Visit.objects.get(case=case)
+        self.login(visit.manager)
+        with mock.patch("weasyprint.HTML") as html:
+            html.return_value.write_pdf.return_value = b"%PDF-1.7"
+            self.client.get(reverse("visits:day_sheet") + f"?day={visit.day.isoformat()}")
+        self.assertIn(case.description, html.call_args.kwargs["string"])
