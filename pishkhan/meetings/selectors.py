@@ -23,7 +23,7 @@ from pishkhan.core.text import normalize_fa
 from pishkhan.meetings import signing
 from pishkhan.meetings.models import AgendaItem, Attendance, Decision, Meeting, Signature
 from pishkhan.meetings.sources import ItemSpec
-from pishkhan.visits.models import Visit
+from pishkhan.visits.models import Visit, VisitPhoto
 
 MAX_RELATED = 5
 MEMBER_ROLES = (Role.BOARD_MEMBER, Role.MAYOR)
@@ -631,4 +631,26 @@ def roll_calls(meeting: Meeting, items: list[AgendaItem]) -> dict[int, RollCall]
                 call.notes.append(f"{label.get(p.member_id, '')}: {p.note}")
         call.silent = [label[m] for m in present if m not in seen and m in label]
         result[item.pk] = call
+
+
+def visit_photos_for(items: list[AgendaItem], per_item: int = 6) -> dict[int, list[VisitPhoto]]:
+    """The reported visits' photos of each item's cases, for the agenda (one query)."""
+    result: dict[int, list[VisitPhoto]] = defaultdict(list)
+    if not items:
+        return result
+    by_case: dict[int, list[int]] = defaultdict(list)
+    for item in items:
+        for case in item.cases.all():  # prefetched by agenda_items
+            by_case[case.pk].append(item.pk)
+    photos = (
+        VisitPhoto.objects.filter(
+            visit__case_id__in=list(by_case), visit__status=Visit.Status.REPORTED
+        )
+        .select_related("visit")
+        .order_by("pk")
+    )
+    for photo in photos:
+        for item_pk in by_case[photo.visit.case_id]:
+            if len(result[item_pk]) < per_item:
+                result[item_pk].append(photo)
     return result

@@ -43,6 +43,7 @@ from pishkhan.meetings.selectors import (
     related_decisions_for,
     roll_calls,
     uncontested,
+    visit_photos_for,
 )
 
 
@@ -95,7 +96,8 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     items = agenda_items(meeting)
     related = related_decisions_for(items)
-    rows = [(item, related.get(item.pk, [])) for item in items]
+    photos = visit_photos_for(items)
+    rows = [(item, related.get(item.pk, []), photos.get(item.pk, [])) for item in items]
     return render(request, "meetings/agenda.html", {"meeting": meeting, "rows": rows})
 
 
