@@ -56,7 +56,9 @@ def main() -> None:
             f"| {len(cases)} | {kind} | {percentile(per_case, 50):.2f} | "
             f"{percentile(per_case, 95):.2f} | {found / max(len(cases), 1):.1f} |"
         )
-    case = Case.objects.filter(status__in=OPEN_STATES, lat__isnull=True).exclude(street_key="").first()
+    case = (
+        Case.objects.filter(status__in=OPEN_STATES, lat__isnull=True).exclude(street_key="").first()
+    )
     if case is not None and connection.vendor == "sqlite":
         qs = Case.objects.filter(
             service_id=case.service_id, status__in=OPEN_STATES, street_key=case.street_key

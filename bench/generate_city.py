@@ -180,12 +180,11 @@ def ensure_city(n_districts: int) -> tuple:
 def generate(args: argparse.Namespace) -> None:
     from django.db import connection
 
-    from pishkhan.cases.models import Case, CaseEvent
+    from pishkhan.cases.models import OPEN_STATES, Case, CaseEvent
     from pishkhan.cases.search import PG_CREATE, PG_DROP, SQLITE_FTS_DROP, fts_ensure
+    from pishkhan.cases.textmatch import street_key
     from pishkhan.cases.tracking import ALPHABET, BODY_LENGTH, _check_char
     from pishkhan.core.jalali import TEHRAN, week_start
-    from pishkhan.cases.models import OPEN_STATES
-    from pishkhan.cases.textmatch import street_key
     from pishkhan.core.text import clean_input, normalize_fa
 
     t0 = time.perf_counter()

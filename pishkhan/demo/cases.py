@@ -101,6 +101,8 @@ def seed(municipality: Municipality, count: int = 120, now: dt.datetime | None =
             lon=center_lon + rng.uniform(-0.01, 0.01) if has_point else None,
             district=district, actor=operator if channel in ("phone", "walk_in", "letter") else None,
             origin_committee=committee if channel == "committee" else None, now=at,
+            letter_number=f"{rng.randint(100, 9999)}/ش" if channel == "letter" else "",
+            letter_date=(at - dt.timedelta(days=rng.randint(1, 5))).date() if channel == "letter" else None,
         )  # fmt: skip
         Case.objects.filter(pk=case.pk).update(created_at=at, updated_at=at)
         made.append(case)

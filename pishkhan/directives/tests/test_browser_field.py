@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -49,9 +50,28 @@ def _city_with_directive():
     return city, staff, case, Directive.objects.get(role="lead")
 
 
+def _in_thread(fn):
+    """Signing the minutes (pyhanko) runs its own asyncio loop, which cannot start inside
+    Playwright's: the set-up runs in a thread of its own."""
+    out = {}
+
+    def run():
+        try:
+            out["value"] = fn()
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    return out["value"]
+
+
 def test_department_staff_works_a_directive_on_a_phone(phone_page, tmp_path):
     page = phone_page
-    city, staff, case, lead = _city_with_directive()
+    city, staff, case, lead = _in_thread(_city_with_directive)
     browser_login(page, staff, PASSWORD)
     page.wait_for_url("**/office/**")
     page.goto(page.base_url + "/office/directives/")

@@ -29,7 +29,7 @@ def _route(page, senior, visit):
     report_url = page.base_url + f"/office/visits/{visit.pk}/report/"
     # the service worker took the page and the report page is on the phone
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
-    page.wait_for_function(f"() => caches.match('{report_url}').then(r => !!r)")
+    page.wait_for_selector("#offline-ready[data-ready='1']", timeout=60000)  # page, photos, scripts
     return report_url
 
 
@@ -41,12 +41,17 @@ def test_offline_report_is_queued_and_arrives_once(phone_page, tmp_path):
     report_url = _route(page, senior, visit)
 
     page.context.set_offline(True)
-    page.goto(report_url)  # from the phone's copy: no signal in the street
+    for _attempt in range(3):  # from the phone's copy: no signal in the street
+        page.goto(report_url)  # (the service worker may take a moment to wake up)
+        if page.locator("textarea[name=findings]").count():
+            break
+        page.wait_for_timeout(1000)
     page.fill("textarea[name=findings]", "جدول کنار پیاده‌رو شکسته و آب جمع شده است")
     page.click("label[for=id_recommendation_0]")
     page.set_input_files("input[name=photos]", _photo(tmp_path))
     page.click("button[type=submit]:has-text('ثبت گزارش')")
-    page.wait_for_selector("#queue-note:has-text('در صف ارسال')")
+    page.wait_for_selector("#queue-note.alert-warning", timeout=30000)
+    assert "در صف ارسال" in page.locator("#queue-note").inner_text()
     screenshot(page, "field-offline-queued")
     visit.refresh_from_db()
     assert visit.status == "planned"  # nothing reached the server
@@ -55,24 +60,27 @@ def test_offline_report_is_queued_and_arrives_once(phone_page, tmp_path):
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_url("**/office/visits/today/**")
+    page.wait_for_load_state("networkidle")
     visit.refresh_from_db()
     assert visit.status == "reported"
     assert VisitPhoto.objects.filter(visit=visit).count() == 1
     assert page.evaluate("PishkhanQueue.all().then(a => a.length)") == 0
 
-    # The same report sent twice (the answer was lost): the queue holds it again and flushes.
-    page.evaluate(
-        """async ([url, key]) => {
-             const body = new FormData();
-             body.append('findings', 'تکرار'); body.append('recommendation', 'approve');
-             body.append('urgency', '2'); body.append('report_key', key);
-             const csrf = document.cookie.match(/csrftoken=([^;]+)/);
-             await PishkhanQueue.put({key, url, visit: '0', csrf: csrf ? csrf[1] : '',
-               fields: [...body.entries()], files: []});
-             return PishkhanQueue.flush();
-           }""",
-        [report_url, visit.report_key],
-    )
+    # The same report sent twice (the answer was lost): the queue holds it again and flushes;
+    # the server answers "filed" for its key, the route page reloads, nothing is doubled.
+    with page.expect_navigation():
+        page.evaluate(
+            """([url, key]) => {
+                 const csrf = document.cookie.match(/csrftoken=([^;]+)/);
+                 const fields = [['findings', 'تکرار'], ['recommendation', 'approve'],
+                                 ['urgency', '2'], ['report_key', key]];
+                 PishkhanQueue.put({key, url, visit: '0', csrf: csrf ? csrf[1] : '', fields,
+                                    files: []}).then(() => PishkhanQueue.flush());
+                 return true;
+               }""",
+            [report_url, visit.report_key],
+        )
+    page.wait_for_load_state("networkidle")
     assert page.evaluate("PishkhanQueue.all().then(a => a.length)") == 0
     assert VisitPhoto.objects.filter(visit=visit).count() == 1
     assert CaseEvent.objects.filter(case=visit.case, new_status="visited").count() == 1

@@ -103,9 +103,9 @@
     if (bare) { bare.addEventListener("click", function () { bare.classList.add("d-none"); post(null); }); }
 
     // ---- filing, through the queue
-    var maxBytes = parseInt(form.dataset.maxBytes || "0", 10);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      var maxBytes = parseInt(form.dataset.maxBytes || "0", 10);
       var photos = form.querySelector("input[name=photos]");
       var files = Array.prototype.slice.call(photos.files || []);
       var big = files.filter(function (f) { return maxBytes && f.size > maxBytes; });

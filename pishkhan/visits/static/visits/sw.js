@@ -3,7 +3,7 @@
 // else the pages load (styles, scripts, fonts, photos): the cached copy first. Reports are
 // not sent from here: the page's IndexedDB queue (queue.js) sends them when it is online.
 "use strict";
-var CACHE = "pishkhan-visits-v1";
+var CACHE = "pishkhan-visits-v1";  // queue.js stores into the same cache
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) {
@@ -31,8 +31,9 @@ self.addEventListener("fetch", function (event) {
       }
       return response;
     }).catch(function () {
-      return caches.match(request).then(function (hit) {
-        return hit || caches.match(self.registration.scope + "today/", { ignoreSearch: true }).then(function (today) {
+      // ignoreVary: the pages vary on Cookie and the copies were stored from the route page.
+      return caches.match(request, { ignoreVary: true }).then(function (hit) {
+        return hit || caches.match(self.registration.scope + "today/", { ignoreSearch: true, ignoreVary: true }).then(function (today) {
           return today || new Response(
             "<!doctype html><meta charset=utf-8><html lang=fa dir=rtl><body style='font-family:sans-serif;padding:1rem'>" +
             "<p>اتصال اینترنت برقرار نیست و این صفحه پیش‌تر روی گوشی ذخیره نشده است.</p></body></html>",
@@ -42,7 +43,7 @@ self.addEventListener("fetch", function (event) {
     }));
     return;
   }
-  event.respondWith(caches.match(request).then(function (hit) {
+  event.respondWith(caches.match(request, { ignoreVary: true }).then(function (hit) {
     return hit || fetch(request).then(function (response) {
       if (response.ok && url.pathname.indexOf("/static/") === 0) {
         var copy = response.clone();

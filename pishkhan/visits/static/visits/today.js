@@ -6,7 +6,15 @@
     var Q = window.PishkhanQueue, t = Q.t;
     var banner = document.getElementById("queue-banner");
     var links = Array.prototype.map.call(document.querySelectorAll("a[data-offline]"), function (a) { return a.href; });
-    Q.keepForOffline([location.href].concat(links));
+    var ready = document.getElementById("offline-ready");
+    Q.keepForOffline([location.href].concat(links)).then(function () {
+      if (ready && navigator.onLine) {
+        ready.textContent = t("مسیر امروز، پرونده‌ها و فرم گزارش روی گوشی ذخیره شد؛ بی‌اینترنت هم باز می‌شوند.",
+                              "Today's route, cases and report form are saved on the phone; they open without signal.");
+        ready.classList.remove("d-none");
+        ready.dataset.ready = "1";
+      }
+    });
     function render() {
       Q.all().then(function (items) {
         document.querySelectorAll(".visit-card .queued").forEach(function (el) { el.remove(); });
