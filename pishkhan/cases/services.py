@@ -311,7 +311,6 @@ def case_submit(
                     lat=lat, lon=lon, district=district, attributes=answers,
                     week_start=week_start, needs_visit=service.needs_visit,
                     origin_committee=origin_committee, external_ref=clean_input(external_ref)[:100], api_client=api_client,
-                    origin_committee=origin_committee, external_ref=external_ref[:100], api_client=api_client,
                     letter_number=letter_number, letter_date=letter_date,
                     street_key=street_key(address),
                     registered_by=actor if actor is not None and actor.is_staff else None,
