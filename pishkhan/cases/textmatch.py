@@ -11,6 +11,7 @@ descriptions by character trigrams of their folded words, which survives typos a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pishkhan.core.text import normalize_fa
 
@@ -124,6 +125,11 @@ def _join(words: list[str]) -> str:
 
 def address_segments(address: str) -> list[str]:
     """The thoroughfares an address names, in order: ``["خیابان:ولیعصر", "کوچه:لاله"]``."""
+    return list(_segments(address))
+
+
+@lru_cache(maxsize=8192)
+def _segments(address: str) -> tuple[str, ...]:
     words = fold(address)
     # two-word type names written apart
     merged: list[str] = []
@@ -154,7 +160,7 @@ def address_segments(address: str) -> list[str]:
         bare = [w for w in merged if w not in BREAKS and w not in HONORIFICS and not w.isdigit()]
         if bare:
             segments.append(f":{bare[0]}")
-    return segments
+    return tuple(segments)
 
 
 def street_key(address: str) -> str:
@@ -164,14 +170,15 @@ def street_key(address: str) -> str:
     return segments[0].split(":", 1)[1][:80] if segments else ""
 
 
-def _grams(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _grams(text: str) -> frozenset[str]:
     grams: set[str] = set()
     for w in fold(text):
         if w in STOPWORDS or len(w) < 2:
             continue
         padded = f"#{w}#"
         grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
+    return frozenset(grams)
 
 
 def text_similarity(a: str, b: str) -> float:
@@ -212,17 +219,18 @@ def likely_duplicate(
     same_citizen: bool = False,
     t: Thresholds = THRESHOLDS,
 ) -> bool:
-    """Whether two open cases of the same service look like one problem (no map point needed)."""
-    text = text_similarity(text_a, text_b)
-    if same_citizen and text >= t.same_citizen:
+    """Whether two open cases of the same service look like one problem (no map point needed).
+    The cheap tests first: the scan compares each case with every open case of its street."""
+    if same_citizen and text_similarity(text_a, text_b) >= t.same_citizen:
         return True
     key_a, key_b = street_key(address_a), street_key(address_b)
     if not key_a or key_a != key_b:
         return False
-    lanes_a = {x.split(":", 1)[1] for x in address_segments(address_a)[1:]}
-    lanes_b = {x.split(":", 1)[1] for x in address_segments(address_b)[1:]}
+    lanes_a = {x.split(":", 1)[1] for x in _segments(address_a)[1:]}
+    lanes_b = {x.split(":", 1)[1] for x in _segments(address_b)[1:]}
     if lanes_a and lanes_b and not lanes_a & lanes_b:
         return False  # same street, another lane: another place
+    text = text_similarity(text_a, text_b)
     if lanes_a & lanes_b and text >= t.full_address:
         return True
     return text >= t.same_street
