@@ -7,10 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zlib
-
-
 import uuid
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("cases", "0006_inbox_order_index"),
-        ('visits', '0001_initial'),
+        ('visits', '0002_calendar_feed'),
     ]
 
     operations = [
