@@ -13,7 +13,7 @@ def restore_search_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_open311_media_url_app_updates"),
+        ("cases", "0009_promise"),
     ]
 
     operations = [

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_city_boundary_places_trusted_relay'),
-        ('cases', '0009_letter_reference'),
+        ('cases', '0010_letter_reference'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
