@@ -522,9 +522,7 @@ def directive_confirm(
         raise InvalidTransition(directive.status, "done")
     note = clean_input(note)
     if accept:
-        reported = (
-            directive.events.filter(new_status="awaiting").order_by("-at", "-id").first()
-        )
+        reported = directive.events.filter(new_status="awaiting").order_by("-at", "-id").first()
         confirmed = "انجام کار تأیید شد."  # record: the directive's history
         _move(directive, "done", actor=actor, now=now, note=note or confirmed)
         _finish_cases(directive, actor, reported.note if reported else note, now)
