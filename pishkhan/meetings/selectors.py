@@ -631,6 +631,7 @@ def roll_calls(meeting: Meeting, items: list[AgendaItem]) -> dict[int, RollCall]
                 call.notes.append(f"{label.get(p.member_id, '')}: {p.note}")
         call.silent = [label[m] for m in present if m not in seen and m in label]
         result[item.pk] = call
+    return result
 
 
 def visit_photos_for(items: list[AgendaItem], per_item: int = 6) -> dict[int, list[VisitPhoto]]:
