@@ -12,9 +12,15 @@ import pytest
 
 ARTIFACTS = Path(__file__).parent / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _chromium() -> str | None:
@@ -53,9 +59,13 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 @pytest.fixture
 def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(
-        locale="fa-IR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-        geolocation={"latitude": 36.84, "longitude": 54.44}, permissions=["geolocation"],
-    )  # fmt: skip
+        locale="fa-IR",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"latitude": 36.84, "longitude": 54.44},
+        permissions=["geolocation"],
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     page.base_url = live_server.url

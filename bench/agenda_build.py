@@ -58,22 +58,46 @@ def main(n: int = 5000) -> None:
         senior = User.objects.filter(municipality=m, role="senior_manager").first()
         cases = []
         for i in range(existing, n):
-            cases.append(Case(
-                municipality=m, tracking_code=f"B{i:09d}", channel="web",
-                status="visited" if i % 3 else "accepted", citizen_name=f"شهروند {i}",
-                citizen_mobile=f"+98912{i:07d}", service=services_[i % len(services_)],
-                description=f"درخواست شمارهٔ {i} برای ترمیم معبر و رسیدگی", address=f"خیابان {i % 700}",
-                lat=36.8 + (i % 100) * 0.001, lon=54.4 + (i // 100) * 0.001, district=districts[i % len(districts)],
-                week_start=start, needs_visit=True, urgent=i % 50 == 0,
-            ))  # fmt: skip
+            cases.append(
+                Case(
+                    municipality=m,
+                    tracking_code=f"B{i:09d}",
+                    channel="web",
+                    status="visited" if i % 3 else "accepted",
+                    citizen_name=f"شهروند {i}",
+                    citizen_mobile=f"+98912{i:07d}",
+                    service=services_[i % len(services_)],
+                    description=f"درخواست شمارهٔ {i} برای ترمیم معبر و رسیدگی",
+                    address=f"خیابان {i % 700}",
+                    lat=36.8 + (i % 100) * 0.001,
+                    lon=54.4 + (i // 100) * 0.001,
+                    district=districts[i % len(districts)],
+                    week_start=start,
+                    needs_visit=True,
+                    urgent=i % 50 == 0,
+                )
+            )
         Case.objects.bulk_create(cases, batch_size=1000)
         visited = Case.objects.filter(municipality=m, week_start=start, status="visited")
         Visit.objects.bulk_create(
-            [Visit(municipality=m, case=c, week_start=start, manager=senior, day=start, status="reported",
-                   findings="یافته", recommendation="approve", proposed_text="اجرا شود", urgency=1 + c.pk % 3)
-             for c in visited if not Visit.objects.filter(case=c).exists()],
+            [
+                Visit(
+                    municipality=m,
+                    case=c,
+                    week_start=start,
+                    manager=senior,
+                    day=start,
+                    status="reported",
+                    findings="یافته",
+                    recommendation="approve",
+                    proposed_text="اجرا شود",
+                    urgency=1 + c.pk % 3,
+                )
+                for c in visited
+                if not Visit.objects.filter(case=c).exists()
+            ],
             batch_size=1000,
-        )  # fmt: skip
+        )
         # some merged duplicates
         primaries = list(Case.objects.filter(municipality=m, week_start=start).order_by("id")[:200])
         for p, dup in zip(primaries[:100], primaries[100:200], strict=True):

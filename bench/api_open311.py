@@ -83,13 +83,21 @@ def seed(n_cases: int) -> tuple[str, list[str]]:
         while code in codes:
             code = tracking_code_new()
         codes.add(code)
-        batch.append(Case(
-            municipality=city, tracking_code=code, channel="web", citizen_name="شهروند سنجش",
-            citizen_mobile="+989120000000", service=services[i % len(services)],
-            description=f"درخواست نمونهٔ شمارهٔ {i} برای سنجش کارایی", district=district,
-            week_start=today, status=("submitted", "accepted", "done", "rejected")[i % 4],
-            search_key=f"درخواست {i}",
-        ))  # fmt: skip
+        batch.append(
+            Case(
+                municipality=city,
+                tracking_code=code,
+                channel="web",
+                citizen_name="شهروند سنجش",
+                citizen_mobile="+989120000000",
+                service=services[i % len(services)],
+                description=f"درخواست نمونهٔ شمارهٔ {i} برای سنجش کارایی",
+                district=district,
+                week_start=today,
+                status=("submitted", "accepted", "done", "rejected")[i % 4],
+                search_key=f"درخواست {i}",
+            )
+        )
         if len(batch) == 5000:
             Case.objects.bulk_create(batch)
             batch = []
@@ -156,22 +164,36 @@ def main() -> None:
 
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
-        [str(gunicorn), "pishkhan.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", "2",
-         "--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        [
+            str(gunicorn),
+            "pishkhan.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
-                req = urllib.request.Request(f"http://127.0.0.1:{PORT}/open311/v2/services.json",
-                                             headers={"X-Forwarded-Proto": "https"})  # fmt: skip
+                req = urllib.request.Request(
+                    f"http://127.0.0.1:{PORT}/open311/v2/services.json",
+                    headers={"X-Forwarded-Proto": "https"},
+                )
                 urllib.request.urlopen(req, timeout=2).read()  # noqa: S310 — local bench server
                 break
             except OSError:
                 time.sleep(0.2)
-        body = (f"api_key={key}&service_code=pothole&lat=36.84&long=54.45&phone=09121234567"
-                "&first_name=%D9%85%D8%B1%DB%8C%D9%85&description=%DA%86%D8%A7%D9%84%D9%87+%D8%A8%D8%B2%D8%B1%DA%AF+"
-                "%D8%AC%D9%84%D9%88%DB%8C+%D9%85%D8%AF%D8%B1%D8%B3%D9%87")  # fmt: skip
+        body = (
+            f"api_key={key}&service_code=pothole&lat=36.84&long=54.45&phone=09121234567"
+            "&first_name=%D9%85%D8%B1%DB%8C%D9%85&description=%DA%86%D8%A7%D9%84%D9%87+%D8%A8%D8%B2%D8%B1%DA%AF+"
+            "%D8%AC%D9%84%D9%88%DB%8C+%D9%85%D8%AF%D8%B1%D8%B3%D9%87"
+        )
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write('wrk.method = "POST"\n')
             lua.write(f'wrk.body = "{body}"\n')
@@ -183,12 +205,24 @@ def main() -> None:
             ("GET services.json", "/open311/v2/services.json", None),
             ("GET requests/{id}.json", f"/open311/v2/requests/{code}.json", None),
             ("GET requests/{id}.xml", f"/open311/v2/requests/{code}.xml", None),
-            ("GET requests.json?service_request_id=5 ids", "/open311/v2/requests.json?service_request_id=" + ",".join(sample), None),
-            ("GET requests.json?page_size=50 (newest)", "/open311/v2/requests.json?page_size=50", None),
-            ("GET requests.json?status=closed&service_code=tree&page_size=50", "/open311/v2/requests.json?status=closed&service_code=tree&page_size=50", None),
+            (
+                "GET requests.json?service_request_id=5 ids",
+                "/open311/v2/requests.json?service_request_id=" + ",".join(sample),
+                None,
+            ),
+            (
+                "GET requests.json?page_size=50 (newest)",
+                "/open311/v2/requests.json?page_size=50",
+                None,
+            ),
+            (
+                "GET requests.json?status=closed&service_code=tree&page_size=50",
+                "/open311/v2/requests.json?status=closed&service_code=tree&page_size=50",
+                None,
+            ),
             ("GET requests.json (default: 90 days, first 1000)", "/open311/v2/requests.json", None),
             ("POST requests.json (form-encoded, new case)", "/open311/v2/requests.json", lua.name),
-        ]  # fmt: skip
+        ]
         rows = []
         for label, path, script in scenarios:
             rps, p50, p99 = wrk(path, args.duration, script)
@@ -197,22 +231,30 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())  # fmt: skip
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     db = "PostgreSQL" if "DATABASE_URL" in os.environ else "SQLite (WAL)"
-    report = "\n".join([
-        f"### {time.strftime('%Y-%m-%d')} — {n_total:,} cases, {db}",
-        "",
-        f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, gunicorn 2 sync workers "
-        f"on 127.0.0.1, wrk -t2 -c8 -d{args.duration}s on the same machine (it takes CPU from the server).",
-        f"Command: `.venv/bin/python bench/api_open311.py --cases {args.cases} --duration {args.duration}`"
-        f" — load average at the end: {os.getloadavg()[0]:.1f}.",
-        "",
-        "| scenario | req/s | p50 | p99 |",
-        "|---|---:|---:|---:|",
-        *rows,
-        "",
-    ])  # fmt: skip
+    report = "\n".join(
+        [
+            f"### {time.strftime('%Y-%m-%d')} — {n_total:,} cases, {db}",
+            "",
+            f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, gunicorn 2 sync workers "
+            f"on 127.0.0.1, wrk -t2 -c8 -d{args.duration}s on the same machine (it takes CPU from the server).",
+            f"Command: `.venv/bin/python bench/api_open311.py --cases {args.cases} --duration {args.duration}`"
+            f" — load average at the end: {os.getloadavg()[0]:.1f}.",
+            "",
+            "| scenario | req/s | p50 | p99 |",
+            "|---|---:|---:|---:|",
+            *rows,
+            "",
+        ]
+    )
     print(report)
     if args.write:
         doc = ROOT / "docs" / "performance-log.md"

@@ -70,10 +70,16 @@ def _submit_worker(seconds: float, seed: int, queue: mp.Queue) -> None:
         t = time.perf_counter()
         try:
             case_submit(
-                municipality=m, channel="web", citizen_name="شهروند محک", citizen_mobile=f"0912{rng.randrange(10**7):07d}",
-                service=rng.choice(services), description=rng.choice(TEXTS) + f" ({n})", address="خیابان ولیعصر",
-                district=rng.choice(districts), idempotency_key=f"bench-{seed}-{n}-{time.time_ns()}",
-            )  # fmt: skip
+                municipality=m,
+                channel="web",
+                citizen_name="شهروند محک",
+                citizen_mobile=f"0912{rng.randrange(10**7):07d}",
+                service=rng.choice(services),
+                description=rng.choice(TEXTS) + f" ({n})",
+                address="خیابان ولیعصر",
+                district=rng.choice(districts),
+                idempotency_key=f"bench-{seed}-{n}-{time.time_ns()}",
+            )
         except Exception as exc:  # noqa: BLE001 — counted and reported
             errors += 1
             if errors < 3:
@@ -111,10 +117,22 @@ class Gunicorn:
         self.port = port
         self.tmp = tempfile.mkdtemp(prefix="pishkhan-gunicorn-")
         cmd = [
-            str(VENV_BIN / "gunicorn"), "pishkhan.wsgi:application", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--no-control-socket", "--worker-tmp-dir", self.tmp,
-            "--pid", f"{self.tmp}/gunicorn.pid", "--log-level", "warning", "--backlog", "2048",
-        ]  # fmt: skip
+            str(VENV_BIN / "gunicorn"),
+            "pishkhan.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--no-control-socket",
+            "--worker-tmp-dir",
+            self.tmp,
+            "--pid",
+            f"{self.tmp}/gunicorn.pid",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+        ]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
         for _ in range(100):
             try:
@@ -153,9 +171,13 @@ def production_env() -> None:
     for name in ("REQUEST_RATE_LIMIT", "TRACK_RATE_LIMIT"):
         os.environ.setdefault(name, "100000000/s")
     for name in (
-        "API_RATE_USER", "API_RATE_ANON", "API_RATE_READ", "API_RATE_WRITE",
-        "OPEN311_RATE_READ", "OPEN311_RATE_WRITE",
-    ):  # fmt: skip
+        "API_RATE_USER",
+        "API_RATE_ANON",
+        "API_RATE_READ",
+        "API_RATE_WRITE",
+        "OPEN311_RATE_READ",
+        "OPEN311_RATE_WRITE",
+    ):
         os.environ.setdefault(name, "100000000/hour")
 
 
@@ -223,13 +245,17 @@ def post_script(tmp: str) -> str:
     from pishkhan.cases.models import ServiceType
 
     m = Municipality.objects.get(slug=BENCH_SLUG)
-    body = urlencode({
-        "citizen_name": "شهروند محک", "citizen_mobile": "09121234567",
-        "service": ServiceType.objects.filter(municipality=m, is_active=True).first().pk,
-        "district": District.objects.filter(municipality=m).first().pk,
-        "description": TEXTS[0], "address": "خیابان ولیعصر",
-        "csrfmiddlewaretoken": "b" * 32,
-    })  # fmt: skip
+    body = urlencode(
+        {
+            "citizen_name": "شهروند محک",
+            "citizen_mobile": "09121234567",
+            "service": ServiceType.objects.filter(municipality=m, is_active=True).first().pk,
+            "district": District.objects.filter(municipality=m).first().pk,
+            "description": TEXTS[0],
+            "address": "خیابان ولیعصر",
+            "csrfmiddlewaretoken": "b" * 32,
+        }
+    )
     script = Path(tmp) / "post.lua"
     script.write_text(WRK_POST_LUA % {"csrf": "b" * 32, "body": body, "nonce": time.time_ns()})
     return str(script)

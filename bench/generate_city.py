@@ -31,62 +31,239 @@ BENCH_SLUG = "benchcity"
 BENCH_PASSWORD = "bench-password-1405"  # noqa: S105 — a throw-away benchmark city
 
 STREETS = [
-    "خیابان ولیعصر", "بلوار جمهوری", "خیابان امام خمینی", "بلوار ناهارخوران", "خیابان شالیکوبی",
-    "میدان وحدت", "خیابان ولی‌آباد", "بلوار گلستان", "خیابان سرخواجه", "خیابان کاشانی",
-    "خیابان شهید بهشتی", "بلوار شهید کلانتری", "خیابان پاسداران", "خیابان عدالت", "خیابان دانشگاه",
-    "بلوار افسران", "خیابان آزادی", "خیابان شهید رجایی", "کوی گلشهر", "شهرک بهارستان",
-    "خیابان مطهری", "خیابان طالقانی", "بلوار هیرکان", "خیابان ۵ آذر", "خیابان بسیج",
-    "کوی زینبیه", "خیابان استرآباد", "بلوار صیاد شیرازی", "خیابان لاله", "خیابان نرگس",
-    "خیابان گرگان‌پارس", "بلوار اتوبوس‌رانی", "خیابان فلسطین", "خیابان سعدی", "خیابان حافظ",
-    "کوی انقلاب", "خیابان میرزا کوچک‌خان", "بلوار جانبازان", "خیابان ملت", "خیابان بهار",
-]  # fmt: skip
+    "خیابان ولیعصر",
+    "بلوار جمهوری",
+    "خیابان امام خمینی",
+    "بلوار ناهارخوران",
+    "خیابان شالیکوبی",
+    "میدان وحدت",
+    "خیابان ولی‌آباد",
+    "بلوار گلستان",
+    "خیابان سرخواجه",
+    "خیابان کاشانی",
+    "خیابان شهید بهشتی",
+    "بلوار شهید کلانتری",
+    "خیابان پاسداران",
+    "خیابان عدالت",
+    "خیابان دانشگاه",
+    "بلوار افسران",
+    "خیابان آزادی",
+    "خیابان شهید رجایی",
+    "کوی گلشهر",
+    "شهرک بهارستان",
+    "خیابان مطهری",
+    "خیابان طالقانی",
+    "بلوار هیرکان",
+    "خیابان ۵ آذر",
+    "خیابان بسیج",
+    "کوی زینبیه",
+    "خیابان استرآباد",
+    "بلوار صیاد شیرازی",
+    "خیابان لاله",
+    "خیابان نرگس",
+    "خیابان گرگان‌پارس",
+    "بلوار اتوبوس‌رانی",
+    "خیابان فلسطین",
+    "خیابان سعدی",
+    "خیابان حافظ",
+    "کوی انقلاب",
+    "خیابان میرزا کوچک‌خان",
+    "بلوار جانبازان",
+    "خیابان ملت",
+    "خیابان بهار",
+]
 PLACES = [
-    "جلوی مدرسهٔ", "کنار ایستگاه اتوبوس", "نبش کوچه", "روبه‌روی مسجد", "پشت بیمارستان",
-    "کنار نانوایی", "جلوی درمانگاه", "کنار پارک محله", "روبه‌روی بانک ملی", "جنب داروخانه",
-    "کنار پل عابر پیاده", "ورودی بازارچه", "پشت ورزشگاه", "کنار سوپرمارکت", "جلوی اداره پست",
-]  # fmt: skip
+    "جلوی مدرسهٔ",
+    "کنار ایستگاه اتوبوس",
+    "نبش کوچه",
+    "روبه‌روی مسجد",
+    "پشت بیمارستان",
+    "کنار نانوایی",
+    "جلوی درمانگاه",
+    "کنار پارک محله",
+    "روبه‌روی بانک ملی",
+    "جنب داروخانه",
+    "کنار پل عابر پیاده",
+    "ورودی بازارچه",
+    "پشت ورزشگاه",
+    "کنار سوپرمارکت",
+    "جلوی اداره پست",
+]
 PROBLEMS = {
-    "pothole": ["چاله‌ی عمیق وسط خیابان", "نشست آسفالت", "ترک‌خوردگی و خرابی آسفالت", "دریچهٔ فاضلاب پایین‌تر از آسفالت"],
-    "sidewalk": ["پیاده‌رو شکسته و ناهموار", "جدول کنار خیابان خراب شده", "رمپ ویلچر ندارد", "موزاییک‌های پیاده‌رو کنده شده"],
-    "drainage": ["آبگرفتگی بعد از هر باران", "جوی آب گرفته و بو می‌دهد", "کانال آب سطحی مسدود است", "دریچهٔ جوی شکسته"],
-    "waste": ["زباله چند روز جمع نشده", "نخالهٔ ساختمانی رها شده", "سطل زباله شکسته", "بوی بد زباله"],
+    "pothole": [
+        "چاله‌ی عمیق وسط خیابان",
+        "نشست آسفالت",
+        "ترک‌خوردگی و خرابی آسفالت",
+        "دریچهٔ فاضلاب پایین‌تر از آسفالت",
+    ],
+    "sidewalk": [
+        "پیاده‌رو شکسته و ناهموار",
+        "جدول کنار خیابان خراب شده",
+        "رمپ ویلچر ندارد",
+        "موزاییک‌های پیاده‌رو کنده شده",
+    ],
+    "drainage": [
+        "آبگرفتگی بعد از هر باران",
+        "جوی آب گرفته و بو می‌دهد",
+        "کانال آب سطحی مسدود است",
+        "دریچهٔ جوی شکسته",
+    ],
+    "waste": [
+        "زباله چند روز جمع نشده",
+        "نخالهٔ ساختمانی رها شده",
+        "سطل زباله شکسته",
+        "بوی بد زباله",
+    ],
     "cleaning": ["خیابان کثیف است و رفت‌وروب نمی‌شود", "برگ‌ها جوی را پر کرده", "گل و لای روی آسفالت"],
-    "lighting": ["چراغ‌های خیابان خاموش است", "تیر چراغ برق کج شده", "پارک شب‌ها تاریک است", "لامپ چراغ سوخته"],
-    "stray": ["سگ‌های ولگرد مزاحم عابران", "گربه‌های زیاد در محل زباله", "حضور سگ‌های بلاصاحب نزدیک مدرسه"],
-    "tree": ["درخت خشکیده و خطر سقوط دارد", "شاخه‌ها روی سیم برق افتاده", "ریشهٔ درخت آسفالت را شکسته", "درخت نیاز به هرس دارد"],
-    "park": ["وسایل بازی کودکان شکسته", "آبیاری چمن انجام نمی‌شود", "نیمکت پارک خراب است", "سرویس بهداشتی پارک کثیف است"],
-    "speedbump": ["ماشین‌ها با سرعت زیاد عبور می‌کنند", "نیاز به سرعت‌کاه داریم", "خط‌کشی عابر پیاده پاک شده", "تابلوی ایست افتاده"],
+    "lighting": [
+        "چراغ‌های خیابان خاموش است",
+        "تیر چراغ برق کج شده",
+        "پارک شب‌ها تاریک است",
+        "لامپ چراغ سوخته",
+    ],
+    "stray": [
+        "سگ‌های ولگرد مزاحم عابران",
+        "گربه‌های زیاد در محل زباله",
+        "حضور سگ‌های بلاصاحب نزدیک مدرسه",
+    ],
+    "tree": [
+        "درخت خشکیده و خطر سقوط دارد",
+        "شاخه‌ها روی سیم برق افتاده",
+        "ریشهٔ درخت آسفالت را شکسته",
+        "درخت نیاز به هرس دارد",
+    ],
+    "park": [
+        "وسایل بازی کودکان شکسته",
+        "آبیاری چمن انجام نمی‌شود",
+        "نیمکت پارک خراب است",
+        "سرویس بهداشتی پارک کثیف است",
+    ],
+    "speedbump": [
+        "ماشین‌ها با سرعت زیاد عبور می‌کنند",
+        "نیاز به سرعت‌کاه داریم",
+        "خط‌کشی عابر پیاده پاک شده",
+        "تابلوی ایست افتاده",
+    ],
     "parking": ["پارک دوبله و ترافیک", "خودروهای رهاشده", "پارکینگ حاشیه‌ای بی‌نظم است"],
-    "encroach": ["اشغال پیاده‌رو توسط مغازه", "ساخت‌وساز غیرمجاز", "سد معبر دست‌فروشان", "مصالح ساختمانی در پیاده‌رو"],
+    "encroach": [
+        "اشغال پیاده‌رو توسط مغازه",
+        "ساخت‌وساز غیرمجاز",
+        "سد معبر دست‌فروشان",
+        "مصالح ساختمانی در پیاده‌رو",
+    ],
     "permit": ["پیگیری پروانهٔ ساختمانی پرونده", "پاسخ استعلام پایان کار", "تمدید پروانه ساخت"],
     "duties": ["اعتراض به عوارض نوسازی", "پرسش دربارهٔ بدهی ملک", "تقسیط عوارض"],
     "safety": ["ساختمان نیمه‌کاره ناایمن است", "کپسول آتش‌نشانی ندارد", "دیوار در حال ریزش است"],
     "social": ["کودکان کار سر چهارراه", "کارتن‌خوابی در پارک", "تکدی‌گری در ایستگاه"],
-}  # fmt: skip
+}
 DETAILS = [
-    "چند هفته است که", "از ماه گذشته", "بارها تماس گرفته‌ایم ولی", "خطرناک است و",
-    "سالمندان و کودکان اذیت می‌شوند و", "شب‌ها وضعیت بدتر است و", "همسایه‌ها هم شکایت دارند و", "",
-]  # fmt: skip
+    "چند هفته است که",
+    "از ماه گذشته",
+    "بارها تماس گرفته‌ایم ولی",
+    "خطرناک است و",
+    "سالمندان و کودکان اذیت می‌شوند و",
+    "شب‌ها وضعیت بدتر است و",
+    "همسایه‌ها هم شکایت دارند و",
+    "",
+]
 ENDINGS = [
-    "لطفاً رسیدگی کنید.", "خواهشمندم پیگیری فرمایید.", "ممنون می‌شوم سریع‌تر اقدام شود.",
-    "تا حالا کسی رسیدگی نکرده است.", "لطفاً بازدید کنید.", "با تشکر.",
-]  # fmt: skip
-FIRST = ["علی", "محمد", "زهرا", "فاطمه", "حسین", "مریم", "رضا", "سارا", "مهدی", "نرگس", "امیر", "لیلا", "حمید", "الهام", "کاوه", "نازنین"]  # fmt: skip
-LAST = ["رحیمی", "کریمی", "احمدی", "حسینی", "محمدی", "نوری", "قاسمی", "جعفری", "صادقی", "عباسی", "موسوی", "یوسفی", "رستمی", "مرادی", "اکبری", "شریفی"]  # fmt: skip
+    "لطفاً رسیدگی کنید.",
+    "خواهشمندم پیگیری فرمایید.",
+    "ممنون می‌شوم سریع‌تر اقدام شود.",
+    "تا حالا کسی رسیدگی نکرده است.",
+    "لطفاً بازدید کنید.",
+    "با تشکر.",
+]
+FIRST = [
+    "علی",
+    "محمد",
+    "زهرا",
+    "فاطمه",
+    "حسین",
+    "مریم",
+    "رضا",
+    "سارا",
+    "مهدی",
+    "نرگس",
+    "امیر",
+    "لیلا",
+    "حمید",
+    "الهام",
+    "کاوه",
+    "نازنین",
+]
+LAST = [
+    "رحیمی",
+    "کریمی",
+    "احمدی",
+    "حسینی",
+    "محمدی",
+    "نوری",
+    "قاسمی",
+    "جعفری",
+    "صادقی",
+    "عباسی",
+    "موسوی",
+    "یوسفی",
+    "رستمی",
+    "مرادی",
+    "اکبری",
+    "شریفی",
+]
 DISTRICT_NAMES = [
-    "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "یازده",
-    "دوازده", "سیزده", "چهارده", "پانزده", "شانزده", "هفده", "هجده", "نوزده", "بیست", "بیست‌ویک", "بیست‌ودو",
-]  # fmt: skip
+    "یک",
+    "دو",
+    "سه",
+    "چهار",
+    "پنج",
+    "شش",
+    "هفت",
+    "هشت",
+    "نه",
+    "ده",
+    "یازده",
+    "دوازده",
+    "سیزده",
+    "چهارده",
+    "پانزده",
+    "شانزده",
+    "هفده",
+    "هجده",
+    "نوزده",
+    "بیست",
+    "بیست‌ویک",
+    "بیست‌ودو",
+]
 CHANNELS = (
     (["web"] * 45) + (["phone"] * 25) + (["open311"] * 15) + (["walk_in"] * 10) + (["letter"] * 5)
 )
 # Final status of a case older than ~2 months (weights): a real backlog is mostly closed.
-OLD_STATUSES = [("closed", 70), ("rejected", 11), ("merged", 4), ("done", 7), ("in_progress", 4),
-                ("dispatched", 2), ("deferred", 1), ("submitted", 0.5), ("info_requested", 0.5)]  # fmt: skip
+OLD_STATUSES = [
+    ("closed", 70),
+    ("rejected", 11),
+    ("merged", 4),
+    ("done", 7),
+    ("in_progress", 4),
+    ("dispatched", 2),
+    ("deferred", 1),
+    ("submitted", 0.5),
+    ("info_requested", 0.5),
+]
 # Recent (the last 8 weeks) cases move along the cycle.
-RECENT_STATUSES = [("submitted", 10), ("info_requested", 3), ("accepted", 10), ("rejected", 10),
-                   ("merged", 3), ("visited", 8), ("on_agenda", 6), ("decided", 8), ("dispatched", 12),
-                   ("in_progress", 15), ("done", 10), ("closed", 5)]  # fmt: skip
+RECENT_STATUSES = [
+    ("submitted", 10),
+    ("info_requested", 3),
+    ("accepted", 10),
+    ("rejected", 10),
+    ("merged", 3),
+    ("visited", 8),
+    ("on_agenda", 6),
+    ("decided", 8),
+    ("dispatched", 12),
+    ("in_progress", 15),
+    ("done", 10),
+    ("closed", 5),
+]
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 ARABIC_LETTERS = str.maketrans("یک", "يك")
@@ -119,33 +296,51 @@ def ensure_city(n_districts: int) -> tuple:
     m, _ = Municipality.objects.get_or_create(
         slug=BENCH_SLUG,
         defaults={
-            "name": "شهر محک", "name_en": "Bench City", "province": "گلستان",
-            "hosts": "127.0.0.1,localhost,testserver", "start_lat": 36.8389, "start_lon": 54.4340,
-            "center_lat": 36.8389, "center_lon": 54.4340,
+            "name": "شهر محک",
+            "name_en": "Bench City",
+            "province": "گلستان",
+            "hosts": "127.0.0.1,localhost,testserver",
+            "start_lat": 36.8389,
+            "start_lon": 54.4340,
+            "center_lat": 36.8389,
+            "center_lon": 54.4340,
         },
-    )  # fmt: skip
+    )
     schedule = schedule_get_or_create(municipality=m)
     holidays_seed(municipality=m, today=timezone.localdate())
     for n in range(1, n_districts + 1):
         d, _ = District.objects.get_or_create(
-            municipality=m, number=n,
-            defaults={"name": f"منطقهٔ {DISTRICT_NAMES[n - 1]}",
-                      "center_lat": 36.80 + 0.005 * n, "center_lon": 54.38 + 0.006 * n},
-        )  # fmt: skip
+            municipality=m,
+            number=n,
+            defaults={
+                "name": f"منطقهٔ {DISTRICT_NAMES[n - 1]}",
+                "center_lat": 36.80 + 0.005 * n,
+                "center_lon": 54.38 + 0.006 * n,
+            },
+        )
         mobile = f"+98913{n:07d}"
         if not User.objects.filter(mobile=mobile).exists():
             user_create(
-                mobile=mobile, full_name=f"مدیر منطقهٔ {DISTRICT_NAMES[n - 1]}", role=Role.DISTRICT_MANAGER,
-                municipality=m, password=BENCH_PASSWORD, district=d,
-            )  # fmt: skip
+                mobile=mobile,
+                full_name=f"مدیر منطقهٔ {DISTRICT_NAMES[n - 1]}",
+                role=Role.DISTRICT_MANAGER,
+                municipality=m,
+                password=BENCH_PASSWORD,
+                district=d,
+            )
     for suffix, role in [
         ("9000001", Role.OPERATOR),
         ("9000002", Role.SECRETARY),
         ("9000003", Role.AUDITOR),
     ]:
         if not User.objects.filter(mobile=f"+98913{suffix}").exists():
-            user_create(mobile=f"+98913{suffix}", full_name=f"کاربر {role}", role=role, municipality=m,
-                        password=BENCH_PASSWORD)  # fmt: skip
+            user_create(
+                mobile=f"+98913{suffix}",
+                full_name=f"کاربر {role}",
+                role=role,
+                municipality=m,
+                password=BENCH_PASSWORD,
+            )
     depts = {}
     for code, name, en, domain in org.DEPARTMENTS:
         depts[code], _ = Department.objects.get_or_create(
@@ -160,12 +355,23 @@ def ensure_city(n_districts: int) -> tuple:
         org.SERVICES
     ):
         ServiceType.objects.get_or_create(
-            municipality=m, code=code,
-            defaults={"category": cats[cat], "name": name, "name_en": en, "department": depts[dept],
-                      "domain": domain, "needs_visit": visit, "expected_days": days, "documents": docs,
-                      "fees": fees, "description": desc, "order": i,
-                      "search_key": normalize_fa(f"{name} {desc}")},
-        )  # fmt: skip
+            municipality=m,
+            code=code,
+            defaults={
+                "category": cats[cat],
+                "name": name,
+                "name_en": en,
+                "department": depts[dept],
+                "domain": domain,
+                "needs_visit": visit,
+                "expected_days": days,
+                "documents": docs,
+                "fees": fees,
+                "description": desc,
+                "order": i,
+                "search_key": normalize_fa(f"{name} {desc}"),
+            },
+        )
     if not RejectReason.objects.filter(municipality=m).exists():
         for text, guidance in org.REJECT_REASONS:
             RejectReason.objects.create(municipality=m, text=text, guidance=guidance)
@@ -299,32 +505,69 @@ def generate(args: argparse.Namespace) -> None:
             closed_at = updated if status == "closed" else None
             channel = rng.choice(CHANNELS)
             row = {
-                "id": case_id, "created_at": ts(created), "updated_at": ts(updated), "municipality_id": m.pk,
-                "tracking_code": new_code(), "channel": channel, "status": status, "citizen_id": None,
+                "id": case_id,
+                "created_at": ts(created),
+                "updated_at": ts(updated),
+                "municipality_id": m.pk,
+                "tracking_code": new_code(),
+                "channel": channel,
+                "status": status,
+                "citizen_id": None,
                 "citizen_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                "citizen_mobile": f"+98912{rng.randrange(10**7):07d}", "citizen_email": "", "national_id": "",
-                "service_id": svc.pk, "description": text, "address": address,
+                "citizen_mobile": f"+98912{rng.randrange(10**7):07d}",
+                "citizen_email": "",
+                "national_id": "",
+                "service_id": svc.pk,
+                "description": text,
+                "address": address,
                 "lat": dist.center_lat + rng.uniform(-0.01, 0.01) if dist.center_lat else None,
                 "lon": dist.center_lon + rng.uniform(-0.01, 0.01) if dist.center_lon else None,
-                "district_id": dist.pk, "attributes": "{}", "week_start": wk,
-                "needs_visit": svc.needs_visit, "urgent": rng.random() < 0.03, "merged_into_id": merged_into,
-                "reject_reason_id": rng.choice(reasons) if status == "rejected" and reasons else None,
-                "status_note": "", "origin_committee_id": None, "external_ref": "", "api_client_id": None,
-                "registered_by_id": None, "idempotency_key": None,
+                "district_id": dist.pk,
+                "attributes": "{}",
+                "week_start": wk,
+                "needs_visit": svc.needs_visit,
+                "urgent": rng.random() < 0.03,
+                "merged_into_id": merged_into,
+                "reject_reason_id": rng.choice(reasons)
+                if status == "rejected" and reasons
+                else None,
+                "status_note": "",
+                "origin_committee_id": None,
+                "external_ref": "",
+                "api_client_id": None,
+                "registered_by_id": None,
+                "idempotency_key": None,
                 "search_key": normalize_fa(f"{text} {address} {svc.name}"),
-                "decision_text": "", "lead_department_id": svc.department_id if status in ("dispatched", "in_progress", "done", "closed") else None,
-                "deadline": None, "done_at": ts(done_at) if done_at else None,
-                "closed_at": ts(closed_at) if closed_at else None, "citizen_verdict": "accept" if status == "closed" and rng.random() < 0.6 else "",
-                "anonymised_at": None, "duplicates_checked_at": None,
-                "letter_number": "", "letter_date": None,
+                "decision_text": "",
+                "lead_department_id": svc.department_id
+                if status in ("dispatched", "in_progress", "done", "closed")
+                else None,
+                "deadline": None,
+                "done_at": ts(done_at) if done_at else None,
+                "closed_at": ts(closed_at) if closed_at else None,
+                "citizen_verdict": "accept" if status == "closed" and rng.random() < 0.6 else "",
+                "anonymised_at": None,
+                "duplicates_checked_at": None,
+                "letter_number": "",
+                "letter_date": None,
                 "street_key": street_key(address) if status in OPEN_STATES else "",
-            }  # fmt: skip
+            }
             if channel in ("phone", "walk_in", "letter") and rng.random() < args.pointless:
                 row["lat"] = row["lon"] = None  # told over the phone: an address, no map point
             case_rows.append(tuple(row[c] for c in case_cols))
             event_rows.append(
-                (case_id, "status", "", "submitted", None, ts(created), f"ثبت از مجرای {channel_label[channel]}", True, json.dumps({}))
-            )  # fmt: skip
+                (
+                    case_id,
+                    "status",
+                    "",
+                    "submitted",
+                    None,
+                    ts(created),
+                    f"ثبت از مجرای {channel_label[channel]}",
+                    True,
+                    json.dumps({}),
+                )
+            )
         write(connection, vendor, "cases_case", case_cols, case_rows)
         write(connection, vendor, "cases_caseevent", event_cols, event_rows)
         done += n

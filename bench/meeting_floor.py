@@ -68,27 +68,52 @@ def main() -> None:
     ]
     cases = Case.objects.bulk_create(
         [
-            Case(municipality=m, tracking_code=f"M{i:09d}", channel="web", status="visited",
-                 citizen_name=f"شهروند {i}", citizen_mobile=f"+98912{i:07d}", service=city["pothole"],
-                 description=f"درخواست {i}", address=f"خیابان {i}", lat=36.8 + i * 0.001, lon=54.4,
-                 district=city["d1"], week_start=start)
+            Case(
+                municipality=m,
+                tracking_code=f"M{i:09d}",
+                channel="web",
+                status="visited",
+                citizen_name=f"شهروند {i}",
+                citizen_mobile=f"+98912{i:07d}",
+                service=city["pothole"],
+                description=f"درخواست {i}",
+                address=f"خیابان {i}",
+                lat=36.8 + i * 0.001,
+                lon=54.4,
+                district=city["d1"],
+                week_start=start,
+            )
             for i in range(args.items)
         ]
-    )  # fmt: skip
+    )
     Visit.objects.bulk_create(
         [
-            Visit(municipality=m, case=c, week_start=start, manager=city["senior"], day=start,
-                  status="reported", findings="یافته", recommendation="approve",
-                  proposed_text=f"ترمیم معبر {c.pk}", urgency=1 + c.pk % 3, lead_department=city["civil"])
+            Visit(
+                municipality=m,
+                case=c,
+                week_start=start,
+                manager=city["senior"],
+                day=start,
+                status="reported",
+                findings="یافته",
+                recommendation="approve",
+                proposed_text=f"ترمیم معبر {c.pk}",
+                urgency=1 + c.pk % 3,
+                lead_department=city["civil"],
+            )
             for c in cases
         ]
-    )  # fmt: skip
+    )
     meeting = services.meeting_for_date(municipality=m, week_start=start)
     services.agenda_build(meeting=meeting, now=timezone.now())
     services.agenda_freeze(meeting=meeting, now=timezone.now())
     secretary = city["secretary"]
-    services.meeting_start(meeting=meeting, present=[city["member"], city["member2"], city["mayor"]],
-                           actor=secretary, now=timezone.now())  # fmt: skip
+    services.meeting_start(
+        meeting=meeting,
+        present=[city["member"], city["member2"], city["mayor"]],
+        actor=secretary,
+        now=timezone.now(),
+    )
 
     client = Client()
     client.force_login(secretary)
@@ -103,9 +128,11 @@ def main() -> None:
         assert response.status_code == 200
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    print(f"| meeting page, {args.items} items | p50 {percentile(times, 50):.0f} ms | "
-          f"p95 {percentile(times, 95):.0f} ms | CPU p50 {percentile(cpu, 50):.0f} ms p95 {percentile(cpu, 95):.0f} ms | "
-          f"{len(queries)} queries | {len(response.content) // 1024} KB |")  # fmt: skip
+    print(
+        f"| meeting page, {args.items} items | p50 {percentile(times, 50):.0f} ms | "
+        f"p95 {percentile(times, 95):.0f} ms | CPU p50 {percentile(cpu, 50):.0f} ms p95 {percentile(cpu, 95):.0f} ms | "
+        f"{len(queries)} queries | {len(response.content) // 1024} KB |"
+    )
 
     items = agenda_items(meeting)
     free = uncontested(items, item_proposals(items))[: args.consent]
@@ -114,13 +141,20 @@ def main() -> None:
     decided = floor.consent_decide(meeting=meeting, item_ids=free, actor=secretary)
     consent_s = time.perf_counter() - t0
     consent_cpu = time.process_time() - c0
-    print(f"| consent decision of {len(decided)} items | {consent_s:.2f} s (CPU {consent_cpu:.2f} s) | "
-          f"{1000 * consent_s / max(len(decided), 1):.1f} ms/item |")  # fmt: skip
+    print(
+        f"| consent decision of {len(decided)} items | {consent_s:.2f} s (CPU {consent_cpu:.2f} s) | "
+        f"{1000 * consent_s / max(len(decided), 1):.1f} ms/item |"
+    )
     for item in agenda_items(meeting):
         if getattr(item, "decision", None) is None:
-            services.decision_record(item=item, outcome="approve", text="اجرا شود", actor=secretary,
-                                     lead_department=city["civil"],
-                                     deadline=timezone.localdate() + __import__("datetime").timedelta(days=20))  # fmt: skip
+            services.decision_record(
+                item=item,
+                outcome="approve",
+                text="اجرا شود",
+                actor=secretary,
+                lead_department=city["civil"],
+                deadline=timezone.localdate() + __import__("datetime").timedelta(days=20),
+            )
     for d in Decision.objects.filter(item__meeting=meeting):
         d.supporting_departments.set([city["green"], *extra])
     meeting = services.meeting_close(meeting=meeting, actor=secretary, now=timezone.now())
@@ -132,9 +166,11 @@ def main() -> None:
     tick_s = time.perf_counter() - t0
     tick_cpu = time.process_time() - c0
     issued = Directive.objects.count()
-    print(f"| dispatch tick, {issued} directives (numbered, notified, cases moved) | {tick_s:.2f} s "
-          f"(CPU {tick_cpu:.2f} s) | {100 * tick_s / max(issued, 1):.2f} s per 100 "
-          f"(CPU {100 * tick_cpu / max(issued, 1):.2f} s) |")  # fmt: skip
+    print(
+        f"| dispatch tick, {issued} directives (numbered, notified, cases moved) | {tick_s:.2f} s "
+        f"(CPU {tick_cpu:.2f} s) | {100 * tick_s / max(issued, 1):.2f} s per 100 "
+        f"(CPU {100 * tick_cpu / max(issued, 1):.2f} s) |"
+    )
     assert result.get("issued") == issued, result
     t0, c0 = time.perf_counter(), time.process_time()
     rendered = 0
@@ -145,8 +181,10 @@ def main() -> None:
         rendered += n
     letters_s = time.perf_counter() - t0
     letters_cpu = time.process_time() - c0
-    print(f"| letters rendered by the worker | {rendered} in {letters_s:.1f} s (CPU {letters_cpu:.1f} s) | "
-          f"{rendered / letters_s:.2f} letters/s ({rendered / max(letters_cpu, 1e-9):.2f} per CPU-second) |")  # fmt: skip
+    print(
+        f"| letters rendered by the worker | {rendered} in {letters_s:.1f} s (CPU {letters_cpu:.1f} s) | "
+        f"{rendered / letters_s:.2f} letters/s ({rendered / max(letters_cpu, 1e-9):.2f} per CPU-second) |"
+    )
 
 
 if __name__ == "__main__":

@@ -90,10 +90,16 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
         seq[0] += 1
         n = seq[0]
         return case_services.case_submit(
-            municipality=m, channel="web", citizen_name=f"شهروند {n}", citizen_mobile=f"0912{n:07d}",
-            service=city["pothole"] if n % 3 else city["tree"], district=district, now=at,
-            description=f"درخواست شمارهٔ {n}: معبر خراب است و باید درست شود", address=f"خیابان {n}",
-        )  # fmt: skip
+            municipality=m,
+            channel="web",
+            citizen_name=f"شهروند {n}",
+            citizen_mobile=f"0912{n:07d}",
+            service=city["pothole"] if n % 3 else city["tree"],
+            district=district,
+            now=at,
+            description=f"درخواست شمارهٔ {n}: معبر خراب است و باید درست شود",
+            address=f"خیابان {n}",
+        )
 
     week_seconds: list[float] = []
     late_accepted: list[Case] = []
@@ -173,8 +179,13 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
         ):
             if n % 10 == 3 and order.status != "overdue":
                 continue  # left undone: overdue, re-decided at a later meeting
-            directive_services.directive_complete(directive=order, note="انجام شد", actor=heads[order.department_id],
-                                                  files=[photo()], now=work_at)  # fmt: skip
+            directive_services.directive_complete(
+                directive=order,
+                note="انجام شد",
+                actor=heads[order.department_id],
+                files=[photo()],
+                now=work_at,
+            )
         tick(week.dispatch_at + dt.timedelta(days=1), i)
         week_seconds.append(time.perf_counter() - begun)
         print(f"week {i + 1:2d} {start} {time.perf_counter() - begun:6.2f} s", flush=True)

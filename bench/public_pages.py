@@ -160,7 +160,7 @@ def _top_up_cases(target: int) -> None:
                 week_start=this_week - dt.timedelta(weeks=rnd.randrange(12)),
                 lat=(d.center_lat or 36.84) + rnd.uniform(-0.02, 0.02),
                 lon=(d.center_lon or 54.43) + rnd.uniform(-0.02, 0.02),
-            )  # fmt: skip
+            )
         )
         if len(batch) == 5000:
             Case.objects.bulk_create(batch)

@@ -76,13 +76,29 @@ CANDIDATES = [
 # that), apps 18 %, citizens 72 % — of which 5 % submissions, 10/s: more than Tehran's yearly
 # 2.4M requests would need at peak.
 CITY_WEIGHTS = {
-    "home": 20, "services": 10, "news": 5, "decision register": 4, "stats": 2,
-    "request form": 7, "submit": 5, "track form": 5, "track": 5, "static css": 8, "healthz": 1,
-    "office home": 2.5, "inbox": 3, "inbox search": 1.5, "case list": 1.5, "case list search": 0.5,
+    "home": 20,
+    "services": 10,
+    "news": 5,
+    "decision register": 4,
+    "stats": 2,
+    "request form": 7,
+    "submit": 5,
+    "track form": 5,
+    "track": 5,
+    "static css": 8,
+    "healthz": 1,
+    "office home": 2.5,
+    "inbox": 3,
+    "inbox search": 1.5,
+    "case list": 1.5,
+    "case list search": 0.5,
     "week": 1,
-    "open311 services": 4, "open311 requests": 4, "open311 request": 5, "api cases": 3,
+    "open311 services": 4,
+    "open311 requests": 4,
+    "open311 request": 5,
+    "api cases": 3,
     "api services": 2,
-}  # fmt: skip
+}
 MIXES = {
     "city": CITY_WEIGHTS,
     "staff-heavy": {name: weight for _p, _m, _path, weight, name in CANDIDATES},

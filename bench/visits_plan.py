@@ -28,8 +28,10 @@ def scenario(
 ) -> tuple[list[routing.Item], list[routing.Manager]]:
     rng = random.Random(seed)
     # five districts around the centre, cases scattered ~1.5 km around each district centre
-    centres = [(START[0] + 0.03 * math.cos(a), START[1] + 0.04 * math.sin(a))
-               for a in (0, 1.3, 2.5, 3.8, 5.0)]  # fmt: skip
+    centres = [
+        (START[0] + 0.03 * math.cos(a), START[1] + 0.04 * math.sin(a))
+        for a in (0, 1.3, 2.5, 3.8, 5.0)
+    ]
     items = []
     for key in range(n_visits):
         d = rng.randrange(len(centres))
@@ -76,8 +78,10 @@ def main() -> None:
     print(f"visits={args.visits} managers={args.managers} seed={args.seed}")
     print(f"planned={len(result.items)} unplanned={len(result.unplanned)} routes={len(routes)}")
     print(f"time_improved_best_of_3={min(timings):.3f}s  time_nn_only={nn_time:.3f}s")
-    print(f"route_length_nn={baseline.length_m / 1000:.1f}km  route_length_2opt={result.length_m / 1000:.1f}km"
-          f"  saving={(1 - result.length_m / baseline.length_m) * 100:.1f}%")  # fmt: skip
+    print(
+        f"route_length_nn={baseline.length_m / 1000:.1f}km  route_length_2opt={result.length_m / 1000:.1f}km"
+        f"  saving={(1 - result.length_m / baseline.length_m) * 100:.1f}%"
+    )
     print(f"latest_planned_visit={last:%H:%M}")
     if args.db:
         db_bench(items, managers)
@@ -107,22 +111,47 @@ def db_bench(items: list[routing.Item], managers: list[routing.Manager]) -> None
 
         city = make_city("benchcity")
         m = city["municipality"]
-        services = {d: ServiceType.objects.create(municipality=m, code=d, name=d, domain=d,
-                                                  category=city["category"], department=city["civil"])
-                    for d in DOMAINS}  # fmt: skip
+        services = {
+            d: ServiceType.objects.create(
+                municipality=m,
+                code=d,
+                name=d,
+                domain=d,
+                category=city["category"],
+                department=city["civil"],
+            )
+            for d in DOMAINS
+        }
         User.objects.filter(municipality=m, role=Role.SENIOR_MANAGER).update(is_active=False)
         for mg in managers:
-            User.objects.create_user(mobile=f"+98935{mg.key:07d}", role=Role.SENIOR_MANAGER, municipality=m,
-                                     is_staff=True, domains=",".join(sorted(mg.domains)), daily_visit_capacity=25)  # fmt: skip
+            User.objects.create_user(
+                mobile=f"+98935{mg.key:07d}",
+                role=Role.SENIOR_MANAGER,
+                municipality=m,
+                is_staff=True,
+                domains=",".join(sorted(mg.domains)),
+                daily_visit_capacity=25,
+            )
         start = dt.date(2026, 11, 21)
         week = week_get_or_create(m, start)
         Case.objects.bulk_create(
-            Case(municipality=m, tracking_code=f"B{i.key:07d}", channel="web", status="accepted",
-                 citizen_name="x", citizen_mobile="+989120000000", service=services[i.domain],
-                 description="bench", lat=i.point[0], lon=i.point[1], district=city["d1"],
-                 week_start=start, needs_visit=True)
+            Case(
+                municipality=m,
+                tracking_code=f"B{i.key:07d}",
+                channel="web",
+                status="accepted",
+                citizen_name="x",
+                citizen_mobile="+989120000000",
+                service=services[i.domain],
+                description="bench",
+                lat=i.point[0],
+                lon=i.point[1],
+                district=city["d1"],
+                week_start=start,
+                needs_visit=True,
+            )
             for i in items
-        )  # fmt: skip
+        )
         t0 = time.perf_counter()
         result = visits_plan(week=week, now=dt.datetime(2026, 11, 22, 23, 59, tzinfo=TEHRAN))
         elapsed = time.perf_counter() - t0

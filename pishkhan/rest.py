@@ -105,7 +105,8 @@ def paginate(
     out: type[serializers.Serializer],
     context: dict[str, Any] | None = None,
 ) -> Response:
-    """Page number pagination (``page``, ``page_size`` ≤ 200): two queries whatever the page size."""
+    """Page number pagination (``page``, ``page_size`` ≤ 200): two queries whatever the page
+    size."""
     paginator = cast(type[BasePagination], api_settings.DEFAULT_PAGINATION_CLASS)()
     page = paginator.paginate_queryset(qs, request, view=view)
     return paginator.get_paginated_response(out(page, many=True, context=context or {}).data)

@@ -82,9 +82,16 @@ def make_city(slug: str = "testcity", name: str = "شهر آزمون") -> dict[s
         )
 
     city: dict[str, Any] = {
-        "municipality": m, "d1": d1, "d2": d2, "civil": civil, "green": green,
-        "pothole": pothole, "tree": tree, "reason": reason, "category": cat,
-    }  # fmt: skip
+        "municipality": m,
+        "d1": d1,
+        "d2": d2,
+        "civil": civil,
+        "green": green,
+        "pothole": pothole,
+        "tree": tree,
+        "reason": reason,
+        "category": cat,
+    }
     city.update(
         citizen=person(Role.CITIZEN, "شهروند نمونه"),
         operator=person(Role.OPERATOR, "اپراتور"),

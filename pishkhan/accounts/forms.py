@@ -45,8 +45,13 @@ class LoginForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    token = forms.CharField(label=_("کد شش‌رقمی برنامهٔ احراز هویت"), max_length=8,
-                            widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "one-time-code"}))  # fmt: skip
+    token = forms.CharField(
+        label=_("کد شش‌رقمی برنامهٔ احراز هویت"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "one-time-code"}
+        ),
+    )
 
     def clean_token(self) -> str:
         from pishkhan.core.text import to_ascii_digits

@@ -264,9 +264,14 @@ def api_client_create(
         key_hash=api_key_hash(key),
         trusted_relay=trusted_relay,
     )
-    audit_record(municipality_id=municipality.pk, actor_id=None, action="api_client.create",
-                 object_type="api_client", object_id=client.pk,
-                 data={"name": name, "trusted_relay": trusted_relay})  # fmt: skip
+    audit_record(
+        municipality_id=municipality.pk,
+        actor_id=None,
+        action="api_client.create",
+        object_type="api_client",
+        object_id=client.pk,
+        data={"name": name, "trusted_relay": trusted_relay},
+    )
     return client, key
 
 
@@ -275,8 +280,13 @@ def api_client_revoke(*, client: ApiClient) -> ApiClient:
     if client.revoked_at is None:
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
-        audit_record(municipality_id=client.municipality_id, actor_id=None, action="api_client.revoke",
-                     object_type="api_client", object_id=client.pk)  # fmt: skip
+        audit_record(
+            municipality_id=client.municipality_id,
+            actor_id=None,
+            action="api_client.revoke",
+            object_type="api_client",
+            object_id=client.pk,
+        )
     return client
 
 

@@ -111,7 +111,13 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("گذرواژه تغییر کرد؛ اکنون وارد شوید."))
             return redirect("accounts:login")
-    return render(request, "accounts/password_reset.html", {
-        "request_form": request_form, "confirm_form": confirm_form,
-        "help_texts": password_validators_help_texts(),
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "accounts/password_reset.html",
+        {
+            "request_form": request_form,
+            "confirm_form": confirm_form,
+            "help_texts": password_validators_help_texts(),
+        },
+        status=status,
+    )

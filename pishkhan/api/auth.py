@@ -27,9 +27,11 @@ class TokenApi(APIView):
         mobile = serializers.CharField(max_length=20)
         password = serializers.CharField(max_length=128, style={"input_type": "password"})
         otp_token = serializers.CharField(
-            required=False, allow_blank=True, max_length=10,
+            required=False,
+            allow_blank=True,
+            max_length=10,
             help_text="TOTP code; required for board members, the mayor and administrators.",
-        )  # fmt: skip
+        )
 
     @extend_schema(
         operation_id="auth_token_create",

@@ -160,9 +160,10 @@ class CaseDetailOut(CaseOut):
     events = EventOut(many=True, source="events_list")
     attachments = AttachmentOut(many=True)
     duplicates = serializers.ListField(
-        child=serializers.CharField(), source="duplicate_codes",
+        child=serializers.CharField(),
+        source="duplicate_codes",
         help_text="Tracking codes of likely duplicates (same service, open, nearby, similar text).",
-    )  # fmt: skip
+    )
 
     promise = serializers.SerializerMethodField(
         help_text="The due meeting: {week, meeting_at, days_left, late, state, text}."
@@ -345,7 +346,7 @@ class CaseDetailApi(StaffApi):
         return Response(_detail(request, case))
 
 
-# ------------------------------------------------------------------ triage (district manager's desk)
+# ----------------------------------------------------------------- triage (district manager's desk)
 
 
 class TriageApi(ActionApi[Case]):
@@ -375,8 +376,12 @@ class CaseAcceptApi(TriageApi):
         note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
-        return services.case_accept(case=case, needs_visit=data["needs_visit"], note=data.get("note", ""),
-                                    actor=staff_user(request))  # fmt: skip
+        return services.case_accept(
+            case=case,
+            needs_visit=data["needs_visit"],
+            note=data.get("note", ""),
+            actor=staff_user(request),
+        )
 
     @_triage_schema("cases_accept", InputSerializer)
     def post(self, request: Request, code: str) -> Response:
@@ -403,8 +408,9 @@ class CaseRejectApi(TriageApi):
             ).first()
             if reason is None:
                 raise serializers.ValidationError({"reason": ["علت رد نامعتبر است."]})
-        return services.case_reject(case=case, reason=reason, note=data.get("note", ""),
-                                    actor=staff_user(request))  # fmt: skip
+        return services.case_reject(
+            case=case, reason=reason, note=data.get("note", ""), actor=staff_user(request)
+        )
 
     @_triage_schema("cases_reject", InputSerializer)
     def post(self, request: Request, code: str) -> Response:
@@ -426,8 +432,9 @@ class CaseMergeApi(TriageApi):
             into = None
         if into is None:
             raise serializers.ValidationError({"into": ["درخواست اصلی پیدا نشد."]})
-        return services.case_merge(case=case, into=into, note=data.get("note", ""),
-                                   actor=staff_user(request))  # fmt: skip
+        return services.case_merge(
+            case=case, into=into, note=data.get("note", ""), actor=staff_user(request)
+        )
 
     @_triage_schema("cases_merge", InputSerializer)
     def post(self, request: Request, code: str) -> Response:
@@ -440,8 +447,9 @@ class CaseRequestInfoApi(TriageApi):
         question = serializers.CharField(max_length=2000)
 
     def act(self, case: Case, data: dict[str, Any], request: Request) -> Case:
-        return services.case_request_info(case=case, question=data["question"],
-                                          actor=staff_user(request))  # fmt: skip
+        return services.case_request_info(
+            case=case, question=data["question"], actor=staff_user(request)
+        )
 
     @_triage_schema("cases_request_info", InputSerializer)
     def post(self, request: Request, code: str) -> Response:
@@ -462,8 +470,9 @@ class CaseMoveApi(TriageApi):
         ).first()
         if district is None:
             raise serializers.ValidationError({"district": ["منطقه نامعتبر است."]})
-        return services.case_move_district(case=case, district=district, note=data.get("note", ""),
-                                           actor=staff_user(request))  # fmt: skip
+        return services.case_move_district(
+            case=case, district=district, note=data.get("note", ""), actor=staff_user(request)
+        )
 
     @_triage_schema("cases_move", InputSerializer)
     def post(self, request: Request, code: str) -> Response:
@@ -483,7 +492,7 @@ class CaseUrgentApi(TriageApi):
         return super().post(request, code)
 
 
-# ------------------------------------------------------------------ district manager's weekly summary
+# ---------------------------------------------------------------- district manager's weekly summary
 
 
 class CountOut(serializers.Serializer):
@@ -536,13 +545,24 @@ class DistrictSummaryApi(StaffApi):
         assert district is not None  # noqa: S101 — checked by the caller
         saved = selectors.district_summary_get(district=district, week_start=week)
         counts = selectors.district_week_counts(district=district, week_start=week)
-        return dict(SummaryOut({
-            "district": district.number, "week_start": week, "note": saved.note if saved else "",
-            "notable": [c.tracking_code for c in saved.notable_cases.all()] if saved else [],
-            "submitted_at": saved.submitted_at if saved else None, "total": counts["total"],
-            "by_service": [{"name": r["service__name"], "n": r["n"]} for r in counts["by_service"]],
-            "by_status": [{"name": r["status"], "n": r["n"]} for r in counts["by_status"]],
-        }).data)  # fmt: skip
+        return dict(
+            SummaryOut(
+                {
+                    "district": district.number,
+                    "week_start": week,
+                    "note": saved.note if saved else "",
+                    "notable": [c.tracking_code for c in saved.notable_cases.all()]
+                    if saved
+                    else [],
+                    "submitted_at": saved.submitted_at if saved else None,
+                    "total": counts["total"],
+                    "by_service": [
+                        {"name": r["service__name"], "n": r["n"]} for r in counts["by_service"]
+                    ],
+                    "by_status": [{"name": r["status"], "n": r["n"]} for r in counts["by_status"]],
+                }
+            ).data
+        )
 
     def _district_or_404(self, request: Request) -> District:
         district = staff_user(request).district
@@ -550,16 +570,22 @@ class DistrictSummaryApi(StaffApi):
             raise Http404
         return district
 
-    @extend_schema(operation_id="district_summary_retrieve", parameters=[SummaryParams],
-                   responses={200: SummaryOut, **errors()})  # fmt: skip
+    @extend_schema(
+        operation_id="district_summary_retrieve",
+        parameters=[SummaryParams],
+        responses={200: SummaryOut, **errors()},
+    )
     def get(self, request: Request) -> Response:
         self._district_or_404(request)
         params = SummaryParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         return Response(self._out(request, self._week(request, params.validated_data.get("week"))))
 
-    @extend_schema(operation_id="district_summary_update", request=InputSerializer,
-                   responses={200: SummaryOut, **errors()})  # fmt: skip
+    @extend_schema(
+        operation_id="district_summary_update",
+        request=InputSerializer,
+        responses={200: SummaryOut, **errors()},
+    )
     def put(self, request: Request) -> Response:
         district = self._district_or_404(request)
         data = self.InputSerializer(data=request.data)
@@ -574,6 +600,12 @@ class DistrictSummaryApi(StaffApi):
             raise serializers.ValidationError(
                 {"notable": ["فقط درخواست‌های همین منطقه و همین هفته."]}
             )
-        services.district_summary_save(district=district, week_start=week, note=d["note"], notable=notable,
-                                       actor=staff_user(request), submit=d["submit"])  # fmt: skip
+        services.district_summary_save(
+            district=district,
+            week_start=week,
+            note=d["note"],
+            notable=notable,
+            actor=staff_user(request),
+            submit=d["submit"],
+        )
         return Response(self._out(request, week))

@@ -37,7 +37,8 @@ def point_in_polygon(lat: float, lon: float, polygon: Sequence[Sequence[float]])
 
 
 def degree_box(lat: float, radius_m: float) -> tuple[float, float]:
-    """(dlat, dlon) in degrees covering radius_m around latitude lat: for index-friendly prefilters."""
+    """(dlat, dlon) in degrees covering radius_m around latitude lat: for index-friendly
+    prefilters."""
     dlat = radius_m / 111_320
     dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
     return dlat, dlon

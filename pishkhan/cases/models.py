@@ -100,9 +100,21 @@ class RejectReason(models.Model):
 
 
 CASE_STATUSES = [
-    "submitted", "info_requested", "accepted", "rejected", "merged", "visited", "on_agenda",
-    "decided", "deferred", "dispatched", "in_progress", "done", "closed", "reopened",
-]  # fmt: skip
+    "submitted",
+    "info_requested",
+    "accepted",
+    "rejected",
+    "merged",
+    "visited",
+    "on_agenda",
+    "decided",
+    "deferred",
+    "dispatched",
+    "in_progress",
+    "done",
+    "closed",
+    "reopened",
+]
 CASE_CHANNELS = ["web", "walk_in", "phone", "letter", "open311", "committee"]
 # Still being handled: the states duplicate suggestions are looked for in (and shown from).
 OPEN_STATES = ("submitted", "info_requested", "accepted", "visited", "on_agenda", "deferred")

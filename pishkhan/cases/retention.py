@@ -43,6 +43,11 @@ def case_anonymise(*, case: Case, now: dt.datetime) -> Case:
             attachment.delete()
         CaseEvent.objects.filter(case=locked, kind__in=["status"]).exclude(note="").update(note="")
         RecordView.objects.filter(case=locked).delete()
-        audit_record(municipality_id=locked.municipality_id, actor_id=None, action="case.anonymise",
-                     object_type="case", object_id=locked.tracking_code)  # fmt: skip
+        audit_record(
+            municipality_id=locked.municipality_id,
+            actor_id=None,
+            action="case.anonymise",
+            object_type="case",
+            object_id=locked.tracking_code,
+        )
     return locked

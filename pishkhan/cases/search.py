@@ -61,7 +61,10 @@ SQLITE_FTS_REBUILD = "INSERT INTO cases_case_fts(cases_case_fts) VALUES ('rebuil
 # Newest-first within a district: lets "district + ORDER BY created_at DESC LIMIT n" (district
 # lists, and search inside a district) stop early instead of sorting the whole district.
 # Created by SQL in migration 0002 (not in Case.Meta, see the migration); both databases.
-DISTRICT_RECENT_CREATE = "CREATE INDEX IF NOT EXISTS case_district_recent_idx ON cases_case (district_id, created_at DESC)"
+DISTRICT_RECENT_CREATE = (
+    "CREATE INDEX IF NOT EXISTS case_district_recent_idx"
+    " ON cases_case (district_id, created_at DESC)"
+)
 DISTRICT_RECENT_DROP = "DROP INDEX IF EXISTS case_district_recent_idx"
 
 PG_CREATE = [

@@ -83,9 +83,19 @@ def service_choices(
 INBOX_STATES = ("submitted", "info_requested")
 # What the duplicate suggestions need (matching, badge, merge form): the pool has hundreds of rows.
 DUPLICATE_FIELDS = (
-    "tracking_code", "service", "district", "status", "lat", "lon", "address", "description",
-    "created_at", "municipality", "street_key", "citizen_mobile",
-)  # fmt: skip
+    "tracking_code",
+    "service",
+    "district",
+    "status",
+    "lat",
+    "lon",
+    "address",
+    "description",
+    "created_at",
+    "municipality",
+    "street_key",
+    "citizen_mobile",
+)
 
 
 def case_filter(
@@ -183,7 +193,8 @@ def case_ids_newest_first(qs: QuerySet[Case], limit: int) -> list[int]:
 
 
 def case_inbox(*, user: User, now: dt.datetime | None = None) -> QuerySet[Case]:
-    """The district manager's desk: own district, this week's intake (and anything older waiting)."""
+    """The district manager's desk: own district, this week's intake (and anything older
+    waiting)."""
     if user.municipality is None or user.district_id is None:
         return Case.objects.none()
     current = intake_week_start(user.municipality, now)

@@ -56,13 +56,24 @@ def _event(
 ) -> CaseEvent:
     note = clean_input(note)  # every event note, whoever wrote it (staff, API, import, SMS)
     event = CaseEvent.objects.create(
-        case=case, kind=kind, old_status=old, new_status=new, actor=actor, note=note,
-        public=public, data=data or {}, at=at or timezone.now(),
-    )  # fmt: skip
+        case=case,
+        kind=kind,
+        old_status=old,
+        new_status=new,
+        actor=actor,
+        note=note,
+        public=public,
+        data=data or {},
+        at=at or timezone.now(),
+    )
     audit_record(
-        municipality_id=case.municipality_id, actor_id=actor_id_of(actor), action=f"case.{kind}",
-        object_type="case", object_id=case.tracking_code, data={"from": old, "to": new, "note": note, **(data or {})},
-    )  # fmt: skip
+        municipality_id=case.municipality_id,
+        actor_id=actor_id_of(actor),
+        action=f"case.{kind}",
+        object_type="case",
+        object_id=case.tracking_code,
+        data={"from": old, "to": new, "note": note, **(data or {})},
+    )
     return event
 
 
@@ -82,10 +93,15 @@ def _notify(case: Case, event: str, **context: Any) -> None:
     if event not in OWN_EVENTS:
         followers += list(
             Case.objects.filter(merged_into_id=case.pk, anonymised_at__isnull=True).only(
-                "pk", "tracking_code", "citizen_name", "citizen_mobile", "citizen_email",
-                "municipality_id", "anonymised_at",
+                "pk",
+                "tracking_code",
+                "citizen_name",
+                "citizen_mobile",
+                "citizen_email",
+                "municipality_id",
+                "anonymised_at",
             )
-        )  # fmt: skip
+        )
     site = case.municipality.site_url()
     for follower in followers:
         if follower.anonymised_at:
@@ -304,24 +320,42 @@ def case_submit(
         try:
             with transaction.atomic():
                 case = Case.objects.create(
-                    municipality=municipality, tracking_code=code, channel=channel,
+                    municipality=municipality,
+                    tracking_code=code,
+                    channel=channel,
                     citizen=actor if actor is not None and actor.role == "citizen" else None,
-                    citizen_name=name, citizen_mobile=mobile, citizen_email=email,
-                    national_id=nid, service=service, description=text, address=clean_input(address)[:500],
-                    lat=lat, lon=lon, district=district, attributes=answers,
-                    week_start=week_start, needs_visit=service.needs_visit,
-                    origin_committee=origin_committee, external_ref=clean_input(external_ref)[:100], api_client=api_client,
-                    letter_number=letter_number, letter_date=letter_date,
+                    citizen_name=name,
+                    citizen_mobile=mobile,
+                    citizen_email=email,
+                    national_id=nid,
+                    service=service,
+                    description=text,
+                    address=clean_input(address)[:500],
+                    lat=lat,
+                    lon=lon,
+                    district=district,
+                    attributes=answers,
+                    week_start=week_start,
+                    needs_visit=service.needs_visit,
+                    origin_committee=origin_committee,
+                    external_ref=clean_input(external_ref)[:100],
+                    api_client=api_client,
+                    letter_number=letter_number,
+                    letter_date=letter_date,
                     street_key=street_key(address),
                     registered_by=actor if actor is not None and actor.is_staff else None,
-                    idempotency_key=idempotency_key or None, media_url=media_url,
+                    idempotency_key=idempotency_key or None,
+                    media_url=media_url,
                     search_key=normalize_fa(f"{text} {address} {service.name}"),
-                )  # fmt: skip
+                )
                 for item in cleaned:
                     attachment = Attachment(
-                        case=case, content_type=item.content_type, size=item.size,
-                        original_name=item.original_name, uploaded_by=actor if actor and actor.is_staff else None,
-                    )  # fmt: skip
+                        case=case,
+                        content_type=item.content_type,
+                        size=item.size,
+                        original_name=item.original_name,
+                        uploaded_by=actor if actor and actor.is_staff else None,
+                    )
                     attachment.file.save(item.name, item.content, save=False)
                     attachment.save()
                 _event(
@@ -423,10 +457,17 @@ def case_accept(
             p for p in [note, f"پذیرش پس از پایان پذیرش نوبت خود؛ در نوبت {_week_name(week)}"] if p
         )
     case = _transition(
-        locked, to=Case.Status.ACCEPTED, actor=actor, note=note,
-        fields={"needs_visit": needs_visit, "week_start": week, "due_week": week,
-                "promised_week": locked.promised_week or week},
-    )  # fmt: skip
+        locked,
+        to=Case.Status.ACCEPTED,
+        actor=actor,
+        note=note,
+        fields={
+            "needs_visit": needs_visit,
+            "week_start": week,
+            "due_week": week,
+            "promised_week": locked.promised_week or week,
+        },
+    )
     _notify(case, "accepted", meeting_at=meeting_time(case.municipality, week))
     if pulled_in:
         _joined(case, now)
@@ -443,8 +484,13 @@ def case_reject(*, case: Case, reason: RejectReason | None, note: str, actor: Us
     text = " — ".join(p for p in [reason.text if reason else "", clean_input(note)] if p)
     if reason and reason.guidance:
         text += f" ({reason.guidance})"
-    case = _transition(case, to=Case.Status.REJECTED, actor=actor, note=text,
-                       fields={"reject_reason": reason, "status_note": text, "closed_at": timezone.now()})  # fmt: skip
+    case = _transition(
+        case,
+        to=Case.Status.REJECTED,
+        actor=actor,
+        note=text,
+        fields={"reject_reason": reason, "status_note": text, "closed_at": timezone.now()},
+    )
     _notify(case, "rejected", reason=text)
     return case
 
@@ -473,11 +519,24 @@ def case_merge(*, case: Case, into: Case, actor: User | None, note: str = "") ->
             f"{primary.tracking_code} ادغام نکنید؛ جهت را برعکس کنید ({primary.tracking_code} را "
             f"در {case.tracking_code} ادغام کنید)."
         )
-    merged = _transition(case, to=Case.Status.MERGED, actor=actor, note=note or f"ادغام در {primary.tracking_code}",
-                         fields={"merged_into": primary})  # fmt: skip
+    merged = _transition(
+        case,
+        to=Case.Status.MERGED,
+        actor=actor,
+        note=note or f"ادغام در {primary.tracking_code}",
+        fields={"merged_into": primary},
+    )
     Case.objects.filter(merged_into=merged).update(merged_into=primary)
-    _event(primary, old=primary.status, new=primary.status, actor=actor, kind="merge_in", public=False,
-           note=f"ادغام {merged.tracking_code}", data={"merged": merged.tracking_code})  # fmt: skip
+    _event(
+        primary,
+        old=primary.status,
+        new=primary.status,
+        actor=actor,
+        kind="merge_in",
+        public=False,
+        note=f"ادغام {merged.tracking_code}",
+        data={"merged": merged.tracking_code},
+    )
     _notify(merged, "merged", primary=primary)
     return merged
 
@@ -508,7 +567,8 @@ def case_unmerge(*, case: Case, actor: User | None, note: str = "") -> Case:
     if primary.status not in UNMERGE_PRIMARY_STATES:
         raise ApplicationError(
             f"جلسهٔ پیشخوان دربارهٔ درخواست اصلی {primary.tracking_code} تصمیم گرفته است؛ "
-            "ادغام دیگر برگشت‌پذیر نیست. اگر این درخواست موضوع جداگانه‌ای دارد، آن را دوباره ثبت کنید."
+            "ادغام دیگر برگشت‌پذیر نیست. "
+            "اگر این درخواست موضوع جداگانه‌ای دارد، آن را دوباره ثبت کنید."
         )
     before = (
         CaseEvent.objects.filter(case=locked, new_status=Case.Status.MERGED)
@@ -528,10 +588,25 @@ def case_unmerge(*, case: Case, actor: User | None, note: str = "") -> Case:
         setattr(locked, key, value)
     locked.save(update_fields=[*fields, "updated_at"])
     text = clean_input(note) or f"ادغام در {primary.tracking_code} برگردانده شد"
-    _event(locked, old=Case.Status.MERGED, new=back, actor=actor, kind="unmerge", note=text,
-           data={"primary": primary.tracking_code})  # fmt: skip
-    _event(primary, old=primary.status, new=primary.status, actor=actor, kind="unmerge_out", public=False,
-           note=f"جداشدن {locked.tracking_code}", data={"case": locked.tracking_code})  # fmt: skip
+    _event(
+        locked,
+        old=Case.Status.MERGED,
+        new=back,
+        actor=actor,
+        kind="unmerge",
+        note=text,
+        data={"primary": primary.tracking_code},
+    )
+    _event(
+        primary,
+        old=primary.status,
+        new=primary.status,
+        actor=actor,
+        kind="unmerge_out",
+        public=False,
+        note=f"جداشدن {locked.tracking_code}",
+        data={"case": locked.tracking_code},
+    )
     _notify(locked, "unmerged", primary=primary)
     return locked
 
@@ -571,8 +646,13 @@ def case_provide_info(
         case, to=Case.Status.SUBMITTED, actor=None, note=answer[:2000], fields={"status_note": ""}
     )
     for item in cleaned:
-        attachment = Attachment(case=case, kind=Attachment.Kind.INFO, content_type=item.content_type,
-                                size=item.size, original_name=item.original_name)  # fmt: skip
+        attachment = Attachment(
+            case=case,
+            kind=Attachment.Kind.INFO,
+            content_type=item.content_type,
+            size=item.size,
+            original_name=item.original_name,
+        )
         attachment.file.save(item.name, item.content, save=False)
         attachment.save()
     return case
@@ -591,8 +671,16 @@ def case_move_district(
     old = locked.district
     locked.district = district
     locked.save(update_fields=["district", "updated_at"])
-    _event(locked, old=locked.status, new=locked.status, actor=actor, kind="move_district", public=False,
-           note=note or f"{old} ← {district}", data={"from": old.number, "to": district.number})  # fmt: skip
+    _event(
+        locked,
+        old=locked.status,
+        new=locked.status,
+        actor=actor,
+        kind="move_district",
+        public=False,
+        note=note or f"{old} ← {district}",
+        data={"from": old.number, "to": district.number},
+    )
     return locked
 
 
@@ -611,14 +699,21 @@ def case_mark_urgent(*, case: Case, actor: User | None, week_start: dt.date) -> 
         locked.promised_week = locked.promised_week or week_start
         update += ["due_week", "promised_week"]
     locked.save(update_fields=update)
-    _event(locked, old=locked.status, new=locked.status, actor=actor, kind="urgent", public=False,
-           note="فوری: به نوبت هفتهٔ جاری آمد")  # fmt: skip
+    _event(
+        locked,
+        old=locked.status,
+        new=locked.status,
+        actor=actor,
+        kind="urgent",
+        public=False,
+        note="فوری: به نوبت هفتهٔ جاری آمد",
+    )
     if locked.status == Case.Status.ACCEPTED:
         _joined(locked, timezone.now())
     return locked
 
 
-# ---------------------------------------------------------------- later phases (called by other apps)
+# -------------------------------------------------------------- later phases (called by other apps)
 
 
 @transaction.atomic
@@ -629,8 +724,15 @@ def case_mark_visited(*, case: Case, actor: User | None, note: str = "") -> Case
 @transaction.atomic
 def case_flag_unvisited(*, case: Case, actor: User | None = None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    _event(locked, old=locked.status, new=locked.status, actor=actor, kind="unvisited", public=False,
-           note="تا پایان سه‌شنبه بازدید نشد")  # fmt: skip
+    _event(
+        locked,
+        old=locked.status,
+        new=locked.status,
+        actor=actor,
+        kind="unvisited",
+        public=False,
+        note="تا پایان سه‌شنبه بازدید نشد",
+    )
     return locked
 
 
@@ -644,9 +746,13 @@ def case_put_on_agenda(*, case: Case, actor: User | None = None, note: str = "")
 
 @transaction.atomic
 def case_carry_over(
-    *, case: Case, due_week: dt.date, note: str, actor: User | None = None,
+    *,
+    case: Case,
+    due_week: dt.date,
+    note: str,
+    actor: User | None = None,
     now: dt.datetime | None = None,
-) -> Case:  # fmt: skip
+) -> Case:
     """The meeting that was to decide the case was not held: the case goes to the next meeting
     (its promise moves there; the missed promise stays visible as promised_week) and the
     citizen is told when."""
@@ -660,12 +766,23 @@ def case_carry_over(
     elif locked.status in ("accepted", "visited", "deferred", "reopened"):
         locked.due_week = due_week
         locked.save(update_fields=["due_week", "updated_at"])
-        _event(locked, old=locked.status, new=locked.status, actor=actor, kind="carried_over",
-               note=note, data={"due_week": due_week.isoformat()})  # fmt: skip
+        _event(
+            locked,
+            old=locked.status,
+            new=locked.status,
+            actor=actor,
+            kind="carried_over",
+            note=note,
+            data={"due_week": due_week.isoformat()},
+        )
     else:
         return locked
-    _notify(locked, "carried_over", meeting_at=meeting_time(locked.municipality, due_week),
-            dedupe=due_week.isoformat())  # fmt: skip
+    _notify(
+        locked,
+        "carried_over",
+        meeting_at=meeting_time(locked.municipality, due_week),
+        dedupe=due_week.isoformat(),
+    )
     return locked
 
 
@@ -767,15 +884,25 @@ def case_citizen_verdict(*, case: Case, verdict: str, note: str = "") -> Case:
     if status == Case.Status.CLOSED:
         raise ApplicationError("این پرونده پیش‌تر بسته شده است.")
     if verdict == "accept":
-        case = _transition(case, to=Case.Status.CLOSED, actor=None, note=note or "شهروند نتیجه را پذیرفت",
-                           fields={"citizen_verdict": "accept", "closed_at": timezone.now()})  # fmt: skip
+        case = _transition(
+            case,
+            to=Case.Status.CLOSED,
+            actor=None,
+            note=note or "شهروند نتیجه را پذیرفت",
+            fields={"citizen_verdict": "accept", "closed_at": timezone.now()},
+        )
         _notify(case, "closed")
     else:
         from pishkhan.cases.promise import next_meeting_week
 
         due = next_meeting_week(case.municipality)
-        case = _transition(case, to=Case.Status.REOPENED, actor=None, note=note or "اعتراض شهروند",
-                           fields={"citizen_verdict": "object", "status_note": note, "due_week": due})  # fmt: skip
+        case = _transition(
+            case,
+            to=Case.Status.REOPENED,
+            actor=None,
+            note=note or "اعتراض شهروند",
+            fields={"citizen_verdict": "object", "status_note": note, "due_week": due},
+        )
         _notify(case, "reopened")
     return case
 
@@ -804,8 +931,13 @@ def _close_expired_in(municipality_id: int, limit: dt.datetime, now: dt.datetime
             locked = Case.objects.select_for_update().get(pk=case.pk)
             if locked.status != Case.Status.DONE:
                 continue
-            locked = _transition(locked, to=Case.Status.CLOSED, actor=None, note="مهلت اعتراض گذشت",
-                                 fields={"closed_at": now})  # fmt: skip
+            locked = _transition(
+                locked,
+                to=Case.Status.CLOSED,
+                actor=None,
+                note="مهلت اعتراض گذشت",
+                fields={"closed_at": now},
+            )
             _notify(locked, "closed")
             closed += 1
     return closed
@@ -838,10 +970,12 @@ def info_requests_follow_up(*, municipality_id: int, now: dt.datetime) -> dict[s
                 if locked.status != Case.Status.INFO_REQUESTED:
                     continue
                 _transition(
-                    locked, to=Case.Status.SUBMITTED, actor=None,
+                    locked,
+                    to=Case.Status.SUBMITTED,
+                    actor=None,
                     note=f"پاسخی در {wait_days} روز نرسید؛ بدون آن بررسی می‌شود",
                     fields={"status_note": ""},
-                )  # fmt: skip
+                )
                 _notify(locked, "info_expired", days=wait_days, dedupe=asked.pk)
             expired += 1
         elif remind_days and waited >= dt.timedelta(days=remind_days):
@@ -879,9 +1013,13 @@ def case_redecide(
     if locked.status not in (Case.Status.DISPATCHED, Case.Status.IN_PROGRESS):
         return locked
     if outcome == "reject":
-        locked = _transition(locked, to=Case.Status.REJECTED, actor=actor, note=text,
-                             fields={"decision_text": text, "closed_at": timezone.now(),
-                                     "status_note": text})  # fmt: skip
+        locked = _transition(
+            locked,
+            to=Case.Status.REJECTED,
+            actor=actor,
+            note=text,
+            fields={"decision_text": text, "closed_at": timezone.now(), "status_note": text},
+        )
         _notify(
             locked, "decision_reject", text=text, number=decision_number, dedupe=decision_number
         )
@@ -895,13 +1033,28 @@ def case_redecide(
         locked.lead_department = lead_department
     locked.save(update_fields=["decision_text", "deadline", "lead_department", "updated_at"])
     _event(
-        locked, old=locked.status, new=locked.status, actor=actor, kind="redecided", note=text,
-        data={"decision": decision_number, "deadline": deadline.isoformat(),
-              "old_deadline": old_deadline.isoformat() if old_deadline else "",
-              "lead_department": locked.lead_department_id, "old_lead_department": old_lead},
-    )  # fmt: skip
-    _notify(locked, "redecided", text=text, deadline=deadline, number=decision_number,
-            dedupe=decision_number)  # fmt: skip
+        locked,
+        old=locked.status,
+        new=locked.status,
+        actor=actor,
+        kind="redecided",
+        note=text,
+        data={
+            "decision": decision_number,
+            "deadline": deadline.isoformat(),
+            "old_deadline": old_deadline.isoformat() if old_deadline else "",
+            "lead_department": locked.lead_department_id,
+            "old_lead_department": old_lead,
+        },
+    )
+    _notify(
+        locked,
+        "redecided",
+        text=text,
+        deadline=deadline,
+        number=decision_number,
+        dedupe=decision_number,
+    )
     return locked
 
 
@@ -958,10 +1111,13 @@ def district_summary_save(
         [c for c in notable if c.district_id == district.pk and c.week_start == week_start]
     )
     audit_record(
-        municipality_id=district.municipality_id, actor_id=actor.pk, action="case.district_summary",
-        object_type="district_summary", object_id=str(summary.pk),
+        municipality_id=district.municipality_id,
+        actor_id=actor.pk,
+        action="case.district_summary",
+        object_type="district_summary",
+        object_id=str(summary.pk),
         data={"week": week_start.isoformat(), "notable": [c.tracking_code for c in notable]},
-    )  # fmt: skip
+    )
     return summary
 
 

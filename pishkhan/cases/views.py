@@ -1,4 +1,5 @@
-"""The back office for citizen requests: the district manager's desk, the case page, registration."""
+"""The back office for citizen requests: the district manager's desk, the case page,
+registration."""
 
 from __future__ import annotations
 
@@ -134,10 +135,20 @@ class CappedPaginator(Paginator):
 # Long columns the office lists never show: SQLite sorts whole rows, so a page of the inbox
 # (1,300 waiting cases in a busy district) sorted them all along.
 LIST_DEFER = (
-    "search_key", "attributes", "decision_text", "status_note", "citizen_email",
-    "service__description", "service__eligibility", "service__documents", "service__fees",
-    "service__keywords", "service__attributes", "service__search_key", "district__boundary",
-)  # fmt: skip
+    "search_key",
+    "attributes",
+    "decision_text",
+    "status_note",
+    "citizen_email",
+    "service__description",
+    "service__eligibility",
+    "service__documents",
+    "service__fees",
+    "service__keywords",
+    "service__attributes",
+    "service__search_key",
+    "district__boundary",
+)
 
 # How many rows a list counts: a plain list walks an index (cheap), a search checks every row
 # it counts (a common word: ~80 ms for 1,000). Paging further raises the cap as you go.
@@ -252,9 +263,12 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("علت رد نامعتبر است."))
             return redirect("cases:inbox")
         done, errors = services.cases_bulk(
-            cases, services.case_reject, reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"], actor=user,
-        )  # fmt: skip
+            cases,
+            services.case_reject,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            actor=user,
+        )
     else:
         done, errors = services.cases_bulk(
             cases, services.case_accept, needs_visit=action == "accept_visit", actor=user
@@ -338,15 +352,20 @@ def _run_action(request: HttpRequest, case: Case, action: str) -> str:
     """Call the ONE service matching ``action``; returns the success message."""
     user, post = _user(request), request.POST
     if action in ("accept_visit", "accept_novisit"):
-        services.case_accept(case=case, needs_visit=action == "accept_visit", actor=user,
-                             note=post.get("note", ""))  # fmt: skip
+        services.case_accept(
+            case=case, needs_visit=action == "accept_visit", actor=user, note=post.get("note", "")
+        )
         return _("درخواست پذیرفته شد.")
     if action == "reject":
         form = RejectForm(post, municipality=user.municipality)
         if not form.is_valid():
             raise ApplicationError(_("علت رد نامعتبر است."))
-        services.case_reject(case=case, reason=form.cleaned_data["reason"],
-                             note=form.cleaned_data["note"], actor=user)  # fmt: skip
+        services.case_reject(
+            case=case,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            actor=user,
+        )
         return _("درخواست رد شد.")
     if action in MERGE_ACTIONS:
         duplicate, primary = _merge_pair(user, case, action, post)
@@ -367,8 +386,9 @@ def _run_action(request: HttpRequest, case: Case, action: str) -> str:
         ).first()
         if district is None:
             raise ApplicationError(_("منطقه را انتخاب کنید."))
-        services.case_move_district(case=case, district=district, actor=user,
-                                    note=post.get("note", ""))  # fmt: skip
+        services.case_move_district(
+            case=case, district=district, actor=user, note=post.get("note", "")
+        )
         return _("درخواست به %(district)s فرستاده شد.") % {"district": district.name}
     if action == "urgent":
         services.case_mark_urgent_now(case=case, actor=user)
@@ -410,14 +430,24 @@ def register(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 case = services.case_submit(
-                    municipality=user.municipality, channel=data["channel"],
-                    citizen_name=data["citizen_name"], citizen_mobile=data["citizen_mobile"],
-                    service=data["service"], description=data["description"], address=data["address"],
-                    lat=data["lat"], lon=data["lon"], district=data["district"] or _own_district(user),
-                    national_id=data["national_id"], citizen_email=data["citizen_email"],
-                    files=data["attachments"], idempotency_key=data["idempotency_key"] or None, actor=user,
-                    letter_number=data["letter_number"], letter_date=data["letter_date"],
-                )  # fmt: skip
+                    municipality=user.municipality,
+                    channel=data["channel"],
+                    citizen_name=data["citizen_name"],
+                    citizen_mobile=data["citizen_mobile"],
+                    service=data["service"],
+                    description=data["description"],
+                    address=data["address"],
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    district=data["district"] or _own_district(user),
+                    national_id=data["national_id"],
+                    citizen_email=data["citizen_email"],
+                    files=data["attachments"],
+                    idempotency_key=data["idempotency_key"] or None,
+                    actor=user,
+                    letter_number=data["letter_number"],
+                    letter_date=data["letter_date"],
+                )
             except ValidationError as exc:
                 form.apply_errors(exc)
             else:
@@ -510,9 +540,13 @@ def summary(request: HttpRequest) -> HttpResponse:
         )
         try:
             services.district_summary_save(
-                district=user.district, week_start=week, note=request.POST.get("note", ""),
-                notable=notable, actor=user, submit=request.POST.get("submit") == "1",
-            )  # fmt: skip
+                district=user.district,
+                week_start=week,
+                note=request.POST.get("note", ""),
+                notable=notable,
+                actor=user,
+                submit=request.POST.get("submit") == "1",
+            )
         except (ApplicationError, PermissionDeniedError) as exc:
             messages.error(request, exc.message)
         else:

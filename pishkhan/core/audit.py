@@ -15,8 +15,16 @@ from django.utils import timezone
 from pishkhan.core.models import AuditEntry, AuditHead
 
 
-def _digest(prev_hash: str, seq: int, at: dt.datetime, actor_id: int | None, action: str,
-            object_type: str, object_id: str, data: dict[str, Any]) -> str:  # fmt: skip
+def _digest(
+    prev_hash: str,
+    seq: int,
+    at: dt.datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    data: dict[str, Any],
+) -> str:
     payload = json.dumps(
         [prev_hash, seq, at.isoformat(), actor_id, action, object_type, object_id, data],
         ensure_ascii=False,
@@ -59,10 +67,17 @@ def audit_record(
             head.last_hash, seq, at, actor_id, action, object_type, str(object_id), data
         )
         entry = AuditEntry.objects.create(
-            chain=chain, seq=seq, at=at, actor_id=actor_id, action=action,
-            object_type=object_type, object_id=str(object_id), data=data,
-            prev_hash=head.last_hash, hash=digest,
-        )  # fmt: skip
+            chain=chain,
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            data=data,
+            prev_hash=head.last_hash,
+            hash=digest,
+        )
         head.seq = seq
         head.last_hash = digest
         head.save(update_fields=["seq", "last_hash"])

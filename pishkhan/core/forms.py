@@ -42,8 +42,13 @@ class JalaliDateInput(FastInputMixin, forms.TextInput):
     input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        base = {"placeholder": _("۱۴۰۵/۰۹/۰۸"), "inputmode": "numeric", "dir": "ltr",
-                "class": "form-control jalali-date", "autocomplete": "off"}  # fmt: skip
+        base = {
+            "placeholder": _("۱۴۰۵/۰۹/۰۸"),
+            "inputmode": "numeric",
+            "dir": "ltr",
+            "class": "form-control jalali-date",
+            "autocomplete": "off",
+        }
         base.update(attrs or {})
         super().__init__(base)
 

@@ -51,5 +51,10 @@ PHASE_STEP_LABELS = {
 
 def register() -> None:
     for phase, due in PHASE_STARTS:
-        register_step(f"phase_{phase}", due=due, run=_advance(phase), order=0,
-                      label=PHASE_STEP_LABELS.get(phase, phase))  # fmt: skip
+        register_step(
+            f"phase_{phase}",
+            due=due,
+            run=_advance(phase),
+            order=0,
+            label=PHASE_STEP_LABELS.get(phase, phase),
+        )

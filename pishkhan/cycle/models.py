@@ -56,9 +56,11 @@ class Schedule(models.Model):
     # Who counts for the quorum, takes positions and signs (roles, comma-separated); everyone
     # else in the room (district and senior managers, department heads, guests) attends.
     quorum_roles = models.CharField(
-        _("نقش‌های دارای رأی (حد نصاب)"), max_length=200, default="mayor,board_member",
+        _("نقش‌های دارای رأی (حد نصاب)"),
+        max_length=200,
+        default="mayor,board_member",
         help_text=_("نقش‌هایی که در حد نصاب شمرده می‌شوند، نظر می‌دهند و امضا می‌کنند؛ با ویرگول"),
-    )  # fmt: skip
+    )
     objection_window_days = models.PositiveSmallIntegerField(_("مهلت اعتراض (روز)"), default=7)
     deferral_limit = models.PositiveSmallIntegerField(
         _("سقف تعویق یک مورد (پس از آن به توجه شهردار)"), default=2

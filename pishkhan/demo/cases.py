@@ -21,42 +21,81 @@ from pishkhan.cases.services import (
 from pishkhan.core.jalali import TEHRAN, combine, week_start
 
 TEXTS = {
-    "pothole": ["چالهٔ بزرگی وسط {street} ایجاد شده و خودروها آسیب می‌بینند",
-                "آسفالت {street} بعد از حفاری گاز ترمیم نشده است"],
-    "sidewalk": ["جدول‌های پیاده‌رو {street} شکسته و برای سالمندان خطرناک است",
-                 "پیاده‌روی {street} پر از دست‌انداز است و ویلچر رد نمی‌شود"],
-    "drainage": ["با هر باران {street} آب‌گرفتگی دارد و آب وارد خانه‌ها می‌شود",
-                 "کانال آب سطحی {street} پر از گل و لای شده است"],
-    "waste": ["نخالهٔ ساختمانی چند هفته است در {street} رها شده",
-              "سطل‌های زبالهٔ {street} هر روز سرریز می‌شوند"],
+    "pothole": [
+        "چالهٔ بزرگی وسط {street} ایجاد شده و خودروها آسیب می‌بینند",
+        "آسفالت {street} بعد از حفاری گاز ترمیم نشده است",
+    ],
+    "sidewalk": [
+        "جدول‌های پیاده‌رو {street} شکسته و برای سالمندان خطرناک است",
+        "پیاده‌روی {street} پر از دست‌انداز است و ویلچر رد نمی‌شود",
+    ],
+    "drainage": [
+        "با هر باران {street} آب‌گرفتگی دارد و آب وارد خانه‌ها می‌شود",
+        "کانال آب سطحی {street} پر از گل و لای شده است",
+    ],
+    "waste": [
+        "نخالهٔ ساختمانی چند هفته است در {street} رها شده",
+        "سطل‌های زبالهٔ {street} هر روز سرریز می‌شوند",
+    ],
     "cleaning": ["{street} چند روز است رفت‌وروب نشده و برگ‌ها جوی را بسته‌اند"],
-    "lighting": ["چراغ‌های {street} خاموش است و شب‌ها کوچه کاملاً تاریک است",
-                 "تیر چراغ برق پارک نزدیک {street} کج شده و لامپ ندارد"],
+    "lighting": [
+        "چراغ‌های {street} خاموش است و شب‌ها کوچه کاملاً تاریک است",
+        "تیر چراغ برق پارک نزدیک {street} کج شده و لامپ ندارد",
+    ],
     "stray": ["سگ‌های بلاصاحب در {street} برای بچه‌های مدرسه ترس ایجاد کرده‌اند"],
-    "tree": ["شاخه‌های درخت چنار در {street} روی سیم برق افتاده است",
-             "درخت خشک‌شدهٔ {street} در خطر افتادن روی خودروهاست"],
-    "park": ["وسایل بازی کودکان در پارک کنار {street} شکسته است",
-             "آبیاری فضای سبز {street} انجام نمی‌شود و چمن‌ها خشک شده"],
+    "tree": [
+        "شاخه‌های درخت چنار در {street} روی سیم برق افتاده است",
+        "درخت خشک‌شدهٔ {street} در خطر افتادن روی خودروهاست",
+    ],
+    "park": [
+        "وسایل بازی کودکان در پارک کنار {street} شکسته است",
+        "آبیاری فضای سبز {street} انجام نمی‌شود و چمن‌ها خشک شده",
+    ],
     "speedbump": ["خودروها با سرعت زیاد از {street} جلوی مدرسه عبور می‌کنند؛ سرعت‌کاه لازم است"],
     "parking": ["پارک دوبله در {street} راه عبور آمبولانس را می‌بندد"],
-    "encroach": ["مغازه‌دار {street} پیاده‌رو را با اجناس اشغال کرده است",
-                 "دیوار یک ساختمان در {street} وارد حریم معبر شده است"],
+    "encroach": [
+        "مغازه‌دار {street} پیاده‌رو را با اجناس اشغال کرده است",
+        "دیوار یک ساختمان در {street} وارد حریم معبر شده است",
+    ],
     "permit": ["پروانهٔ ساختمانی ملک من در {street} سه ماه است بی‌پاسخ مانده"],
     "duties": ["در محاسبهٔ عوارض نوسازی ملکم در {street} اشتباه شده است"],
     "safety": ["ساختمان نیمه‌کارهٔ {street} بدون حصار است و برای کودکان خطر دارد"],
     "social": ["کودکان کار سر چهارراه {street} شب‌ها در سرما می‌مانند"],
-}  # fmt: skip
+}
 STREETS = [
-    "خیابان ولیعصر، کوچهٔ لاله", "بلوار جرجان، نبش عدالت ۱۲", "خیابان شالیکوبی، کوچهٔ گلستان",
-    "میدان کاخ، ابتدای خیابان امام", "خیابان ولی‌آباد، کوچهٔ شهید رجایی", "بلوار ناهارخوران، جنب پارک",
-    "خیابان سرخواجه، کوچهٔ سوم", "کوی بهزیستی، خیابان دوم", "خیابان طالقانی، روبه‌روی مدرسه",
-    "شهرک انقلاب، خیابان پنجم", "خیابان مفتح، کوچهٔ سرو", "بلوار هیرکان، کنار ایستگاه اتوبوس",
-]  # fmt: skip
+    "خیابان ولیعصر، کوچهٔ لاله",
+    "بلوار جرجان، نبش عدالت ۱۲",
+    "خیابان شالیکوبی، کوچهٔ گلستان",
+    "میدان کاخ، ابتدای خیابان امام",
+    "خیابان ولی‌آباد، کوچهٔ شهید رجایی",
+    "بلوار ناهارخوران، جنب پارک",
+    "خیابان سرخواجه، کوچهٔ سوم",
+    "کوی بهزیستی، خیابان دوم",
+    "خیابان طالقانی، روبه‌روی مدرسه",
+    "شهرک انقلاب، خیابان پنجم",
+    "خیابان مفتح، کوچهٔ سرو",
+    "بلوار هیرکان، کنار ایستگاه اتوبوس",
+]
 NAMES = [
-    "علی رضایی", "فاطمه محمدی", "حسن قربانی", "زینب کاظمی", "مهدی صالحی", "معصومه نظری",
-    "جواد شاه‌محمدی", "سمیه فلاحی", "رضا آخوندی", "نرگس یزدانی", "امید کرمانی", "پروین ترکمان",
-    "محسن عطایی", "الهام بابایی", "حمید گرگانی", "طاهره دهقان", "یوسف میرزایی", "مریم خلیلی",
-]  # fmt: skip
+    "علی رضایی",
+    "فاطمه محمدی",
+    "حسن قربانی",
+    "زینب کاظمی",
+    "مهدی صالحی",
+    "معصومه نظری",
+    "جواد شاه‌محمدی",
+    "سمیه فلاحی",
+    "رضا آخوندی",
+    "نرگس یزدانی",
+    "امید کرمانی",
+    "پروین ترکمان",
+    "محسن عطایی",
+    "الهام بابایی",
+    "حمید گرگانی",
+    "طاهره دهقان",
+    "یوسف میرزایی",
+    "مریم خلیلی",
+]
 CHANNELS = ["web", "web", "web", "phone", "phone", "walk_in", "letter", "open311", "committee"]
 QUESTIONS = ["لطفاً عکس محل و پلاک نزدیک را بفرستید.", "نشانی دقیق‌تر یا موقعیت روی نقشه لازم است."]
 
@@ -94,16 +133,24 @@ def seed(municipality: Municipality, count: int = 120, now: dt.datetime | None =
         center_lon = district.center_lon or municipality.start_lon or 54.44
         has_point = channel in ("web", "open311") and rng.random() < 0.8
         case = case_submit(
-            municipality=municipality, channel=channel, citizen_name=rng.choice(NAMES),
-            citizen_mobile=f"0911{rng.randint(1000000, 9999999)}", service=service,
-            description=text.format(street=street, service=service.name), address=street,
+            municipality=municipality,
+            channel=channel,
+            citizen_name=rng.choice(NAMES),
+            citizen_mobile=f"0911{rng.randint(1000000, 9999999)}",
+            service=service,
+            description=text.format(street=street, service=service.name),
+            address=street,
             lat=center_lat + rng.uniform(-0.01, 0.01) if has_point else None,
             lon=center_lon + rng.uniform(-0.01, 0.01) if has_point else None,
-            district=district, actor=operator if channel in ("phone", "walk_in", "letter") else None,
-            origin_committee=committee if channel == "committee" else None, now=at,
+            district=district,
+            actor=operator if channel in ("phone", "walk_in", "letter") else None,
+            origin_committee=committee if channel == "committee" else None,
+            now=at,
             letter_number=f"{rng.randint(100, 9999)}/ش" if channel == "letter" else "",
-            letter_date=(at - dt.timedelta(days=rng.randint(1, 5))).date() if channel == "letter" else None,
-        )  # fmt: skip
+            letter_date=(at - dt.timedelta(days=rng.randint(1, 5))).date()
+            if channel == "letter"
+            else None,
+        )
         Case.objects.filter(pk=case.pk).update(created_at=at, updated_at=at)
         made.append(case)
     current = [c for c in made if c.week_start >= this_week]

@@ -108,10 +108,18 @@ def seed(municipality: Municipality) -> None:
         assert service is not None  # noqa: S101 - the demo org has a Services List
         district = districts[district_no]
         case = case_services.case_submit(
-            municipality=municipality, channel="web", citizen_name=f"شهروند نمونهٔ {n + 1}",
-            citizen_mobile=f"0912300{n:04d}", service=service, description=text, address=address,
-            lat=lat, lon=lon, district=district, now=intake,
-        )  # fmt: skip
+            municipality=municipality,
+            channel="web",
+            citizen_name=f"شهروند نمونهٔ {n + 1}",
+            citizen_mobile=f"0912300{n:04d}",
+            service=service,
+            description=text,
+            address=address,
+            lat=lat,
+            lon=lon,
+            district=district,
+            now=intake,
+        )
         if case.week_start != start:  # arrived after the cut-off in this configuration
             from pishkhan.cases.models import Case
 
@@ -119,11 +127,19 @@ def seed(municipality: Municipality) -> None:
         case_services.case_accept(case=case, needs_visit=True, actor=managers.get(district.pk))
         if senior is not None:
             Visit.objects.create(
-                municipality=municipality, case=case, week_start=start, manager=senior,
-                day=start + dt.timedelta(days=2), status="reported", findings="مشکل در محل تأیید شد",
-                recommendation="approve", proposed_text=ITEMS[n][4], lead_department=departments.get(lead_code),
-                urgency=3 if n == 0 else 2, reported_at=combine(start + dt.timedelta(days=2), dt.time(10, 0)),
-            )  # fmt: skip
+                municipality=municipality,
+                case=case,
+                week_start=start,
+                manager=senior,
+                day=start + dt.timedelta(days=2),
+                status="reported",
+                findings="مشکل در محل تأیید شد",
+                recommendation="approve",
+                proposed_text=ITEMS[n][4],
+                lead_department=departments.get(lead_code),
+                urgency=3 if n == 0 else 2,
+                reported_at=combine(start + dt.timedelta(days=2), dt.time(10, 0)),
+            )
             case_services.case_mark_visited(case=case, actor=senior)
         cases.append(case)
     meeting_at = combine(start + dt.timedelta(days=4), dt.time(13, 30))
@@ -136,21 +152,34 @@ def seed(municipality: Municipality) -> None:
     for item in meeting.items.prefetch_related("cases").order_by("number"):
         spec = next((by_case[c.pk] for c in item.cases.all() if c.pk in by_case), None)
         if spec is None:  # other demo parts' cases on the same agenda: defer them explicitly
-            services.decision_record(item=item, outcome="defer", text="برای بررسی بیشتر به هفتهٔ بعد موکول شد",
-                                     actor=secretary)  # fmt: skip
+            services.decision_record(
+                item=item,
+                outcome="defer",
+                text="برای بررسی بیشتر به هفتهٔ بعد موکول شد",
+                actor=secretary,
+            )
             continue
         decision = services.decision_record(
-            item=item, outcome="approve", text=spec[4], actor=secretary, lead_department=departments[spec[5]],
+            item=item,
+            outcome="approve",
+            text=spec[4],
+            actor=secretary,
+            lead_department=departments[spec[5]],
             supporting_departments=[departments[c] for c in spec[6] if c in departments],
-            deadline=meeting_at.date() + dt.timedelta(days=spec[7]), cost_note="از محل اعتبار نگهداری معابر",
-        )  # fmt: skip
+            deadline=meeting_at.date() + dt.timedelta(days=spec[7]),
+            cost_note="از محل اعتبار نگهداری معابر",
+        )
         for i, member in enumerate(present):
             stance = "abstain" if (i == 1 and item.number == 2) else "agree"
             services.position_set(decision=decision, member=member, stance=stance, actor=secretary)
     services.meeting_close(meeting=meeting, actor=secretary, now=meeting_at + dt.timedelta(hours=2))
     for i, member in enumerate(present):
-        services.minutes_sign(meeting=meeting, member=member, password=DEMO_PASSWORD,
-                              now=meeting_at + dt.timedelta(hours=3, minutes=i * 5))  # fmt: skip
+        services.minutes_sign(
+            meeting=meeting,
+            member=member,
+            password=DEMO_PASSWORD,
+            now=meeting_at + dt.timedelta(hours=3, minutes=i * 5),
+        )
     dispatch_at = combine(start + dt.timedelta(days=5), dt.time(8, 0))
     meeting.refresh_from_db()
     directive_services.meeting_dispatch(meeting=meeting, actor=None, now=dispatch_at)
@@ -165,10 +194,20 @@ def seed(municipality: Municipality) -> None:
         later = dispatch_at + dt.timedelta(hours=3)
         directive_services.directive_acknowledge(directive=directive, actor=head, now=later)
         if directive.department.code in ("civil", "traffic"):
-            directive_services.directive_complete(directive=directive, note="کار انجام و محل بازدید شد",
-                                                  actor=head, files=[_photo()], now=later + dt.timedelta(days=1))  # fmt: skip
+            directive_services.directive_complete(
+                directive=directive,
+                note="کار انجام و محل بازدید شد",
+                actor=head,
+                files=[_photo()],
+                now=later + dt.timedelta(days=1),
+            )
         elif directive.department.code == "green":
-            directive_services.directive_progress(directive=directive, progress=30, note="نهال‌ها سفارش داده شد",
-                                                  actor=head, now=later + dt.timedelta(days=1))  # fmt: skip
+            directive_services.directive_progress(
+                directive=directive,
+                progress=30,
+                note="نهال‌ها سفارش داده شد",
+                actor=head,
+                now=later + dt.timedelta(days=1),
+            )
     # the waste order had one day: it is overdue now, and the deputy has been told
     directive_services.directives_mark_overdue(now=timezone.now(), municipality_id=municipality.pk)

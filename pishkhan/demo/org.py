@@ -417,10 +417,18 @@ def seed_org() -> Municipality:
     deputies = {
         u.title: u for u in User.objects.filter(municipality=municipality, role=Role.BOARD_MEMBER)
     }
-    for code, title in [("services", "معاون خدمات شهری"), ("waste", "معاون خدمات شهری"), ("green", "معاون خدمات شهری"),
-                        ("civil", "معاون عمرانی"), ("traffic", "معاون عمرانی"), ("fire", "معاون عمرانی"),
-                        ("planning", "معاون شهرسازی و معماری"), ("legal", "معاون شهرسازی و معماری"),
-                        ("revenue", "معاون شهرسازی و معماری"), ("social", "معاون خدمات شهری")]:  # fmt: skip
+    for code, title in [
+        ("services", "معاون خدمات شهری"),
+        ("waste", "معاون خدمات شهری"),
+        ("green", "معاون خدمات شهری"),
+        ("civil", "معاون عمرانی"),
+        ("traffic", "معاون عمرانی"),
+        ("fire", "معاون عمرانی"),
+        ("planning", "معاون شهرسازی و معماری"),
+        ("legal", "معاون شهرسازی و معماری"),
+        ("revenue", "معاون شهرسازی و معماری"),
+        ("social", "معاون خدمات شهری"),
+    ]:
         Department.objects.filter(pk=departments[code].pk).update(deputy=deputies[title])
     categories = {
         slug: ServiceCategory.objects.create(
@@ -432,14 +440,36 @@ def seed_org() -> Municipality:
         SERVICES
     ):
         ServiceType.objects.create(
-            municipality=municipality, code=code, category=categories[cat], name=name, name_en=en,
-            department=departments[dept], domain=domain, needs_visit=visit, expected_days=days,
-            documents=docs, fees=fees, description=desc, order=i,
-            eligibility="همهٔ شهروندان و کسبه" if code not in ("permit", "duties") else "مالک یا وکیل قانونی او",
+            municipality=municipality,
+            code=code,
+            category=categories[cat],
+            name=name,
+            name_en=en,
+            department=departments[dept],
+            domain=domain,
+            needs_visit=visit,
+            expected_days=days,
+            documents=docs,
+            fees=fees,
+            description=desc,
+            order=i,
+            eligibility="همهٔ شهروندان و کسبه"
+            if code not in ("permit", "duties")
+            else "مالک یا وکیل قانونی او",
             search_key=normalize_fa(f"{name} {desc}"),
-            attributes=[{"code": "floor_area", "datatype": "number", "required": False, "order": 1,
-                         "description": "مساحت تقریبی (مترمربع)", "datatype_description": "عدد"}] if code == "encroach" else [],
-        )  # fmt: skip
+            attributes=[
+                {
+                    "code": "floor_area",
+                    "datatype": "number",
+                    "required": False,
+                    "order": 1,
+                    "description": "مساحت تقریبی (مترمربع)",
+                    "datatype_description": "عدد",
+                }
+            ]
+            if code == "encroach"
+            else [],
+        )
     for text, guidance in REJECT_REASONS:
         RejectReason.objects.create(municipality=municipality, text=text, guidance=guidance)
     for name, desc in COMMITTEES:

@@ -88,9 +88,14 @@ def seed(municipality: Municipality) -> None:
     # The seed article is the newest item; the others go back a few days each.
     for age, (title, lead, body, tags, source) in enumerate(items):
         article = article_create(
-            municipality=municipality, title=title, lead=lead, body=body, source=source,
-            tags=tags, actor=editor,
-        )  # fmt: skip
+            municipality=municipality,
+            title=title,
+            lead=lead,
+            body=body,
+            source=source,
+            tags=tags,
+            actor=editor,
+        )
         if editor is not None:
             article_submit(article=article, actor=editor)
         else:

@@ -78,8 +78,11 @@ def _detail(directive: Directive) -> dict[str, Any]:
 class DirectiveListApi(StaffApi):
     any_perms = {"GET": CAN_VIEW}
 
-    @extend_schema(operation_id="directives_list", parameters=[DirectiveFilter],
-                   responses={200: page_of(DirectiveOut, "DirectivePage"), **errors()})  # fmt: skip
+    @extend_schema(
+        operation_id="directives_list",
+        parameters=[DirectiveFilter],
+        responses={200: page_of(DirectiveOut, "DirectivePage"), **errors()},
+    )
     def get(self, request: Request) -> Response:
         params = DirectiveFilter(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -141,8 +144,13 @@ class DirectiveProgressApi(DirectiveActionApi):
         files = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 
     def act(self, directive: Directive, data: dict[str, Any], request: Request) -> Directive:
-        return services.directive_progress(directive=directive, progress=data["progress"], note=data["note"],
-                                           files=data.get("files", []), actor=staff_user(request))  # fmt: skip
+        return services.directive_progress(
+            directive=directive,
+            progress=data["progress"],
+            note=data["note"],
+            files=data.get("files", []),
+            actor=staff_user(request),
+        )
 
     @_action_schema("directives_progress", InputSerializer)
     def post(self, request: Request, number: str) -> Response:
@@ -156,8 +164,12 @@ class DirectiveExtensionApi(DirectiveActionApi):
         reason = serializers.CharField(max_length=2000)
 
     def act(self, directive: Directive, data: dict[str, Any], request: Request) -> Directive:
-        return services.directive_request_extension(directive=directive, until=data["until"],
-                                                    reason=data["reason"], actor=staff_user(request))  # fmt: skip
+        return services.directive_request_extension(
+            directive=directive,
+            until=data["until"],
+            reason=data["reason"],
+            actor=staff_user(request),
+        )
 
     @_action_schema("directives_request_extension", InputSerializer)
     def post(self, request: Request, number: str) -> Response:
@@ -168,12 +180,16 @@ class DirectiveCompleteApi(DirectiveActionApi):
     @extend_schema_serializer(component_name="DirectiveCompleteIn")
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=5000)
-        files = serializers.ListField(child=serializers.FileField(), max_length=10,
-                                      help_text="Evidence of the work (photos or PDF); at least one.")  # fmt: skip
+        files = serializers.ListField(
+            child=serializers.FileField(),
+            max_length=10,
+            help_text="Evidence of the work (photos or PDF); at least one.",
+        )
 
     def act(self, directive: Directive, data: dict[str, Any], request: Request) -> Directive:
-        return services.directive_complete(directive=directive, note=data["note"], files=data["files"],
-                                           actor=staff_user(request))  # fmt: skip
+        return services.directive_complete(
+            directive=directive, note=data["note"], files=data["files"], actor=staff_user(request)
+        )
 
     @_action_schema("directives_complete", InputSerializer)
     def post(self, request: Request, number: str) -> Response:
@@ -209,8 +225,11 @@ class WeeklyReportApi(StaffApi):
     class Params(serializers.Serializer):
         weeks = serializers.IntegerField(required=False, min_value=1, max_value=52, default=8)
 
-    @extend_schema(operation_id="reports_weekly", parameters=[Params],
-                   responses={200: WeekReportOut(many=True), **errors()})  # fmt: skip
+    @extend_schema(
+        operation_id="reports_weekly",
+        parameters=[Params],
+        responses={200: WeekReportOut(many=True), **errors()},
+    )
     def get(self, request: Request) -> Response:
         params = self.Params(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -39,8 +39,11 @@ class ProgressForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    note = PersianCharField(label=_("گزارش انجام کار"), max_length=2000,
-                            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))  # fmt: skip
+    note = PersianCharField(
+        label=_("گزارش انجام کار"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
     evidence = MultiFileField(label=_("مستندات انجام کار (عکس یا PDF)"), required=True)
 
 

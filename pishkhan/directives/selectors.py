@@ -116,9 +116,12 @@ def weekly_report(
         start = first + dt.timedelta(days=7 * i)
         d: dict[str, Any] = dict(by_week.get(start, {}))
         events = CaseEvent.objects.filter(
-            case__municipality_id=municipality_id, new_status__in=DECIDED_STATES, old_status="on_agenda",
-            at__date__gte=start, at__date__lt=start + dt.timedelta(days=7),
-        )  # fmt: skip
+            case__municipality_id=municipality_id,
+            new_status__in=DECIDED_STATES,
+            old_status="on_agenda",
+            at__date__gte=start,
+            at__date__lt=start + dt.timedelta(days=7),
+        )
         rows.append(
             WeekRow(
                 week_start=start,
@@ -128,7 +131,7 @@ def weekly_report(
                 done_late=d.get("late", 0),
                 overdue_open=d.get("overdue", 0),
                 avg_days_to_decision=_avg_days(events),
-            )  # fmt: skip
+            )
         )
     return rows
 
@@ -175,8 +178,17 @@ def report_xlsx(municipality_id: int) -> bytes:
         ]
     )
     for r in weekly_report(municipality_id):
-        sheet.append([format_date(r.week_start), r.decided, r.directives, r.done_on_time, r.done_late,
-                      r.overdue_open, r.avg_days_to_decision])  # fmt: skip
+        sheet.append(
+            [
+                format_date(r.week_start),
+                r.decided,
+                r.directives,
+                r.done_on_time,
+                r.done_late,
+                r.overdue_open,
+                r.avg_days_to_decision,
+            ]
+        )
     dept = book.create_sheet(_("واحدها"))
     dept.sheet_view.rightToLeft = True
     dept.append(

@@ -58,20 +58,37 @@ def _record(
     note: str = "",
     progress: int | None = None,
 ) -> DirectiveEvent:
-    event = DirectiveEvent.objects.create(directive=directive, kind=kind, old_status=old, new_status=new,
-                                          actor=actor, at=now, note=note, progress=progress)  # fmt: skip
+    event = DirectiveEvent.objects.create(
+        directive=directive,
+        kind=kind,
+        old_status=old,
+        new_status=new,
+        actor=actor,
+        at=now,
+        note=note,
+        progress=progress,
+    )
     audit_record(
-        municipality_id=directive.municipality_id, actor_id=actor_id_of(actor),
-        action=f"directive.{kind}", object_type="directive", object_id=directive.number,
-        data={"from": old, "to": new, "note": note, "progress": progress}, at=now.astimezone(dt.UTC),  # audit digests use UTC isoformat
-    )  # fmt: skip
+        municipality_id=directive.municipality_id,
+        actor_id=actor_id_of(actor),
+        action=f"directive.{kind}",
+        object_type="directive",
+        object_id=directive.number,
+        data={"from": old, "to": new, "note": note, "progress": progress},
+        at=now.astimezone(dt.UTC),  # audit digests use UTC isoformat
+    )
     return event
 
 
 def _move(
-    directive: Directive, to: str, *, actor: User | None, now: dt.datetime, note: str = "",
+    directive: Directive,
+    to: str,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    note: str = "",
     fields: dict[str, Any] | None = None,
-) -> DirectiveEvent:  # fmt: skip
+) -> DirectiveEvent:
     if to not in ALLOWED[directive.status]:
         raise InvalidTransition(directive.status, to)
     old = directive.status
@@ -138,9 +155,17 @@ def _decision_cases(decision: Decision) -> list[Case]:
 # ---------------------------------------------------------------- dispatch (Thursday)
 
 
-def _issue(decision: Decision, department: Department, role: str, seq: int, *, actor: User | None,
-           now: dt.datetime, active: set[tuple[int, int]],
-           contacts: dict[int, list[User]]) -> Directive | None:  # fmt: skip
+def _issue(
+    decision: Decision,
+    department: Department,
+    role: str,
+    seq: int,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    active: set[tuple[int, int]],
+    contacts: dict[int, list[User]],
+) -> Directive | None:
     """Numbered and notified at once; its letter is rendered by the worker (letters_render) or
     on first request, after checking the sealed minutes again. ``active``: the (decision,
     department) pairs already holding an order; ``contacts``: heads by department (both read
@@ -150,10 +175,14 @@ def _issue(decision: Decision, department: Department, role: str, seq: int, *, a
     if (decision.pk, department.pk) in active:
         return None
     directive = Directive.objects.create(
-        municipality_id=decision.item.meeting.municipality_id, number=f"{decision.number}-{seq}",
-        decision=decision, department=department, role=role, deadline=decision.deadline,
+        municipality_id=decision.item.meeting.municipality_id,
+        number=f"{decision.number}-{seq}",
+        decision=decision,
+        department=department,
+        role=role,
+        deadline=decision.deadline,
         issued_at=now,
-    )  # fmt: skip
+    )
     active.add((decision.pk, department.pk))
     _record(directive, kind="status", old="", new="issued", actor=actor, now=now)
     link = directive.municipality.site_url(f"/office/directives/{directive.pk}/")
@@ -163,20 +192,30 @@ def _issue(decision: Decision, department: Department, role: str, seq: int, *, a
         from pishkhan.notify.services import message_enqueue
 
         message_enqueue(
-            template="directives/messages/issued", context={"directive": directive, "user": head, "link": link},
-            mobile=head.mobile, email=head.email, municipality_id=directive.municipality_id,
+            template="directives/messages/issued",
+            context={"directive": directive, "user": head, "link": link},
+            mobile=head.mobile,
+            email=head.email,
+            municipality_id=directive.municipality_id,
             dedupe_key=f"directive:{directive.pk}:issued:{head.pk}",
-        )  # fmt: skip
+        )
     return directive
 
 
-def _supersede(directive: Directive, *, by: Decision | None, actor: User | None, now: dt.datetime,
-               note: str) -> None:  # fmt: skip
+def _supersede(
+    directive: Directive, *, by: Decision | None, actor: User | None, now: dt.datetime, note: str
+) -> None:
     directive = _lock(directive)
     if directive.status in ("done", "superseded"):
         return
-    _move(directive, "superseded", actor=actor, now=now, note=note,
-          fields={"extension_requested_until": None})  # fmt: skip
+    _move(
+        directive,
+        "superseded",
+        actor=actor,
+        now=now,
+        note=note,
+        fields={"extension_requested_until": None},
+    )
 
 
 def meeting_dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list[Directive]:
@@ -252,10 +291,14 @@ def _dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list
                 # out of execution; the citizen is told either way.
                 for case in _decision_cases(source.decision):
                     case_services.case_redecide(
-                        case=case, outcome=decision.outcome, text=decision.text, actor=actor,
-                        lead_department=decision.lead_department, deadline=decision.deadline,
+                        case=case,
+                        outcome=decision.outcome,
+                        text=decision.text,
+                        actor=actor,
+                        lead_department=decision.lead_department,
+                        deadline=decision.deadline,
                         decision_number=decision.number,
-                    )  # fmt: skip
+                    )
         if decision.outcome != Decision.Outcome.APPROVE or decision.lead_department is None:
             continue
         seq = 1
@@ -269,8 +312,16 @@ def _dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list
                 and (f"{decision.number}-{seq}", decision.pk, department.pk) not in owned
             ):
                 seq += 1
-            directive = _issue(decision, department, role, seq, actor=actor, now=now,
-                               active=active, contacts=contacts)  # fmt: skip
+            directive = _issue(
+                decision,
+                department,
+                role,
+                seq,
+                actor=actor,
+                now=now,
+                active=active,
+                contacts=contacts,
+            )
             if directive is not None:
                 taken.add(directive.number)
                 owned.add((directive.number, decision.pk, department.pk))
@@ -284,10 +335,22 @@ def _dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list
     if meeting.dispatched_at is None:
         meeting.dispatched_at = now
         meeting.save(update_fields=["dispatched_at"])
-        MeetingEvent.objects.create(meeting=meeting, kind="dispatched", actor=actor, at=now,
-                                    data={"directives": len(issued)})  # fmt: skip
-    audit_record(municipality_id=meeting.municipality_id, actor_id=actor_id_of(actor), action="meeting.dispatch",
-                 object_type="meeting", object_id=meeting.number, data={"issued": len(issued)}, at=now.astimezone(dt.UTC))  # fmt: skip
+        MeetingEvent.objects.create(
+            meeting=meeting,
+            kind="dispatched",
+            actor=actor,
+            at=now,
+            data={"directives": len(issued)},
+        )
+    audit_record(
+        municipality_id=meeting.municipality_id,
+        actor_id=actor_id_of(actor),
+        action="meeting.dispatch",
+        object_type="meeting",
+        object_id=meeting.number,
+        data={"issued": len(issued)},
+        at=now.astimezone(dt.UTC),
+    )
     return issued
 
 
@@ -323,8 +386,9 @@ def directive_letter_render(*, directive: Directive) -> Directive:
     if directive.letter_pdf:
         return directive
     meeting_require_intact(directive.decision.item.meeting, what="letter")
-    directive.letter_pdf.save(f"directive-{directive.number}.pdf", ContentFile(letter_pdf(directive)),
-                              save=False)  # fmt: skip
+    directive.letter_pdf.save(
+        f"directive-{directive.number}.pdf", ContentFile(letter_pdf(directive)), save=False
+    )
     directive.save(update_fields=["letter_pdf"])
     return directive
 
@@ -365,8 +429,12 @@ def _evidence(event: DirectiveEvent, files: Sequence[UploadedFile[bytes]]) -> No
         )
     for f in files:
         cleaned = clean_upload(f)  # validates by content (magic bytes), size and name
-        evidence = Evidence(event=event, content_type=cleaned.content_type, size=cleaned.size,
-                            original_name=cleaned.original_name)  # fmt: skip
+        evidence = Evidence(
+            event=event,
+            content_type=cleaned.content_type,
+            size=cleaned.size,
+            original_name=cleaned.original_name,
+        )
         evidence.file.save(cleaned.name, cleaned.content, save=False)
         evidence.save()
 
@@ -404,9 +472,14 @@ def directive_acknowledge(
 
 @transaction.atomic
 def directive_progress(
-    *, directive: Directive, progress: int, note: str, actor: User,
-    files: Sequence[UploadedFile[bytes]] = (), now: dt.datetime | None = None,
-) -> Directive:  # fmt: skip
+    *,
+    directive: Directive,
+    progress: int,
+    note: str,
+    actor: User,
+    files: Sequence[UploadedFile[bytes]] = (),
+    now: dt.datetime | None = None,
+) -> Directive:
     now = now or timezone.now()
     directive = _lock(directive)
     _require_worker(actor, directive)
@@ -420,8 +493,13 @@ def directive_progress(
     if len(note) < 3:
         raise ApplicationError(_("شرح پیشرفت کار را بنویسید."))
     if directive.status in ("issued", "acknowledged"):
-        _move(directive, "in_progress", actor=actor, now=now,
-              fields={"acknowledged_at": directive.acknowledged_at or now})  # fmt: skip
+        _move(
+            directive,
+            "in_progress",
+            actor=actor,
+            now=now,
+            fields={"acknowledged_at": directive.acknowledged_at or now},
+        )
     directive.progress = progress
     directive.save(update_fields=["progress", "updated_at"])
     event = _record(directive, kind="progress", actor=actor, now=now, note=note, progress=progress)
@@ -465,9 +543,13 @@ def directive_request_extension(
 
 @transaction.atomic
 def directive_complete(
-    *, directive: Directive, note: str, actor: User, files: Sequence[UploadedFile[bytes]] = (),
+    *,
+    directive: Directive,
+    note: str,
+    actor: User,
+    files: Sequence[UploadedFile[bytes]] = (),
     now: dt.datetime | None = None,
-) -> Directive:  # fmt: skip
+) -> Directive:
     """Done, with evidence. The lead department's completion completes the citizen's case."""
     now = now or timezone.now()
     directive = _lock(directive)
@@ -480,8 +562,14 @@ def directive_complete(
     if not files:
         raise ApplicationError(_("دست‌کم یک مستند (عکس یا سند) از انجام کار پیوست کنید."))
     head = actor.role == Role.DEPARTMENT_HEAD
-    event = _move(directive, "done" if head else "awaiting", actor=actor, now=now, note=note,
-                  fields={"completed_at": now, "progress": 100, "extension_requested_until": None})  # fmt: skip
+    event = _move(
+        directive,
+        "done" if head else "awaiting",
+        actor=actor,
+        now=now,
+        note=note,
+        fields={"completed_at": now, "progress": 100, "extension_requested_until": None},
+    )
     _evidence(event, files)
     if head:
         _finish_cases(directive, actor, note, now)
@@ -574,11 +662,19 @@ def directives_mark_overdue(*, now: dt.datetime, municipality_id: int | None = N
                 from pishkhan.notify.services import message_enqueue
 
                 message_enqueue(
-                    template="directives/messages/overdue", context={"directive": directive, "user": deputy,
-                                                                    "link": directive.municipality.site_url(f"/office/directives/{directive.pk}/")},
-                    mobile=deputy.mobile, email=deputy.email, municipality_id=directive.municipality_id,
+                    template="directives/messages/overdue",
+                    context={
+                        "directive": directive,
+                        "user": deputy,
+                        "link": directive.municipality.site_url(
+                            f"/office/directives/{directive.pk}/"
+                        ),
+                    },
+                    mobile=deputy.mobile,
+                    email=deputy.email,
+                    municipality_id=directive.municipality_id,
                     dedupe_key=f"directive:{directive.pk}:overdue",
-                )  # fmt: skip
+                )
             count += 1
     return count
 
@@ -605,15 +701,19 @@ def agenda_source(meeting: Meeting) -> list[Any]:
         item: AgendaItem = d.decision.item
         cases = [c.pk for c in item.cases.all()]
         if extension:
-            title = f"درخواست تمدید ابلاغیهٔ {ltr_isolate(fa_digits(d.number))} ({d.department.name})"  # record: stored Persian text
+            number = ltr_isolate(fa_digits(d.number))
+            title = f"درخواست تمدید ابلاغیهٔ {number} ({d.department.name})"  # record: stored
+            until = format_date(d.extension_requested_until)
             summary = (
-                f"مهلت فعلی: {format_date(d.deadline)} — درخواستی: "  # record: stored Persian text
-                f"{format_date(d.extension_requested_until)}\n{d.extension_reason}"  # record: stored Persian text
+                f"مهلت فعلی: {format_date(d.deadline)} — درخواستی: "  # record: stored
+                f"{until}\n{d.extension_reason}"  # record: stored Persian text
             )
         else:
-            title = f"ابلاغیهٔ معوق {ltr_isolate(fa_digits(d.number))} ({d.department.name})"  # record: stored Persian text
+            number = ltr_isolate(fa_digits(d.number))
+            title = f"ابلاغیهٔ معوق {number} ({d.department.name})"  # record: stored
+            progress = fa_number(d.progress)
             summary = (
-                f"مهلت: {format_date(d.deadline)} — پیشرفت: {fa_number(d.progress)}٪\n"  # record: stored Persian text
+                f"مهلت: {format_date(d.deadline)} — پیشرفت: {progress}٪\n"  # record: stored
                 f"مصوبه: {d.decision.text}"  # record: stored Persian text
             )
         specs.append(
@@ -629,7 +729,7 @@ def agenda_source(meeting: Meeting) -> list[Any]:
                 lat=item.lat,
                 lon=item.lon,
                 sort_key=(0, 0, d.pk),
-            )  # fmt: skip
+            )
         )
     return specs
 

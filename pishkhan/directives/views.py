@@ -72,9 +72,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         user.has_perm("directives.work_directive") and user.department_id == directive.department_id
     )
     forms = {
-        "progress": ProgressForm(prefix="p"), "complete": CompleteForm(prefix="c"),
+        "progress": ProgressForm(prefix="p"),
+        "complete": CompleteForm(prefix="c"),
         "extension": ExtensionForm(prefix="e"),
-    }  # fmt: skip
+    }
     if request.method == "POST":
         if not can_work:
             raise PermissionDenied
@@ -108,14 +109,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if form.is_valid():
                     data = form.cleaned_data
                     if action == "progress":
-                        services.directive_progress(directive=directive, progress=data["progress"], note=data["note"],
-                                                    actor=user, files=data["evidence"])  # fmt: skip
+                        services.directive_progress(
+                            directive=directive,
+                            progress=data["progress"],
+                            note=data["note"],
+                            actor=user,
+                            files=data["evidence"],
+                        )
                     elif action == "complete":
-                        services.directive_complete(directive=directive, note=data["note"], actor=user,
-                                                    files=data["evidence"])  # fmt: skip
+                        services.directive_complete(
+                            directive=directive,
+                            note=data["note"],
+                            actor=user,
+                            files=data["evidence"],
+                        )
                     else:
-                        services.directive_request_extension(directive=directive, until=data["until"],
-                                                             reason=data["reason"], actor=user)  # fmt: skip
+                        services.directive_request_extension(
+                            directive=directive,
+                            until=data["until"],
+                            reason=data["reason"],
+                            actor=user,
+                        )
                     messages.success(request, _("ثبت شد."))
                     return redirect("directives:detail", pk=pk)
         except ValidationError as exc:
@@ -125,12 +139,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 forms[action].add_error(None, exc.message)
             else:
                 messages.error(request, exc.message)
-    return render(request, "directives/detail.html", {
-        "directive": directive, "events": selectors.directive_events(directive), "can_work": can_work,
-        "forms": forms, "open": directive.status in services.OPEN,
-        "sites": selectors.directive_sites(directive), "tile_url": settings.MAP_TILE_URL,
-        "can_confirm": can_work and user.role == Role.DEPARTMENT_HEAD and directive.status == "awaiting",
-    })  # fmt: skip
+    return render(
+        request,
+        "directives/detail.html",
+        {
+            "directive": directive,
+            "events": selectors.directive_events(directive),
+            "can_work": can_work,
+            "forms": forms,
+            "open": directive.status in services.OPEN,
+            "sites": selectors.directive_sites(directive),
+            "tile_url": settings.MAP_TILE_URL,
+            "can_confirm": can_work
+            and user.role == Role.DEPARTMENT_HEAD
+            and directive.status == "awaiting",
+        },
+    )
 
 
 @staff_required()
@@ -145,8 +169,12 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
             directive = services.directive_letter_render(directive=directive)
     except UnverifiedMinutes as refusal:
         integrity_refusal_record(refusal=refusal)
-        return render(request, "directives/letter_refused.html",
-                      {"directive": directive, "refusal": refusal}, status=409)  # fmt: skip
+        return render(
+            request,
+            "directives/letter_refused.html",
+            {"directive": directive, "refusal": refusal},
+            status=409,
+        )
     return pdf_response(directive.letter_pdf.read(), f"directive-{directive.number}.pdf")
 
 
@@ -200,8 +228,12 @@ def report(request: HttpRequest) -> HttpResponse:
         )
         response["Content-Disposition"] = 'attachment; filename="pishkhan-execution.xlsx"'
         return response
-    return render(request, "directives/report.html", {
-        "weeks": selectors.weekly_report(user.municipality_id),  # type: ignore[arg-type]
-        "departments": selectors.department_report(user.municipality_id),  # type: ignore[arg-type]
-        "promise_sections": promise_sections(promise_report(user.municipality_id)),  # type: ignore[arg-type]
-    })  # fmt: skip
+    return render(
+        request,
+        "directives/report.html",
+        {
+            "weeks": selectors.weekly_report(user.municipality_id),  # type: ignore[arg-type]
+            "departments": selectors.department_report(user.municipality_id),  # type: ignore[arg-type]
+            "promise_sections": promise_sections(promise_report(user.municipality_id)),  # type: ignore[arg-type]
+        },
+    )

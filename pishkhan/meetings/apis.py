@@ -92,8 +92,11 @@ def _meetings(request: Request) -> QuerySet[Meeting]:
 class MeetingListApi(StaffApi):
     required_perms = {"GET": ("meetings.view_agenda",)}
 
-    @extend_schema(operation_id="meetings_list", parameters=[PAGE_PARAMS],
-                   responses={200: page_of(MeetingOut, "MeetingPage"), **errors(401, 403, 404, 429)})  # fmt: skip
+    @extend_schema(
+        operation_id="meetings_list",
+        parameters=[PAGE_PARAMS],
+        responses={200: page_of(MeetingOut, "MeetingPage"), **errors(401, 403, 404, 429)},
+    )
     def get(self, request: Request) -> Response:
         return paginate(
             request, self, _meetings(request).order_by("-week_start", "-id"), MeetingOut
@@ -223,8 +226,9 @@ class AgendaMoveApi(MeetingActionApi):
         position = serializers.IntegerField(min_value=1, max_value=1000)
 
     def act(self, meeting: Meeting, data: dict[str, Any], request: Request) -> None:
-        services.agenda_item_move(item=_item(meeting, data["item"]), position=data["position"],
-                                  actor=staff_user(request))  # fmt: skip
+        services.agenda_item_move(
+            item=_item(meeting, data["item"]), position=data["position"], actor=staff_user(request)
+        )
 
     @_action_schema("meetings_agenda_move", InputSerializer)
     def post(self, request: Request, week: str) -> Response:
@@ -257,8 +261,12 @@ class AgendaSplitApi(MeetingActionApi):
     @extend_schema_serializer(component_name="AgendaSplitIn")
     class InputSerializer(serializers.Serializer):
         item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-        cases = serializers.ListField(child=serializers.CharField(max_length=20), min_length=1, max_length=200,
-                                      help_text="Tracking codes to move into a new item.")  # fmt: skip
+        cases = serializers.ListField(
+            child=serializers.CharField(max_length=20),
+            min_length=1,
+            max_length=200,
+            help_text="Tracking codes to move into a new item.",
+        )
 
     def act(self, meeting: Meeting, data: dict[str, Any], request: Request) -> None:
         item = _item(meeting, data["item"])
@@ -275,8 +283,11 @@ class MeetingStartApi(MeetingActionApi):
 
     @extend_schema_serializer(component_name="MeetingStartIn")
     class InputSerializer(serializers.Serializer):
-        present = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=100,
-                                        help_text="Ids of the board members present.")  # fmt: skip
+        present = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            max_length=100,
+            help_text="Ids of the board members present.",
+        )
 
     def act(self, meeting: Meeting, data: dict[str, Any], request: Request) -> None:
         present = list(
@@ -327,11 +338,16 @@ class DecisionRecordApi(MeetingActionApi):
                 {"lead_department": [f"واحد نامعتبر: {', '.join(missing)}"]}
             )
         services.decision_record(
-            item=_item(meeting, data["item"]), outcome=data["outcome"], text=data["text"],
-            actor=staff_user(request), lead_department=found.get(data.get("lead_department") or ""),
+            item=_item(meeting, data["item"]),
+            outcome=data["outcome"],
+            text=data["text"],
+            actor=staff_user(request),
+            lead_department=found.get(data.get("lead_department") or ""),
             supporting_departments=[found[c] for c in data.get("supporting_departments", [])],
-            deadline=data.get("deadline"), refer_until=data.get("refer_until"), cost_note=data.get("cost_note", ""),
-        )  # fmt: skip
+            deadline=data.get("deadline"),
+            refer_until=data.get("refer_until"),
+            cost_note=data.get("cost_note", ""),
+        )
 
     @_action_schema("meetings_decision_record", InputSerializer)
     def post(self, request: Request, week: str) -> Response:
@@ -376,8 +392,12 @@ class MeetingCloseApi(MeetingActionApi):
         defer_remaining = serializers.BooleanField(required=False, default=False)
 
     def act(self, meeting: Meeting, data: dict[str, Any], request: Request) -> None:
-        services.meeting_close(meeting=meeting, actor=staff_user(request), now=timezone.now(),
-                               defer_remaining=data["defer_remaining"])  # fmt: skip
+        services.meeting_close(
+            meeting=meeting,
+            actor=staff_user(request),
+            now=timezone.now(),
+            defer_remaining=data["defer_remaining"],
+        )
 
     @_action_schema("meetings_close", InputSerializer)
     def post(self, request: Request, week: str) -> Response:
@@ -394,8 +414,12 @@ class MinutesSignApi(MeetingActionApi):
         password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
     def act(self, meeting: Meeting, data: dict[str, Any], request: Request) -> None:
-        services.minutes_sign(meeting=meeting, member=staff_user(request), password=data["password"],
-                              now=timezone.now())  # fmt: skip
+        services.minutes_sign(
+            meeting=meeting,
+            member=staff_user(request),
+            password=data["password"],
+            now=timezone.now(),
+        )
 
     @_action_schema("meetings_sign", InputSerializer)
     def post(self, request: Request, week: str) -> Response:

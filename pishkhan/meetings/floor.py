@@ -38,16 +38,35 @@ def _lock(meeting_id: int) -> Meeting:
 
 
 def _event(
-    meeting: Meeting, *, kind: str, actor: User | None, now: dt.datetime, note: str = "",
-    data: dict[str, Any] | None = None, old: str = "", new: str = "",
-) -> None:  # fmt: skip
-    MeetingEvent.objects.create(meeting=meeting, kind=kind, old_status=old, new_status=new,
-                                actor=actor, at=now, note=note, data=data or {})  # fmt: skip
+    meeting: Meeting,
+    *,
+    kind: str,
+    actor: User | None,
+    now: dt.datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    old: str = "",
+    new: str = "",
+) -> None:
+    MeetingEvent.objects.create(
+        meeting=meeting,
+        kind=kind,
+        old_status=old,
+        new_status=new,
+        actor=actor,
+        at=now,
+        note=note,
+        data=data or {},
+    )
     audit_record(
-        municipality_id=meeting.municipality_id, actor_id=actor_id_of(actor),
-        action=f"meeting.{kind}", object_type="meeting", object_id=meeting.number,
-        data={"note": note, **(data or {})}, at=now.astimezone(dt.UTC),
-    )  # fmt: skip
+        municipality_id=meeting.municipality_id,
+        actor_id=actor_id_of(actor),
+        action=f"meeting.{kind}",
+        object_type="meeting",
+        object_id=meeting.number,
+        data={"note": note, **(data or {})},
+        at=now.astimezone(dt.UTC),
+    )
 
 
 def _require_secretary(actor: User, meeting: Meeting) -> None:
@@ -113,12 +132,25 @@ def position_record(
         )
     now = timezone.now()
     position = Position.objects.create(
-        decision=decision, member=member, stance=stance, note=clean_input(note)[:500],
-        recorded_by=actor, recorded_at=now,
-    )  # fmt: skip
-    _event(meeting, kind="position", actor=actor, now=now,
-           data={"decision": decision.number, "member": member.pk, "stance": stance,
-                 "proxy": actor.pk != member.pk})  # fmt: skip
+        decision=decision,
+        member=member,
+        stance=stance,
+        note=clean_input(note)[:500],
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    _event(
+        meeting,
+        kind="position",
+        actor=actor,
+        now=now,
+        data={
+            "decision": decision.number,
+            "member": member.pk,
+            "stance": stance,
+            "proxy": actor.pk != member.pk,
+        },
+    )
     return position
 
 
@@ -163,8 +195,14 @@ def consent_pull(*, item: AgendaItem, actor: User, note: str = "") -> AgendaItem
         item.pulled_note = clean_input(note)[:300]
         item.consent = False
         item.save(update_fields=["pulled_by", "pulled_note", "consent"])
-        _event(meeting, kind="consent_pulled", actor=actor, now=timezone.now(),
-               data={"item": item.number}, note=item.pulled_note)  # fmt: skip
+        _event(
+            meeting,
+            kind="consent_pulled",
+            actor=actor,
+            now=timezone.now(),
+            data={"item": item.number},
+            note=item.pulled_note,
+        )
     return item
 
 
@@ -217,18 +255,37 @@ def consent_decide(*, meeting: Meeting, item_ids: Sequence[int], actor: User) ->
     for item in items:
         p = proposals[item.pk]
         decision = services.decision_record(
-            item=item, outcome=p.outcome, text=p.text, actor=actor,
+            item=item,
+            outcome=p.outcome,
+            text=p.text,
+            actor=actor,
             lead_department=departments.get(p.lead_department_id or 0),
-            deadline=p.deadline, refer_until=p.refer_until,
-        )  # fmt: skip
+            deadline=p.deadline,
+            refer_until=p.refer_until,
+        )
         Position.objects.bulk_create(
-            [Position(decision=decision, member=m, stance=Position.Stance.AGREE, note=CONSENT_NOTE,
-                      recorded_by=actor, recorded_at=now) for m in voters if m is not None]
-        )  # fmt: skip
+            [
+                Position(
+                    decision=decision,
+                    member=m,
+                    stance=Position.Stance.AGREE,
+                    note=CONSENT_NOTE,
+                    recorded_by=actor,
+                    recorded_at=now,
+                )
+                for m in voters
+                if m is not None
+            ]
+        )
         result.append(decision)
     AgendaItem.objects.filter(pk__in=[i.pk for i in items]).update(consent=False)
-    _event(meeting, kind="consent_decided", actor=actor, now=now,
-           data={"items": [i.number for i in items]})  # fmt: skip
+    _event(
+        meeting,
+        kind="consent_decided",
+        actor=actor,
+        now=now,
+        data={"items": [i.number for i in items]},
+    )
     return result
 
 
@@ -254,8 +311,10 @@ def minutes_reopen(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
         raise ApplicationError("علت بازگشایی صورتجلسه را بنویسید.")
     now = timezone.now()
     signatures = list(Signature.objects.filter(meeting=meeting).select_related("member"))
-    voided = [{"member": s.member_id, "signature": s.signature, "at": s.signed_at.isoformat()}
-              for s in signatures]  # fmt: skip
+    voided = [
+        {"member": s.member_id, "signature": s.signature, "at": s.signed_at.isoformat()}
+        for s in signatures
+    ]
     Signature.objects.filter(meeting=meeting).delete()
     SignatureDecline.objects.filter(meeting=meeting).delete()
     old_hash = meeting.content_hash
@@ -266,15 +325,25 @@ def minutes_reopen(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
     meeting.save(
         update_fields=["status", "content_hash", "sealed_content", "closed_at", "updated_at"]
     )
-    _event(meeting, kind="status", actor=actor, now=now, old="closed", new="in_session",
-           note=reason, data={"reopened": True, "voided": voided, "hash": old_hash})  # fmt: skip
+    _event(
+        meeting,
+        kind="status",
+        actor=actor,
+        now=now,
+        old="closed",
+        new="in_session",
+        note=reason,
+        data={"reopened": True, "voided": voided, "hash": old_hash},
+    )
     for s in signatures:
         message_enqueue(
             template="meetings/messages/reopened",
             context={"user": s.member, "meeting": meeting, "reason": reason},
-            mobile=s.member.mobile, email=s.member.email, municipality_id=meeting.municipality_id,
+            mobile=s.member.mobile,
+            email=s.member.email,
+            municipality_id=meeting.municipality_id,
             dedupe_key=f"meeting:{meeting.pk}:reopened:{old_hash[:16]}:{s.member_id}",
-        )  # fmt: skip
+        )
     return meeting
 
 
@@ -301,7 +370,13 @@ def minutes_decline(*, meeting: Meeting, member: User, reason: str) -> Signature
         raise ApplicationError("علت امضانکردن را بنویسید.")
     now = timezone.now()
     decline = SignatureDecline.objects.create(meeting=meeting, member=member, reason=reason, at=now)
-    _event(meeting, kind="sign_declined", actor=member, now=now, note=reason,
-           data={"member": member.pk})  # fmt: skip
+    _event(
+        meeting,
+        kind="sign_declined",
+        actor=member,
+        now=now,
+        note=reason,
+        data={"member": member.pk},
+    )
     services.minutes_seal_if_complete(meeting=meeting, actor=member, now=now)
     return decline

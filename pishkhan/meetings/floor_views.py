@@ -99,10 +99,12 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     if meeting.current_item_id:
         item = next(iter(agenda_items_subset(meeting, [meeting.current_item_id])), None)
     context: dict[str, Any] = {
-        "meeting": meeting, "item": item, "attendance": attendance,
+        "meeting": meeting,
+        "item": item,
+        "attendance": attendance,
         "can_vote": bool(attendance and attendance.present and attendance.votes)
         and meeting.status == Meeting.Status.IN_SESSION,
-    }  # fmt: skip
+    }
     if item is not None:
         decision = getattr(item, "decision", None)
         mine = None
@@ -150,8 +152,13 @@ def position(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            floor.position_record(decision=decision, member=user, stance=form.cleaned_data["stance"],
-                                  note=form.cleaned_data["note"], actor=user)  # fmt: skip
+            floor.position_record(
+                decision=decision,
+                member=user,
+                stance=form.cleaned_data["stance"],
+                note=form.cleaned_data["note"],
+                actor=user,
+            )
         except ApplicationError as exc:
             error = exc.message
     else:

@@ -23,9 +23,11 @@ class DecisionForm(forms.Form):
         label=_("واحد مجری"), queryset=Department.objects.none(), required=False
     )
     supporting_departments = forms.ModelMultipleChoiceField(
-        label=_("واحدهای همکار"), queryset=Department.objects.none(), required=False,
+        label=_("واحدهای همکار"),
+        queryset=Department.objects.none(),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 3}),
-    )  # fmt: skip
+    )
     deadline = JalaliDateField(label=_("مهلت اجرا"), required=False)
     refer_until = JalaliDateField(label=_("تاریخ بازگشت (ارجاع)"), required=False)
     cost_note = PersianCharField(label=_("یادداشت هزینه"), required=False, max_length=300)
@@ -45,10 +47,11 @@ class DecisionForm(forms.Form):
         self.members = members or []
         for member in self.members:
             self.fields[f"pos_{member.pk}"] = forms.ChoiceField(
-                label=member.full_name, required=False,
+                label=member.full_name,
+                required=False,
                 choices=[("", "—"), *Position.Stance.choices],
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-            )  # fmt: skip
+            )
 
     def position_fields(self) -> list[Any]:
         return [self[f"pos_{m.pk}"] for m in self.members]
@@ -59,9 +62,11 @@ class AttendanceForm(forms.Form):
         label=_("حاضران"), widget=forms.CheckboxSelectMultiple, required=False
     )
     guests = forms.CharField(
-        label=_("مهمانان (هر سطر: نام — سمت)"), required=False, max_length=3000,
+        label=_("مهمانان (هر سطر: نام — سمت)"),
+        required=False,
+        max_length=3000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-    )  # fmt: skip
+    )
 
     def __init__(
         self, *args: Any, members: list[Any], voting_roles: list[str] | None = None, **kwargs: Any
@@ -70,10 +75,13 @@ class AttendanceForm(forms.Form):
         voting = set(voting_roles or [])
         field: Any = self.fields["present"]
         field.choices = [
-            (m.pk, f"{m.full_name} — {m.title or m.get_role_display()}"
-             + ("" if m.role in voting else f" ({_('بدون رأی')})"))
+            (
+                m.pk,
+                f"{m.full_name} — {m.title or m.get_role_display()}"
+                + ("" if m.role in voting else f" ({_('بدون رأی')})"),
+            )
             for m in members
-        ]  # fmt: skip
+        ]
 
     def guest_list(self) -> list[tuple[str, str]]:
         rows = []
@@ -89,16 +97,19 @@ class PositionForm(forms.Form):
         label=_("نظر شما"), choices=Position.Stance.choices, widget=forms.RadioSelect
     )
     note = PersianCharField(
-        label=_("توضیح (اختیاری)"), required=False, max_length=500,
+        label=_("توضیح (اختیاری)"),
+        required=False,
+        max_length=500,
         widget=forms.TextInput(attrs={"class": "form-control"}),
-    )  # fmt: skip
+    )
 
 
 class ReasonForm(forms.Form):
     reason = PersianCharField(
-        label=_("علت"), max_length=2000,
+        label=_("علت"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-    )  # fmt: skip
+    )
 
 
 class SignForm(forms.Form):

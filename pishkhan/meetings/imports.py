@@ -1,5 +1,6 @@
 """Import the open items of former committees (CSV or XLSX) as cases with the committee as
-origin. Idempotent by external reference; a dry run reports every row's errors and writes nothing."""
+origin. Idempotent by external reference; a dry run reports every row's errors and writes nothing.
+"""
 
 from __future__ import annotations
 
@@ -159,13 +160,20 @@ def committee_import(
                 try:
                     with transaction.atomic():
                         case = case_services.case_submit(
-                            municipality=municipality, channel=Case.Channel.COMMITTEE,
-                            citizen_name=cell("citizen_name"), citizen_mobile=cell("citizen_mobile"),
-                            service=service, description=cell("description"), address=cell("address"),
-                            district=district, national_id=to_ascii_digits(cell("national_id")),
-                            idempotency_key=f"committee:{committee.pk}:{ref}"[:64], actor=actor,
-                            origin_committee=committee, external_ref=ref,
-                        )  # fmt: skip
+                            municipality=municipality,
+                            channel=Case.Channel.COMMITTEE,
+                            citizen_name=cell("citizen_name"),
+                            citizen_mobile=cell("citizen_mobile"),
+                            service=service,
+                            description=cell("description"),
+                            address=cell("address"),
+                            district=district,
+                            national_id=to_ascii_digits(cell("national_id")),
+                            idempotency_key=f"committee:{committee.pk}:{ref}"[:64],
+                            actor=actor,
+                            origin_committee=committee,
+                            external_ref=ref,
+                        )
                         case_services.case_accept(
                             case=case,
                             needs_visit=False,

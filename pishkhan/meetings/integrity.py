@@ -89,19 +89,33 @@ def integrity_refusal_record(*, refusal: UnverifiedMinutes, now: dt.datetime | N
     ).exists():
         return  # already recorded and alerted for this altered state
     MeetingEvent.objects.create(
-        meeting=meeting, kind="integrity_refused", actor=None, at=now,
-        note=refusal.message[:2000], data={"what": refusal.what, "state": state, "problems": refusal.problems[:20]},
-    )  # fmt: skip
+        meeting=meeting,
+        kind="integrity_refused",
+        actor=None,
+        at=now,
+        note=refusal.message[:2000],
+        data={"what": refusal.what, "state": state, "problems": refusal.problems[:20]},
+    )
     audit_record(
-        municipality_id=meeting.municipality_id, actor_id=None, action="meeting.integrity_refused",
-        object_type="meeting", object_id=meeting.number,
-        data={"what": refusal.what, "problems": refusal.problems[:20]}, at=now.astimezone(dt.UTC),
-    )  # fmt: skip
+        municipality_id=meeting.municipality_id,
+        actor_id=None,
+        action="meeting.integrity_refused",
+        object_type="meeting",
+        object_id=meeting.number,
+        data={"what": refusal.what, "problems": refusal.problems[:20]},
+        at=now.astimezone(dt.UTC),
+    )
     for user in _alert_targets(meeting.municipality_id):
         message_enqueue(
             template="meetings/messages/integrity",
-            context={"user": user, "meeting": meeting, "what": WHAT_LABELS.get(refusal.what, ""),
-                     "problems": refusal.problems[:5]},
-            mobile=user.mobile, email=user.email, municipality_id=meeting.municipality_id,
+            context={
+                "user": user,
+                "meeting": meeting,
+                "what": WHAT_LABELS.get(refusal.what, ""),
+                "problems": refusal.problems[:5],
+            },
+            mobile=user.mobile,
+            email=user.email,
+            municipality_id=meeting.municipality_id,
             dedupe_key=f"integrity:{meeting.pk}:{refusal.what}:{state}:{user.pk}",
-        )  # fmt: skip
+        )

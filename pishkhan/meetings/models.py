@@ -46,9 +46,13 @@ class Meeting(TimeStampedModel):
     not_held_at = models.DateTimeField(_("اعلام برگزارنشدن"), null=True, blank=True)
     # The item on the table (members' devices follow it).
     current_item = models.ForeignKey(
-        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("دستور در حال بررسی"),
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("جلسه")
@@ -81,9 +85,12 @@ class Attendance(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         verbose_name=_("عضو"),
-    )  # fmt: skip
+    )
     present = models.BooleanField(_("حاضر"), default=True)
     votes = models.BooleanField(_("عضو دارای رأی"), default=True)
     title = models.CharField(_("سمت"), max_length=150, blank=True)
@@ -149,9 +156,13 @@ class AgendaItem(models.Model):
     # any voting member may pull it out for discussion first.
     consent = models.BooleanField(_("در فهرست تصویب یکجا"), default=False, db_default=False)
     pulled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("بیرون‌کشیده برای بحث توسط"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("بیرون‌کشیده برای بحث توسط"),
+    )
     pulled_note = models.CharField(
         _("علت بحث"), max_length=300, blank=True, default="", db_default=""
     )
@@ -242,9 +253,13 @@ class Position(models.Model):
     # Who entered it: the member from their own device, or the secretary for a member without
     # one (then shown as recorded on their behalf).
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("ثبت‌کننده"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ثبت‌کننده"),
+    )
     recorded_at = models.DateTimeField(_("زمان ثبت"), null=True, blank=True)
 
     @property

@@ -75,48 +75,90 @@ def seal_credentials(municipality: Municipality) -> tuple[Path, Path, Path]:
         return key_path, cert_path, ca_path
     now = dt.datetime.now(dt.UTC)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_name = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "IR"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, municipality.name),
-        x509.NameAttribute(NameOID.COMMON_NAME, f"{municipality.name_en or municipality.slug} Pishkhan Root CA"),
-    ])  # fmt: skip
+    ca_name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "IR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, municipality.name),
+            x509.NameAttribute(
+                NameOID.COMMON_NAME, f"{municipality.name_en or municipality.slug} Pishkhan Root CA"
+            ),
+        ]
+    )
     ca_cert = (
         x509.CertificateBuilder()
-        .subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=3650))
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                     crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
         .sign(ca_key, hashes.SHA256())
-    )  # fmt: skip
+    )
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "IR"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, municipality.name),
-        x509.NameAttribute(NameOID.COMMON_NAME, f"{municipality.name_en or municipality.slug} Pishkhan Seal"),
-    ])  # fmt: skip
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "IR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, municipality.name),
+            x509.NameAttribute(
+                NameOID.COMMON_NAME, f"{municipality.name_en or municipality.slug} Pishkhan Seal"
+            ),
+        ]
+    )
     cert = (
         x509.CertificateBuilder()
-        .subject_name(name).issuer_name(ca_name).public_key(key.public_key())
+        .subject_name(name)
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1825))
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1825))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
         .sign(ca_key, hashes.SHA256())
-    )  # fmt: skip
+    )
     key_path.write_bytes(
         key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
-        )  # fmt: skip
+        )
     )
     key_path.chmod(0o600)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
@@ -137,9 +179,12 @@ def seal_pdf(municipality: Municipality, pdf: bytes, *, reason: str) -> bytes:
         raise RuntimeError("seal key could not be loaded")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
-        field_name="PishkhanSeal", reason=reason, location=municipality.name,
-        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
-    )  # fmt: skip
+        field_name="PishkhanSeal",
+        reason=reason,
+        location=municipality.name,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+    )
     out = signers.sign_pdf(writer, meta, signer=signer)
     return out.getvalue()
 
@@ -187,8 +232,9 @@ def minutes_seal(meeting: Meeting) -> None:
     sealed = seal_pdf(
         meeting.municipality, minutes_pdf(meeting), reason=f"صورتجلسهٔ پیشخوان خدمت {meeting.number}"
     )
-    meeting.minutes_pdf.save(f"minutes-{meeting.municipality.slug}-{meeting.number}.pdf",
-                             ContentFile(sealed), save=False)  # fmt: skip
+    meeting.minutes_pdf.save(
+        f"minutes-{meeting.municipality.slug}-{meeting.number}.pdf", ContentFile(sealed), save=False
+    )
     Meeting.objects.filter(pk=meeting.pk).update(minutes_pdf=meeting.minutes_pdf.name)
 
 

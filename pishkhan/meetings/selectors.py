@@ -29,8 +29,13 @@ MAX_RELATED = 5
 MEMBER_ROLES = (Role.BOARD_MEMBER, Role.MAYOR)
 # The meeting's roll: the seed's "mayor, deputies and city managers" (board members) vote;
 # district and senior managers and department heads attend (the quorum roles are the city's).
-ROLL_ROLES = (Role.MAYOR, Role.BOARD_MEMBER, Role.SENIOR_MANAGER, Role.DISTRICT_MANAGER,
-              Role.DEPARTMENT_HEAD)  # fmt: skip
+ROLL_ROLES = (
+    Role.MAYOR,
+    Role.BOARD_MEMBER,
+    Role.SENIOR_MANAGER,
+    Role.DISTRICT_MANAGER,
+    Role.DEPARTMENT_HEAD,
+)
 
 
 def board_members(municipality_id: int) -> list[User]:
@@ -94,7 +99,7 @@ def case_candidates(meeting: Meeting) -> list[ItemSpec]:
             "origin_committee_id",
             "origin_committee__name",
             "tracking_code",
-        )  # fmt: skip
+        )
     )
     ids = [r["id"] for r in rows]
     visits: dict[int, dict[str, Any]] = {}
@@ -111,7 +116,7 @@ def case_candidates(meeting: Meeting) -> list[ItemSpec]:
             "lead_department__name",
             "checkin_flags",
             "checkin_distance_m",
-        )  # fmt: skip
+        )
     ):
         visits[v["case_id"]] = dict(v)
     merged: dict[int, list[int]] = defaultdict(list)
@@ -159,7 +164,7 @@ def case_candidates(meeting: Meeting) -> list[ItemSpec]:
                 lat=r["lat"],
                 lon=r["lon"],
                 sort_key=(r["district__number"] or 0, r["service_id"] or 0, r["id"]),
-            )  # fmt: skip
+            )
         )
     return specs
 
@@ -177,9 +182,10 @@ def _referred_back(municipality_id: int, day: dt.date) -> list[int]:
     ):
         latest[case_id] = (outcome, until)
     return [
-        pk for pk, (outcome, until) in latest.items()
+        pk
+        for pk, (outcome, until) in latest.items()
         if outcome == Decision.Outcome.REFER and until is not None and until <= day
-    ]  # fmt: skip
+    ]
 
 
 def meeting_list(municipality_id: int) -> QuerySet[Meeting]:
@@ -425,10 +431,11 @@ def meeting_verification(meeting: Meeting) -> Verification:
             names = "، ".join(_names(missing).values())
             problems.append(f"جلسهٔ {meeting.number}: امضای عضو حاضر کم است: {names}")
         chain = signing.chain_hash_of(
-            meeting.prev_hash, meeting.content_hash,
+            meeting.prev_hash,
+            meeting.content_hash,
             [(s.member_id, s.public_key, s.signature) for s in signatures],
             [(d.member_id, d.reason) for d in declines],
-        )  # fmt: skip
+        )
         if chain != meeting.chain_hash:
             problems.append(f"جلسهٔ {meeting.number}: زنجیرهٔ درهم‌سازی ناسازگار است")
     return Verification(not problems, problems, sig_ok, current)
@@ -554,7 +561,7 @@ def item_proposals(items: list[AgendaItem]) -> dict[int, Proposal]:
             "urgency",
             "measurements",
             "case__service__department_id",
-        )  # fmt: skip
+        )
     ):
         latest[case_item[visit["case_id"]]] = dict(visit)
     by_pk = {i.pk: i for i in items}
@@ -571,8 +578,15 @@ def item_proposals(items: list[AgendaItem]) -> dict[int, Proposal]:
         deadline = day + dt.timedelta(days=days) if outcome == "approve" else None
         refer = day + dt.timedelta(days=REFER_DAYS) if outcome == "refer" else None
         complete = len(text) >= 3 and (outcome != "approve" or lead is not None)
-        result[item_id] = Proposal(outcome, text, lead if outcome == "approve" else None,
-                                   days if outcome == "approve" else None, deadline, refer, complete)  # fmt: skip
+        result[item_id] = Proposal(
+            outcome,
+            text,
+            lead if outcome == "approve" else None,
+            days if outcome == "approve" else None,
+            deadline,
+            refer,
+            complete,
+        )
     return result
 
 
@@ -608,8 +622,11 @@ def roll_calls(meeting: Meeting, items: list[AgendaItem]) -> dict[int, RollCall]
     roll = list(
         meeting.attendance.filter(votes=True, member__isnull=False).select_related("member")
     )
-    label = {a.member_id: f"{a.member.full_name} ({a.title or a.member.get_role_display()})"
-             for a in roll if a.member}  # fmt: skip
+    label = {
+        a.member_id: f"{a.member.full_name} ({a.title or a.member.get_role_display()})"
+        for a in roll
+        if a.member
+    }
     present = [a.member_id for a in roll if a.present]
     absent = [label[a.member_id] for a in roll if not a.present]
     result: dict[int, RollCall] = {}

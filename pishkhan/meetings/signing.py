@@ -53,8 +53,17 @@ def key_generate(password: str, *, member_id: int) -> tuple[str, str]:
     nonce = os.urandom(12)
     aad = f"member:{member_id}".encode()
     ct = AESGCM(_kdf(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)).encrypt(nonce, raw, aad)
-    blob = {"v": 1, "kdf": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P,
-            "salt": _b64(salt), "nonce": _b64(nonce), "aead": "AES-256-GCM", "ct": _b64(ct)}  # fmt: skip
+    blob = {
+        "v": 1,
+        "kdf": "scrypt",
+        "n": SCRYPT_N,
+        "r": SCRYPT_R,
+        "p": SCRYPT_P,
+        "salt": _b64(salt),
+        "nonce": _b64(nonce),
+        "aead": "AES-256-GCM",
+        "ct": _b64(ct),
+    }
     return _b64(public), json.dumps(blob, sort_keys=True)
 
 

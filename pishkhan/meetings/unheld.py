@@ -45,10 +45,13 @@ def _alert(meeting: Meeting, template: str, context: dict[str, Any], key: str) -
         is_active=True,
     ).order_by("id"):
         sent += message_enqueue(
-            template=template, context={**context, "meeting": meeting, "user": user},
-            mobile=user.mobile, email=user.email, municipality_id=meeting.municipality_id,
+            template=template,
+            context={**context, "meeting": meeting, "user": user},
+            mobile=user.mobile,
+            email=user.email,
+            municipality_id=meeting.municipality_id,
             dedupe_key=f"meeting:{meeting.pk}:{key}:{user.pk}",
-        )  # fmt: skip
+        )
     return sent
 
 
@@ -74,8 +77,14 @@ def meeting_mark_not_held(*, meeting: Meeting, now: dt.datetime) -> dict[str, An
             if case.status in ("accepted", "visited", "on_agenda", "deferred", "reopened"):
                 case_services.case_carry_over(case=case, due_week=due, note=note, now=now)
                 carried += 1
-    _event(meeting, kind="not_held", actor=None, now=now, note=note,
-           data={"carried": carried, "to_week": due.isoformat()})  # fmt: skip
+    _event(
+        meeting,
+        kind="not_held",
+        actor=None,
+        now=now,
+        note=note,
+        data={"carried": carried, "to_week": due.isoformat()},
+    )
     _alert(meeting, "meetings/messages/not_held", {"carried": carried}, "not_held")
     return {"meeting": meeting.number, "not_held": True, "carried": carried}
 
@@ -139,9 +148,11 @@ def _alert_deferred(meeting: Meeting, case: Case) -> None:
         message_enqueue(
             template="meetings/messages/deferred_often",
             context={"case": case, "meeting": meeting, "user": user},
-            mobile=user.mobile, email=user.email, municipality_id=meeting.municipality_id,
+            mobile=user.mobile,
+            email=user.email,
+            municipality_id=meeting.municipality_id,
             dedupe_key=f"case:{case.pk}:deferred_often:{case.deferrals}:{user.pk}",
-        )  # fmt: skip
+        )
 
 
 @transaction.atomic
@@ -188,12 +199,26 @@ def meeting_reschedule(
             update.append("dispatch_at")
         week.shifts = [
             *week.shifts,
-            {"phase": "meeting", "from": old.astimezone(TEHRAN).date().isoformat(),
-             "to": at.astimezone(TEHRAN).date().isoformat(), "reason": why},
-        ]  # fmt: skip
+            {
+                "phase": "meeting",
+                "from": old.astimezone(TEHRAN).date().isoformat(),
+                "to": at.astimezone(TEHRAN).date().isoformat(),
+                "reason": why,
+            },
+        ]
         week.save(update_fields=update)
-    _event(meeting, kind="rescheduled", actor=actor, now=now, note=why,
-           data={"from": old.isoformat(), "to": at.isoformat()})  # fmt: skip
-    _alert(meeting, "meetings/messages/rescheduled", {"at": format_datetime(at, long=True)},
-           f"rescheduled:{at.isoformat()}")  # fmt: skip
+    _event(
+        meeting,
+        kind="rescheduled",
+        actor=actor,
+        now=now,
+        note=why,
+        data={"from": old.isoformat(), "to": at.isoformat()},
+    )
+    _alert(
+        meeting,
+        "meetings/messages/rescheduled",
+        {"at": format_datetime(at, long=True)},
+        f"rescheduled:{at.isoformat()}",
+    )
     return meeting

@@ -156,8 +156,13 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("meetings:agenda", pk=meeting.pk)
     try:
-        meeting_reschedule(meeting=meeting, at=at, actor=request.user, now=timezone.now(),  # type: ignore[arg-type]
-                           reason=request.POST.get("reason", ""))  # fmt: skip
+        meeting_reschedule(
+            meeting=meeting,
+            at=at,
+            actor=request.user,  # type: ignore[arg-type]
+            now=timezone.now(),
+            reason=request.POST.get("reason", ""),
+        )
     except ApplicationError as exc:
         _error(request, exc)
     else:
@@ -189,9 +194,12 @@ def _present_members(meeting: Meeting) -> list[User]:
 
 
 def _decision_form(
-    meeting: Meeting, item: AgendaItem, members: list[User], data: Any = None,
+    meeting: Meeting,
+    item: AgendaItem,
+    members: list[User],
+    data: Any = None,
     proposal: Proposal | None = None,
-) -> DecisionForm:  # fmt: skip
+) -> DecisionForm:
     """The item's form: its decision, or else the visit's proposal (the secretary edits only
     what the meeting changes). Position fields only for members without one yet (entered by
     the secretary for a member without a device)."""
@@ -200,19 +208,30 @@ def _decision_form(
     given: set[int] = set()
     if decision is not None:
         initial = {
-            "outcome": decision.outcome, "text": decision.text, "lead_department": decision.lead_department_id,
+            "outcome": decision.outcome,
+            "text": decision.text,
+            "lead_department": decision.lead_department_id,
             "supporting_departments": [d.pk for d in decision.supporting_departments.all()],
-            "deadline": decision.deadline, "refer_until": decision.refer_until, "cost_note": decision.cost_note,
-        }  # fmt: skip
+            "deadline": decision.deadline,
+            "refer_until": decision.refer_until,
+            "cost_note": decision.cost_note,
+        }
         given = {p.member_id for p in decision.positions.all()}
     elif proposal is not None:
         initial = {
-            "outcome": proposal.outcome, "text": proposal.text,
-            "lead_department": proposal.lead_department_id, "deadline": proposal.deadline,
+            "outcome": proposal.outcome,
+            "text": proposal.text,
+            "lead_department": proposal.lead_department_id,
+            "deadline": proposal.deadline,
             "refer_until": proposal.refer_until,
-        }  # fmt: skip
-    return DecisionForm(data, initial=initial, municipality_id=meeting.municipality_id,
-                        members=[m for m in members if m.pk not in given], prefix=f"i{item.pk}")  # fmt: skip
+        }
+    return DecisionForm(
+        data,
+        initial=initial,
+        municipality_id=meeting.municipality_id,
+        members=[m for m in members if m.pk not in given],
+        prefix=f"i{item.pk}",
+    )
 
 
 @staff_required("meetings.view_agenda")
@@ -225,17 +244,24 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = schedule_for(meeting.municipality)
     voting = schedule.voting_roles()
     attendance_form = AttendanceForm(
-        request.POST or None, members=members, voting_roles=voting,
+        request.POST or None,
+        members=members,
+        voting_roles=voting,
         initial={"present": [m.pk for m in members if m.role in voting]},
-    )  # fmt: skip
+    )
     if request.method == "POST" and request.POST.get("action") == "start":
         if not user.has_perm("meetings.run_meeting"):
             raise Http404
         if attendance_form.is_valid():
             chosen = [m for m in members if str(m.pk) in attendance_form.cleaned_data["present"]]
             try:
-                services.meeting_start(meeting=meeting, present=chosen, actor=user, now=timezone.now(),
-                                       guests=attendance_form.guest_list())  # fmt: skip
+                services.meeting_start(
+                    meeting=meeting,
+                    present=chosen,
+                    actor=user,
+                    now=timezone.now(),
+                    guests=attendance_form.guest_list(),
+                )
                 return redirect("meetings:session", pk=meeting.pk)
             except ApplicationError as exc:
                 _error(request, exc)
@@ -243,8 +269,12 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
         if not user.has_perm("meetings.run_meeting"):
             raise Http404
         try:
-            services.meeting_close(meeting=meeting, actor=user, now=timezone.now(),
-                                   defer_remaining=request.POST.get("defer_remaining") == "1")  # fmt: skip
+            services.meeting_close(
+                meeting=meeting,
+                actor=user,
+                now=timezone.now(),
+                defer_remaining=request.POST.get("defer_remaining") == "1",
+            )
             messages.success(request, gettext("جلسه پایان یافت؛ صورتجلسه آمادهٔ امضاست."))
             return redirect("meetings:sign", pk=meeting.pk)
         except ApplicationError as exc:
@@ -254,12 +284,24 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
     free = set(uncontested(items, proposals))
     rows = [(item, proposals.get(item.pk), item.pk in free) for item in items]
     decided = sum(1 for i in items if getattr(i, "decision", None) is not None)
-    return render(request, "meetings/session.html", {
-        "meeting": meeting, "attendance_form": attendance_form, "rows": rows,
-        "attendance": list(meeting.attendance.select_related("member").order_by("-votes", "member__role", "id")),
-        "quorum": schedule.quorum, "decided": decided, "total": len(items),
-        "consent_count": sum(1 for i in items if i.consent and getattr(i, "decision", None) is None),
-    })  # fmt: skip
+    return render(
+        request,
+        "meetings/session.html",
+        {
+            "meeting": meeting,
+            "attendance_form": attendance_form,
+            "rows": rows,
+            "attendance": list(
+                meeting.attendance.select_related("member").order_by("-votes", "member__role", "id")
+            ),
+            "quorum": schedule.quorum,
+            "decided": decided,
+            "total": len(items),
+            "consent_count": sum(
+                1 for i in items if i.consent and getattr(i, "decision", None) is None
+            ),
+        },
+    )
 
 
 def _item_context(meeting: Meeting, item: AgendaItem, **extra: Any) -> dict[str, Any]:
@@ -312,10 +354,16 @@ def decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 decision = services.decision_record(
-                    item=item, outcome=data["outcome"], text=data["text"], actor=user,
-                    lead_department=data["lead_department"], supporting_departments=list(data["supporting_departments"]),
-                    deadline=data["deadline"], refer_until=data["refer_until"], cost_note=data["cost_note"],
-                )  # fmt: skip
+                    item=item,
+                    outcome=data["outcome"],
+                    text=data["text"],
+                    actor=user,
+                    lead_department=data["lead_department"],
+                    supporting_departments=list(data["supporting_departments"]),
+                    deadline=data["deadline"],
+                    refer_until=data["refer_until"],
+                    cost_note=data["cost_note"],
+                )
                 for member in form.members:
                     stance = data.get(f"pos_{member.pk}")
                     if stance:
@@ -342,8 +390,12 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.minutes_sign(meeting=meeting, member=user, password=form.cleaned_data["password"],
-                                  now=timezone.now())  # fmt: skip
+            services.minutes_sign(
+                meeting=meeting,
+                member=user,
+                password=form.cleaned_data["password"],
+                now=timezone.now(),
+            )
             messages.success(request, gettext("صورتجلسه با کلید شما امضا شد."))
             return redirect("meetings:sign", pk=meeting.pk)
         except ApplicationError as exc:
@@ -414,9 +466,20 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             token = uuid.uuid4().hex
-            _save_import({"token": token, "user": user.pk, "committee": form.cleaned_data["committee"].pk,
-                          "headers": headers, "rows": rows, "mapping": imports.guess_mapping(headers),
-                          "done": 0, "created": 0, "existing": 0, "errors": []})  # fmt: skip
+            _save_import(
+                {
+                    "token": token,
+                    "user": user.pk,
+                    "committee": form.cleaned_data["committee"].pk,
+                    "headers": headers,
+                    "rows": rows,
+                    "mapping": imports.guess_mapping(headers),
+                    "done": 0,
+                    "created": 0,
+                    "existing": 0,
+                    "errors": [],
+                }
+            )
             request.session["committee_import"] = token
             return redirect("meetings:import_map")
     return render(request, "meetings/import_upload.html", {"form": form})
@@ -436,9 +499,13 @@ def import_map(request: HttpRequest) -> HttpResponse:
         _save_import(data)
         try:
             result = imports.committee_import(
-                municipality=user.municipality, committee=committee, rows=data["rows"],  # type: ignore[arg-type]
-                mapping=data["mapping"], actor=user, dry_run=True,
-            )  # fmt: skip
+                municipality=user.municipality,  # type: ignore[arg-type]
+                committee=committee,
+                rows=data["rows"],  # type: ignore[arg-type]
+                mapping=data["mapping"],
+                actor=user,
+                dry_run=True,
+            )
         except ApplicationError as exc:
             _error(request, exc)
         if request.POST.get("action") == "import" and result is not None and not result.errors:
@@ -447,10 +514,18 @@ def import_map(request: HttpRequest) -> HttpResponse:
         (name, label, required, data["mapping"].get(name))
         for name, (label, required, _) in imports.FIELDS.items()
     ]
-    return render(request, "meetings/import_map.html", {
-        "data": data, "committee": committee, "fields": fields, "result": result,
-        "preview": data["rows"][:5], "total": len(data["rows"]),
-    })  # fmt: skip
+    return render(
+        request,
+        "meetings/import_map.html",
+        {
+            "data": data,
+            "committee": committee,
+            "fields": fields,
+            "result": result,
+            "preview": data["rows"][:5],
+            "total": len(data["rows"]),
+        },
+    )
 
 
 IMPORT_CHUNK = 50
@@ -468,9 +543,14 @@ def import_run(request: HttpRequest) -> HttpResponse:
         chunk = data["rows"][data["done"] : data["done"] + IMPORT_CHUNK]
         try:
             result = imports.committee_import(
-                municipality=user.municipality, committee=committee, rows=chunk,  # type: ignore[arg-type]
-                mapping=data["mapping"], actor=user, dry_run=False, start=data["done"],
-            )  # fmt: skip
+                municipality=user.municipality,  # type: ignore[arg-type]
+                committee=committee,
+                rows=chunk,  # type: ignore[arg-type]
+                mapping=data["mapping"],
+                actor=user,
+                dry_run=False,
+                start=data["done"],
+            )
         except (ApplicationError, ValidationError) as exc:
             _error(request, exc)
             return redirect("meetings:import_map")
@@ -480,8 +560,13 @@ def import_run(request: HttpRequest) -> HttpResponse:
         data["errors"] += result.errors
         _save_import(data)
     total = len(data["rows"])
-    context = {"data": data, "total": total, "percent": int(100 * data["done"] / total) if total else 100,
-               "finished": data["done"] >= total, "committee": committee}  # fmt: skip
+    context = {
+        "data": data,
+        "total": total,
+        "percent": int(100 * data["done"] / total) if total else 100,
+        "finished": data["done"] >= total,
+        "committee": committee,
+    }
     template = (
         "meetings/_import_progress.html"
         if request.headers.get("HX-Request")

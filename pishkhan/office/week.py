@@ -51,8 +51,12 @@ def _jalali(value: str) -> str:
 
 
 def _shift_display(shift: dict[str, Any]) -> dict[str, Any]:
-    return {**shift, "from_fa": _jalali(shift["from"]), "to_fa": _jalali(shift["to"]),
-            "moved": shift["from"] != shift["to"]}  # fmt: skip
+    return {
+        **shift,
+        "from_fa": _jalali(shift["from"]),
+        "to_fa": _jalali(shift["to"]),
+        "moved": shift["from"] != shift["to"],
+    }
 
 
 def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
@@ -68,10 +72,13 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
     if user.role == Role.DISTRICT_MANAGER:
         districts = districts.filter(pk=user.district_id or 0)
     district_rows = [
-        {"district": d, "counts": [by_district.get(d.pk, {}).get(k, 0) for k, _, _ in PHASE_GROUPS],
-         "total": by_district.get(d.pk, {}).get("total", 0)}
+        {
+            "district": d,
+            "counts": [by_district.get(d.pk, {}).get(k, 0) for k, _, _ in PHASE_GROUPS],
+            "total": by_district.get(d.pk, {}).get("total", 0),
+        }
         for d in districts
-    ]  # fmt: skip
+    ]
     totals = [sum(r["counts"][i] for r in district_rows) for i in range(len(PHASE_GROUPS))]
     pending_triage = {
         row["district_id"]: row["n"]
@@ -108,10 +115,15 @@ def week_summary(*, user: User, week: Week, now: dt.datetime) -> dict[str, Any]:
         key=lambda r: cast(dt.datetime, r["due"]),
     )
     phases = [
-        {"key": key, "label": label, "at": getattr(week, field), "current": week.phase_at(now) == key,
-         "shifts": [_shift_display(s) for s in week.shifts if s["phase"] == key]}
+        {
+            "key": key,
+            "label": label,
+            "at": getattr(week, field),
+            "current": week.phase_at(now) == key,
+            "shifts": [_shift_display(s) for s in week.shifts if s["phase"] == key],
+        }
         for key, label, field in PHASE_ROWS
-    ]  # fmt: skip
+    ]
     meeting = Meeting.objects.filter(
         municipality_id=week.municipality_id, week_start=week.start
     ).first()

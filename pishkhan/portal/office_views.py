@@ -54,10 +54,16 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             kwargs = {
-                "title": data["title"], "body": data["body"], "lead": data["lead"],
-                "source": data["source"], "tags": form.tag_names(), "cover": data["cover"] or None,
-                "cover_alt": data["cover_alt"], "publish_at": form.publish_at(), "actor": user,
-            }  # fmt: skip
+                "title": data["title"],
+                "body": data["body"],
+                "lead": data["lead"],
+                "source": data["source"],
+                "tags": form.tag_names(),
+                "cover": data["cover"] or None,
+                "cover_alt": data["cover_alt"],
+                "publish_at": form.publish_at(),
+                "actor": user,
+            }
             try:
                 if article is None:
                     article = services.article_create(municipality=user.municipality, **kwargs)  # type: ignore[arg-type]
@@ -78,7 +84,7 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 "cover_alt": article.cover_alt,
                 "tags": "، ".join(t.name for t in article.tags.all()),
                 "publish_date": article.publish_at.date() if article.publish_at else None,
-            }  # fmt: skip
+            }
         )
     else:
         form = ArticleForm()

@@ -1,4 +1,5 @@
-"""Public request pages: submit, receipt, tracking, the citizen's answer/verdict, SMS reply codes."""
+"""Public request pages: submit, receipt, tracking, the citizen's answer/verdict, SMS reply
+codes."""
 
 from __future__ import annotations
 
@@ -104,14 +105,22 @@ def request_new(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 case = case_submit(
-                    municipality=municipality, channel=Case.Channel.WEB,
-                    citizen_name=data["citizen_name"], citizen_mobile=data["citizen_mobile"],
-                    service=data["service"], description=data["description"], address=data["address"],
-                    lat=data["lat"], lon=data["lon"], district=data["district"],
-                    national_id=data["national_id"], citizen_email=data["citizen_email"],
-                    files=data["attachments"], idempotency_key=data["idempotency_key"] or None,
+                    municipality=municipality,
+                    channel=Case.Channel.WEB,
+                    citizen_name=data["citizen_name"],
+                    citizen_mobile=data["citizen_mobile"],
+                    service=data["service"],
+                    description=data["description"],
+                    address=data["address"],
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    district=data["district"],
+                    national_id=data["national_id"],
+                    citizen_email=data["citizen_email"],
+                    files=data["attachments"],
+                    idempotency_key=data["idempotency_key"] or None,
                     actor=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
-                )  # fmt: skip
+                )
             except ValidationError as exc:
                 form.apply_errors(exc)
             else:
@@ -152,9 +161,13 @@ def _codes(request: HttpRequest, name: str) -> list[str]:
 def _remember(request: HttpRequest, response: HttpResponse, name: str, code: str) -> None:
     codes = [c for c in _codes(request, name) if c != code]
     response.set_signed_cookie(
-        name, ",".join([*codes[-9:], code]), salt=f"pishkhan.portal.{name}",
-        httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",
-    )  # fmt: skip
+        name,
+        ",".join([*codes[-9:], code]),
+        salt=f"pishkhan.portal.{name}",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
 
 
 def _preselect(request: HttpRequest, municipality: Municipality) -> ServiceType | None:

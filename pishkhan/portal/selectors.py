@@ -96,7 +96,8 @@ def _tf(text: str) -> Counter[str]:
 
 def similar_articles(*, article: Article, limit: int = 4) -> list[Article]:
     """TF-IDF cosine similarity over the normalised text (search_key) of recent articles."""
-    key = f"portal:similar:{article.municipality_id}:{page_cache.version(article.municipality_id)}:{article.pk}"
+    version = page_cache.version(article.municipality_id)
+    key = f"portal:similar:{article.municipality_id}:{version}:{article.pk}"
     ids: list[int] | None = cache.get(key)
     if ids is None:
         pool = list(

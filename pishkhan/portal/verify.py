@@ -59,5 +59,5 @@ def verify_decision(request: HttpRequest, number: str) -> HttpResponse:
             "verification": verification,
             "signed": signed,
             "valid": verification.ok and signed,
-        },  # fmt: skip
+        },
     )

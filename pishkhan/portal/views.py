@@ -255,7 +255,17 @@ def decision_register(request: HttpRequest) -> HttpResponse:
 
     # Cached per filter set (the cleaned values, so junk parameters do not multiply entries);
     # a directive's progress shows within PUBLIC_CACHE_SECONDS.
-    key = f"{filters.q}|{filters.week}|{filters.district}|{filters.service}|{filters.department}|{wanted}"
+    key = "|".join(
+        str(v)
+        for v in (
+            filters.q,
+            filters.week,
+            filters.district,
+            filters.service,
+            filters.department,
+            wanted,
+        )
+    )
     return serve(request, "decisions:" + hashlib.sha256(key.encode()).hexdigest()[:32], build)
 
 
@@ -269,9 +279,13 @@ def stats(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "portal/stats.html",
-            {"figures": figures, "tile_url": settings.MAP_TILE_URL, "csrf_token": CSRF_MARKER,
-             "promise_sections": promise},
-        )  # fmt: skip
+            {
+                "figures": figures,
+                "tile_url": settings.MAP_TILE_URL,
+                "csrf_token": CSRF_MARKER,
+                "promise_sections": promise,
+            },
+        )
 
     return serve(request, "stats", build)
 

@@ -117,8 +117,11 @@ class VisitFilter(serializers.Serializer):
 class VisitListApi(StaffApi):
     required_perms = {"GET": ("visits.view_visit_plan",)}
 
-    @extend_schema(operation_id="visits_list", parameters=[VisitFilter],
-                   responses={200: page_of(VisitOut, "VisitPage"), **errors()})  # fmt: skip
+    @extend_schema(
+        operation_id="visits_list",
+        parameters=[VisitFilter],
+        responses={200: page_of(VisitOut, "VisitPage"), **errors()},
+    )
     def get(self, request: Request) -> Response:
         params = VisitFilter(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -212,8 +215,13 @@ class VisitReassignApi(VisitActionApi):
         ).first()
         if manager is None:
             raise serializers.ValidationError({"manager": ["مدیر ارشد را برگزینید."]})
-        return services.visit_reassign(visit=visit, manager=manager, day=data.get("day"),
-                                       actor=staff_user(request), now=timezone.now())  # fmt: skip
+        return services.visit_reassign(
+            visit=visit,
+            manager=manager,
+            day=data.get("day"),
+            actor=staff_user(request),
+            now=timezone.now(),
+        )
 
     @_action_schema("visits_reassign", InputSerializer)
     def post(self, request: Request, pk: int) -> Response:
@@ -230,8 +238,9 @@ class VisitReorderApi(VisitActionApi):
         )
 
     def act(self, visit: Visit, data: dict[str, Any], request: Request) -> Visit:
-        return services.visit_reorder(visit=visit, position=data["position"], actor=staff_user(request),
-                                      now=timezone.now())  # fmt: skip
+        return services.visit_reorder(
+            visit=visit, position=data["position"], actor=staff_user(request), now=timezone.now()
+        )
 
     @_action_schema("visits_reorder", InputSerializer)
     def post(self, request: Request, pk: int) -> Response:
@@ -270,8 +279,13 @@ class VisitCheckInApi(VisitActionApi):
         lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
 
     def act(self, visit: Visit, data: dict[str, Any], request: Request) -> Visit:
-        return services.visit_check_in(visit=visit, actor=staff_user(request), lat=data.get("lat"),
-                                       lon=data.get("lon"), now=timezone.now())  # fmt: skip
+        return services.visit_check_in(
+            visit=visit,
+            actor=staff_user(request),
+            lat=data.get("lat"),
+            lon=data.get("lon"),
+            now=timezone.now(),
+        )
 
     @_action_schema("visits_check_in", InputSerializer)
     def post(self, request: Request, pk: int) -> Response:
@@ -307,8 +321,9 @@ class VisitReportApi(VisitActionApi):
     def act(self, visit: Visit, data: dict[str, Any], request: Request) -> Visit:
         department = None
         if data.get("lead_department"):
-            department = Department.objects.filter(municipality_id=visit.municipality_id,
-                                                   code=data["lead_department"]).first()  # fmt: skip
+            department = Department.objects.filter(
+                municipality_id=visit.municipality_id, code=data["lead_department"]
+            ).first()
             if department is None:
                 raise serializers.ValidationError({"lead_department": ["واحد نامعتبر است."]})
         measurements = data.get("measurements") or {}
@@ -317,12 +332,20 @@ class VisitReportApi(VisitActionApi):
                 {"measurements": ["اندازه‌گیری‌ها باید یک شیء JSON باشد."]}
             )
         return services.visit_report_file(
-            visit=visit, actor=staff_user(request), now=timezone.now(), findings=data["findings"],
-            recommendation=data["recommendation"], measurements=measurements,
-            proposed_text=data.get("proposed_text", ""), lead_department=department,
-            estimated_cost=data.get("estimated_cost"), urgency=data.get("urgency", Visit.Urgency.MEDIUM),
-            photos=data.get("photos", []), checkin_lat=data.get("checkin_lat"), checkin_lon=data.get("checkin_lon"),
-        )  # fmt: skip
+            visit=visit,
+            actor=staff_user(request),
+            now=timezone.now(),
+            findings=data["findings"],
+            recommendation=data["recommendation"],
+            measurements=measurements,
+            proposed_text=data.get("proposed_text", ""),
+            lead_department=department,
+            estimated_cost=data.get("estimated_cost"),
+            urgency=data.get("urgency", Visit.Urgency.MEDIUM),
+            photos=data.get("photos", []),
+            checkin_lat=data.get("checkin_lat"),
+            checkin_lon=data.get("checkin_lon"),
+        )
 
     @_action_schema("visits_report", InputSerializer)
     def post(self, request: Request, pk: int) -> Response:

@@ -68,8 +68,13 @@ def register() -> None:
     from pishkhan.cases.promise import register_joined_hook
 
     register_joined_hook(plan_late_case)
-    register_step("plan_visits", due=lambda w: w.intake_closes_at, run=_plan, order=10,
-                  label=gettext_lazy("برنامه‌ریزی بازدیدها"))  # fmt: skip
+    register_step(
+        "plan_visits",
+        due=lambda w: w.intake_closes_at,
+        run=_plan,
+        order=10,
+        label=gettext_lazy("برنامه‌ریزی بازدیدها"),
+    )
     day_names = [
         gettext_lazy("نخست"),
         gettext_lazy("دوم"),
@@ -79,8 +84,19 @@ def register() -> None:
     ]
     for i in range(MAX_VISIT_DAYS):
         register_step(
-            f"visit_reminders_{i + 1}", due=reminder_due(i), run=reminder_run(i), order=20,
-            label=format_lazy(gettext_lazy("یادآوری بازدید روز {day}"), day=day_names[i] if i < len(day_names) else i + 1),
-        )  # fmt: skip
-    register_step("flag_unvisited", due=lambda w: w.visits_end_at, run=_flag, order=10,
-                  label=gettext_lazy("علامت‌گذاری درخواست‌های بازدیدنشده"))  # fmt: skip
+            f"visit_reminders_{i + 1}",
+            due=reminder_due(i),
+            run=reminder_run(i),
+            order=20,
+            label=format_lazy(
+                gettext_lazy("یادآوری بازدید روز {day}"),
+                day=day_names[i] if i < len(day_names) else i + 1,
+            ),
+        )
+    register_step(
+        "flag_unvisited",
+        due=lambda w: w.visits_end_at,
+        run=_flag,
+        order=10,
+        label=gettext_lazy("علامت‌گذاری درخواست‌های بازدیدنشده"),
+    )

@@ -39,8 +39,14 @@ def routes_of_week(municipality_id: int, week_start: dt.date) -> list[dict[str, 
         week_visits(municipality_id, week_start), key=lambda v: (v.day, v.manager_id)
     ):
         visits = list(group)
-        rows.append({"day": day, "manager": visits[0].manager, "visits": visits,
-                     "distance_m": sum(v.distance_m for v in visits)})  # fmt: skip
+        rows.append(
+            {
+                "day": day,
+                "manager": visits[0].manager,
+                "visits": visits,
+                "distance_m": sum(v.distance_m for v in visits),
+            }
+        )
     return rows
 
 

@@ -391,7 +391,8 @@ def visit_reassign(
 
 @transaction.atomic
 def visit_reorder(*, visit: Visit, position: int, actor: User, now: dt.datetime) -> Visit:
-    """Move a visit to ``position`` (1-based) in its manager-day route (secretary or its manager)."""
+    """Move a visit to ``position`` (1-based) in its manager-day route (secretary or its
+    manager)."""
     if not (_can_plan(actor, visit.municipality_id) or actor.pk == visit.manager_id):
         raise PermissionDeniedError()
     visit = _locked(visit)

@@ -70,10 +70,16 @@ def _route_context(request: HttpRequest) -> dict[str, Any]:
     visits = selectors.route_for(manager.pk, day)
     m = manager.municipality
     points = [
-        {"order": v.order, "lat": v.case.lat, "lon": v.case.lon, "title": v.case.address or str(v.case.service),
-         "time": timezone.localtime(v.planned_at).strftime("%H:%M") if v.planned_at else ""}
-        for v in visits if v.case.lat is not None
-    ]  # fmt: skip
+        {
+            "order": v.order,
+            "lat": v.case.lat,
+            "lon": v.case.lon,
+            "title": v.case.address or str(v.case.service),
+            "time": timezone.localtime(v.planned_at).strftime("%H:%M") if v.planned_at else "",
+        }
+        for v in visits
+        if v.case.lat is not None
+    ]
     return {
         "manager": manager,
         "day": day,
@@ -85,7 +91,7 @@ def _route_context(request: HttpRequest) -> dict[str, Any]:
             "start": [m.start_lat, m.start_lon] if m and m.start_lat else None,
             "points": points,
             "tiles": settings.MAP_TILE_URL,
-        },  # fmt: skip
+        },
         "is_own": manager.pk == _user(request).pk,
     }
 
@@ -342,14 +348,22 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.visit_report_file(
-                visit=visit, actor=user, now=timezone.now(), findings=data["findings"],
-                recommendation=data["recommendation"], measurements=data["measurements"],
-                proposed_text=data["proposed_text"], lead_department=data["lead_department"],
-                estimated_cost=data["estimated_cost"], urgency=data["urgency"],
-                photos=request.FILES.getlist("photos"), checkin_lat=data["checkin_lat"],
-                checkin_lon=data["checkin_lon"], checked_in_at=data["checkin_at"],
+                visit=visit,
+                actor=user,
+                now=timezone.now(),
+                findings=data["findings"],
+                recommendation=data["recommendation"],
+                measurements=data["measurements"],
+                proposed_text=data["proposed_text"],
+                lead_department=data["lead_department"],
+                estimated_cost=data["estimated_cost"],
+                urgency=data["urgency"],
+                photos=request.FILES.getlist("photos"),
+                checkin_lat=data["checkin_lat"],
+                checkin_lon=data["checkin_lon"],
+                checked_in_at=data["checkin_at"],
                 report_key=data["report_key"],
-            )  # fmt: skip
+            )
         except PermissionDeniedError:
             raise PermissionDenied from None
         except ApplicationError as exc:
@@ -403,11 +417,17 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required()
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=pk,
-                             visit__municipality_id=_user(request).municipality_id)  # fmt: skip
+    item = get_object_or_404(
+        VisitPhoto.objects.select_related("visit"),
+        pk=pk,
+        visit__municipality_id=_user(request).municipality_id,
+    )
     user = _user(request)
-    if not (user.pk == item.visit.manager_id or user.has_perm("visits.view_visit_plan")
-            or user.has_perm("meetings.view_agenda")):  # fmt: skip
+    if not (
+        user.pk == item.visit.manager_id
+        or user.has_perm("visits.view_visit_plan")
+        or user.has_perm("meetings.view_agenda")
+    ):
         raise PermissionDenied
     return FileResponse(item.file.open("rb"), content_type="image/jpeg")  # type: ignore[return-value]
 

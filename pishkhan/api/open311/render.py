@@ -1,6 +1,7 @@
 """One Open311 document, two renderings: XML (the spec's own) and JSON (Spark convention).
 
-A document is ``Doc(root, body, item)``: ``body`` is a list of ``item`` elements (bare array in JSON)
+A document is ``Doc(root, body, item)``: ``body`` is a list of ``item`` elements (a bare array
+in JSON)
 or a dict (an object in JSON). Inside, a list value is a container whose children are named by
 ``CHILDREN`` (``endpoints`` → ``endpoint``…); ``None`` is an empty element / JSON null; booleans are
 ``true``/``false``; datetimes are W3C with offset and second precision. Text is written without

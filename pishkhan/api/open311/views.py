@@ -228,7 +228,8 @@ def _csv(request: HttpRequest, name: str) -> list[str]:
 
 
 def parse_w3c(value: str, name: str, *, end: bool = False) -> dt.datetime:
-    """Lenient W3C date/datetime; a missing zone means Tehran; a bare date is the day's start/end."""
+    """Lenient W3C date/datetime; a missing zone means Tehran; a bare date is the day's
+    start/end."""
     value = value.strip().replace(" ", "+") if "T" in value else value.strip()
     parsed = parse_datetime(value) if "T" in value else None
     if parsed is None and "T" not in value:
@@ -368,7 +369,8 @@ def _check_list_values(service: ServiceType, attributes: dict[str, Any]) -> None
         bad = [v for v in chosen if v and v not in keys]
         if bad:
             problems.append(
-                f"attribute[{attr['code']}]: {', '.join(bad)} is not one of {', '.join(sorted(keys))}."
+                f"attribute[{attr['code']}]: {', '.join(bad)} is not one of "
+                f"{', '.join(sorted(keys))}."
             )
     if problems:
         raise Open311Error(400, *problems)
@@ -461,7 +463,8 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
     if lat is not None and lon is not None and not city_contains(municipality, lat, lon):
         raise Open311Error(
             400,
-            f"lat/long: the point ({lat}, {lon}) is outside {municipality.name_en or municipality.name}"
+            f"lat/long: the point ({lat}, {lon}) is outside "
+            f"{municipality.name_en or municipality.name}"
             " (0,0 means no GPS fix); send a point in the city or only address_string.",
         )
     district = selectors.district_for(municipality=municipality, lat=lat, lon=lon, address=address)

@@ -40,10 +40,22 @@ class Open311Base(BaseTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.pothole.attributes = [
-            {"code": "depth", "datatype": "number", "required": True, "description": "عمق (سانتی‌متر)", "order": 1},
-            {"code": "side", "datatype": "singlevaluelist", "required": False, "description": "کدام سمت خیابان",
-             "order": 2, "values": [{"key": "n", "name": "شمال"}, {"key": "s", "name": "جنوب"}]},
-        ]  # fmt: skip
+            {
+                "code": "depth",
+                "datatype": "number",
+                "required": True,
+                "description": "عمق (سانتی‌متر)",
+                "order": 1,
+            },
+            {
+                "code": "side",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "description": "کدام سمت خیابان",
+                "order": 2,
+                "values": [{"key": "n", "name": "شمال"}, {"key": "s", "name": "جنوب"}],
+            },
+        ]
         cls.pothole.keywords = "آسفالت,چاله"
         cls.pothole.save()
         cls.client_app, cls.key = api_client_create(municipality=cls.m, name="همراه شهر")
@@ -109,14 +121,17 @@ class RenderTests(Open311Base):
         self.assertEqual(
             to_xml(doc),
             '<?xml version="1.0" encoding="utf-8"?><service_requests><request><a>true</a><b/>'
-            "<c>سلام &lt;&amp;&gt;</c><d>2026-03-01T13:30:05+03:30</d><n>1.5</n></request></service_requests>",
+            "<c>سلام &lt;&amp;&gt;</c><d>2026-03-01T13:30:05+03:30</d><n>1.5</n>"
+            "</request></service_requests>",
         )
         self.assertEqual(
             json.loads(to_json(doc)),
             [{"a": True, "b": None, "c": "سلام <&>", "d": "2026-03-01T13:30:05+03:30", "n": 1.5}],
         )
-        self.assertEqual(to_xml(Doc("service_requests", [], "request")),
-                         '<?xml version="1.0" encoding="utf-8"?><service_requests/>')  # fmt: skip
+        self.assertEqual(
+            to_xml(Doc("service_requests", [], "request")),
+            '<?xml version="1.0" encoding="utf-8"?><service_requests/>',
+        )
         self.assertRegex(w3c(timezone.now()), W3C_RE)
 
 
@@ -131,8 +146,10 @@ class DiscoveryAndServicesTests(Open311Base):
         self.assertRegex(body["changeset"], W3C_RE)
         root = self.xml(self.get("discovery.xml"))
         self.assertEqual(root.tag, "discovery")
-        self.assertEqual([f.text for f in root.findall("endpoints/endpoint[1]/formats/format")],
-                         ["text/xml", "application/json"])  # fmt: skip
+        self.assertEqual(
+            [f.text for f in root.findall("endpoints/endpoint[1]/formats/format")],
+            ["text/xml", "application/json"],
+        )
 
     def test_service_list_and_definition(self):
         self.tree.is_active = False
@@ -155,8 +172,16 @@ class DiscoveryAndServicesTests(Open311Base):
         self.assertEqual(
             (rules["variable"], rules["order"]), (False, 3)
         )  # our rules, informational
-        self.assertEqual((depth["code"], depth["datatype"], depth["required"], depth["variable"], depth["order"]),
-                         ("depth", "number", True, True, 1))  # fmt: skip
+        self.assertEqual(
+            (
+                depth["code"],
+                depth["datatype"],
+                depth["required"],
+                depth["variable"],
+                depth["order"],
+            ),
+            ("depth", "number", True, True, 1),
+        )
         self.assertEqual(
             side["values"], [{"key": "n", "name": "شمال"}, {"key": "s", "name": "جنوب"}]
         )
@@ -290,8 +315,15 @@ class PostTests(Open311Base):
         self.assertEqual([e.text for e in root.findall("request/service_request_id")], [code])
 
     def test_multivalue_attribute_and_persian_digits_phone(self):
-        self.pothole.attributes = [{"code": "kinds", "datatype": "multivaluelist", "required": True,
-                                    "description": "نوع", "values": [{"key": "a", "name": "الف"}, {"key": "b", "name": "ب"}]}]  # fmt: skip
+        self.pothole.attributes = [
+            {
+                "code": "kinds",
+                "datatype": "multivaluelist",
+                "required": True,
+                "description": "نوع",
+                "values": [{"key": "a", "name": "الف"}, {"key": "b", "name": "ب"}],
+            }
+        ]
         self.pothole.save()
         data = self.form(phone="۰۹۱۲۱۲۳۴۵۶۷")
         data.pop("attribute[depth]")
@@ -412,11 +444,18 @@ class ListTests(Open311Base):
         super().setUpTestData()
         cls.cases = []
         for i in range(3):
-            cls.cases.append(case_submit(
-                municipality=cls.m, channel="web", citizen_name="علی رضایی", citizen_mobile="09120000000",
-                service=cls.tree if i == 2 else cls.pothole, description=f"درخت خیابان شماره {i} خشک شده است",
-                district=cls.d1, attributes={"depth": 3},
-            ))  # fmt: skip
+            cls.cases.append(
+                case_submit(
+                    municipality=cls.m,
+                    channel="web",
+                    citizen_name="علی رضایی",
+                    citizen_mobile="09120000000",
+                    service=cls.tree if i == 2 else cls.pothole,
+                    description=f"درخت خیابان شماره {i} خشک شده است",
+                    district=cls.d1,
+                    attributes={"depth": 3},
+                )
+            )
         case_reject(case=cls.cases[0], reason=cls.reason, note="", actor=cls.manager1)
         case_accept(case=cls.cases[1], needs_visit=True, actor=cls.manager1)
 
@@ -430,9 +469,11 @@ class ListTests(Open311Base):
 
     def test_decision_department_and_deadline_mapping(self):
         Case.objects.filter(pk=self.cases[1].pk).update(
-            status="dispatched", decision_text="آسفالت تا پایان ماه ترمیم شود", lead_department=self.civil,
+            status="dispatched",
+            decision_text="آسفالت تا پایان ماه ترمیم شود",
+            lead_department=self.civil,
             deadline=dt.date(2026, 12, 20),
-        )  # fmt: skip
+        )
         item = self.json(self.get(f"requests/{self.cases[1].tracking_code}.json"))[0]
         self.assertEqual(item["status"], "open")
         self.assertEqual(item["status_notes"], "آسفالت تا پایان ماه ترمیم شود")
@@ -458,8 +499,12 @@ class ListTests(Open311Base):
             "start_date", self.assertError(self.get("requests.json", start_date="yesterday"), 400)
         )
         self.assertError(self.get("requests.xml", end_date="2026-13-45"), 400, "xml")
-        self.assertError(self.get("requests.json", start_date="2026-01-01T00:00:00Z",
-                                  end_date="2026-06-01T00:00:00Z"), 400)  # fmt: skip
+        self.assertError(
+            self.get(
+                "requests.json", start_date="2026-01-01T00:00:00Z", end_date="2026-06-01T00:00:00Z"
+            ),
+            400,
+        )
         # Older than the default 90 days: not listed without dates.
         Case.objects.filter(pk=self.cases[2].pk).update(created_at=now - dt.timedelta(days=120))
         self.assertEqual(len(self.json(self.get("requests.json"))), 2)
@@ -489,8 +534,15 @@ class ListTests(Open311Base):
         self.assertError(self.get("tokens/abc.xml"), 404, "xml")
 
     def test_service_request_updates(self):
-        CaseEvent.objects.create(case=self.cases[1], kind="note", old_status="accepted", new_status="accepted",
-                                 at=timezone.now(), note="یادداشت درونی", public=False)  # fmt: skip
+        CaseEvent.objects.create(
+            case=self.cases[1],
+            kind="note",
+            old_status="accepted",
+            new_status="accepted",
+            at=timezone.now(),
+            note="یادداشت درونی",
+            public=False,
+        )
         updates = self.json(self.get("servicerequestupdates.json"))
         statuses = {(u["service_request_id"], u["status"]) for u in updates}
         self.assertIn((self.cases[0].tracking_code, "not_councils_responsibility"), statuses)
@@ -499,8 +551,13 @@ class ListTests(Open311Base):
         for update in updates:
             self.assertRegex(update["updated_datetime"], W3C_RE)
             self.assertIsInstance(update["update_id"], str)
-        root = self.xml(self.get("servicerequestupdates.xml", start_date="2020-01-01T00:00:00Z",
-                                 end_date="2020-02-01T00:00:00Z"))  # fmt: skip
+        root = self.xml(
+            self.get(
+                "servicerequestupdates.xml",
+                start_date="2020-01-01T00:00:00Z",
+                end_date="2020-02-01T00:00:00Z",
+            )
+        )
         self.assertEqual(root.tag, "service_request_updates")
         self.assertEqual(list(root), [])
         self.assertError(self.get("servicerequestupdates.json", start_date="bad"), 400)

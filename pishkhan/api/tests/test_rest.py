@@ -32,13 +32,24 @@ class ApiBase(BaseTestCase):
         cls.c1 = cls.submit(cls.m, cls.d1, cls.pothole, "آسفالت خیابان گلستان خراب شده است")
         cls.c2 = cls.submit(cls.m, cls.d2, cls.tree, "درخت چنار کوچهٔ بهار خشک شده است")
         cls.other = make_city("othercity")
-        cls.c_other = cls.submit(cls.other["municipality"], cls.other["d1"], cls.other["pothole"],
-                                 "چاله در شهر دیگر خیلی بزرگ است")  # fmt: skip
+        cls.c_other = cls.submit(
+            cls.other["municipality"],
+            cls.other["d1"],
+            cls.other["pothole"],
+            "چاله در شهر دیگر خیلی بزرگ است",
+        )
 
     @staticmethod
     def submit(m, district, service, text, channel="web"):
-        return case_submit(municipality=m, channel=channel, citizen_name="زهرا کریمی",
-                           citizen_mobile="09125550000", service=service, description=text, district=district)  # fmt: skip
+        return case_submit(
+            municipality=m,
+            channel=channel,
+            citizen_name="زهرا کریمی",
+            citizen_mobile="09125550000",
+            service=service,
+            description=text,
+            district=district,
+        )
 
     def as_user(self, user) -> None:
         """Token authentication (the second factor was checked when the token was issued)."""
@@ -48,7 +59,18 @@ class ApiBase(BaseTestCase):
 
 def make_week(m, start: dt.date, number: int) -> Week:
     at = dt.datetime.combine(start, dt.time(8), tzinfo=dt.UTC)
-    fields = dict.fromkeys(("intake_opens_at", "intake_closes_at", "visits_start_at", "visits_end_at", "agenda_freeze_at", "meeting_at", "dispatch_at"), at)  # fmt: skip
+    fields = dict.fromkeys(
+        (
+            "intake_opens_at",
+            "intake_closes_at",
+            "visits_start_at",
+            "visits_end_at",
+            "agenda_freeze_at",
+            "meeting_at",
+            "dispatch_at",
+        ),
+        at,
+    )
     return Week.objects.create(
         municipality=m, start=start, jalali_year=1405, jalali_week=number, **fields
     )
@@ -128,8 +150,14 @@ class CatalogueTests(ApiBase):
 
     def test_citizen_refused_everywhere(self):
         self.as_user(self.citizen)
-        for path in ("services/", "districts/", "departments/", "weeks/", "cases/",
-                     f"cases/{self.c1.tracking_code}/"):  # fmt: skip
+        for path in (
+            "services/",
+            "districts/",
+            "departments/",
+            "weeks/",
+            "cases/",
+            f"cases/{self.c1.tracking_code}/",
+        ):
             self.assertEqual(self.client.get(API + path).status_code, 403, path)
 
     def test_districts_and_departments_of_own_city(self):
@@ -144,12 +172,28 @@ class CatalogueTests(ApiBase):
     def test_weeks(self):
         start = dt.date(2026, 11, 28)
         at = dt.datetime(2026, 11, 28, 8, 0, tzinfo=dt.UTC)
-        fields = dict.fromkeys(("intake_opens_at", "intake_closes_at", "visits_start_at", "visits_end_at", "agenda_freeze_at", "meeting_at", "dispatch_at"), at)  # fmt: skip
+        fields = dict.fromkeys(
+            (
+                "intake_opens_at",
+                "intake_closes_at",
+                "visits_start_at",
+                "visits_end_at",
+                "agenda_freeze_at",
+                "meeting_at",
+                "dispatch_at",
+            ),
+            at,
+        )
         Week.objects.create(
             municipality=self.m, start=start, jalali_year=1405, jalali_week=36, **fields
         )
-        Week.objects.create(municipality=self.other["municipality"], start=start - dt.timedelta(days=7),
-                            jalali_year=1405, jalali_week=35, **fields)  # fmt: skip
+        Week.objects.create(
+            municipality=self.other["municipality"],
+            start=start - dt.timedelta(days=7),
+            jalali_year=1405,
+            jalali_week=35,
+            **fields,
+        )
         self.as_user(self.secretary)
         r = self.client.get(API + "weeks/")
         self.assertEqual([w["start"] for w in r.json()["results"]], ["2026-11-28"])
@@ -239,8 +283,10 @@ class CaseListTests(ApiBase):
             {self.c1.tracking_code, self.c2.tracking_code},
         )
         self.assertEqual(self.codes(get(status="done")), set())
-        self.assertEqual(self.codes(get(channel="web", week=self.c1.week_start.isoformat())),
-                         {self.c1.tracking_code, self.c2.tracking_code})  # fmt: skip
+        self.assertEqual(
+            self.codes(get(channel="web", week=self.c1.week_start.isoformat())),
+            {self.c1.tracking_code, self.c2.tracking_code},
+        )
         self.assertEqual(self.codes(get(q="چنار")), {self.c2.tracking_code})
         self.assertEqual(self.codes(get(q="چنار".replace("ی", "ي"))), {self.c2.tracking_code})
         self.assertEqual(get(status="nonsense").status_code, 400)
@@ -298,8 +344,17 @@ class CaseDetailAndCreateTests(ApiBase):
 
     def test_detail_suggests_duplicates(self):
         def near(text):
-            return case_submit(municipality=self.m, channel="web", citizen_name="زهرا کریمی", citizen_mobile="09125550000",
-                               service=self.pothole, description=text, district=self.d1, lat=36.8401, lon=54.4501)  # fmt: skip
+            return case_submit(
+                municipality=self.m,
+                channel="web",
+                citizen_name="زهرا کریمی",
+                citizen_mobile="09125550000",
+                service=self.pothole,
+                description=text,
+                district=self.d1,
+                lat=36.8401,
+                lon=54.4501,
+            )
 
         first = near("چالهٔ بزرگ جلوی نانوایی سنگکی خیابان گلستان")
         second = near("چالهٔ بزرگ جلوی نانوایی خیابان گلستان هنوز هست")
@@ -309,9 +364,15 @@ class CaseDetailAndCreateTests(ApiBase):
 
     def test_create_on_behalf(self):
         self.as_user(self.operator)
-        data = {"channel": "phone", "service": "pothole", "citizen_name": "رضا  محمدي",
-                "citizen_mobile": "۰۹۱۲۳۳۳۴۴۴۴", "description": "چالهٔ عمیق روبه‌روی نانوایی", "district": 2,
-                "idempotency_key": "call-17"}  # fmt: skip
+        data = {
+            "channel": "phone",
+            "service": "pothole",
+            "citizen_name": "رضا  محمدي",
+            "citizen_mobile": "۰۹۱۲۳۳۳۴۴۴۴",
+            "description": "چالهٔ عمیق روبه‌روی نانوایی",
+            "district": 2,
+            "idempotency_key": "call-17",
+        }
         r = self.client.post(API + "cases/", data, format="json")
         self.assertEqual(r.status_code, 201, r.content)
         case = Case.objects.get(tracking_code=r.json()["tracking_code"])
@@ -340,8 +401,14 @@ class CaseDetailAndCreateTests(ApiBase):
         self.assertEqual((case.citizen_name, case.address), ("رضا محمدی", "کوچهٔ ۳"))
 
     def test_create_refused_and_bad_input(self):
-        data = {"channel": "walk_in", "service": "pothole", "citizen_name": "رضا", "citizen_mobile": "09123334444",
-                "description": "چالهٔ عمیق روبه‌روی نانوایی", "district": 1}  # fmt: skip
+        data = {
+            "channel": "walk_in",
+            "service": "pothole",
+            "citizen_name": "رضا",
+            "citizen_mobile": "09123334444",
+            "description": "چالهٔ عمیق روبه‌روی نانوایی",
+            "district": 1,
+        }
         self.as_user(self.senior)
         self.assertEqual(self.client.post(API + "cases/", data, format="json").status_code, 403)
         self.as_user(self.operator)
@@ -490,8 +557,12 @@ class DistrictSummaryTests(ApiBase):
         r = self.client.get(API + "district-summary/", {"week": week})
         self.assertEqual(r.status_code, 200)
         self.assertEqual((r.json()["district"], r.json()["total"], r.json()["note"]), (1, 1, ""))
-        body = {"week": week, "note": "هفتهٔ پرکاری بود؛ دو چالهٔ خطرناک", "notable": [self.c1.tracking_code],
-                "submit": True}  # fmt: skip
+        body = {
+            "week": week,
+            "note": "هفتهٔ پرکاری بود؛ دو چالهٔ خطرناک",
+            "notable": [self.c1.tracking_code],
+            "submit": True,
+        }
         r = self.client.put(API + "district-summary/", body, format="json")
         self.assertEqual(r.status_code, 200, r.content)
         self.assertEqual(r.json()["notable"], [self.c1.tracking_code])

@@ -90,12 +90,31 @@ class MeetingFlowTests(BaseTestCase):
             ).status_code,
             400,
         )
-        self.assertEqual(self.post("decisions/", {"item": 1, "outcome": "approve", "text": "اجرا شود",
-                                                  "lead_department": "nowhere", "deadline": deadline}).status_code, 400)  # fmt: skip
+        self.assertEqual(
+            self.post(
+                "decisions/",
+                {
+                    "item": 1,
+                    "outcome": "approve",
+                    "text": "اجرا شود",
+                    "lead_department": "nowhere",
+                    "deadline": deadline,
+                },
+            ).status_code,
+            400,
+        )
         for n in (1, 2, 3):
-            r = self.post("decisions/", {"item": n, "outcome": "approve", "text": f"دستور {n} اجرا شود",
-                                         "lead_department": "civil", "supporting_departments": ["green"],
-                                         "deadline": deadline})  # fmt: skip
+            r = self.post(
+                "decisions/",
+                {
+                    "item": n,
+                    "outcome": "approve",
+                    "text": f"دستور {n} اجرا شود",
+                    "lead_department": "civil",
+                    "supporting_departments": ["green"],
+                    "deadline": deadline,
+                },
+            )
             self.assertEqual(r.status_code, 200, r.content)
             for member in present:
                 self.assertEqual(

@@ -22,16 +22,38 @@ def build(city, prefix: str):
     """A signed meeting with one approved item and its directive to the civil department."""
     m = city["municipality"]
     case = submit(city, when=at(2026, 11, 21, 9))
-    meeting = Meeting.objects.create(municipality=m, week_start=WEEK, scheduled_at=at(2026, 11, 25, 13, 30),
-                                     number=f"{prefix}-1405-36", status="signed")  # fmt: skip
-    item = AgendaItem.objects.create(meeting=meeting, number=1, title="ترمیم چالهٔ خیابان گلستان",
-                                     district=city["d1"], service=city["pothole"])  # fmt: skip
+    meeting = Meeting.objects.create(
+        municipality=m,
+        week_start=WEEK,
+        scheduled_at=at(2026, 11, 25, 13, 30),
+        number=f"{prefix}-1405-36",
+        status="signed",
+    )
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        number=1,
+        title="ترمیم چالهٔ خیابان گلستان",
+        district=city["d1"],
+        service=city["pothole"],
+    )
     item.cases.add(case)
-    decision = Decision.objects.create(item=item, number=f"{prefix}-M-1", outcome="approve", text="ظرف دو هفته ترمیم شود",
-                                       lead_department=city["civil"], deadline=dt.date(2026, 12, 10), recorded_by=city["secretary"])  # fmt: skip
-    directive = Directive.objects.create(municipality=m, number=f"{prefix}-D-1", decision=decision,
-                                         department=city["civil"], deadline=dt.date(2026, 12, 10),
-                                         issued_at=timezone.now())  # fmt: skip
+    decision = Decision.objects.create(
+        item=item,
+        number=f"{prefix}-M-1",
+        outcome="approve",
+        text="ظرف دو هفته ترمیم شود",
+        lead_department=city["civil"],
+        deadline=dt.date(2026, 12, 10),
+        recorded_by=city["secretary"],
+    )
+    directive = Directive.objects.create(
+        municipality=m,
+        number=f"{prefix}-D-1",
+        decision=decision,
+        department=city["civil"],
+        deadline=dt.date(2026, 12, 10),
+        issued_at=timezone.now(),
+    )
     return case, meeting, directive
 
 
@@ -170,8 +192,20 @@ class ReportTests(Base):
         self.as_user(self.auditor)
         r = self.client.get(API + "reports/departments/")
         self.assertEqual(r.status_code, 200)
-        self.assertEqual(r.json(), [{"department": "معاونت عمرانی", "total": 1, "open": 1, "on_time": 0, "late": 0,
-                                     "overdue": 0, "superseded": 0}])  # not the other city's  # fmt: skip
+        self.assertEqual(
+            r.json(),
+            [
+                {
+                    "department": "معاونت عمرانی",
+                    "total": 1,
+                    "open": 1,
+                    "on_time": 0,
+                    "late": 0,
+                    "overdue": 0,
+                    "superseded": 0,
+                }
+            ],
+        )  # not the other city's
         r = self.client.get(API + "reports/weekly/", {"weeks": 3})
         self.assertEqual(len(r.json()), 3)
         self.assertEqual(self.client.get(API + "reports/weekly/", {"weeks": 0}).status_code, 400)

@@ -121,8 +121,11 @@ class VisitApiTests(BaseTestCase):
         )
         self.assertEqual(r.status_code, 400)  # not a senior manager: Persian message
         self.assertIn("مدیر ارشد", r.json()["detail"])
-        r = self.client.post(API + f"visits/{self.mine.pk}/reassign/", {"manager": self.other["senior"].pk},
-                             format="json")  # fmt: skip
+        r = self.client.post(
+            API + f"visits/{self.mine.pk}/reassign/",
+            {"manager": self.other["senior"].pk},
+            format="json",
+        )
         self.assertEqual(r.status_code, 400)
         self.as_user(self.senior)
         r = self.client.post(
@@ -170,8 +173,14 @@ class VisitApiTests(BaseTestCase):
         self.assertEqual(r.json()["status"], "checked_in")
 
         def report(**over):
-            data = {"findings": "آسفالت در طول ۲۰ متر نشست کرده است", "recommendation": "approve",
-                    "lead_department": "civil", "estimated_cost": 120000000, "urgency": 3, "photos": [png()]}  # fmt: skip
+            data = {
+                "findings": "آسفالت در طول ۲۰ متر نشست کرده است",
+                "recommendation": "approve",
+                "lead_department": "civil",
+                "estimated_cost": 120000000,
+                "urgency": 3,
+                "photos": [png()],
+            }
             return {**data, **over}
 
         r = self.client.post(API + f"visits/{self.mine.pk}/report/", report(recommendation="maybe"))

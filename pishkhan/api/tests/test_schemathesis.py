@@ -55,9 +55,15 @@ def test_rest_api_conforms_to_its_schema(keep_db_connection: None) -> None:
     city = make_city()
     codes = []
     for i, district in enumerate((city["d1"], city["d2"], city["d1"])):
-        case = case_submit(municipality=city["municipality"], channel="web", citizen_name="نمونه",
-                    citizen_mobile="09120000001", service=city["pothole"], district=district,
-                    description=f"درخواست نمونه شمارهٔ {i} برای آزمون")  # fmt: skip
+        case = case_submit(
+            municipality=city["municipality"],
+            channel="web",
+            citizen_name="نمونه",
+            citizen_mobile="09120000001",
+            service=city["pothole"],
+            district=district,
+            description=f"درخواست نمونه شمارهٔ {i} برای آزمون",
+        )
         codes.append(case.tracking_code)
     week_get_or_create(city["municipality"], dt.date(2026, 11, 28))
     week = week_get_or_create(city["municipality"], dt.date(2026, 11, 21))

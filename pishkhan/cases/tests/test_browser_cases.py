@@ -67,10 +67,14 @@ def test_citizen_submits_in_persian_and_tracks(page, city):
 
 def test_operator_registers_a_phone_request(page, city):
     case_submit(
-        municipality=city["municipality"], channel="web", citizen_name="حسن تلفنی",
-        citizen_mobile="09151234567", service=city["pothole"], district=city["d1"],
+        municipality=city["municipality"],
+        channel="web",
+        citizen_name="حسن تلفنی",
+        citizen_mobile="09151234567",
+        service=city["pothole"],
+        district=city["d1"],
         description="درخواست پیشین این شهروند دربارهٔ چاله",
-    )  # fmt: skip
+    )
     login(page, city["operator"])
     page.goto(page.base_url + "/office/cases/register/")
     page.select_option("#id_channel", "phone")
@@ -91,10 +95,16 @@ def test_operator_registers_a_phone_request(page, city):
 def test_district_manager_triages_and_other_district_sees_nothing(page, city):
     def new(text, lat, lon):
         return case_submit(
-            municipality=city["municipality"], channel="web", citizen_name="شهروند",
-            citizen_mobile="09121112233", service=city["pothole"], district=city["d1"],
-            description=text, lat=lat, lon=lon,
-        )  # fmt: skip
+            municipality=city["municipality"],
+            channel="web",
+            citizen_name="شهروند",
+            citizen_mobile="09121112233",
+            service=city["pothole"],
+            district=city["d1"],
+            description=text,
+            lat=lat,
+            lon=lon,
+        )
 
     a = new("چاله بزرگ جلوی نانوایی خیابان گلستان", 36.8400, 54.4400)
     b = new("چاله بزرگ جلوی نانوایی در خیابان گلستان", 36.8401, 54.4401)

@@ -31,7 +31,7 @@ class ConcurrentScanTests(TransactionTestCase):
                 description=f"چاله بزرگ جلوی نانوایی خیابان گلستان {i}",
                 lat=36.84,
                 lon=54.44,
-            )  # fmt: skip
+            )
             for i in range(N)
         ]
         live = duplicates.duplicates_live

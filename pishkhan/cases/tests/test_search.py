@@ -53,9 +53,15 @@ class CaseSearchTests(BaseTestCase):
         cls.codes = {}
         for i, (key, text, address, service) in enumerate(CASES):
             case = case_submit(
-                municipality=cls.m, channel="web", citizen_name="شهروند", citizen_mobile=f"0912555000{i}",
-                service=getattr(cls, service), description=text, address=address, district=cls.d1,
-            )  # fmt: skip
+                municipality=cls.m,
+                channel="web",
+                citizen_name="شهروند",
+                citizen_mobile=f"0912555000{i}",
+                service=getattr(cls, service),
+                description=text,
+                address=address,
+                district=cls.d1,
+            )
             cls.codes[key] = case.tracking_code
 
     def found(self, query, qs=None, **kw):
@@ -127,9 +133,14 @@ class CaseSearchTests(BaseTestCase):
 
     def test_new_cases_are_searchable_at_once(self):
         case_submit(
-            municipality=self.m, channel="web", citizen_name="شهروند", citizen_mobile="09125550099",
-            service=self.pothole, description="فرونشست زمین کنار ایستگاه اتوبوس", district=self.d2,
-        )  # fmt: skip
+            municipality=self.m,
+            channel="web",
+            citizen_name="شهروند",
+            citizen_mobile="09125550099",
+            service=self.pothole,
+            description="فرونشست زمین کنار ایستگاه اتوبوس",
+            district=self.d2,
+        )
         self.assertEqual(Case.objects.filter(search_key__contains="فرونشست").count(), 1)
         self.assertEqual(case_search(Case.objects.all(), "فرونشست ایستگاه").count(), 1)
 

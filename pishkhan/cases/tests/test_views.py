@@ -31,10 +31,14 @@ class OfficeTestCase(BaseTestCase):
 
     def case(self, district=None, text="چاله عمیق در خیابان اصلی کنار مدرسه", **kw):
         defaults = {
-            "municipality": self.m, "channel": "web", "citizen_name": "زهرا",
-            "citizen_mobile": "09125556677", "service": self.pothole,
-            "description": text, "district": district or self.d1,
-        }  # fmt: skip
+            "municipality": self.m,
+            "channel": "web",
+            "citizen_name": "زهرا",
+            "citizen_mobile": "09125556677",
+            "service": self.pothole,
+            "description": text,
+            "district": district or self.d1,
+        }
         defaults.update(kw)
         return case_submit(**defaults)
 
@@ -305,10 +309,14 @@ class RegisterTests(OfficeTestCase):
 
     def data(self, **kw):
         data = {
-            "channel": "phone", "service": self.tree.pk, "citizen_name": "حسن تلفنی",
-            "citizen_mobile": "0915 123 4567", "description": "شاخهٔ درخت روی سیم برق افتاده است",
-            "district": self.d2.pk, "idempotency_key": "reg-1",
-        }  # fmt: skip
+            "channel": "phone",
+            "service": self.tree.pk,
+            "citizen_name": "حسن تلفنی",
+            "citizen_mobile": "0915 123 4567",
+            "description": "شاخهٔ درخت روی سیم برق افتاده است",
+            "district": self.d2.pk,
+            "idempotency_key": "reg-1",
+        }
         data.update(kw)
         return data
 
@@ -475,9 +483,12 @@ class ListAndSummaryTests(OfficeTestCase):
             for n in (1, 2, 3, 4, 9):  # 9: out of range, the last page is shown
                 page = self.client.get(f"/office/cases/?q=چراغ خاموش&page={n}").context["page"]
                 seen.append(
-                    ([c.pk for c in page.object_list], page.paginator.count,
-                     page.paginator.num_pages_label)
-                )  # fmt: skip
+                    (
+                        [c.pk for c in page.object_list],
+                        page.paginator.count,
+                        page.paginator.num_pages_label,
+                    )
+                )
             return seen
 
         def listed(ids, count, label):
@@ -550,9 +561,14 @@ class EndpointAccessTests(OfficeTestCase):
         att = case.attachments.get()
         code = case.tracking_code
         gets = [
-            "/office/cases/", INBOX, "/office/cases/register/", "/office/cases/lookup/?mobile=09125556677",
-            "/office/cases/summary/", f"/office/cases/{code}/", f"/office/cases/{code}/files/{att.pk}/",
-        ]  # fmt: skip
+            "/office/cases/",
+            INBOX,
+            "/office/cases/register/",
+            "/office/cases/lookup/?mobile=09125556677",
+            "/office/cases/summary/",
+            f"/office/cases/{code}/",
+            f"/office/cases/{code}/files/{att.pk}/",
+        ]
         posts = [INBOX + "bulk/", f"/office/cases/{code}/act/"]
         for user in (self.citizen, self.head_civil, self.head_green):
             self.client.force_login(user)

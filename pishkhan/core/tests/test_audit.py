@@ -20,8 +20,14 @@ class AuditChainTests(BaseTestCase):
 
         from pishkhan.core.jalali import TEHRAN
 
-        audit_record(municipality_id=self.m.pk, actor_id=None, action="x.test", object_type="x", object_id=1,
-                     at=dt.datetime(2026, 11, 30, 6, 0, tzinfo=TEHRAN))  # fmt: skip
+        audit_record(
+            municipality_id=self.m.pk,
+            actor_id=None,
+            action="x.test",
+            object_type="x",
+            object_id=1,
+            at=dt.datetime(2026, 11, 30, 6, 0, tzinfo=TEHRAN),
+        )
         self.assertEqual(audit_verify(), [])
 
     def test_altered_entry_is_named(self):

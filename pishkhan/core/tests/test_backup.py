@@ -36,9 +36,20 @@ class BackupRestoreTests(TransactionTestCase):
             subprocess.run(["createdb", *args, "-T", "template0", restored], check=True)
             try:
                 subprocess.run(["pg_restore", *args, "-d", restored, str(target)], check=True)
-                rows = subprocess.run(["psql", *args, "-d", restored, "-Atc",
-                                       "SELECT name FROM accounts_municipality WHERE slug='backup-city'"],
-                                      check=True, capture_output=True, text=True, env=dict(os.environ)).stdout  # fmt: skip
+                rows = subprocess.run(
+                    [
+                        "psql",
+                        *args,
+                        "-d",
+                        restored,
+                        "-Atc",
+                        "SELECT name FROM accounts_municipality WHERE slug='backup-city'",
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=dict(os.environ),
+                ).stdout
                 self.assertEqual(rows.strip(), "شهر پشتیبان")
             finally:
                 subprocess.run(["dropdb", *args, "--if-exists", restored], check=True)

@@ -129,11 +129,28 @@ class DatabaseLostLiveTests(TransactionTestCase):
             REQUEST_RATE_LIMIT="100000/m",
         )
         self.server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "pishkhan.wsgi:application", "--bind",
-             f"127.0.0.1:{self.port}", "--workers", "1", "--timeout", "60",
-             "--no-control-socket", "--worker-tmp-dir", tmp, "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "pishkhan.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "60",
+                "--no-control-socket",
+                "--worker-tmp-dir",
+                tmp,
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.addCleanup(self._stop_server)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -159,10 +176,13 @@ class DatabaseLostLiveTests(TransactionTestCase):
         body = None
         if fields is not None:
             body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": CSRF})
-            headers.update({
-                "Cookie": f"csrftoken={CSRF}", "X-CSRFToken": CSRF,
-                "Content-Type": "application/x-www-form-urlencoded",
-            })  # fmt: skip
+            headers.update(
+                {
+                    "Cookie": f"csrftoken={CSRF}",
+                    "X-CSRFToken": CSRF,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                }
+            )
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
         text = response.read().decode()
@@ -170,11 +190,18 @@ class DatabaseLostLiveTests(TransactionTestCase):
         return response.status, {k.lower(): v for k, v in response.getheaders()}, text
 
     def submit(self, key: str) -> tuple[int, dict[str, str], str]:
-        return self.request("POST", "/requests/new/", {
-            "citizen_name": "زهرا کریمی", "citizen_mobile": "09125550000",
-            "service": str(self.service.pk), "district": str(self.district.pk),
-            "description": "چالهٔ بزرگ جلوی نانوایی خیابان گلستان", "idempotency_key": key,
-        })  # fmt: skip
+        return self.request(
+            "POST",
+            "/requests/new/",
+            {
+                "citizen_name": "زهرا کریمی",
+                "citizen_mobile": "09125550000",
+                "service": str(self.service.pk),
+                "district": str(self.district.pk),
+                "description": "چالهٔ بزرگ جلوی نانوایی خیابان گلستان",
+                "idempotency_key": key,
+            },
+        )
 
     def test_outage_mid_request_gives_503_loses_nothing_and_recovers(self) -> None:
         acknowledged = []

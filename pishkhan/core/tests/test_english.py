@@ -1,4 +1,5 @@
-"""English mode: the catalogue in pishkhan/locale/en is compiled and used; Persian stays the default."""
+"""English mode: the catalogue in pishkhan/locale/en is compiled and used; Persian stays the
+default."""
 
 import re
 

@@ -42,7 +42,8 @@ class LimitsCacheTests(SimpleTestCase):
 
     def _spent_in_new_process(self, directory: str) -> bool:
         code = (
-            "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','pishkhan.settings_test');"
+            "import django,os;"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE','pishkhan.settings_test');"
             "django.setup();from pishkhan.core import ratelimit;"
             "from pishkhan.core.limits_cache import LockedFileCache;"
             f"c=LockedFileCache({directory!r},{{'TIMEOUT':600}});ratelimit._cache=lambda:c;"
@@ -71,7 +72,10 @@ class LimitsCacheTests(SimpleTestCase):
     def test_the_default_install_counts_in_files_under_var(self):
         env = {**os.environ, "PISHKHAN_TESTING": "0", "DJANGO_DEBUG": "1", "CACHE_URL": ""}
         env.pop("DJANGO_SETTINGS_MODULE", None)
-        code = "from pishkhan import settings as s;print(s.CACHES['limits']['BACKEND'], s.CACHES['limits']['LOCATION'])"
+        code = (
+            "from pishkhan import settings as s;"
+            "print(s.CACHES['limits']['BACKEND'], s.CACHES['limits']['LOCATION'])"
+        )
         out = subprocess.run(  # noqa: S603
             [sys.executable, "-c", code],
             capture_output=True,

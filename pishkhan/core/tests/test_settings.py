@@ -17,7 +17,8 @@ def _import_settings(**env):
         [
             sys.executable,
             "-c",
-            "import pishkhan.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+            "import pishkhan.settings as s;"
+            " print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
         ],
         cwd=BASE_DIR,
         env=full,

@@ -1,4 +1,5 @@
-"""Week times on the real Iranian calendar of 1405 (official holidays from the `holidays` package)."""
+"""Week times on the real Iranian calendar of 1405 (official holidays from the `holidays`
+package)."""
 
 import datetime as dt
 

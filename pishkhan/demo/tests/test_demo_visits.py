@@ -26,11 +26,17 @@ class DemoVisitsTests(TestCase):
             district = list(managers)[i % len(managers)]
             place = m.districts.get(pk=district)  # a point inside the district (it has a boundary)
             case = case_submit(
-                municipality=m, channel="web", citizen_name=f"شهروند {i}", citizen_mobile=f"0912000{i:04d}",
-                service=services[i % len(services)], description="درخواست بازدید از محل برای بررسی",
-                lat=place.center_lat + i / 4000, lon=place.center_lon + i / 5000,
-                district=place, now=now,
-            )  # fmt: skip
+                municipality=m,
+                channel="web",
+                citizen_name=f"شهروند {i}",
+                citizen_mobile=f"0912000{i:04d}",
+                service=services[i % len(services)],
+                description="درخواست بازدید از محل برای بررسی",
+                lat=place.center_lat + i / 4000,
+                lon=place.center_lon + i / 5000,
+                district=place,
+                now=now,
+            )
             case_accept(case=case, needs_visit=True, actor=managers[district])
             week = case.week_start
         Case.objects.filter(municipality=m).update(week_start=demo_week(now))

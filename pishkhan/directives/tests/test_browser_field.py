@@ -35,9 +35,14 @@ def _city_with_directive():
         seed = importlib.import_module("pishkhan.accounts.migrations.0002_seed_roles")
         seed.seed_roles(django_apps, None)
     city = make_city()
-    staff = user_create(mobile="+989990000777", full_name="کارمند عمران", password=PASSWORD,
-                        role=Role.DEPARTMENT_STAFF, municipality=city["municipality"],
-                        department=city["civil"])  # fmt: skip
+    staff = user_create(
+        mobile="+989990000777",
+        full_name="کارمند عمران",
+        password=PASSWORD,
+        role=Role.DEPARTMENT_STAFF,
+        municipality=city["municipality"],
+        department=city["civil"],
+    )
     case = make_case(city)
     Attachment.objects.create(
         case=case, file=photo("citizen.jpg"), content_type="image/jpeg", size=10

@@ -76,8 +76,13 @@ class DirectiveTests(BaseTestCase):
         services.directive_acknowledge(directive=self.lead, actor=self.head_civil)
         self.case.refresh_from_db()
         self.assertEqual(self.case.status, "in_progress")
-        services.directive_progress(directive=self.lead, progress=40, note="آغاز کار", actor=self.head_civil,
-                                    files=[photo()])  # fmt: skip
+        services.directive_progress(
+            directive=self.lead,
+            progress=40,
+            note="آغاز کار",
+            actor=self.head_civil,
+            files=[photo()],
+        )
         with self.assertRaisesMessage(ApplicationError, "مستند"):
             services.directive_complete(directive=self.lead, note="تمام شد", actor=self.head_civil)
         bad = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
@@ -127,10 +132,18 @@ class DirectiveTests(BaseTestCase):
 
     def test_extension_request_goes_to_agenda(self) -> None:
         with self.assertRaises(ApplicationError):
-            services.directive_request_extension(directive=self.lead, until=self.lead.deadline, reason="کمبود قیر",
-                                                 actor=self.head_civil)  # fmt: skip
-        services.directive_request_extension(directive=self.lead, until=self.lead.deadline + dt.timedelta(days=10),
-                                             reason="کمبود قیر در انبار", actor=self.head_civil)  # fmt: skip
+            services.directive_request_extension(
+                directive=self.lead,
+                until=self.lead.deadline,
+                reason="کمبود قیر",
+                actor=self.head_civil,
+            )
+        services.directive_request_extension(
+            directive=self.lead,
+            until=self.lead.deadline + dt.timedelta(days=10),
+            reason="کمبود قیر در انبار",
+            actor=self.head_civil,
+        )
         nxt = meeting_services.meeting_for_date(
             municipality=self.m, week_start=this_week() + dt.timedelta(days=7)
         )

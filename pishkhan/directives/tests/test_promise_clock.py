@@ -27,10 +27,16 @@ def at(day: int, hour: int, minute: int = 0, week: dt.date = W) -> dt.datetime:
 class PromiseClockTests(BaseTestCase):
     def submit(self, now: dt.datetime, mobile: str = "09121112233", **extra: object) -> Case:
         return case_services.case_submit(
-            municipality=self.m, channel="web", citizen_name="رضا", citizen_mobile=mobile,
-            service=self.pothole, district=self.d1, now=now,
-            description="پیاده‌رو خراب است و باید درست شود", **extra,  # type: ignore[arg-type]
-        )  # fmt: skip
+            municipality=self.m,
+            channel="web",
+            citizen_name="رضا",
+            citizen_mobile=mobile,
+            service=self.pothole,
+            district=self.d1,
+            now=now,
+            description="پیاده‌رو خراب است و باید درست شود",
+            **extra,  # type: ignore[arg-type]
+        )
 
     def templates(self, mobile: str) -> list[str]:
         return list(
@@ -66,8 +72,12 @@ class PromiseClockTests(BaseTestCase):
         from pishkhan.meetings import services as meeting_services
 
         with self.assertRaisesMessage(ApplicationError, "برگزارنشده"):
-            meeting_services.meeting_start(meeting=meeting, present=[self.member, self.member2, self.mayor],
-                                           actor=self.secretary, now=at(4, 18))  # fmt: skip
+            meeting_services.meeting_start(
+                meeting=meeting,
+                present=[self.member, self.member2, self.mayor],
+                actor=self.secretary,
+                now=at(4, 18),
+            )
         self.client.login(mobile=self.secretary.mobile, password=PASSWORD)
         page = self.client.get(f"/office/week/?start={W.isoformat()}")
         self.assertContains(page, "جلسه برگزار نشد")
@@ -101,8 +111,9 @@ class PromiseClockTests(BaseTestCase):
             meeting_reschedule(meeting=meeting, at=at(3, 10), actor=self.secretary, now=at(2, 9))
         meeting.refresh_from_db()
         self.assertEqual(meeting.scheduled_at, at(4, 13, 30))  # nothing half-written
-        meeting_reschedule(meeting=meeting, at=at(5, 10), actor=self.secretary, now=at(2, 9),
-                           reason="سفر استاندار")  # fmt: skip
+        meeting_reschedule(
+            meeting=meeting, at=at(5, 10), actor=self.secretary, now=at(2, 9), reason="سفر استاندار"
+        )
         week = Week.objects.get(municipality=self.m, start=W)
         self.assertEqual(week.meeting_at, at(5, 10))
         self.assertGreater(week.dispatch_at, at(5, 10))
@@ -117,11 +128,15 @@ class PromiseClockTests(BaseTestCase):
         )
         # through the page: a Jalali date in the past is refused in Persian
         self.client.login(mobile=self.secretary.mobile, password=PASSWORD)
-        r = self.client.post(f"/office/meetings/{meeting.pk}/reschedule/", {"date": "۱۴۰۰/۰۱/۰۱", "time": "۱۰:۰۰"},
-                             follow=True)  # fmt: skip
+        r = self.client.post(
+            f"/office/meetings/{meeting.pk}/reschedule/",
+            {"date": "۱۴۰۰/۰۱/۰۱", "time": "۱۰:۰۰"},
+            follow=True,
+        )
         self.assertContains(r, "گذشته است")
-        r = self.client.post(f"/office/meetings/{meeting.pk}/reschedule/", {"date": "فردا", "time": "x"},
-                             follow=True)  # fmt: skip
+        r = self.client.post(
+            f"/office/meetings/{meeting.pk}/reschedule/", {"date": "فردا", "time": "x"}, follow=True
+        )
         self.assertContains(r, "۱۴۰۵/۰۹/۲۰")
 
     def test_case_accepted_after_its_intake_joins_the_next_cycle(self) -> None:
@@ -158,10 +173,15 @@ class PromiseClockTests(BaseTestCase):
 class PromiseCheckTests(BaseTestCase):
     def submit(self, now: dt.datetime, mobile: str = "09121112233") -> Case:
         return case_services.case_submit(
-            municipality=self.m, channel="web", citizen_name="رضا", citizen_mobile=mobile,
-            service=self.pothole, district=self.d1, now=now,
+            municipality=self.m,
+            channel="web",
+            citizen_name="رضا",
+            citizen_mobile=mobile,
+            service=self.pothole,
+            district=self.d1,
+            now=now,
             description="پیاده‌رو خراب است و باید درست شود",
-        )  # fmt: skip
+        )
 
     def test_countdown_on_track_inbox_and_api(self) -> None:
         from django.core.cache import cache

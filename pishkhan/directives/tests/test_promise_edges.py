@@ -58,11 +58,20 @@ class RedecisionTests(BaseTestCase):
         now = timezone.now()
         meeting = self.next
         meeting_services.agenda_freeze(meeting=meeting, now=now, actor=self.secretary)
-        meeting_services.meeting_start(meeting=meeting, present=[self.member, self.member2, self.mayor],
-                                       actor=self.secretary, now=now)  # fmt: skip
+        meeting_services.meeting_start(
+            meeting=meeting,
+            present=[self.member, self.member2, self.mayor],
+            actor=self.secretary,
+            now=now,
+        )
         for item in meeting.items.all():
-            meeting_services.decision_record(item=item, outcome=outcome, text="تصمیم دوباره دربارهٔ ابلاغیه",
-                                             actor=self.secretary, **extra)  # type: ignore[arg-type]  # fmt: skip
+            meeting_services.decision_record(
+                item=item,
+                outcome=outcome,
+                text="تصمیم دوباره دربارهٔ ابلاغیه",
+                actor=self.secretary,
+                **extra,
+            )  # type: ignore[arg-type]
         meeting = meeting_services.meeting_close(meeting=meeting, actor=self.secretary, now=now)
         for member in (self.member, self.member2, self.mayor):
             meeting_services.minutes_sign(
@@ -186,9 +195,14 @@ class MergedCitizenTrackingTests(BaseTestCase):
 
         def submit(mobile: str) -> Case:
             return case_services.case_submit(
-                municipality=self.m, channel="web", citizen_name="رضا", citizen_mobile=mobile,
-                service=self.pothole, district=self.d1, description="پیاده‌رو خراب است و باید درست شود",
-            )  # fmt: skip
+                municipality=self.m,
+                channel="web",
+                citizen_name="رضا",
+                citizen_mobile=mobile,
+                service=self.pothole,
+                district=self.d1,
+                description="پیاده‌رو خراب است و باید درست شود",
+            )
 
         primary = submit("09121112233")
         dup = submit("09124445566")
@@ -333,8 +347,13 @@ class InfoRequestAndDeferralTests(BaseTestCase):
     def test_deferrals_are_counted_and_past_the_limit_go_to_the_mayor(self) -> None:
         case = make_case(self.city, status="on_agenda")
         for n in (1, 2):
-            case_services.case_record_decision(case=case, outcome="defer", text="هفتهٔ بعد", actor=self.secretary,
-                                               decision_number=f"D{n}")  # fmt: skip
+            case_services.case_record_decision(
+                case=case,
+                outcome="defer",
+                text="هفتهٔ بعد",
+                actor=self.secretary,
+                decision_number=f"D{n}",
+            )
             case.refresh_from_db()
             self.assertEqual((case.status, case.deferrals), ("deferred", n))
             if n == 1:

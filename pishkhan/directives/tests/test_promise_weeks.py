@@ -36,18 +36,34 @@ def at(week: dt.date, day: int, hour: int, minute: int = 0) -> dt.datetime:
 class PromiseOverWeeksTests(BaseTestCase):
     def submit(self, when: dt.datetime, mobile: str, text: str, **extra: Any) -> Case:
         return case_services.case_submit(
-            municipality=self.m, channel="web", citizen_name="شهروند", citizen_mobile=mobile,
-            service=self.pothole, district=self.d1, now=when, description=text,
-            address=extra.pop("address", "خیابان گلستان"), **extra,
-        )  # fmt: skip
+            municipality=self.m,
+            channel="web",
+            citizen_name="شهروند",
+            citizen_mobile=mobile,
+            service=self.pothole,
+            district=self.d1,
+            now=when,
+            description=text,
+            address=extra.pop("address", "خیابان گلستان"),
+            **extra,
+        )
 
     def hold(self, meeting: Meeting, now: dt.datetime, decide: Any) -> Meeting:
-        meeting_services.meeting_start(meeting=meeting, present=[self.member, self.member2, self.mayor],
-                                       actor=self.secretary, now=now)  # fmt: skip
+        meeting_services.meeting_start(
+            meeting=meeting,
+            present=[self.member, self.member2, self.mayor],
+            actor=self.secretary,
+            now=now,
+        )
         for item in meeting.items.order_by("number"):
             outcome, extra = decide(item)
-            meeting_services.decision_record(item=item, outcome=outcome, text=f"تصمیم: {item.title}"[:200],
-                                             actor=self.secretary, **extra)  # fmt: skip
+            meeting_services.decision_record(
+                item=item,
+                outcome=outcome,
+                text=f"تصمیم: {item.title}"[:200],
+                actor=self.secretary,
+                **extra,
+            )
         meeting = meeting_services.meeting_close(meeting=meeting, actor=self.secretary, now=now)
         for member in (self.member, self.member2, self.mayor):
             meeting_services.minutes_sign(
@@ -134,8 +150,9 @@ class PromiseOverWeeksTests(BaseTestCase):
         )
         for order in Directive.objects.filter(decision__item__meeting=m3):
             head = self.head_green if order.department_id == self.green.pk else self.head_civil
-            services.directive_complete(directive=order, note="انجام شد", actor=head, files=[photo()],
-                                        now=at(W3, 5, 12))  # fmt: skip
+            services.directive_complete(
+                directive=order, note="انجام شد", actor=head, files=[photo()], now=at(W3, 5, 12)
+            )
         self.assertEqual(Case.objects.get(pk=late.pk).status, "done")
         # ---- the objection window passes: closed on the clock
         end = at(W3, 5, 12) + dt.timedelta(days=8)

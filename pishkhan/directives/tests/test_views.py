@@ -133,17 +133,27 @@ class MeetingPageTests(BaseTestCase):
         self.client.post(url, {"action": "start", "present": present})
         self.assertEqual(Meeting.objects.get().status, "in_session")
         items = list(meeting.items.order_by("number"))
-        bad = self.client.post(f"/office/meetings/{meeting.pk}/items/{items[0].pk}/decide/",
-                               {f"i{items[0].pk}-outcome": "approve", f"i{items[0].pk}-text": "اجرا شود"},
-                               HTTP_HX_REQUEST="true")  # fmt: skip
+        bad = self.client.post(
+            f"/office/meetings/{meeting.pk}/items/{items[0].pk}/decide/",
+            {f"i{items[0].pk}-outcome": "approve", f"i{items[0].pk}-text": "اجرا شود"},
+            HTTP_HX_REQUEST="true",
+        )
         self.assertContains(bad, "واحد مجری و مهلت")
         for item in items:
             p = f"i{item.pk}-"
-            data = {p + "outcome": "approve", p + "text": "آسفالت شود", p + "lead_department": self.civil.pk,
-                    p + "deadline": "1499/01/15", p + "cost_note": "۱۰ میلیون"}  # fmt: skip
+            data = {
+                p + "outcome": "approve",
+                p + "text": "آسفالت شود",
+                p + "lead_department": self.civil.pk,
+                p + "deadline": "1499/01/15",
+                p + "cost_note": "۱۰ میلیون",
+            }
             data.update({f"{p}pos_{m}": "agree" for m in present})
-            response = self.client.post(f"/office/meetings/{meeting.pk}/items/{item.pk}/decide/", data,
-                                        HTTP_HX_REQUEST="true")  # fmt: skip
+            response = self.client.post(
+                f"/office/meetings/{meeting.pk}/items/{item.pk}/decide/",
+                data,
+                HTTP_HX_REQUEST="true",
+            )
             self.assertContains(response, "ذخیره شد")
         response = self.client.post(url, {"action": "close"})
         self.assertRedirects(response, f"/office/meetings/{meeting.pk}/sign/")

@@ -33,14 +33,18 @@ def make_week(municipality: Any, start: dt.date) -> Week:
     year, number = week_label(start)
     meeting_at = combine(start + dt.timedelta(days=4), dt.time(13, 30))
     return Week.objects.create(
-        municipality=municipality, start=start, jalali_year=year, jalali_week=number,
+        municipality=municipality,
+        start=start,
+        jalali_year=year,
+        jalali_week=number,
         intake_opens_at=combine(start, dt.time(0, 0)),
         intake_closes_at=combine(start + dt.timedelta(days=1), dt.time(23, 59)),
         visits_start_at=combine(start + dt.timedelta(days=2), dt.time(6, 0)),
         visits_end_at=combine(start + dt.timedelta(days=3), dt.time(23, 59)),
-        agenda_freeze_at=meeting_at - dt.timedelta(minutes=120), meeting_at=meeting_at,
+        agenda_freeze_at=meeting_at - dt.timedelta(minutes=120),
+        meeting_at=meeting_at,
         dispatch_at=combine(start + dt.timedelta(days=5), dt.time(8, 0)),
-    )  # fmt: skip
+    )
 
 
 class SeveralWeeksTests(BaseTestCase):
@@ -57,18 +61,32 @@ class SeveralWeeksTests(BaseTestCase):
 
         def intake(i: int) -> Callable[[dt.datetime], None]:
             def run(now: dt.datetime) -> None:
-                for n, (district, manager, service, needs_visit) in enumerate([
-                    (self.d1, self.manager1, self.pothole, True),
-                    (self.d1, self.manager1, self.pothole, True),
-                    (self.d2, self.manager2, self.tree, False),
-                    (self.d2, self.manager2, self.tree, True),  # never visited: an "unvisited" item
-                ]):  # fmt: skip
+                for n, (district, manager, service, needs_visit) in enumerate(
+                    [
+                        (self.d1, self.manager1, self.pothole, True),
+                        (self.d1, self.manager1, self.pothole, True),
+                        (self.d2, self.manager2, self.tree, False),
+                        (
+                            self.d2,
+                            self.manager2,
+                            self.tree,
+                            True,
+                        ),  # never visited: an "unvisited" item
+                    ]
+                ):
                     case = case_services.case_submit(
-                        municipality=self.m, channel="web", citizen_name=f"شهروند {i}-{n}",
-                        citizen_mobile=f"0912{i:03d}{n:04d}", service=service,
-                        description=f"درخواست هفتهٔ {i} شمارهٔ {n} دربارهٔ معبر", address=f"خیابان {i}{n}",
-                        lat=36.8 + i * 0.05 + n * 0.01, lon=54.4, district=district, now=now,
-                    )  # fmt: skip
+                        municipality=self.m,
+                        channel="web",
+                        citizen_name=f"شهروند {i}-{n}",
+                        citizen_mobile=f"0912{i:03d}{n:04d}",
+                        service=service,
+                        description=f"درخواست هفتهٔ {i} شمارهٔ {n} دربارهٔ معبر",
+                        address=f"خیابان {i}{n}",
+                        lat=36.8 + i * 0.05 + n * 0.01,
+                        lon=54.4,
+                        district=district,
+                        now=now,
+                    )
                     self.assertEqual(case.week_start, weeks[i].start)
                     case_services.case_accept(case=case, needs_visit=needs_visit, actor=manager)
                     accepted[i].append(case.pk)
@@ -80,12 +98,21 @@ class SeveralWeeksTests(BaseTestCase):
                 for pk in accepted[i][:2]:
                     case = Case.objects.get(pk=pk)
                     Visit.objects.update_or_create(  # the clock planned it; the manager reports it
-                        case=case, week_start=weeks[i].start,
-                        defaults={"municipality": self.m, "manager": self.senior, "day": now.date(),
-                                  "status": "reported", "findings": "چاله عمیق است", "recommendation": "approve",
-                                  "proposed_text": "آسفالت شود", "lead_department": self.civil, "urgency": 3,
-                                  "reported_at": now},
-                    )  # fmt: skip
+                        case=case,
+                        week_start=weeks[i].start,
+                        defaults={
+                            "municipality": self.m,
+                            "manager": self.senior,
+                            "day": now.date(),
+                            "status": "reported",
+                            "findings": "چاله عمیق است",
+                            "recommendation": "approve",
+                            "proposed_text": "آسفالت شود",
+                            "lead_department": self.civil,
+                            "urgency": 3,
+                            "reported_at": now,
+                        },
+                    )
                     case_services.case_mark_visited(case=case, actor=self.senior)
 
             return run
@@ -94,19 +121,31 @@ class SeveralWeeksTests(BaseTestCase):
             def run(now: dt.datetime) -> None:
                 m = Meeting.objects.get(municipality=self.m, week_start=weeks[i].start)
                 self.assertEqual(m.status, "frozen")
-                meeting_services.meeting_start(meeting=m, present=[self.member, self.member2, self.mayor],
-                                               actor=self.secretary, now=now)  # fmt: skip
+                meeting_services.meeting_start(
+                    meeting=m,
+                    present=[self.member, self.member2, self.mayor],
+                    actor=self.secretary,
+                    now=now,
+                )
                 deadline = now.date() + dt.timedelta(days=4)  # Sunday of next week
                 for item in m.items.order_by("number"):
                     if i == 0 and item.kind == "unvisited":
-                        meeting_services.decision_record(item=item, outcome="defer", actor=self.secretary,
-                                                         text="پس از بازدید در هفتهٔ بعد")  # fmt: skip
+                        meeting_services.decision_record(
+                            item=item,
+                            outcome="defer",
+                            actor=self.secretary,
+                            text="پس از بازدید در هفتهٔ بعد",
+                        )
                     else:
                         d = meeting_services.decision_record(
-                            item=item, outcome="approve", text=f"اقدام شود ({item.get_kind_display()})",
-                            actor=self.secretary, lead_department=self.civil,
-                            supporting_departments=[self.green] if item.kind == "new" else [], deadline=deadline,
-                        )  # fmt: skip
+                            item=item,
+                            outcome="approve",
+                            text=f"اقدام شود ({item.get_kind_display()})",
+                            actor=self.secretary,
+                            lead_department=self.civil,
+                            supporting_departments=[self.green] if item.kind == "new" else [],
+                            deadline=deadline,
+                        )
                         meeting_services.position_set(
                             decision=d, member=self.member, stance="agree", actor=self.secretary
                         )

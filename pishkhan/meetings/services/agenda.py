@@ -29,8 +29,15 @@ from pishkhan.meetings.services.state import CARRY_KINDS, _event, _lock, _requir
 from pishkhan.meetings.sources import SOURCES, ItemSpec
 from pishkhan.meetings.unheld import mark_carried_items
 
-KIND_ORDER = {"overdue": 0, "objection": 1, "extension": 2, "deferred": 3, "new": 4,
-              "unvisited": 5, "committee": 6}  # fmt: skip
+KIND_ORDER = {
+    "overdue": 0,
+    "objection": 1,
+    "extension": 2,
+    "deferred": 3,
+    "new": 4,
+    "unvisited": 5,
+    "committee": 6,
+}
 
 
 def meeting_for_week(*, week: Week) -> Meeting:
@@ -110,11 +117,27 @@ def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = Non
     through = AgendaItem.cases.through._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {items_table} (meeting_id, number, kind, title, summary, district_id, service_id,"  # noqa: S608
-            " urgency, source_directive_id, lat, lon) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [(meeting.pk, n, s.kind, s.title[:300], s.summary, s.district_id, s.service_id, s.urgency,
-              s.source_directive_id, s.lat, s.lon) for n, s in enumerate(specs, start=1)],
-        )  # fmt: skip
+            f"INSERT INTO {items_table} (meeting_id, number, kind, title, summary,"  # noqa: S608
+            " district_id, service_id,"
+            " urgency, source_directive_id, lat, lon)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    meeting.pk,
+                    n,
+                    s.kind,
+                    s.title[:300],
+                    s.summary,
+                    s.district_id,
+                    s.service_id,
+                    s.urgency,
+                    s.source_directive_id,
+                    s.lat,
+                    s.lon,
+                )
+                for n, s in enumerate(specs, start=1)
+            ],
+        )
         ids = dict(AgendaItem.objects.filter(meeting=meeting).values_list("number", "id"))
         cursor.executemany(
             f"INSERT INTO {through} (agendaitem_id, case_id) VALUES (%s, %s)",  # noqa: S608
@@ -191,8 +214,13 @@ def agenda_item_move(*, item: AgendaItem, position: int, actor: User | None) -> 
     position = max(1, min(position, len(items) + 1))
     items.insert(position - 1, moving)
     _renumber(meeting, items)
-    _event(meeting, kind="agenda_reorder", actor=actor, now=timezone.now(),
-           data={"item": moving.pk, "to": position})  # fmt: skip
+    _event(
+        meeting,
+        kind="agenda_reorder",
+        actor=actor,
+        now=timezone.now(),
+        data={"item": moving.pk, "to": position},
+    )
     return moving
 
 
@@ -215,8 +243,13 @@ def agenda_items_merge(*, items: Sequence[AgendaItem], actor: User | None) -> Ag
     target.save(update_fields=["urgency", "summary"])
     AgendaItem.objects.filter(pk__in=[o.pk for o in rest]).delete()
     _renumber(meeting, [i for i in current if i.pk not in {o.pk for o in rest}])
-    _event(meeting, kind="agenda_merge", actor=actor, now=timezone.now(),
-           data={"into": target.pk, "merged": [o.pk for o in rest]})  # fmt: skip
+    _event(
+        meeting,
+        kind="agenda_merge",
+        actor=actor,
+        now=timezone.now(),
+        data={"into": target.pk, "merged": [o.pk for o in rest]},
+    )
     return target
 
 
@@ -236,11 +269,17 @@ def agenda_item_split(
     moved_cases = list(Case.objects.filter(pk__in=moving).select_related("service", "district"))
     first = moved_cases[0]
     new = AgendaItem.objects.create(
-        meeting=meeting, number=top, kind=item.kind, urgency=item.urgency,
+        meeting=meeting,
+        number=top,
+        kind=item.kind,
+        urgency=item.urgency,
         title=f"{first.service.name} — {first.address or first.district.name}"[:300],
-        summary=first.description[:400], district_id=first.district_id, service_id=first.service_id,
-        lat=first.lat, lon=first.lon,
-    )  # fmt: skip
+        summary=first.description[:400],
+        district_id=first.district_id,
+        service_id=first.service_id,
+        lat=first.lat,
+        lon=first.lon,
+    )
     new.cases.add(*moved_cases)
     item.cases.remove(*moved_cases)
     ordered = []
@@ -249,6 +288,11 @@ def agenda_item_split(
         if i.pk == item.pk:
             ordered.append(new)
     _renumber(meeting, ordered)
-    _event(meeting, kind="agenda_split", actor=actor, now=timezone.now(),
-           data={"from": item.pk, "new": new.pk, "cases": sorted(moving)})  # fmt: skip
+    _event(
+        meeting,
+        kind="agenda_split",
+        actor=actor,
+        now=timezone.now(),
+        data={"from": item.pk, "new": new.pk, "cases": sorted(moving)},
+    )
     return new

@@ -62,18 +62,24 @@ def meeting_start(
         raise ApplicationError(f"حد نصاب ({schedule.quorum} نفر از اعضای دارای رأی) حاضر نیست.")
     for m in members:
         Attendance.objects.update_or_create(
-            meeting=meeting, member=m,
+            meeting=meeting,
+            member=m,
             defaults={"present": m.pk in present_ids, "votes": m.pk in voters, "title": _title(m)},
-        )  # fmt: skip
+        )
     for name, title in guests:
         name, title = clean_input(name)[:150], clean_input(title)[:150]
         if name:
             Attendance.objects.create(
-                meeting=meeting, member=None, guest_name=name, title=title or "مهمان",
-                votes=False, present=True,
-            )  # fmt: skip
-    _set_status(meeting, Meeting.Status.IN_SESSION, actor=actor, now=now,
-                note=f"حاضران: {len(present_ids)}")  # fmt: skip
+                meeting=meeting,
+                member=None,
+                guest_name=name,
+                title=title or "مهمان",
+                votes=False,
+                present=True,
+            )
+    _set_status(
+        meeting, Meeting.Status.IN_SESSION, actor=actor, now=now, note=f"حاضران: {len(present_ids)}"
+    )
     meeting.started_at = now
     meeting.save(update_fields=["started_at"])
     return meeting
@@ -118,10 +124,17 @@ def decision_record(
     if outcome != Decision.Outcome.REFER:
         refer_until = None
     values = {
-        "outcome": outcome, "text": text, "lead_department": lead_department, "deadline": deadline,
-        "refer_until": refer_until, "cost_note": clean_input(cost_note)[:300], "recorded_by": actor,
-        "lat": item.lat, "lon": item.lon, "municipality_id": meeting.municipality_id,
-    }  # fmt: skip
+        "outcome": outcome,
+        "text": text,
+        "lead_department": lead_department,
+        "deadline": deadline,
+        "refer_until": refer_until,
+        "cost_note": clean_input(cost_note)[:300],
+        "recorded_by": actor,
+        "lat": item.lat,
+        "lon": item.lon,
+        "municipality_id": meeting.municipality_id,
+    }
     decision = Decision.objects.filter(item=item).first()
     if decision is None:
         if actor is None:
@@ -135,8 +148,13 @@ def decision_record(
         decision.save()
     lead_id = lead_department.pk if lead_department else None
     decision.supporting_departments.set([d for d in supporting_departments if d.pk != lead_id])
-    _event(meeting, kind="decision", actor=actor, now=timezone.now(),
-           data={"decision": decision.number, "outcome": outcome})  # fmt: skip
+    _event(
+        meeting,
+        kind="decision",
+        actor=actor,
+        now=timezone.now(),
+        data={"decision": decision.number, "outcome": outcome},
+    )
     return decision
 
 
@@ -153,8 +171,13 @@ def position_set(*, decision: Decision, member: User, stance: str, actor: User |
     position, _ = Position.objects.update_or_create(
         decision=decision, member=member, defaults={"stance": stance}
     )
-    _event(meeting, kind="position", actor=actor, now=timezone.now(),
-           data={"decision": decision.number, "member": member.pk, "stance": stance})  # fmt: skip
+    _event(
+        meeting,
+        kind="position",
+        actor=actor,
+        now=timezone.now(),
+        data={"decision": decision.number, "member": member.pk, "stance": stance},
+    )
     return position
 
 
@@ -180,10 +203,15 @@ def meeting_close(
         if recorder is None:
             raise ApplicationError("ثبت‌کنندهٔ تصمیم مشخص نیست.")
         Decision.objects.create(
-            item=item, number=f"{meeting.number}-{item.number:02d}", municipality_id=meeting.municipality_id,
-            outcome=Decision.Outcome.DEFER, text="به علت کمبود وقت به جلسهٔ هفتهٔ بعد موکول شد.",
-            recorded_by=recorder, lat=item.lat, lon=item.lon,
-        )  # fmt: skip
+            item=item,
+            number=f"{meeting.number}-{item.number:02d}",
+            municipality_id=meeting.municipality_id,
+            outcome=Decision.Outcome.DEFER,
+            text="به علت کمبود وقت به جلسهٔ هفتهٔ بعد موکول شد.",
+            recorded_by=recorder,
+            lat=item.lat,
+            lon=item.lon,
+        )
     for item in (
         meeting.items.exclude(kind__in=CARRY_KINDS)
         .select_related("decision", "decision__lead_department")
@@ -194,10 +222,15 @@ def meeting_close(
             if case.status != Case.Status.ON_AGENDA:
                 continue
             case_services.case_record_decision(
-                case=case, outcome=d.outcome, text=d.text, actor=actor,
-                lead_department=d.lead_department, deadline=d.deadline or d.refer_until,
-                decision_number=d.number, meeting_week=meeting.week_start,
-            )  # fmt: skip
+                case=case,
+                outcome=d.outcome,
+                text=d.text,
+                actor=actor,
+                lead_department=d.lead_department,
+                deadline=d.deadline or d.refer_until,
+                decision_number=d.number,
+                meeting_week=meeting.week_start,
+            )
     _set_status(meeting, Meeting.Status.CLOSED, actor=actor, now=now)
     meeting.closed_at = now
     sealed = signing.canonical_bytes(signing.minutes_content(meeting))

@@ -34,8 +34,14 @@ def _signing_key(member: User, password: str) -> tuple[SigningKey, Any]:
     key, _ = SigningKey.objects.update_or_create(
         member=member, defaults={"public_key": public, "encrypted_private_key": encrypted}
     )
-    audit_record(municipality_id=member.municipality_id, actor_id=member.pk, action="signing_key.create",
-                 object_type="user", object_id=member.pk, data={"public_key": public})  # fmt: skip
+    audit_record(
+        municipality_id=member.municipality_id,
+        actor_id=member.pk,
+        action="signing_key.create",
+        object_type="user",
+        object_id=member.pk,
+        data={"public_key": public},
+    )
     private = signing.key_unlock(encrypted, password, member_id=member.pk)
     return key, private
 
@@ -80,12 +86,20 @@ def minutes_sign(*, meeting: Meeting, member: User, password: str, now: dt.datet
         raise ApplicationError("محتوای صورتجلسه پس از پایان جلسه تغییر کرده است؛ امضا ممکن نیست.")
     key, private = _signing_key(member, password)
     signature = Signature.objects.create(
-        meeting=meeting, member=member, content_hash=meeting.content_hash,
-        public_key=key.public_key, signature=signing.sign_hash(private, meeting.content_hash),
+        meeting=meeting,
+        member=member,
+        content_hash=meeting.content_hash,
+        public_key=key.public_key,
+        signature=signing.sign_hash(private, meeting.content_hash),
         signed_at=now,
-    )  # fmt: skip
-    _event(meeting, kind="signature", actor=member, now=now,
-           data={"member": member.pk, "public_key": key.public_key, "signature": signature.signature})  # fmt: skip
+    )
+    _event(
+        meeting,
+        kind="signature",
+        actor=member,
+        now=now,
+        data={"member": member.pk, "public_key": key.public_key, "signature": signature.signature},
+    )
     minutes_seal_if_complete(meeting=meeting, actor=member, now=now)
     return signature
 
@@ -125,8 +139,13 @@ def _finalise(meeting: Meeting, *, actor: User | None, now: dt.datetime) -> None
     meeting.sealed_at = now
     meeting.save(update_fields=["prev_hash", "chain_hash", "sealed_at"])
     _set_status(meeting, Meeting.Status.SIGNED, actor=actor, now=now)
-    _event(meeting, kind="sealed", actor=actor, now=now,
-           data={"prev_hash": meeting.prev_hash, "chain_hash": meeting.chain_hash})  # fmt: skip
+    _event(
+        meeting,
+        kind="sealed",
+        actor=actor,
+        now=now,
+        data={"prev_hash": meeting.prev_hash, "chain_hash": meeting.chain_hash},
+    )
     # The sealed PDF is rendered after the commit, not in the signing transaction with the meeting
     # row locked: a slow render holds no lock and a failed seal undoes no signature (the minutes
     # page seals it on first request then, see pdf.minutes_seal_pending).

@@ -51,13 +51,25 @@ def _event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> None:
-    MeetingEvent.objects.create(meeting=meeting, kind=kind, old_status=old, new_status=new,
-                                actor=actor, at=now, note=note, data=data or {})  # fmt: skip
+    MeetingEvent.objects.create(
+        meeting=meeting,
+        kind=kind,
+        old_status=old,
+        new_status=new,
+        actor=actor,
+        at=now,
+        note=note,
+        data=data or {},
+    )
     audit_record(
-        municipality_id=meeting.municipality_id, actor_id=actor_id_of(actor),
-        action=f"meeting.{kind}", object_type="meeting", object_id=meeting.number,
-        data={"from": old, "to": new, "note": note, **(data or {})}, at=now.astimezone(dt.UTC),  # audit digests use UTC isoformat
-    )  # fmt: skip
+        municipality_id=meeting.municipality_id,
+        actor_id=actor_id_of(actor),
+        action=f"meeting.{kind}",
+        object_type="meeting",
+        object_id=meeting.number,
+        data={"from": old, "to": new, "note": note, **(data or {})},
+        at=now.astimezone(dt.UTC),  # audit digests use UTC isoformat
+    )
 
 
 def _require(actor: User | None, perm: str, municipality_id: int) -> None:

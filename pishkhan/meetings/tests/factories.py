@@ -18,8 +18,15 @@ def this_week() -> dt.date:
     return week_start(timezone.localdate())
 
 
-def make_case(city: dict[str, Any], *, status: str = "visited", service: Any = None,
-              district: Any = None, start: dt.date | None = None, **extra: Any) -> Case:  # fmt: skip
+def make_case(
+    city: dict[str, Any],
+    *,
+    status: str = "visited",
+    service: Any = None,
+    district: Any = None,
+    start: dt.date | None = None,
+    **extra: Any,
+) -> Case:
     n = next(_seq)
     service = service or city["pothole"]
     return Case.objects.create(

@@ -44,19 +44,29 @@ class FloorTests(BaseTestCase):
         self.cases = [make_case(self.city) for _ in range(4)]
         for n, case in enumerate(self.cases[:3]):
             Visit.objects.create(
-                municipality=self.m, case=case, week_start=start, manager=self.senior, day=start,
-                status="reported", recommendation="approve", proposed_text=f"آسفالت معبر {n}",
-                urgency=3, lead_department=self.civil,
-            )  # fmt: skip
+                municipality=self.m,
+                case=case,
+                week_start=start,
+                manager=self.senior,
+                day=start,
+                status="reported",
+                recommendation="approve",
+                proposed_text=f"آسفالت معبر {n}",
+                urgency=3,
+                lead_department=self.civil,
+            )
         Schedule.objects.filter(municipality=self.m).update(quorum=2)  # the city's setting
         self.meeting = services.meeting_for_date(municipality=self.m, week_start=start)
         services.agenda_build(meeting=self.meeting, now=timezone.now(), actor=self.secretary)
         services.agenda_freeze(meeting=self.meeting, now=timezone.now(), actor=self.secretary)
         # the mayor, both members; a district manager without a vote; a guest; member2 absent
         services.meeting_start(
-            meeting=self.meeting, present=[self.member, self.mayor, self.manager1],
-            actor=self.secretary, now=timezone.now(), guests=[("کارشناس مهمان", "مشاور ترافیک")],
-        )  # fmt: skip
+            meeting=self.meeting,
+            present=[self.member, self.mayor, self.manager1],
+            actor=self.secretary,
+            now=timezone.now(),
+            guests=[("کارشناس مهمان", "مشاور ترافیک")],
+        )
         self.meeting.refresh_from_db()
         self.items = agenda_items(self.meeting)
 
@@ -80,9 +90,11 @@ class FloorTests(BaseTestCase):
         services.agenda_freeze(meeting=meeting2, now=timezone.now(), actor=self.secretary)
         with self.assertRaisesMessage(ApplicationError, "حد نصاب"):
             services.meeting_start(
-                meeting=meeting2, present=[self.mayor, self.manager1, self.senior,
-                                           self.head_civil], actor=self.secretary, now=timezone.now(),
-            )  # fmt: skip
+                meeting=meeting2,
+                present=[self.mayor, self.manager1, self.senior, self.head_civil],
+                actor=self.secretary,
+                now=timezone.now(),
+            )
         self.assertFalse(Attendance.objects.filter(meeting=meeting2).exists())
 
     def test_proposal_prefills_outcome_text_lead_and_deadline(self) -> None:
@@ -133,11 +145,16 @@ class FloorTests(BaseTestCase):
     def test_own_positions_absent_second_and_proxy(self) -> None:
         item = self._item_with_visit(0)
         d = services.decision_record(
-            item=item, outcome="approve", text="آسفالت شود", actor=self.secretary,
-            lead_department=self.civil, deadline=timezone.localdate() + dt.timedelta(days=9),
-        )  # fmt: skip
-        floor.position_record(decision=d, member=self.member, stance="disagree",
-                              note="بودجه ندارد", actor=self.member)  # fmt: skip
+            item=item,
+            outcome="approve",
+            text="آسفالت شود",
+            actor=self.secretary,
+            lead_department=self.civil,
+            deadline=timezone.localdate() + dt.timedelta(days=9),
+        )
+        floor.position_record(
+            decision=d, member=self.member, stance="disagree", note="بودجه ندارد", actor=self.member
+        )
         with self.assertRaisesMessage(ApplicationError, "پیش‌تر ثبت شده"):
             floor.position_record(decision=d, member=self.member, stance="agree", actor=self.member)
         with self.assertRaisesMessage(ApplicationError, "حاضر نیست"):
@@ -145,8 +162,9 @@ class FloorTests(BaseTestCase):
                 decision=d, member=self.member2, stance="agree", actor=self.member2
             )
         with self.assertRaisesMessage(ApplicationError, "دارای رأی"):
-            floor.position_record(decision=d, member=self.manager1, stance="agree",
-                                  actor=self.manager1)  # fmt: skip
+            floor.position_record(
+                decision=d, member=self.manager1, stance="agree", actor=self.manager1
+            )
         floor.position_record(decision=d, member=self.mayor, stance="agree", actor=self.secretary)
         self.assertEqual(Position.objects.filter(decision=d).count(), 2)
         self.assertTrue(Position.objects.get(decision=d, member=self.mayor).by_proxy)
@@ -163,16 +181,21 @@ class FloorTests(BaseTestCase):
         self.assertEqual(live.status_code, 200)
         again = self.client.post(
             f"/office/meetings/{self.meeting.pk}/decisions/{d.pk}/position/",
-            {"p-stance": "agree"}, headers={"HX-Request": "true"},
-        )  # fmt: skip
+            {"p-stance": "agree"},
+            headers={"HX-Request": "true"},
+        )
         self.assertContains(again, "پیش‌تر ثبت شده")
 
     def _decide_all_and_close(self) -> Meeting:
         for item in self.items:
             d = services.decision_record(
-                item=item, outcome="approve", text=f"اجرا شود {item.number}", actor=self.secretary,
-                lead_department=self.civil, deadline=timezone.localdate() + dt.timedelta(days=9),
-            )  # fmt: skip
+                item=item,
+                outcome="approve",
+                text=f"اجرا شود {item.number}",
+                actor=self.secretary,
+                lead_department=self.civil,
+                deadline=timezone.localdate() + dt.timedelta(days=9),
+            )
             floor.position_record(decision=d, member=self.member, stance="agree", actor=self.member)
             floor.position_record(decision=d, member=self.mayor, stance="abstain", actor=self.mayor)
         return services.meeting_close(
@@ -181,8 +204,9 @@ class FloorTests(BaseTestCase):
 
     def test_reopen_voids_signatures_then_reseal_with_named_roll_call(self) -> None:
         meeting = self._decide_all_and_close()
-        services.minutes_sign(meeting=meeting, member=self.member, password=PASSWORD,
-                              now=timezone.now())  # fmt: skip
+        services.minutes_sign(
+            meeting=meeting, member=self.member, password=PASSWORD, now=timezone.now()
+        )
         with self.assertRaisesMessage(ApplicationError, "علت"):
             floor.minutes_reopen(meeting=meeting, reason="", actor=self.secretary)
         floor.minutes_reopen(meeting=meeting, reason="متن دستور ۲ اصلاح شود", actor=self.secretary)
@@ -195,26 +219,33 @@ class FloorTests(BaseTestCase):
             ).exists()
         )
         with self.assertRaisesMessage(ApplicationError, "بازگشایی شده"):
-            services.minutes_sign(meeting=meeting, member=self.mayor, password=PASSWORD,
-                                  now=timezone.now())  # fmt: skip
+            services.minutes_sign(
+                meeting=meeting, member=self.mayor, password=PASSWORD, now=timezone.now()
+            )
         second = Decision.objects.get(item__meeting=meeting, item__number=2)
         services.decision_record(
-            item=second.item, outcome="approve", text="متن اصلاح‌شده", actor=self.secretary,
-            lead_department=self.civil, deadline=second.deadline,
-        )  # fmt: skip
+            item=second.item,
+            outcome="approve",
+            text="متن اصلاح‌شده",
+            actor=self.secretary,
+            lead_department=self.civil,
+            deadline=second.deadline,
+        )
         meeting = services.meeting_close(meeting=meeting, actor=self.secretary, now=timezone.now())
         with self.captureOnCommitCallbacks(execute=True):  # the seal runs after the commit
             for member in (self.member, self.mayor):
-                services.minutes_sign(meeting=meeting, member=member, password=PASSWORD,
-                                      now=timezone.now())  # fmt: skip
+                services.minutes_sign(
+                    meeting=meeting, member=member, password=PASSWORD, now=timezone.now()
+                )
         meeting.refresh_from_db()
         self.assertEqual(meeting.status, "signed")
         self.assertEqual(ledger_verify(), [])
         with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
             f.write(meeting.minutes_pdf.read())
             f.flush()
-            text = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True,
-                                  text=True, timeout=60).stdout  # fmt: skip
+            text = subprocess.run(
+                ["pdftotext", "-layout", f.name, "-"], capture_output=True, text=True, timeout=60
+            ).stdout
         flat = pdf_words(text)
         self.assertIn("غایب: معاون دوم", flat)  # the absent member, named per decision
         self.assertIn("ممتنع: شهردار (شهردار)", flat)
@@ -229,10 +260,12 @@ class FloorTests(BaseTestCase):
             floor.minutes_decline(meeting=meeting, member=self.member, reason="")
         floor.minutes_decline(meeting=meeting, member=self.member, reason="با مصوبهٔ ۳ مخالفم")
         with self.assertRaisesMessage(ApplicationError, "امتناع"):
-            services.minutes_sign(meeting=meeting, member=self.member, password=PASSWORD,
-                                  now=timezone.now())  # fmt: skip
-        services.minutes_sign(meeting=meeting, member=self.mayor, password=PASSWORD,
-                              now=timezone.now())  # fmt: skip
+            services.minutes_sign(
+                meeting=meeting, member=self.member, password=PASSWORD, now=timezone.now()
+            )
+        services.minutes_sign(
+            meeting=meeting, member=self.mayor, password=PASSWORD, now=timezone.now()
+        )
         meeting.refresh_from_db()
         self.assertEqual(meeting.status, "signed")
         self.assertEqual(ledger_verify(), [])
@@ -255,9 +288,16 @@ class FloorTests(BaseTestCase):
         start = this_week()
         for _ in range(20):
             case = make_case(self.city)
-            Visit.objects.create(municipality=self.m, case=case, week_start=start, manager=self.senior,
-                                 day=start, status="reported", recommendation="reject",
-                                 proposed_text="رد شود")  # fmt: skip
+            Visit.objects.create(
+                municipality=self.m,
+                case=case,
+                week_start=start,
+                manager=self.senior,
+                day=start,
+                status="reported",
+                recommendation="reject",
+                proposed_text="رد شود",
+            )
             item = self.meeting.items.create(number=self.meeting.items.count() + 1, title="x")
             item.cases.add(case)
         with CaptureQueriesContext(connection) as many:

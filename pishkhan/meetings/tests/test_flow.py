@@ -26,15 +26,24 @@ def run_meeting(test: Any, meeting: Meeting, *, sign: bool = True) -> Meeting:
     now = timezone.now()
     if meeting.status == "draft":
         services.agenda_freeze(meeting=meeting, now=now, actor=test.secretary)
-    services.meeting_start(meeting=meeting, present=[test.member, test.member2, test.mayor],
-                           actor=test.secretary, now=now)  # fmt: skip
+    services.meeting_start(
+        meeting=meeting,
+        present=[test.member, test.member2, test.mayor],
+        actor=test.secretary,
+        now=now,
+    )
     deadline = meeting.scheduled_at.date() + dt.timedelta(days=14)
     for item in meeting.items.order_by("number"):
         d = services.decision_record(
-            item=item, outcome="approve", text=f"اجرا شود: {item.title}", actor=test.secretary,
-            lead_department=test.civil, supporting_departments=[test.green], deadline=deadline,
+            item=item,
+            outcome="approve",
+            text=f"اجرا شود: {item.title}",
+            actor=test.secretary,
+            lead_department=test.civil,
+            supporting_departments=[test.green],
+            deadline=deadline,
             cost_note="۵۰ میلیون ریال",
-        )  # fmt: skip
+        )
         for member in (test.member, test.member2, test.mayor):
             services.position_set(decision=d, member=member, stance="agree", actor=test.secretary)
     meeting = services.meeting_close(meeting=meeting, actor=test.secretary, now=now)
@@ -52,9 +61,18 @@ class AgendaTests(BaseTestCase):
     def test_agenda_collects_week_and_carry_overs_grouped_by_urgency(self) -> None:
         start = this_week()
         a = make_case(self.city, status="visited")
-        Visit.objects.create(municipality=self.m, case=a, week_start=start, manager=self.senior,
-                             day=start, status="reported", recommendation="approve",
-                             proposed_text="آسفالت شود", urgency=3, estimated_cost=1000)  # fmt: skip
+        Visit.objects.create(
+            municipality=self.m,
+            case=a,
+            week_start=start,
+            manager=self.senior,
+            day=start,
+            status="reported",
+            recommendation="approve",
+            proposed_text="آسفالت شود",
+            urgency=3,
+            estimated_cost=1000,
+        )
         dup = make_case(self.city, status="merged", merged_into=a)
         unvisited = make_case(self.city, status="accepted", needs_visit=True, district=self.d2)
         deferred = make_case(self.city, status="deferred", start=start - dt.timedelta(days=7))
@@ -138,8 +156,12 @@ class MeetingTests(BaseTestCase):
     def test_quorum_required(self) -> None:
         services.agenda_freeze(meeting=self.meeting, now=timezone.now(), actor=self.secretary)
         with self.assertRaisesMessage(ApplicationError, "حد نصاب"):
-            services.meeting_start(meeting=self.meeting, present=[self.member], actor=self.secretary,
-                                   now=timezone.now())  # fmt: skip
+            services.meeting_start(
+                meeting=self.meeting,
+                present=[self.member],
+                actor=self.secretary,
+                now=timezone.now(),
+            )
 
     def test_full_meeting_signed_sealed_and_chained(self) -> None:
         meeting = run_meeting(self, self.meeting)

@@ -31,14 +31,25 @@ class CommitteeImportTests(BaseTestCase):
         self.login(self.secretary)
 
     def _upload(self, name: str, data: bytes) -> None:
-        response = self.client.post("/office/meetings/import/", {
-            "committee": self.committee.pk, "file": SimpleUploadedFile(name, data),
-        })  # fmt: skip
+        response = self.client.post(
+            "/office/meetings/import/",
+            {
+                "committee": self.committee.pk,
+                "file": SimpleUploadedFile(name, data),
+            },
+        )
         self.assertRedirects(response, "/office/meetings/import/map/")
 
     def _mapping(self) -> dict[str, str]:
-        return {"map_external_ref": "0", "map_citizen_name": "1", "map_citizen_mobile": "2", "map_service": "3",
-                "map_description": "4", "map_district": "5", "map_address": "6"}  # fmt: skip
+        return {
+            "map_external_ref": "0",
+            "map_citizen_name": "1",
+            "map_citizen_mobile": "2",
+            "map_service": "3",
+            "map_description": "4",
+            "map_district": "5",
+            "map_address": "6",
+        }
 
     def test_csv_dry_run_reports_rows_then_import_is_idempotent(self) -> None:
         self._upload("items.csv", CSV.encode())
@@ -93,7 +104,11 @@ class CommitteeImportTests(BaseTestCase):
         self.assertEqual(self.client.get("/office/meetings/import/").status_code, 403)
 
     def test_broken_file_is_a_message_not_a_500(self) -> None:
-        response = self.client.post("/office/meetings/import/", {
-            "committee": self.committee.pk, "file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04garbage"),
-        })  # fmt: skip
+        response = self.client.post(
+            "/office/meetings/import/",
+            {
+                "committee": self.committee.pk,
+                "file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04garbage"),
+            },
+        )
         self.assertContains(response, "اکسل خوانده نشد")

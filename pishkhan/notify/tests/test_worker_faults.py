@@ -44,9 +44,12 @@ def worker_env(var_dir: str, **extra: str) -> dict[str, str]:
 
 def start_worker(env: dict[str, str], *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "manage.py", "worker", *args], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [sys.executable, "manage.py", "worker", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_for(predicate, timeout: float = 120.0) -> bool:
@@ -63,8 +66,12 @@ class WorkerFaultTests(TransactionTestCase):
     def setUp(self):
         self.var = tempfile.mkdtemp(prefix="pishkhan-worker-")
         for i in range(N):
-            message_enqueue(template="accounts/messages/reset_code", context={"code": f"{i:06d}"},
-                            mobile="+989121234567", dedupe_key=f"fault-{i}")  # fmt: skip
+            message_enqueue(
+                template="accounts/messages/reset_code",
+                context={"code": f"{i:06d}"},
+                mobile="+989121234567",
+                dedupe_key=f"fault-{i}",
+            )
 
     def delivered(self) -> list[str]:
         path = Path(self.var) / "outbox" / "sms" / "sms.jsonl"
@@ -77,8 +84,14 @@ class WorkerFaultTests(TransactionTestCase):
             if not Message.objects.exclude(status="sent").exists():
                 return
             time.sleep(1.1)  # let abandoned claims expire (OUTBOX_CLAIM_SECONDS=1)
-            subprocess.run([sys.executable, "manage.py", "worker", "--once"], cwd=ROOT, env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            subprocess.run(
+                [sys.executable, "manage.py", "worker", "--once"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
 
     def assert_each_sent_once(self):
         self.assertEqual(Message.objects.filter(status="sent").count(), N)

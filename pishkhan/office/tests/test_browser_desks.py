@@ -39,7 +39,8 @@ def serious_violations(page: Any) -> list[str]:
     result = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
         ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
+        ".map(v => v.id + ' (' + v.impact + '): '"
+        " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
     )
     return list(result)
 

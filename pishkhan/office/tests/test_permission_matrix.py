@@ -20,8 +20,21 @@ from PIL import Image
 
 from pishkhan.test import BaseTestCase
 
-PERSONAS = ["anon", "citizen", "operator", "manager1", "manager2", "senior", "member", "mayor",
-            "secretary", "head_civil", "head_green", "auditor", "admin"]  # fmt: skip
+PERSONAS = [
+    "anon",
+    "citizen",
+    "operator",
+    "manager1",
+    "manager2",
+    "senior",
+    "member",
+    "mayor",
+    "secretary",
+    "head_civil",
+    "head_green",
+    "auditor",
+    "admin",
+]
 STAFF = set(PERSONAS) - {"anon", "citizen"}
 EVERYONE = set(PERSONAS)
 SIGNED_IN = EVERYONE - {"anon"}
@@ -84,9 +97,18 @@ class PermissionMatrixTests(BaseTestCase):
         from pishkhan.visits.services import calendar_feed_issue, visits_plan
 
         now = timezone.now()
-        case = case_submit(municipality=cls.m, channel="web", citizen_name="زهرا", citizen_mobile="09121112233",
-                           service=cls.pothole, description="چاله بزرگ در خیابان ولیعصر", district=cls.d1,
-                           lat=36.84, lon=54.45, files=[png()])  # fmt: skip
+        case = case_submit(
+            municipality=cls.m,
+            channel="web",
+            citizen_name="زهرا",
+            citizen_mobile="09121112233",
+            service=cls.pothole,
+            description="چاله بزرگ در خیابان ولیعصر",
+            district=cls.d1,
+            lat=36.84,
+            lon=54.45,
+            files=[png()],
+        )
         cls.case = case_accept(case=case, needs_visit=True, actor=cls.manager1)
         cls.attachment = Attachment.objects.get(case=case)
         week = week_get_or_create(cls.m, cls.case.week_start)
@@ -108,8 +130,14 @@ class PermissionMatrixTests(BaseTestCase):
         cls.decision = cls.item.decision
         directive_services.meeting_dispatch(meeting=cls.meeting, actor=cls.secretary, now=now)
         cls.directive = Directive.objects.filter(department=cls.civil).first()
-        cls.article = Article.objects.create(municipality=cls.m, slug="خبر-آزمون", title="خبر آزمون",
-                                             body="متن خبر", status="published", publish_at=now)  # fmt: skip
+        cls.article = Article.objects.create(
+            municipality=cls.m,
+            slug="خبر-آزمون",
+            title="خبر آزمون",
+            body="متن خبر",
+            status="published",
+            publish_at=now,
+        )
         cls.comment = Comment.objects.create(article=cls.article, name="شهروند", body="نظر من")
 
     def kwargs_for(self, name: str, pattern: str) -> dict[str, Any]:
@@ -117,12 +145,19 @@ class PermissionMatrixTests(BaseTestCase):
         names = [a or b for a, b in params]
         area = name.split(":")[0]
         values: dict[str, Any] = {
-            "file_id": self.attachment.pk, "item_pk": self.item.pk, "token": self.ical, "fmt": "json",
-            "start": self.case.week_start.isoformat(), "week": self.case.week_start.isoformat(),
-            "slug": self.article.slug, "rest": "no-such-thing", "evidence_pk": 0,
+            "file_id": self.attachment.pk,
+            "item_pk": self.item.pk,
+            "token": self.ical,
+            "fmt": "json",
+            "start": self.case.week_start.isoformat(),
+            "week": self.case.week_start.isoformat(),
+            "slug": self.article.slug,
+            "rest": "no-such-thing",
+            "evidence_pk": 0,
             "decision_pk": self.decision.pk,
-            "kind": "citizen", "photo_pk": self.attachment.pk,
-        }  # fmt: skip
+            "kind": "citizen",
+            "photo_pk": self.attachment.pk,
+        }
         values["code"] = (
             "pothole" if name in ("portal:service", "open311:service") else self.case.tracking_code
         )

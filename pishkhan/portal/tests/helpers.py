@@ -58,9 +58,10 @@ def seal_record(meeting: Meeting) -> None:
     content = signing.canonical_bytes(signing.minutes_content(meeting))
     content_hash = hashlib.sha256(content).hexdigest()
     Meeting.objects.filter(pk=meeting.pk).update(
-        sealed_content=content.decode(), content_hash=content_hash,
+        sealed_content=content.decode(),
+        content_hash=content_hash,
         chain_hash=signing.chain_hash_of("", content_hash, []),
-    )  # fmt: skip
+    )
 
 
 def decision(

@@ -34,9 +34,13 @@ class ArticleServiceTests(BaseTestCase):
 
     def test_workflow_draft_review_published_archived(self) -> None:
         a = article_create(
-            municipality=self.m, title="خبر آزمایشی", body="متن", actor=self.secretary,
-            tags=["آسفالت", "منطقه یک"], source="روابط عمومی",
-        )  # fmt: skip
+            municipality=self.m,
+            title="خبر آزمایشی",
+            body="متن",
+            actor=self.secretary,
+            tags=["آسفالت", "منطقه یک"],
+            source="روابط عمومی",
+        )
         self.assertEqual(a.status, "draft")
         self.assertEqual(a.slug, "خبر-آزمایشی")
         self.assertEqual(a.tags.count(), 2)
@@ -78,9 +82,13 @@ class ArticleServiceTests(BaseTestCase):
         self.assertFalse(Article.objects.exists())
         good = SimpleUploadedFile("c.png", png_bytes(), content_type="image/png")
         a = article_create(
-            municipality=self.m, title="با تصویر", body="م", actor=self.secretary, cover=good,
+            municipality=self.m,
+            title="با تصویر",
+            body="م",
+            actor=self.secretary,
+            cover=good,
             cover_alt="نمای خیابان",
-        )  # fmt: skip
+        )
         self.assertTrue(a.cover.name.endswith(".jpg"))
         with Image.open(a.cover.path) as img:
             self.assertEqual(img.format, "JPEG")
@@ -135,7 +143,8 @@ class ArticleOfficeViewTests(BaseTestCase):
         other = make_city("othercity")
         self.client.logout()
         self.login(other["secretary"])
-        # On this city's site the tenancy guard refuses them; on their own site the row is not found.
+        # On this city's site the tenancy guard refuses them; on their own site the row is not
+        # found.
         self.assertEqual(self.client.get(f"/office/site/articles/{a.pk}/").status_code, 403)
         with override_settings(ALLOWED_HOSTS=["othercity.test"]):
             url = f"/office/site/articles/{a.pk}/"

@@ -32,9 +32,12 @@ def test_read_article_comment_and_moderator_approves(page):
     cache.clear()
     city = make_city()
     article = published(
-        city, "پیشخوان خدمت در شهر آزمون", "بند اول خبر دربارهٔ پیشخوان خدمت.\nبند دوم خبر.",
-        source="روابط عمومی شهرداری", slug="پیشخوان-خدمت",
-    )  # fmt: skip
+        city,
+        "پیشخوان خدمت در شهر آزمون",
+        "بند اول خبر دربارهٔ پیشخوان خدمت.\nبند دوم خبر.",
+        source="روابط عمومی شهرداری",
+        slug="پیشخوان-خدمت",
+    )
     published(city, "جلسهٔ پیشخوان خدمت", "جلسهٔ هفتگی پیشخوان خدمت برگزار شد.")
     page.goto(page.base_url + "/")
     screenshot(page, "portal-home-fa")

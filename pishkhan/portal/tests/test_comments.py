@@ -104,9 +104,12 @@ class CommentPostTests(BaseTestCase):
     def test_trusted_email_skips_the_queue(self) -> None:
         for i in range(3):
             Comment.objects.create(
-                article=self.article, name="ثابت", email="loyal@example.com",
-                body=f"قدیمی {i}", status="approved",
-            )  # fmt: skip
+                article=self.article,
+                name="ثابت",
+                email="loyal@example.com",
+                body=f"قدیمی {i}",
+                status="approved",
+            )
         self.client.post(self.url, form("نظر تازهٔ کاربر قدیمی", email="LOYAL@example.com"))
         self.assertEqual(Comment.objects.get(body="نظر تازهٔ کاربر قدیمی").status, "approved")
 

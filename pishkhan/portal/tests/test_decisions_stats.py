@@ -26,11 +26,20 @@ class DecisionRegisterTests(BaseTestCase):
         today = timezone.localdate()
         decision(self.city, number="1405-10", directive_status="done", text="ترمیم آسفالت کوچه")
         decision(
-            self.city, number="1405-11", text="هرس درختان پارک", directive_status="in_progress",
-            week=week_start(today) - dt.timedelta(days=7), deadline=today - dt.timedelta(days=2),
-        )  # fmt: skip
-        decision(self.city, number="1405-12", status=Meeting.Status.CLOSED, text="مصوبهٔ امضانشده",
-                 week=week_start(today) - dt.timedelta(days=14))  # fmt: skip
+            self.city,
+            number="1405-11",
+            text="هرس درختان پارک",
+            directive_status="in_progress",
+            week=week_start(today) - dt.timedelta(days=7),
+            deadline=today - dt.timedelta(days=2),
+        )
+        decision(
+            self.city,
+            number="1405-12",
+            status=Meeting.Status.CLOSED,
+            text="مصوبهٔ امضانشده",
+            week=week_start(today) - dt.timedelta(days=14),
+        )
         response = self.client.get("/decisions/")
         body = response.content.decode()
         self.assertIn("1405-10", body)
@@ -46,8 +55,13 @@ class DecisionRegisterTests(BaseTestCase):
     def test_search_normalised_and_filters(self) -> None:
         today = timezone.localdate()
         decision(self.city, number="1405-20", text="ترمیم آسفالت کوچهٔ ۱۲")
-        decision(self.city, number="1405-21", text="هرس درختان", district=self.d2,
-                 week=week_start(today) - dt.timedelta(days=7))  # fmt: skip
+        decision(
+            self.city,
+            number="1405-21",
+            text="هرس درختان",
+            district=self.d2,
+            week=week_start(today) - dt.timedelta(days=7),
+        )
         r = self.client.get("/decisions/", {"q": "آسفالت كوچه"})  # Arabic kaf
         self.assertContains(r, "1405-20")
         self.assertNotContains(r, "1405-21")

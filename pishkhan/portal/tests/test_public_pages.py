@@ -42,15 +42,24 @@ class HomeTests(BaseTestCase):
         c = case(self.city)
         case(self.city, week_start=week_start(today) - dt.timedelta(days=7))
         Visit.objects.create(
-            municipality=self.m, case=c, week_start=week_start(today), manager=self.senior,
-            day=today, status=Visit.Status.REPORTED,
-        )  # fmt: skip
+            municipality=self.m,
+            case=c,
+            week_start=week_start(today),
+            manager=self.senior,
+            day=today,
+            status=Visit.Status.REPORTED,
+        )
         decision(self.city, number="1405-2", deadline=today, directive_status="done")
         d_late = decision(self.city, number="1405-3", deadline=today - dt.timedelta(days=1))
         Directive.objects.create(
-            municipality=self.m, number="D-late", decision=d_late, department=self.green,
-            deadline=today - dt.timedelta(days=1), status="overdue", issued_at=timezone.now(),
-        )  # fmt: skip
+            municipality=self.m,
+            number="D-late",
+            decision=d_late,
+            department=self.green,
+            deadline=today - dt.timedelta(days=1),
+            status="overdue",
+            issued_at=timezone.now(),
+        )
         decision(
             self.city,
             number="1405-4",
@@ -119,9 +128,12 @@ class NewsTests(BaseTestCase):
 
     def test_persian_slug_article_page(self) -> None:
         a = published(
-            self.city, "پیشخوان خدمت", "بند اول\nبند دوم <script>alert(1)</script>",
-            slug="پیشخوان-خدمت", source="روابط عمومی",
-        )  # fmt: skip
+            self.city,
+            "پیشخوان خدمت",
+            "بند اول\nبند دوم <script>alert(1)</script>",
+            slug="پیشخوان-خدمت",
+            source="روابط عمومی",
+        )
         response = self.client.get(a.get_absolute_url())
         self.assertContains(response, '<p dir="auto">بند اول</p>', html=True)
         self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
@@ -169,9 +181,12 @@ class CacheTests(BaseTestCase):
             response = self.client.get("/")
         self.assertContains(response, "اول")
         a = Article.objects.create(
-            municipality=self.m, slug="dovom", title="خبر دوم منتشرشده", body="x",
+            municipality=self.m,
+            slug="dovom",
+            title="خبر دوم منتشرشده",
+            body="x",
             status=Article.Status.REVIEW,
-        )  # fmt: skip
+        )
         with self.captureOnCommitCallbacks(execute=True):
             article_publish(article=a, actor=self.secretary)
         self.assertContains(self.client.get("/"), "خبر دوم منتشرشده")

@@ -50,10 +50,15 @@ class RequestTestCase(BaseTestCase):
 
     def make_case(self, mobile="09121112233", district=None, **kw):
         return case_submit(
-            municipality=self.m, channel="web", citizen_name="رضا", citizen_mobile=mobile,
-            service=self.pothole, district=district or self.d1,
-            description=kw.pop("description", "پیاده‌رو خراب است و باید درست شود"), **kw,
-        )  # fmt: skip
+            municipality=self.m,
+            channel="web",
+            citizen_name="رضا",
+            citizen_mobile=mobile,
+            service=self.pothole,
+            district=district or self.d1,
+            description=kw.pop("description", "پیاده‌رو خراب است و باید درست شود"),
+            **kw,
+        )
 
 
 class SubmitPageTests(RequestTestCase):
@@ -178,9 +183,11 @@ class SubmitPageTests(RequestTestCase):
         def post(key, client_address, forged=""):
             forwarded = f"{forged}, {client_address}" if forged else client_address
             return self.client.post(
-                NEW, self.data(idempotency_key=key),
-                REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded,
-            )  # fmt: skip
+                NEW,
+                self.data(idempotency_key=key),
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR=forwarded,
+            )
 
         self.assertEqual(post("a1", "5.1.1.1").status_code, 302)
         self.assertEqual(post("a2", "5.1.1.1", forged="9.9.9.9").status_code, 302)

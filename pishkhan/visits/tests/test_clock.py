@@ -27,7 +27,8 @@ def all_names(lines):
 
 
 def names(lines):
-    """The clock's own and the visits' steps (meetings/directives steps are tested in their apps)."""
+    """The clock's own and the visits' steps (meetings/directives steps are tested in their
+    apps)."""
     return [n for n in all_names(lines) if n.startswith(OWN_STEPS)]
 
 
@@ -60,8 +61,13 @@ class NormalWeekTests(BaseTestCase):
         self.assertEqual(names(clock_tick(now=at(2026, 11, 23, 18))), ["visit_reminders_2"])
         # two of three visits are reported
         for visit in Visit.objects.filter(week_start=NOV21).order_by("pk")[:2]:
-            visit_report_file(visit=visit, actor=visit.manager, findings="چاله به قطر یک متر",
-                              recommendation="approve", now=at(2026, 11, 23, 9))  # fmt: skip
+            visit_report_file(
+                visit=visit,
+                actor=visit.manager,
+                findings="چاله به قطر یک متر",
+                recommendation="approve",
+                now=at(2026, 11, 23, 9),
+            )
         lines = clock_tick(now=at(2026, 11, 24, 23, 59))
         self.assertEqual(names(lines), ["phase_meeting", "flag_unvisited"])
         self.assertIn("flagged=1", next(line for line in lines if "flag_unvisited" in line))
@@ -89,9 +95,16 @@ class NormalWeekTests(BaseTestCase):
         lines = clock_tick(now=at(2026, 11, 26, 12))
         self.assertEqual(
             names(lines),
-            ["phase_visits", "plan_visits", "visit_reminders_1", "visit_reminders_2",
-             "phase_meeting", "flag_unvisited", "phase_dispatch"],
-        )  # fmt: skip
+            [
+                "phase_visits",
+                "plan_visits",
+                "visit_reminders_1",
+                "visit_reminders_2",
+                "phase_meeting",
+                "flag_unvisited",
+                "phase_dispatch",
+            ],
+        )
         self.assertEqual(len(set(all_names(lines))), len(lines))
         self.assertEqual(Week.objects.get(municipality=self.m, start=NOV21).phase, "dispatch")
         self.assertEqual(Visit.objects.filter(status=Visit.Status.MISSED).count(), 2)
@@ -101,8 +114,15 @@ class NormalWeekTests(BaseTestCase):
         clock_tick(now=at(2026, 11, 21, 0, 5))
         call_command("tick", now="2026-12-13T09:00:00+03:30", verbosity=0)
         starts = set(Week.objects.filter(municipality=self.m).values_list("start", flat=True))
-        self.assertTrue({dt.date(2026, 11, 28), dt.date(2026, 12, 5), dt.date(2026, 12, 12),
-                         dt.date(2026, 12, 19)} <= starts)  # fmt: skip
+        self.assertTrue(
+            {
+                dt.date(2026, 11, 28),
+                dt.date(2026, 12, 5),
+                dt.date(2026, 12, 12),
+                dt.date(2026, 12, 19),
+            }
+            <= starts
+        )
         for start in (dt.date(2026, 11, 28), dt.date(2026, 12, 5)):
             self.assertEqual(Week.objects.get(municipality=self.m, start=start).phase, "execution")
 
@@ -154,8 +174,9 @@ class HolidayWeekTests(BaseTestCase):
         self.assertEqual(set(Visit.objects.values_list("day", flat=True)), {dt.date(2026, 3, 25)})
         # reminder the evening before the (shifted) visit day
         self.assertEqual(names(clock_tick(now=at(2026, 3, 24, 18))), ["visit_reminders_1"])
-        self.assertEqual(names(clock_tick(now=at(2026, 3, 25, 23, 59))),
-                         ["phase_meeting", "flag_unvisited"])  # fmt: skip
+        self.assertEqual(
+            names(clock_tick(now=at(2026, 3, 25, 23, 59))), ["phase_meeting", "flag_unvisited"]
+        )
         self.assertEqual(names(clock_tick(now=at(2026, 3, 26, 13, 0))), [])
         week = Week.objects.get(municipality=self.m, start=dt.date(2026, 3, 21))
         self.assertEqual(week.meeting_at, at(2026, 3, 26, 13, 30))

@@ -48,10 +48,14 @@ class PlanTests(BaseTestCase):
         return visits_plan(week=self.week, now=now or at(2026, 11, 22, 23, 59))
 
     def test_assigns_by_domain_balances_and_orders_from_the_start_point(self):
-        trees = [submit(self.city, when=at(2026, 11, 21, 9), service="tree", lat=36.84 + i / 200)
-                 for i in range(3)]  # fmt: skip
-        holes = [submit(self.city, when=at(2026, 11, 21, 9), lat=36.80 - i / 200, district="d2")
-                 for i in range(6)]  # fmt: skip
+        trees = [
+            submit(self.city, when=at(2026, 11, 21, 9), service="tree", lat=36.84 + i / 200)
+            for i in range(3)
+        ]
+        holes = [
+            submit(self.city, when=at(2026, 11, 21, 9), lat=36.80 - i / 200, district="d2")
+            for i in range(6)
+        ]
         result = self.plan()
         self.assertEqual(result, {"planned": 9, "unplanned": 0})
         # only `senior` covers green
@@ -70,8 +74,11 @@ class PlanTests(BaseTestCase):
         # routes are timed in order along each manager-day
         for manager in (self.senior, self.senior2):
             for day in (MON, TUE):
-                times = list(Visit.objects.filter(manager=manager, day=day).order_by("order")
-                             .values_list("planned_at", flat=True))  # fmt: skip
+                times = list(
+                    Visit.objects.filter(manager=manager, day=day)
+                    .order_by("order")
+                    .values_list("planned_at", flat=True)
+                )
                 self.assertEqual(times, sorted(times))
         self.assertEqual(holes[0].status, "accepted")
 
@@ -84,8 +91,11 @@ class PlanTests(BaseTestCase):
         new = submit(self.city, when=at(2026, 11, 22, 9), lat=36.8405)
         self.assertEqual(self.plan(at(2026, 11, 23, 7))["planned"], 1)
         visit = Visit.objects.get(case=new)
-        route = list(Visit.objects.filter(manager=visit.manager, day=visit.day).order_by("order")
-                     .values_list("order", flat=True))  # fmt: skip
+        route = list(
+            Visit.objects.filter(manager=visit.manager, day=visit.day)
+            .order_by("order")
+            .values_list("order", flat=True)
+        )
         self.assertEqual(route, list(range(1, len(route) + 1)))
         self.assertEqual(VisitEvent.objects.filter(visit=visit).count(), 1)
 
@@ -168,8 +178,11 @@ class ReportTests(BaseTestCase):
         self.other = self.senior2 if self.visit.manager_id == self.senior.pk else self.senior
 
     def file(self, actor, **kw):
-        args = {"findings": "چاله‌ای به قطر ۸۰ سانتی‌متر", "recommendation": "approve",
-                "now": at(2026, 11, 23, 9)}  # fmt: skip
+        args = {
+            "findings": "چاله‌ای به قطر ۸۰ سانتی‌متر",
+            "recommendation": "approve",
+            "now": at(2026, 11, 23, 9),
+        }
         args.update(kw)
         return visit_report_file(visit=self.visit, actor=actor, **args)
 
@@ -188,8 +201,15 @@ class ReportTests(BaseTestCase):
 
     def test_report_marks_the_case_visited_and_reencodes_photos(self):
         photo = SimpleUploadedFile("p.jpg", png_bytes(exif=True), content_type="image/jpeg")
-        visit = self.file(self.visit.manager, photos=[photo], checkin_lat=36.84, checkin_lon=54.44,
-                          measurements={"طول": "۲ متر"}, estimated_cost=5_000_000, urgency=3)  # fmt: skip
+        visit = self.file(
+            self.visit.manager,
+            photos=[photo],
+            checkin_lat=36.84,
+            checkin_lon=54.44,
+            measurements={"طول": "۲ متر"},
+            estimated_cost=5_000_000,
+            urgency=3,
+        )
         self.case.refresh_from_db()
         self.assertEqual(self.case.status, "visited")
         saved = visit.photos.get()
@@ -214,8 +234,14 @@ class ReportTests(BaseTestCase):
                 self.file(self.visit.manager, photos=[big])
 
     def test_absent_manager_cannot_receive_a_visit(self):
-        extra = user_create(mobile="+989990000001", full_name="مدیر سوم", role=Role.SENIOR_MANAGER,
-                            municipality=self.m, password=PASSWORD, domains="civil")  # fmt: skip
+        extra = user_create(
+            mobile="+989990000001",
+            full_name="مدیر سوم",
+            role=Role.SENIOR_MANAGER,
+            municipality=self.m,
+            password=PASSWORD,
+            domains="civil",
+        )
         Absence.objects.create(user=extra, start=MON, end=TUE)
         with self.assertRaises(ApplicationError):
             visit_reassign(

@@ -99,14 +99,18 @@ class VisitPageTests(BaseTestCase):
         self.assertContains(response, "reassign-form")
         target = self.senior2
         response = self.client.post(
-            self.url("reassign", self.visit.pk), {"manager": target.pk, "day": MON.isoformat()},
+            self.url("reassign", self.visit.pk),
+            {"manager": target.pk, "day": MON.isoformat()},
             HTTP_HX_REQUEST="true",
-        )  # fmt: skip
+        )
         self.assertEqual(response.status_code, 200)
         self.visit.refresh_from_db()
         self.assertEqual((self.visit.manager_id, self.visit.day), (target.pk, MON))
-        response = self.client.post(self.url("reassign", self.visit.pk), {"manager": self.manager1.pk},
-                                    HTTP_HX_REQUEST="true")  # fmt: skip
+        response = self.client.post(
+            self.url("reassign", self.visit.pk),
+            {"manager": self.manager1.pk},
+            HTTP_HX_REQUEST="true",
+        )
         self.assertContains(response, "alert-danger")
 
     def test_senior_manager_cannot_reassign(self):
@@ -134,17 +138,26 @@ class VisitPageTests(BaseTestCase):
         page = self.client.get(self.url("report", self.visit.pk))
         self.assertContains(page, 'capture="environment"')
         self.assertContains(page, 'accept="image/*"')
-        bad = self.client.post(self.url("report", self.visit.pk), {"findings": "", "recommendation": "approve",
-                                                                    "estimated_cost": "abc"})  # fmt: skip
+        bad = self.client.post(
+            self.url("report", self.visit.pk),
+            {"findings": "", "recommendation": "approve", "estimated_cost": "abc"},
+        )
         self.assertEqual(bad.status_code, 200)
         self.assertContains(bad, "invalid-feedback")
         photo = SimpleUploadedFile("p.png", png_bytes(), content_type="image/png")
         response = self.client.post(
             self.url("report", self.visit.pk),
-            {"findings": "آسفالت نشست کرده است", "recommendation": "approve", "urgency": "3",
-             "estimated_cost": "۱۲۰۰۰۰۰۰", "measurements": "طول: ۲ متر", "photos": [photo],
-             "checkin_lat": "36.84", "checkin_lon": "54.44"},
-        )  # fmt: skip
+            {
+                "findings": "آسفالت نشست کرده است",
+                "recommendation": "approve",
+                "urgency": "3",
+                "estimated_cost": "۱۲۰۰۰۰۰۰",
+                "measurements": "طول: ۲ متر",
+                "photos": [photo],
+                "checkin_lat": "36.84",
+                "checkin_lon": "54.44",
+            },
+        )
         self.assertEqual(
             response.status_code,
             302,

@@ -1,6 +1,7 @@
 """Issue, revoke and list Open311 API keys.
 
-python manage.py open311_key create APP-NAME [--municipality SLUG] [--trusted-relay]  # prints the key once
+python manage.py open311_key create APP-NAME [--municipality SLUG] [--trusted-relay]
+    # prints the key once
 python manage.py open311_key revoke PREFIX
 python manage.py open311_key list [--municipality SLUG]
 """

@@ -45,8 +45,19 @@ class Command(BaseCommand):
             )
             target.parent.mkdir(parents=True, exist_ok=True)
             env = dict(os.environ, PGPASSWORD=str(db.get("PASSWORD") or ""))
-            cmd = ["pg_dump", "-Fc", "-f", str(target), "-h", str(db.get("HOST") or "127.0.0.1"),
-                   "-p", str(db.get("PORT") or 5432), "-U", str(db.get("USER") or "postgres"), str(db["NAME"])]  # fmt: skip
+            cmd = [
+                "pg_dump",
+                "-Fc",
+                "-f",
+                str(target),
+                "-h",
+                str(db.get("HOST") or "127.0.0.1"),
+                "-p",
+                str(db.get("PORT") or 5432),
+                "-U",
+                str(db.get("USER") or "postgres"),
+                str(db["NAME"]),
+            ]
             subprocess.run(cmd, check=True, env=env)  # noqa: S603
         else:
             raise CommandError(f"unsupported database: {connection.vendor}")
