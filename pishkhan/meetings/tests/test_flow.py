@@ -22,7 +22,9 @@ from pishkhan.test import PASSWORD, BaseTestCase
 from pishkhan.visits.models import Visit
 
 
-def run_meeting(test: Any, meeting: Meeting, *, sign: bool = True) -> Meeting:
+def run_meeting(
+    test: Any, meeting: Meeting, *, sign: bool = True, defer_first: bool = False
+) -> Meeting:
     now = timezone.now()
     if meeting.status == "draft":
         services.agenda_freeze(meeting=meeting, now=now, actor=test.secretary)
@@ -33,7 +35,16 @@ def run_meeting(test: Any, meeting: Meeting, *, sign: bool = True) -> Meeting:
         now=now,
     )
     deadline = meeting.scheduled_at.date() + dt.timedelta(days=14)
-    for item in meeting.items.order_by("number"):
+    for n, item in enumerate(meeting.items.order_by("number")):
+        if defer_first and n == 0:
+            d = services.decision_record(
+                item=item, outcome="defer", text="بررسی بیشتر در جلسهٔ بعد", actor=test.secretary
+            )
+            for member in (test.member, test.member2, test.mayor):
+                services.position_set(
+                    decision=d, member=member, stance="agree", actor=test.secretary
+                )
+            continue
         d = services.decision_record(
             item=item,
             outcome="approve",
