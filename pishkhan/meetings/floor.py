@@ -8,15 +8,12 @@ raises ApplicationError with a Persian message and leaves nothing behind.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from pishkhan.accounts.models import Department, User
-from pishkhan.core.audit import actor_id_of, audit_record
 from pishkhan.core.errors import ApplicationError, PermissionDeniedError
 from pishkhan.core.text import clean_input
 from pishkhan.meetings.models import (
@@ -24,49 +21,17 @@ from pishkhan.meetings.models import (
     Attendance,
     Decision,
     Meeting,
-    MeetingEvent,
     Position,
     Signature,
     SignatureDecline,
 )
+from pishkhan.meetings.services.state import _event
 
 CONSENT_NOTE = "تصویب یکجا"
 
 
 def _lock(meeting_id: int) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting_id)
-
-
-def _event(
-    meeting: Meeting,
-    *,
-    kind: str,
-    actor: User | None,
-    now: dt.datetime,
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    old: str = "",
-    new: str = "",
-) -> None:
-    MeetingEvent.objects.create(
-        meeting=meeting,
-        kind=kind,
-        old_status=old,
-        new_status=new,
-        actor=actor,
-        at=now,
-        note=note,
-        data=data or {},
-    )
-    audit_record(
-        municipality_id=meeting.municipality_id,
-        actor_id=actor_id_of(actor),
-        action=f"meeting.{kind}",
-        object_type="meeting",
-        object_id=meeting.number,
-        data={"note": note, **(data or {})},
-        at=now.astimezone(dt.UTC),
-    )
 
 
 def _require_secretary(actor: User, meeting: Meeting) -> None:
