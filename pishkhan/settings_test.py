@@ -4,7 +4,9 @@ import os
 
 os.environ["PISHKHAN_TESTING"] = "1"
 os.environ.setdefault("PISHKHAN_VAR_DIR", "/tmp/pishkhan-test-var")
-os.environ.setdefault("SQLITE_PATH", "/tmp/pishkhan-test-var/dev.sqlite3")
-os.environ.setdefault("SQLITE_TEST_PATH", f"/tmp/pishkhan-test-var/test-{os.getpid()}.sqlite3")
+_var = os.environ["PISHKHAN_VAR_DIR"]
+os.makedirs(_var, exist_ok=True)
+os.environ.setdefault("SQLITE_PATH", f"{_var}/dev.sqlite3")
+os.environ.setdefault("SQLITE_TEST_PATH", f"{_var}/test-{os.getpid()}.sqlite3")
 
 from pishkhan.settings import *  # noqa: E402, F403
