@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pishkhan.accounts.models import ApiClient, Committee, Department, District, Municipality, User
-from pishkhan.cases.files import clean_upload
+from pishkhan.cases.files import CleanFile, clean_upload
 from pishkhan.cases.geo import district_at, district_for_address
 from pishkhan.cases.models import (
     OPEN_STATES,
@@ -190,7 +191,30 @@ def _has_boundaries(municipality: Municipality) -> bool:
     return District.objects.filter(municipality=municipality).exclude(boundary=None).exists()
 
 
-def case_submit(
+@dataclass(frozen=True)
+class CaseInput:
+    """A request's contents, checked and normalised: what ``case_submit`` stores."""
+
+    channel: str
+    citizen_name: str
+    citizen_mobile: str
+    citizen_email: str
+    national_id: str
+    service: ServiceType
+    description: str
+    address: str
+    lat: float | None
+    lon: float | None
+    district: District
+    attributes: dict[str, Any]
+    files: list[CleanFile]
+    media_url: str
+    letter_number: str
+    letter_date: dt.date | None
+    external_ref: str
+
+
+def case_input_clean(
     *,
     municipality: Municipality,
     channel: str,
@@ -206,20 +230,17 @@ def case_submit(
     citizen_email: str = "",
     attributes: dict[str, Any] | None = None,
     files: Sequence[UploadedFile[bytes]] = (),
-    idempotency_key: str | None = None,
     actor: User | None = None,
     api_client: ApiClient | None = None,
-    origin_committee: Committee | None = None,
     external_ref: str = "",
     media_url: str = "",
     letter_number: str = "",
     letter_date: dt.date | None = None,
     now: dt.datetime | None = None,
-) -> Case:
-    """Register a request from any channel. Validates everything first; writes all or nothing.
-
-    A repeated call with the same ``idempotency_key`` returns the case created the first time.
-    """
+) -> CaseInput:
+    """Check a request from any channel, field by field: the one place its rules live (the
+    forms only parse what the browser sent). Raises ValidationError({field: [messages]}) with
+    every problem at once, so a person fixes them in one go."""
     if channel not in Case.Channel.values:
         raise ValidationError({"channel": "مجرای ثبت نامعتبر است."})
     if channel in (Case.Channel.WALK_IN, Case.Channel.PHONE, Case.Channel.LETTER):
@@ -248,7 +269,9 @@ def case_submit(
         errors.setdefault("national_id", []).extend(exc.messages)
         nid = ""
     text = clean_input(description)
-    if len(normalize_fa(text)) < 10:
+    if not text.strip():
+        errors.setdefault("description", []).append("شرح درخواست را بنویسید.")
+    elif len(normalize_fa(text)) < 10:
         errors.setdefault("description", []).append(
             "شرح درخواست را کامل‌تر بنویسید (دست‌کم ۱۰ نویسه)."
         )
@@ -311,6 +334,81 @@ def case_submit(
     if errors:
         raise ValidationError(errors)
     assert district is not None  # noqa: S101 — checked above; for the type checker
+    return CaseInput(
+        channel=channel,
+        citizen_name=name,
+        citizen_mobile=mobile,
+        citizen_email=email,
+        national_id=nid,
+        service=service,
+        description=text,
+        address=clean_input(address)[:500],
+        lat=lat,
+        lon=lon,
+        district=district,
+        attributes=answers,
+        files=cleaned,
+        media_url=media_url,
+        letter_number=letter_number,
+        letter_date=letter_date,
+        external_ref=clean_input(external_ref)[:100],
+    )
+
+
+def case_submit(
+    *,
+    municipality: Municipality,
+    channel: str,
+    citizen_name: str,
+    citizen_mobile: str,
+    service: ServiceType,
+    description: str,
+    address: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    district: District | None = None,
+    national_id: str = "",
+    citizen_email: str = "",
+    attributes: dict[str, Any] | None = None,
+    files: Sequence[UploadedFile[bytes]] = (),
+    idempotency_key: str | None = None,
+    actor: User | None = None,
+    api_client: ApiClient | None = None,
+    origin_committee: Committee | None = None,
+    external_ref: str = "",
+    media_url: str = "",
+    letter_number: str = "",
+    letter_date: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Register a request from any channel: checked by ``case_input_clean``, then written all
+    or nothing.
+
+    A repeated call with the same ``idempotency_key`` returns the case created the first time.
+    """
+    given = case_input_clean(
+        municipality=municipality,
+        channel=channel,
+        citizen_name=citizen_name,
+        citizen_mobile=citizen_mobile,
+        service=service,
+        description=description,
+        address=address,
+        lat=lat,
+        lon=lon,
+        district=district,
+        national_id=national_id,
+        citizen_email=citizen_email,
+        attributes=attributes,
+        files=files,
+        actor=actor,
+        api_client=api_client,
+        external_ref=external_ref,
+        media_url=media_url,
+        letter_number=letter_number,
+        letter_date=letter_date,
+        now=now,
+    )
     now = now or timezone.now()
     week_start = intake_week_start(municipality, now)
     # No look-ups before writing: the unique constraints decide. A replay of an idempotency
@@ -322,33 +420,35 @@ def case_submit(
                 case = Case.objects.create(
                     municipality=municipality,
                     tracking_code=code,
-                    channel=channel,
+                    channel=given.channel,
                     citizen=actor if actor is not None and actor.role == "citizen" else None,
-                    citizen_name=name,
-                    citizen_mobile=mobile,
-                    citizen_email=email,
-                    national_id=nid,
-                    service=service,
-                    description=text,
-                    address=clean_input(address)[:500],
-                    lat=lat,
-                    lon=lon,
-                    district=district,
-                    attributes=answers,
+                    citizen_name=given.citizen_name,
+                    citizen_mobile=given.citizen_mobile,
+                    citizen_email=given.citizen_email,
+                    national_id=given.national_id,
+                    service=given.service,
+                    description=given.description,
+                    address=given.address,
+                    lat=given.lat,
+                    lon=given.lon,
+                    district=given.district,
+                    attributes=given.attributes,
                     week_start=week_start,
-                    needs_visit=service.needs_visit,
+                    needs_visit=given.service.needs_visit,
                     origin_committee=origin_committee,
-                    external_ref=clean_input(external_ref)[:100],
+                    external_ref=given.external_ref,
                     api_client=api_client,
-                    letter_number=letter_number,
-                    letter_date=letter_date,
-                    street_key=street_key(address),
+                    letter_number=given.letter_number,
+                    letter_date=given.letter_date,
+                    street_key=street_key(given.address),
                     registered_by=actor if actor is not None and actor.is_staff else None,
                     idempotency_key=idempotency_key or None,
-                    media_url=media_url,
-                    search_key=normalize_fa(f"{text} {address} {service.name}"),
+                    media_url=given.media_url,
+                    search_key=normalize_fa(
+                        f"{given.description} {given.address} {given.service.name}"
+                    ),
                 )
-                for item in cleaned:
+                for item in given.files:
                     attachment = Attachment(
                         case=case,
                         content_type=item.content_type,
