@@ -121,6 +121,12 @@ def _notify(case: Case, event: str, **context: Any) -> None:
         )
 
 
+def _promised_meeting(case: Case) -> dt.datetime:
+    from pishkhan.cases.selectors import case_meeting_at
+
+    return case_meeting_at(case=case)
+
+
 def objection_window_days(municipality_id: int) -> int:
     """The city's objection window (Schedule.objection_window_days; the setting if none)."""
     from pishkhan.cycle.models import Schedule
@@ -366,7 +372,10 @@ def case_submit(
                     note=f"ثبت از مجرای {case.get_channel_display()}",
                     at=now,
                 )
-                _notify(case, "received")
+                # A desk registration (walk-in, phone, letter): the SMS is the citizen's
+                # receipt too, with the meeting the case is promised to.
+                desk = channel in (Case.Channel.WALK_IN, Case.Channel.PHONE, Case.Channel.LETTER)
+                _notify(case, "received", meeting_at=_promised_meeting(case) if desk else None)
         except IntegrityError:
             if idempotency_key:
                 existing = Case.objects.filter(

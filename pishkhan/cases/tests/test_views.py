@@ -344,7 +344,19 @@ class RegisterTests(OfficeTestCase):
         self.assertGreater(meeting, case.created_at)
         self.assertContains(r, format_datetime(meeting))
         sms = Message.objects.get(to=case.citizen_mobile, channel="sms")
-        self.assertIn(case.tracking_code, sms.body)
+        # the SMS is a receipt too: isolated code, the promised meeting in Jalali, Persian digits
+        self.assertIn(f"\u2066{case.tracking_code}\u2069", sms.body)
+        when = format_datetime(meeting, long=True)  # «چهارشنبه ۲۶ آذر ۱۴۰۵ ساعت ۱۳:۳۰»
+        self.assertRegex(when, r"^[آ-ی]+ [۰-۹]+ [آ-ی]+ [۰-۹]{4} ساعت [۰-۹]{2}:[۰-۹]{2}$")
+        self.assertIn(f"جلسهٔ پیشخوان خدمت: {when}", sms.body)
+
+    def test_web_submission_sms_carries_no_meeting_promise(self):
+        from pishkhan.notify.models import Message
+
+        web = self.case(text="چالهٔ بزرگ در خیابان")
+        sms = Message.objects.get(to=web.citizen_mobile, channel="sms")
+        self.assertIn(web.tracking_code, sms.body)
+        self.assertNotIn("جلسه", sms.body)  # the desk's receipt only
 
     def test_address_alone_places_the_case_or_says_it_matches_nothing(self):
         self.d2.places = "بلوار گلستان"
