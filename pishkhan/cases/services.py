@@ -694,6 +694,38 @@ def case_move_district(
 
 
 @transaction.atomic
+def case_change_service(
+    *, case: Case, service: ServiceType, actor: User | None, suggested: bool = False
+) -> Case:
+    """Triage settles the service (and so the department that will carry it out). Used for the
+    text-based suggestion's one-click "use it": the suggestion is never applied without it."""
+    _require(actor, "cases.triage_case", case)
+    if service.municipality_id != case.municipality_id or not service.is_active:
+        raise ApplicationError("خدمت نامعتبر است.")
+    locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
+    if locked.status not in ("submitted", "info_requested", "accepted"):
+        raise InvalidTransition(locked.status, "service")
+    if locked.service_id == service.pk:
+        raise ApplicationError(f"خدمت این درخواست همین حالا «{service.name}» است.")
+    old = locked.service
+    locked.service = service
+    locked.search_key = normalize_fa(f"{locked.description} {locked.address} {service.name}")
+    locked.save(update_fields=["service", "search_key", "updated_at"])
+    how = "پیشنهاد سامانه از روی متن" if suggested else "انتخاب کارشناس"  # record: Persian
+    _event(
+        locked,
+        old=locked.status,
+        new=locked.status,
+        actor=actor,
+        kind="change_service",
+        public=False,
+        note=f"{old.name} ← {service.name} ({how})",
+        data={"from": old.code, "to": service.code, "suggested": suggested},
+    )
+    return locked
+
+
+@transaction.atomic
 def case_mark_urgent(*, case: Case, actor: User | None, week_start: dt.date) -> Case:
     """Pull a case into the given (current) week; the cycle decides until when this is allowed."""
     _require(actor, "cases.triage_case", case)
