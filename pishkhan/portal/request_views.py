@@ -318,7 +318,7 @@ SMS_HELP = gettext_lazy(
 _SMS_REPLY = re.compile(r"\s*([0-9]+)\s*(.*)", re.DOTALL)
 
 
-def _sms_answer(status: int, reply: str, **data: Any) -> JsonResponse:
+def _sms_answer(status: int, reply: object, **data: Any) -> JsonResponse:
     """``reply`` is the Persian answer the gateway sends back to the citizen."""
     return JsonResponse({"ok": status == 200, "reply": str(reply), **data}, status=status)
 
