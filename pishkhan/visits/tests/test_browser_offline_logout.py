@@ -84,6 +84,24 @@ def test_logout_warns_about_unsent_reports_then_clears_offline_copies(phone_page
     visit.refresh_from_db()
     assert visit.status != "reported"
 
+    # Another senior manager logs in on this phone: the report is not sent with their login,
+    # and their logout does not ask about it (it is not theirs).
+    other = city["senior2"]
+    browser_login(page, other, PASSWORD)
+    page.wait_for_url("**/office/")
+    page.goto(today_url)
+    page.wait_for_function("() => window.PishkhanQueue && PishkhanQueue.owner")
+    page.evaluate("PishkhanQueue.flush()")
+    assert page.evaluate(UNSENT) == 1
+    visit.refresh_from_db()
+    assert visit.status != "reported"
+    asked = []
+    page.on("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    with page.expect_navigation():
+        _logout(page)
+    assert asked == []
+    assert page.evaluate(UNSENT) == 1
+
     # The same person logs in again: the report is sent, once (with the new session's token).
     browser_login(page, senior, PASSWORD)
     page.wait_for_url("**/office/")
