@@ -303,7 +303,9 @@ def _service_suggestion(case: Case) -> dict[str, Any] | None:
     )
     if service is None:
         return None
-    return {"service": service, "percent": round(found[1] * 100), "same": service == case.service}
+    # never "100 %": on texts unlike its history the model is over-confident (PERFORMANCE.md)
+    percent = min(99, round(found[1] * 100))
+    return {"service": service, "percent": percent, "same": service == case.service}
 
 
 def _int(value: object) -> int:
