@@ -138,7 +138,8 @@ class CitizenCheck(models.Model):
     """The citizen is asked by SMS whether the work reported done is really done.
 
     One row per report (the ``awaiting`` event) and citizen case; the citizen's reply
-    (``1`` done, ``2`` not done) is recorded once. A reply counts like the head's word."""
+    (``1`` done, ``2`` not done) is recorded once. A reply counts like the head's word. The
+    mobile is the case's (no copy here: anonymising the case leaves nothing behind)."""
 
     class Answer(models.TextChoices):
         PENDING = "", _("در انتظار پاسخ")
@@ -158,7 +159,6 @@ class CitizenCheck(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="+", verbose_name=_("درخواست")
     )
-    mobile = models.CharField(_("همراه شهروند"), max_length=20, db_index=True)
     asked_at = models.DateTimeField(_("زمان پرسش"))
     answer = models.CharField(
         _("پاسخ"), max_length=10, choices=Answer.choices, default=Answer.PENDING, blank=True
@@ -179,4 +179,4 @@ class CitizenCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.directive} / {self.mobile}"
+        return f"{self.directive} / {self.case_id}"

@@ -661,7 +661,6 @@ def _ask_citizens(directive: Directive, event: DirectiveEvent, now: dt.datetime)
                 directive=directive,
                 event=event,
                 case=citizen,
-                mobile=citizen.citizen_mobile,
                 asked_at=now,
             )
             message_enqueue(
@@ -688,7 +687,7 @@ def directive_citizen_reply(
     check = (
         CitizenCheck.objects.select_for_update()
         .select_related("case", "directive")
-        .filter(mobile=mobile)
+        .filter(case__citizen_mobile=mobile, case__anonymised_at__isnull=True)
         .order_by("-asked_at", "-id")
         .first()
     )
@@ -752,7 +751,7 @@ def directive_citizen_reply(
     message_enqueue(
         template="directives/messages/citizen_thanks",
         context={"case": check.case, "done": done},
-        mobile=check.mobile,
+        mobile=check.case.citizen_mobile,
         municipality_id=directive.municipality_id,
         dedupe_key=f"directive:{directive.pk}:thanks:{check.pk}",
     )

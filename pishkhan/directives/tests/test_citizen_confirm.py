@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.test import override_settings
+from django.utils import timezone
 
 from pishkhan.cases.models import Case
 from pishkhan.directives import services
@@ -151,7 +152,7 @@ class CitizenConfirmsBySmsTests(DepartmentStaffSetup):
         follower = make_case(self.city, status="merged", merged_into=self.case)
         self.report_done()
         self.assertEqual(
-            set(CitizenCheck.objects.values_list("mobile", flat=True)),
+            set(CitizenCheck.objects.values_list("case__citizen_mobile", flat=True)),
             {self.case.citizen_mobile, follower.citizen_mobile},
         )
         status, _ = self.reply("2 خراب است", mobile=follower.citizen_mobile)
@@ -161,3 +162,17 @@ class CitizenConfirmsBySmsTests(DepartmentStaffSetup):
         self.lead.refresh_from_db()
         self.assertEqual(self.lead.status, "in_progress")
         self.assertNotEqual(Case.objects.get(pk=self.case.pk).status, Case.Status.DONE)
+
+    def test_an_anonymised_case_keeps_no_mobile_for_the_question(self) -> None:
+        from pishkhan.cases.retention import case_anonymise
+
+        self.report_done()
+        mobile = self.case.citizen_mobile
+        case_anonymise(case=self.case, now=timezone.now())
+        self.assertFalse(
+            CitizenCheck.objects.filter(case__citizen_mobile=mobile).exists()
+        )  # nothing of the citizen's number stays with the question
+        status, _ = self.reply("1", mobile=mobile)
+        self.assertEqual(status, 404)
+        self.lead.refresh_from_db()
+        self.assertEqual(self.lead.status, "awaiting")

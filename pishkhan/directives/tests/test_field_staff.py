@@ -44,7 +44,6 @@ class DepartmentStaffSetup(BaseTestCase):
 
 
 class DepartmentStaffTests(DepartmentStaffSetup):
-
     def test_every_member_of_the_department_is_told(self) -> None:
         told = set(
             Message.objects.filter(template="directives/messages/issued").values_list(
