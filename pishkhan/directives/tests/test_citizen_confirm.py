@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from pishkhan.cases.models import Case
@@ -95,6 +96,9 @@ class CitizenConfirmsBySmsTests(DepartmentStaffSetup):
         assert last is not None
         self.assertIn("هنوز چاله پر نشده", last.note)
         self.assertEqual(CitizenCheck.objects.get().note, "هنوز چاله پر نشده")
+        self.login(self.head_civil)  # the head reads the citizen's words on the directive page
+        page = self.client.get(reverse("directives:detail", args=[self.lead.pk]))
+        self.assertContains(page, "هنوز چاله پر نشده")
         told = set(
             Message.objects.filter(template="directives/messages/citizen_not_done").values_list(
                 "to", flat=True
