@@ -122,6 +122,12 @@ def _notify(case: Case, event: str, **context: Any) -> None:
         )
 
 
+def _promised_meeting(case: Case) -> dt.datetime:
+    from pishkhan.cases.selectors import case_meeting_at
+
+    return case_meeting_at(case=case)
+
+
 def objection_window_days(municipality_id: int) -> int:
     """The city's objection window (Schedule.objection_window_days; the setting if none)."""
     from pishkhan.cycle.models import Schedule
@@ -466,7 +472,10 @@ def case_submit(
                     note=f"ثبت از مجرای {case.get_channel_display()}",
                     at=now,
                 )
-                _notify(case, "received")
+                # A desk registration (walk-in, phone, letter): the SMS is the citizen's
+                # receipt too, with the meeting the case is promised to.
+                desk = channel in (Case.Channel.WALK_IN, Case.Channel.PHONE, Case.Channel.LETTER)
+                _notify(case, "received", meeting_at=_promised_meeting(case) if desk else None)
         except IntegrityError:
             if idempotency_key:
                 existing = Case.objects.filter(
@@ -780,6 +789,38 @@ def case_move_district(
         public=False,
         note=note or f"{old} ← {district}",
         data={"from": old.number, "to": district.number},
+    )
+    return locked
+
+
+@transaction.atomic
+def case_change_service(
+    *, case: Case, service: ServiceType, actor: User | None, suggested: bool = False
+) -> Case:
+    """Triage settles the service (and so the department that will carry it out). Used for the
+    text-based suggestion's one-click "use it": the suggestion is never applied without it."""
+    _require(actor, "cases.triage_case", case)
+    if service.municipality_id != case.municipality_id or not service.is_active:
+        raise ApplicationError("خدمت نامعتبر است.")
+    locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
+    if locked.status not in ("submitted", "info_requested", "accepted"):
+        raise InvalidTransition(locked.status, "service")
+    if locked.service_id == service.pk:
+        raise ApplicationError(f"خدمت این درخواست همین حالا «{service.name}» است.")
+    old = locked.service
+    locked.service = service
+    locked.search_key = normalize_fa(f"{locked.description} {locked.address} {service.name}")
+    locked.save(update_fields=["service", "search_key", "updated_at"])
+    how = "پیشنهاد سامانه از روی متن" if suggested else "انتخاب کارشناس"  # record: Persian
+    _event(
+        locked,
+        old=locked.status,
+        new=locked.status,
+        actor=actor,
+        kind="change_service",
+        public=False,
+        note=f"{old.name} ← {service.name} ({how})",
+        data={"from": old.code, "to": service.code, "suggested": suggested},
     )
     return locked
 
