@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from pishkhan.accounts.access import staff_required
 from pishkhan.accounts.models import User
 from pishkhan.core.errors import ApplicationError
+from pishkhan.core.text import local_number
 from pishkhan.meetings import floor
 from pishkhan.meetings.forms import PositionForm, ReasonForm
 from pishkhan.meetings.models import AgendaItem, Attendance, Decision, Meeting
@@ -26,7 +27,7 @@ from pishkhan.meetings.selectors import (
     roll_calls,
     uncontested,
 )
-from pishkhan.meetings.views import _error, _meeting
+from pishkhan.meetings.views import _error, _meeting, floor_context
 
 
 def _ids(request: HttpRequest, name: str = "items") -> list[int]:
@@ -37,28 +38,35 @@ def _ids(request: HttpRequest, name: str = "items") -> list[int]:
 @staff_required("meetings.run_meeting")
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
     """The consent list: save the marks, mark the uncontested proposals, or decide the marked
-    items together (the unmarked ones are the exceptions)."""
+    items together (the unmarked ones are the exceptions). With htmx the answer is the list
+    itself (no page reload); a refused action keeps the secretary's marks on screen."""
     meeting = _meeting(request, pk)
     user: User = request.user  # type: ignore[assignment]
     action = request.POST.get("action", "")
+    ticked: set[int] | None = None
+    error = False
     try:
         if action == "mark":
             n = floor.consent_mark(meeting=meeting, item_ids=_ids(request), actor=user)
-            messages.success(request, gettext("فهرست تصویب یکجا: %(n)s دستور.") % {"n": n})
+            text = gettext("فهرست تصویب یکجا: %(n)s دستور.") % {"n": local_number(n)}
         elif action == "uncontested":
             items = agenda_items(meeting)
             chosen = uncontested(items, item_proposals(items))
             n = floor.consent_mark(meeting=meeting, item_ids=chosen, actor=user)
-            messages.success(request, gettext("%(n)s دستور بدون مخالفت علامت خورد.") % {"n": n})
+            text = gettext("%(n)s دستور بدون مخالفت علامت خورد.") % {"n": local_number(n)}
         elif action == "decide":
             decided = floor.consent_decide(meeting=meeting, item_ids=_ids(request), actor=user)
-            messages.success(
-                request, gettext("%(n)s دستور یکجا تصمیم گرفته شد.") % {"n": len(decided)}
-            )
+            text = gettext("%(n)s دستور یکجا تصمیم گرفته شد.") % {"n": local_number(len(decided))}
         else:
             raise ApplicationError(gettext("فرمان نامعتبر است."))
     except ApplicationError as exc:
-        _error(request, exc)
+        text, error, ticked = exc.message, True, set(_ids(request))
+    if request.headers.get("HX-Request"):
+        meeting.refresh_from_db()
+        context = floor_context(meeting, ticked)
+        context.update(floor_message=text, floor_error=error, oob=True)
+        return render(request, "meetings/_floor.html", context)
+    (messages.error if error else messages.success)(request, text)
     return redirect("meetings:session", pk=meeting.pk)
 
 

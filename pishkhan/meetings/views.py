@@ -279,29 +279,37 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("meetings:sign", pk=meeting.pk)
         except ApplicationError as exc:
             _error(request, exc)
+    context = floor_context(meeting)
+    attendance = list(
+        meeting.attendance.select_related("member").order_by("-votes", "member__role", "id")
+    )
+    context.update(
+        attendance_form=attendance_form,
+        attendance=attendance,
+        present_names=[a.name for a in attendance if a.present],
+        quorum=schedule.quorum,
+    )
+    return render(request, "meetings/session.html", context)
+
+
+def floor_context(meeting: Meeting, ticked: set[int] | None = None) -> dict[str, Any]:
+    """The consent list and the item rows (a fixed number of queries whatever the count).
+    ``ticked``: the consent marks as the secretary's screen had them (an htmx answer to a
+    refused action keeps them, less the items pulled out meanwhile)."""
     items = agenda_items(meeting)
+    if ticked is not None:
+        for item in items:
+            item.consent = item.pk in ticked and item.pulled_by_id is None
     proposals = item_proposals(items)
     free = set(uncontested(items, proposals))
-    rows = [(item, proposals.get(item.pk), item.pk in free) for item in items]
-    decided = sum(1 for i in items if getattr(i, "decision", None) is not None)
-    return render(
-        request,
-        "meetings/session.html",
-        {
-            "meeting": meeting,
-            "attendance_form": attendance_form,
-            "rows": rows,
-            "attendance": list(
-                meeting.attendance.select_related("member").order_by("-votes", "member__role", "id")
-            ),
-            "quorum": schedule.quorum,
-            "decided": decided,
-            "total": len(items),
-            "consent_count": sum(
-                1 for i in items if i.consent and getattr(i, "decision", None) is None
-            ),
-        },
-    )
+    undecided = [i for i in items if getattr(i, "decision", None) is None]
+    return {
+        "meeting": meeting,
+        "rows": [(item, proposals.get(item.pk), item.pk in free) for item in items],
+        "decided": len(items) - len(undecided),
+        "total": len(items),
+        "consent_count": sum(1 for i in undecided if i.consent),
+    }
 
 
 def _item_context(meeting: Meeting, item: AgendaItem, **extra: Any) -> dict[str, Any]:
@@ -373,14 +381,25 @@ def decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             saved = True
         except ApplicationError as exc:
             form.add_error(None, exc.message)
-    if saved:
-        item = _fresh_item(meeting, item_pk)
-        context = _item_context(meeting, item, saved=True)
-    else:
-        context = _item_context(meeting, item, form=form)
-    if request.headers.get("HX-Request"):
-        return render(request, "meetings/_item_decision.html", context)
-    return redirect("meetings:session", pk=meeting.pk)
+    if not request.headers.get("HX-Request"):
+        return redirect("meetings:session", pk=meeting.pk)
+    if not saved:
+        return render(
+            request, "meetings/_item_decision.html", _item_context(meeting, item, form=form)
+        )
+    # Saved: the item folds back into its row (a long meeting is not a stack of open forms),
+    # with the live tally of the members' positions under it.
+    item = _fresh_item(meeting, item_pk)
+    proposal = item_proposals([item]).get(item.pk)
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "proposal": proposal,
+        "free": False,
+        "saved": True,
+        "roll": roll_calls(meeting, [item]).get(item.pk),
+    }
+    return render(request, "meetings/_item_row.html", context)
 
 
 @staff_required("meetings.view_agenda")

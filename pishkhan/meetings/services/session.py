@@ -135,6 +135,8 @@ def decision_record(
         "lon": item.lon,
         "municipality_id": meeting.municipality_id,
     }
+    lead_id = lead_department.pk if lead_department else None
+    supporting = {d.pk for d in supporting_departments if d.pk != lead_id}
     decision = Decision.objects.filter(item=item).first()
     if decision is None:
         if actor is None:
@@ -143,11 +145,13 @@ def decision_record(
             item=item, number=f"{meeting.number}-{item.number:02d}", **values
         )
     else:
+        before = _terms(decision)
         for key, value in values.items():
             setattr(decision, key, value)
         decision.save()
-    lead_id = lead_department.pk if lead_department else None
-    decision.supporting_departments.set([d for d in supporting_departments if d.pk != lead_id])
+        if before != _terms(decision, supporting):
+            _positions_clear(meeting, decision, actor=actor)
+    decision.supporting_departments.set(sorted(supporting))
     _event(
         meeting,
         kind="decision",
@@ -156,6 +160,56 @@ def decision_record(
         data={"decision": decision.number, "outcome": outcome},
     )
     return decision
+
+
+def _terms(decision: Decision, supporting: set[int] | None = None) -> tuple[object, ...]:
+    """What the members voted on: the decision's terms (not who recorded it)."""
+    if supporting is None:
+        supporting = {d.pk for d in decision.supporting_departments.all()}
+    return (
+        decision.outcome,
+        decision.text,
+        decision.lead_department_id,
+        decision.deadline,
+        decision.refer_until,
+        decision.cost_note,
+        frozenset(supporting),
+    )
+
+
+def _positions_clear(meeting: Meeting, decision: Decision, *, actor: User | None) -> None:
+    """The decision's terms changed after members took positions on them: those positions no
+    longer stand. They are removed (kept in the meeting's history) and their members asked
+    again, by message and on their devices (the form shows again)."""
+    from pishkhan.notify.services import message_enqueue
+
+    positions = list(decision.positions.select_related("member").order_by("id"))
+    if not positions:
+        return
+    now = timezone.now()
+    decision.positions.all().delete()
+    _event(
+        meeting,
+        kind="positions_cleared",
+        actor=actor,
+        now=now,
+        data={
+            "decision": decision.number,
+            "positions": [
+                {"member": p.member_id, "stance": p.stance, "note": p.note} for p in positions
+            ],
+        },
+    )
+    stamp = hashlib.sha256(now.isoformat().encode()).hexdigest()[:12]
+    for p in positions:
+        message_enqueue(
+            template="meetings/messages/positions_cleared",
+            context={"user": p.member, "meeting": meeting, "decision": decision},
+            mobile=p.member.mobile,
+            email=p.member.email,
+            municipality_id=meeting.municipality_id,
+            dedupe_key=f"decision:{decision.pk}:cleared:{stamp}:{p.member_id}",
+        )
 
 
 @transaction.atomic
