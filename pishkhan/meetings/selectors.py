@@ -206,7 +206,13 @@ def agenda_items_subset(meeting: Meeting, ids: list[int] | None) -> list[AgendaI
     qs = meeting.items.all() if ids is None else meeting.items.filter(pk__in=ids)
     return list(
         qs.select_related(
-            "district", "service", "decision", "decision__lead_department", "pulled_by"
+            "district",
+            "service",
+            "decision",
+            "decision__lead_department",
+            "decision__corrects__item__meeting",
+            "corrects",
+            "pulled_by",
         )
         .prefetch_related(
             Prefetch(
@@ -490,8 +496,26 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         "reopenings": list(
             meeting.events.filter(kind="status", data__reopened=True).select_related("actor")
         ),
+        "corrected_by": corrections_of([getattr(i, "decision", None) for i in items]),
         "verification": verification,
     }
+
+
+def corrections_of(
+    decisions: list[Decision | None], *, sealed_only: bool = False
+) -> dict[int, list[Decision]]:
+    """The later decisions that correct each of these (one query): the old record stays as it
+    was sealed and shows "corrected by"."""
+    ids = [d.pk for d in decisions if d is not None]
+    result: dict[int, list[Decision]] = defaultdict(list)
+    if not ids:
+        return result
+    qs = Decision.objects.filter(corrects_id__in=ids).select_related("item__meeting")
+    if sealed_only:
+        qs = qs.filter(item__meeting__status=Meeting.Status.SIGNED)
+    for d in qs.order_by("created_at", "id"):
+        result[d.corrects_id].append(d)  # type: ignore[index]
+    return result
 
 
 def pending_signers(meeting: Meeting) -> list[int]:

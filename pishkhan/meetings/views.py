@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from pishkhan.accounts.access import staff_required
 from pishkhan.accounts.models import Committee, User
 from pishkhan.core.errors import ApplicationError
+from pishkhan.core.text import to_ascii_digits
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.schedule import schedule_for
 from pishkhan.meetings import floor, imports, services
@@ -125,6 +126,20 @@ def agenda_action(request: HttpRequest, pk: int) -> HttpResponse:
             chosen = list(AgendaItem.objects.filter(meeting=meeting, pk__in=ids).order_by("number"))
             services.agenda_items_merge(items=chosen, actor=user)
             messages.success(request, gettext("دستورها ادغام شدند."))
+        elif action == "correction":
+            from pishkhan.meetings.selectors import decision_lookup
+
+            number = to_ascii_digits(request.POST.get("decision", "")).strip()[:30]
+            old = decision_lookup(meeting.municipality_id, number) if number else None
+            if old is None:
+                raise ApplicationError(
+                    gettext("مصوبه‌ای با شمارهٔ «%(number)s» در شهرداری شما نیست.")
+                    % {"number": number}
+                )
+            services.agenda_item_correction_add(
+                meeting=meeting, decision=old, reason=request.POST.get("reason", ""), actor=user
+            )
+            messages.success(request, gettext("اصلاحیه به دستور جلسه افزوده شد."))
         elif action == "split":
             item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
             ids = [int(x) for x in request.POST.getlist("cases") if x.isdigit()]
@@ -142,7 +157,6 @@ def agenda_action(request: HttpRequest, pk: int) -> HttpResponse:
 def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the meeting to another time of its week (Jalali date and hh:mm)."""
     from pishkhan.core.jalali import combine, parse_jalali_date
-    from pishkhan.core.text import to_ascii_digits
     from pishkhan.meetings.unheld import meeting_reschedule
 
     meeting = _meeting(request, pk)
@@ -217,6 +231,17 @@ def _decision_form(
             "cost_note": decision.cost_note,
         }
         given = {p.member_id for p in decision.positions.all()}
+    elif item.corrects_id and item.corrects is not None:
+        # A correction starts from the decision it corrects: the meeting changes what it must.
+        old = item.corrects
+        initial = {
+            "outcome": old.outcome,
+            "text": old.text,
+            "lead_department": old.lead_department_id,
+            "deadline": old.deadline,
+            "refer_until": old.refer_until,
+            "cost_note": old.cost_note,
+        }
     elif proposal is not None:
         initial = {
             "outcome": proposal.outcome,

@@ -11,12 +11,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pishkhan.accounts.models import Municipality, User
 from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.jalali import week_label
+from pishkhan.core.text import clean_input, fa_digits, fa_number, ltr_isolate
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.schedule import week_times_of
 from pishkhan.meetings.models import (
@@ -111,6 +113,12 @@ def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = Non
     for source in SOURCES.values():
         specs.extend(source(meeting))
     specs = _ordered(specs)
+    # Corrections the secretary put on this agenda are not built from any source: kept, last.
+    corrections = list(
+        meeting.items.filter(kind=AgendaItem.Kind.CORRECTION)
+        .order_by("number")
+        .values("title", "summary", "corrects_id")
+    )
     _clear_draft_items(meeting)
     # Thousands of rows on a big week: plain executemany, then one read back of the new ids.
     items_table = AgendaItem._meta.db_table
@@ -148,6 +156,11 @@ def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = Non
             ],
         )
     count = len(specs)
+    for n, kept in enumerate(corrections, start=count + 1):
+        AgendaItem.objects.create(
+            meeting=meeting, number=n, kind=AgendaItem.Kind.CORRECTION, urgency=3, **kept
+        )
+    count += len(corrections)
     mark_carried_items(meeting)
     _event(meeting, kind="agenda_built", actor=actor, now=now, data={"items": count})
     return meeting
@@ -296,3 +309,79 @@ def agenda_item_split(
         data={"from": item.pk, "new": new.pk, "cases": sorted(moving)},
     )
     return new
+
+
+@transaction.atomic
+def agenda_item_correction_add(
+    *, meeting: Meeting, decision: Decision, reason: str, actor: User | None
+) -> AgendaItem:
+    """Put the correction of a sealed decision of an earlier meeting on this agenda. The sealed
+    record is never altered: the meeting decides anew, and the new decision references the old
+    one (``Decision.corrects``)."""
+    meeting = _lock(meeting)
+    _require(actor, "meetings.prepare_agenda", meeting.municipality_id)
+    old = (
+        Decision.objects.select_related("item__meeting")
+        .filter(pk=decision.pk, municipality_id=meeting.municipality_id)
+        .first()
+    )
+    if old is None:
+        raise ApplicationError(gettext("این مصوبه از شهرداری شما نیست."))
+    if old.item.meeting.status != Meeting.Status.SIGNED:
+        raise ApplicationError(
+            gettext(
+                "مصوبهٔ %(number)s هنوز مهر نشده است؛ پیش از مهر، صورتجلسهٔ همان جلسه را"
+                " بازگشایی و اصلاح کنید."
+            )
+            % {"number": ltr_isolate(old.number)}
+        )
+    if old.item.meeting.week_start >= meeting.week_start:
+        raise ApplicationError(
+            gettext("اصلاحیه در دستور جلسه‌ای پس از جلسهٔ %(meeting)s می‌آید.")
+            % {"meeting": ltr_isolate(old.item.meeting.number)}
+        )
+    if meeting.status not in (
+        Meeting.Status.DRAFT,
+        Meeting.Status.FROZEN,
+        Meeting.Status.IN_SESSION,
+    ):
+        raise ApplicationError(gettext("این جلسه پایان یافته است؛ اصلاحیه را در جلسهٔ بعد بگذارید."))
+    if meeting.items.filter(corrects=old).exists():
+        raise ApplicationError(
+            gettext("اصلاحیهٔ مصوبهٔ %(number)s در دستور همین جلسه هست.")
+            % {"number": ltr_isolate(old.number)}
+        )
+    reason = clean_input(reason)
+    if len(reason) < 5:
+        raise ApplicationError(gettext("علت اصلاح مصوبه را بنویسید."))
+    number = (meeting.items.aggregate(m=Max("number"))["m"] or 0) + 1
+    ref, where, row = (
+        ltr_isolate(fa_digits(old.number)),
+        ltr_isolate(fa_digits(old.item.meeting.number)),
+        fa_number(old.item.number),
+    )
+    title = f"اصلاحیهٔ مصوبهٔ {ref} (جلسهٔ {where}، دستور {row})"  # record: stored title
+    before = f"{old.get_outcome_display()} — {old.text}"
+    summary = f"علت اصلاح: {reason}\nمتن مصوبهٔ پیشین: {before}"  # record: stored summary
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        number=number,
+        kind=AgendaItem.Kind.CORRECTION,
+        corrects=old,
+        urgency=3,
+        title=title[:300],
+        summary=summary,
+        district=old.item.district,
+        service=old.item.service,
+        lat=old.lat,
+        lon=old.lon,
+    )
+    _event(
+        meeting,
+        kind="correction_added",
+        actor=actor,
+        now=timezone.now(),
+        note=reason,
+        data={"item": number, "corrects": old.number},
+    )
+    return item

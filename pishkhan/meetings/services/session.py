@@ -134,6 +134,7 @@ def decision_record(
         "lat": item.lat,
         "lon": item.lon,
         "municipality_id": meeting.municipality_id,
+        "corrects_id": item.corrects_id,
     }
     lead_id = lead_department.pk if lead_department else None
     supporting = {d.pk for d in supporting_departments if d.pk != lead_id}
