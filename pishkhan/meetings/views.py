@@ -443,7 +443,8 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, gettext("صورتجلسه با کلید شما امضا شد."))
             return redirect("meetings:sign", pk=meeting.pk)
         except ApplicationError as exc:
-            form.add_error("password" if "گذرواژه" in exc.message else None, exc.message)
+            wrong = exc.message == gettext("گذرواژه درست نیست.")
+            form.add_error("password" if wrong else None, exc.message)
     meeting.refresh_from_db()
     from pishkhan.meetings.selectors import minutes_context
 

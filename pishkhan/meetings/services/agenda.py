@@ -90,7 +90,7 @@ def _clear_draft_items(meeting: Meeting) -> None:
     """A draft agenda has no decisions: its items and their case links go in two DELETEs, without
     the ORM's cascade collection (which would load every row)."""
     if Decision.objects.filter(item__meeting=meeting).exists():
-        raise ApplicationError("این دستور جلسه تصمیم ثبت‌شده دارد.")
+        raise ApplicationError(gettext("این دستور جلسه تصمیم ثبت‌شده دارد."))
     items_table = AgendaItem._meta.db_table
     through = AgendaItem.cases.through._meta.db_table
     with connection.cursor() as cursor:
@@ -108,7 +108,7 @@ def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = Non
     _require(actor, "meetings.prepare_agenda", meeting.municipality_id)
     meeting = _lock(meeting)
     if meeting.status != Meeting.Status.DRAFT:
-        raise ApplicationError("دستور جلسه نهایی شده است و دوباره ساخته نمی‌شود.")
+        raise ApplicationError(gettext("دستور جلسه نهایی شده است و دوباره ساخته نمی‌شود."))
     specs = case_candidates(meeting)
     for source in SOURCES.values():
         specs.extend(source(meeting))
@@ -195,9 +195,8 @@ def agenda_freeze(*, meeting: Meeting, now: dt.datetime, actor: User | None = No
     for item in meeting.items.exclude(kind__in=CARRY_KINDS).prefetch_related("cases"):
         for case in item.cases.all():
             if case.status in ("accepted", "visited", "deferred", "reopened", "decided"):
-                case_services.case_put_on_agenda(
-                    case=case, actor=actor, note=f"دستور {item.number} جلسهٔ {meeting.number}"
-                )
+                note = f"دستور {fa_number(item.number)} جلسهٔ {meeting.number}"  # record:
+                case_services.case_put_on_agenda(case=case, actor=actor, note=note)
     return meeting
 
 
@@ -214,7 +213,7 @@ def _renumber(meeting: Meeting, ordered: Sequence[AgendaItem]) -> None:
 def _draft_items(meeting: Meeting, actor: User | None) -> list[AgendaItem]:
     _require(actor, "meetings.prepare_agenda", meeting.municipality_id)
     if meeting.status != Meeting.Status.DRAFT:
-        raise ApplicationError("فقط دستور جلسهٔ پیش‌نویس را می‌توان تغییر داد.")
+        raise ApplicationError(gettext("فقط دستور جلسهٔ پیش‌نویس را می‌توان تغییر داد."))
     return list(meeting.items.order_by("number"))
 
 
@@ -241,12 +240,12 @@ def agenda_item_move(*, item: AgendaItem, position: int, actor: User | None) -> 
 def agenda_items_merge(*, items: Sequence[AgendaItem], actor: User | None) -> AgendaItem:
     """Merge several items into the first: one item covering all their cases."""
     if len(items) < 2:
-        raise ApplicationError("برای ادغام دست‌کم دو دستور را انتخاب کنید.")
+        raise ApplicationError(gettext("برای ادغام دست‌کم دو دستور را انتخاب کنید."))
     meeting = _lock(items[0].meeting)
     current = _draft_items(meeting, actor)
     ids = {i.pk for i in items}
     if any(i.meeting_id != meeting.pk for i in items) or not ids <= {i.pk for i in current}:
-        raise ApplicationError("دستورها از یک جلسه نیستند.")
+        raise ApplicationError(gettext("دستورها از یک جلسه نیستند."))
     chosen = sorted((i for i in current if i.pk in ids), key=lambda i: i.number)
     target, rest = chosen[0], chosen[1:]
     for other in rest:
@@ -277,7 +276,7 @@ def agenda_item_split(
     own = set(item.cases.values_list("id", flat=True))
     moving = set(case_ids) & own
     if not moving or moving == own:
-        raise ApplicationError("بخشی از درخواست‌های این دستور را برای جداکردن انتخاب کنید.")
+        raise ApplicationError(gettext("بخشی از درخواست‌های این دستور را برای جداکردن انتخاب کنید."))
     top = max(i.number for i in current) + 1
     moved_cases = list(Case.objects.filter(pk__in=moving).select_related("service", "district"))
     first = moved_cases[0]
