@@ -3,8 +3,10 @@ devices and recording their positions, reopening the minutes and declining to si
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -118,12 +120,21 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         mine = None
         if decision is not None:
             mine = next((p for p in decision.positions.all() if p.member_id == user.pk), None)
+        related = related_decisions_for([item]).get(item.pk, [])
         context.update(
             decision=decision,
             mine=mine,
             form=PositionForm(prefix="p"),
             proposal=item_proposals([item]).get(item.pk),
-            related=related_decisions_for([item]).get(item.pk, []),
+            related=related,
+            related_points=json.dumps(
+                [
+                    [r.decision.lat, r.decision.lon, r.decision.number]
+                    for r in related
+                    if r.decision.lat is not None and r.decision.lon is not None
+                ]
+            ),
+            tile_url=settings.MAP_TILE_URL,
             photos=list(
                 VisitPhoto.objects.filter(
                     visit__case__in=[c.pk for c in item.cases.all()]

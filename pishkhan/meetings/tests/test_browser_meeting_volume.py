@@ -144,6 +144,13 @@ def test_secretary_runs_a_hundred_item_meeting(page, browser, live_server):  # t
     _open(page, items[PULLED])  # on the table: the members' devices follow it
     pull = members[0].locator("text=این دستور را برای بحث بیرون بکش")
     pull.wait_for(timeout=10000)
+    # the item's place on the member's map (Leaflet), kept across the 3 s polls
+    live_map = members[1].locator(f"#live-map-{items[PULLED].pk}.leaflet-container")
+    live_map.wait_for(timeout=10000)
+    assert live_map.locator(".leaflet-marker-icon").count() == 1
+    live_map.evaluate("el => { el.dataset.drawn = 'once'; }")
+    members[1].wait_for_timeout(3500)  # one poll of the live fragment
+    assert live_map.get_attribute("data-drawn") == "once"  # not redrawn by the poll
     pull.click()
     members[0].wait_for_selector(".alert-success")
     assert AgendaItem.objects.get(pk=items[PULLED].pk).pulled_by_id == city["member"].pk
