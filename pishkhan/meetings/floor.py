@@ -145,7 +145,9 @@ def consent_mark(*, meeting: Meeting, item_ids: Sequence[int], actor: User) -> i
         raise ApplicationError(gettext("فهرست تصویب یکجا پیش از پایان جلسه تنظیم می‌شود."))
     wanted = set(item_ids)
     items = meeting.items.filter(decision__isnull=True)
-    pulled = items.filter(pk__in=wanted, pulled_by__isnull=False).values_list("number", flat=True)
+    pulled = list(
+        items.filter(pk__in=wanted, pulled_by__isnull=False).values_list("number", flat=True)
+    )
     if pulled:
         raise ApplicationError(
             gettext("دستورهای %(numbers)s برای بحث بیرون کشیده شده‌اند.")
