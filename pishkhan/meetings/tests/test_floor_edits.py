@@ -65,6 +65,17 @@ class ConsentInPlaceTests(FloorSetup):
         self.assertEqual(Decision.objects.filter(item__meeting=self.meeting).count(), 33)
         self.assertLess(len(decide), 33 * 12)  # per item: the decision, its positions, events
 
+    def test_in_english_the_floor_speaks_english_with_latin_digits(self) -> None:
+        self.login(self.secretary)
+        self.client.cookies["pishkhan_language"] = "en"
+        page = self.client.post(self._url(), {"action": "uncontested"}, headers=HX)
+        self.assertContains(page, "3 uncontested items marked.")
+        self.assertContains(page, "Consent agenda (items without discussion)")
+        pulled = self._item_with_visit(1)
+        floor.consent_pull(item=pulled, actor=self.member)
+        page = self.client.post(self._url(), {"action": "decide", "items": [pulled.pk]}, headers=HX)
+        self.assertContains(page, f"Items {pulled.number} have been pulled out for discussion")
+
     def test_a_refused_consent_action_keeps_the_marks_less_the_pulled_item(self) -> None:
         proposals = [self._item_with_visit(n) for n in range(3)]
         floor.consent_pull(item=proposals[1], actor=self.member, note="بحث لازم است")
