@@ -20,7 +20,7 @@ from pishkhan.core.errors import ApplicationError
 from pishkhan.core.text import local_number
 from pishkhan.meetings import floor
 from pishkhan.meetings.forms import PositionForm, ReasonForm
-from pishkhan.meetings.models import AgendaItem, Attendance, Decision, Meeting
+from pishkhan.meetings.models import AgendaItem, Attendance, Decision, Meeting, MeetingEvent
 from pishkhan.meetings.selectors import (
     agenda_items,
     agenda_items_subset,
@@ -121,7 +121,23 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         if decision is not None:
             mine = next((p for p in decision.positions.all() if p.member_id == user.pk), None)
         related = related_decisions_for([item]).get(item.pk, [])
+        cleared = None
+        if decision is not None and mine is None:
+            # The decision changed after this member took a position: say so, and ask again.
+            last = (
+                MeetingEvent.objects.filter(
+                    meeting=meeting, kind="positions_cleared", data__decision=decision.number
+                )
+                .order_by("-at", "-id")
+                .first()
+            )
+            if last is not None:
+                cleared = next(
+                    (p for p in last.data.get("positions", []) if p.get("member") == user.pk),
+                    None,
+                )
         context.update(
+            cleared=cleared,
             decision=decision,
             mine=mine,
             form=PositionForm(prefix="p"),

@@ -269,6 +269,7 @@ def test_secretary_runs_a_hundred_item_meeting(page, browser, live_server):  # t
         m.locator(f"#live-current[data-current='{voted.pk}'] .position-form").wait_for(
             timeout=10000
         )
+        assert m.locator("[data-cleared]").count() == 1  # told why they are asked again
         m.locator(f".position-form input[value={stance}]").check()
         m.click(".position-form button")
         m.wait_for_selector("[data-mine]")

@@ -130,6 +130,7 @@ class PositionsOnEditTests(FloorSetup):
         self.meeting.save(update_fields=["current_item"])
         live = self.client.get(f"/office/meetings/{self.meeting.pk}/live/current/")
         self.assertContains(live, "position-form")
+        self.assertContains(live, "data-cleared")  # told on the device, not only by message
         floor.position_record(decision=d, member=self.member, stance="disagree", actor=self.member)
         self.assertEqual(Position.objects.get(decision=d).stance, "disagree")
 
