@@ -226,7 +226,13 @@ def decision_public_qs(*, municipality: Municipality) -> QuerySet[Decision]:
             item__meeting__municipality=municipality,
             item__meeting__status=Meeting.Status.SIGNED,
         )
-        .select_related("item__meeting", "item__district", "item__service", "lead_department")
+        .select_related(
+            "item__meeting",
+            "item__district",
+            "item__service",
+            "lead_department",
+            "corrects__item__meeting",
+        )
         .prefetch_related(
             Prefetch(
                 "directives",

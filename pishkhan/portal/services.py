@@ -494,3 +494,48 @@ def bulletin_clock_step(week: Any, now: dt.datetime) -> dict[str, Any]:
         if pending.exists():
             raise ApplicationError("صورتجلسهٔ این هفته هنوز امضا نشده است؛ بولتن بعداً منتشر می‌شود.")
     return {"bulletin": article.slug if article else None}
+
+
+def bulletin_rerun(*, week: Any, actor: User, now: dt.datetime) -> Article:
+    """The secretary publishes a week's bulletin by hand after the clock's step was refused
+    (the minutes did not match what was signed), once the ledger verifies again. Still
+    altered: refused again in Persian, nothing published (the refusal is recorded as by the
+    clock, without a second alert for the same altered state)."""
+    from django.utils.translation import gettext
+
+    from pishkhan.cycle.models import ClockStep
+    from pishkhan.cycle.services import clock_step_rerun_record
+    from pishkhan.meetings.integrity import UnverifiedMinutes, integrity_refusal_record
+
+    if not actor.has_perm("meetings.run_meeting") or actor.municipality_id != week.municipality_id:
+        raise PermissionDeniedError()
+    step = ClockStep.objects.filter(week=week, step="publish_bulletin").first()
+    if step is None or not (step.result or {}).get("refused"):
+        raise ApplicationError(gettext("گام انتشار بولتن این هفته رد نشده است؛ بازاجرا لازم نیست."))
+    try:
+        with transaction.atomic():
+            article = bulletin_publish_for_week(
+                municipality=week.municipality, week_start=week.start
+            )
+            if article is None:
+                raise ApplicationError(gettext("این هفته مصوبهٔ امضاشده‌ای برای بولتن ندارد."))
+            clock_step_rerun_record(
+                week=week,
+                step="publish_bulletin",
+                result={"bulletin": article.slug},
+                actor_name=actor.full_name,
+                now=now,
+            )
+            audit_record(
+                municipality_id=week.municipality_id,
+                actor_id=actor.pk,
+                action="bulletin.rerun",
+                object_type="week",
+                object_id=week.start.isoformat(),
+                data={"bulletin": article.slug, "refused_before": step.result.get("refused", [])},
+                at=now.astimezone(dt.UTC),
+            )
+    except UnverifiedMinutes as refusal:
+        integrity_refusal_record(refusal=refusal, now=now)
+        raise
+    return article
