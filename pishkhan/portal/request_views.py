@@ -333,5 +333,5 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
     )
     if case is None:
         return JsonResponse({"ok": False, "error": "no case"}, status=404)
-    case_citizen_verdict(case=case, verdict=verdict, note="پاسخ پیامکی")
+    case_citizen_verdict(case=case, verdict=verdict, note="پاسخ پیامکی")  # record: stored note
     return JsonResponse({"ok": True, "case": case.tracking_code, "verdict": verdict})

@@ -103,7 +103,7 @@ def jweek(start: dt.date | None) -> str:
     if start is None:
         return ""
     year, number = jalali.week_label(start)
-    text = f"هفتهٔ {number} سال {year}" if _lang() == "fa" else f"Week {number} of {year}"
+    text = f"هفتهٔ {number} سال {year}" if _lang() == "fa" else f"Week {number} of {year}"  # data:
     return fa_digits(text) if _lang() == "fa" else text
 
 
