@@ -34,7 +34,7 @@ class MessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("متن"))
     def shown_body(self, message: Message) -> str:
-        return REDACTED if message.secret else message.body
+        return str(REDACTED) if message.secret else message.body
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
