@@ -12,6 +12,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject, empty
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("pishkhan")
 
@@ -64,7 +65,7 @@ def database_unavailable_response(request: HttpRequest, exception: BaseException
     logger.error("database unavailable: %s", exception, extra={"path": request.path})
     if request.path.startswith(("/api/", "/open311/", "/healthz")):
         response: HttpResponse = JsonResponse(
-            {"detail": "سامانه موقتاً در دسترس نیست؛ چند لحظه بعد دوباره تلاش کنید."},
+            {"detail": _("سامانه موقتاً در دسترس نیست؛ چند لحظه بعد دوباره تلاش کنید.")},
             status=503,
         )
     else:

@@ -7,6 +7,7 @@ import datetime as dt
 import jdatetime
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.core.errors import ApplicationError
@@ -63,7 +64,7 @@ def _apply_times(week: Week, times: WeekTimes) -> list[str]:
 def week_get_or_create(municipality: Municipality, start: dt.date) -> Week:
     """The Week starting on Saturday ``start``, created with holiday-shifted phase times."""
     if sat_weekday(start) != 0:
-        raise ApplicationError("هفته باید از شنبه آغاز شود.")
+        raise ApplicationError(_("هفته باید از شنبه آغاز شود."))
     week = Week.objects.filter(municipality=municipality, start=start).first()
     if week is not None:
         return week

@@ -362,7 +362,7 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
         reply = gettext("برای این شماره درخواست پایان‌یافته‌ای که منتظر نظر شما باشد نداریم.")
         return _sms_answer(404, reply, error="no case")
     try:
-        case_citizen_verdict(case=case, verdict=verdict, note="پاسخ پیامکی")
+        case_citizen_verdict(case=case, verdict=verdict, note="پاسخ پیامکی")  # record: stored note
     except ApplicationError as exc:
         return _sms_answer(409, exc.message, error="closed")
     return _sms_answer(

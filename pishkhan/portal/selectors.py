@@ -84,7 +84,7 @@ def comments_public(*, article: Article) -> list[Comment]:
     )
 
 
-STOPWORDS = frozenset(
+STOPWORDS = frozenset(  # data: Persian words left out of "similar content"
     "از به در با که این آن را برای تا هر یک شد شده است می نیز بر های ها هم اما یا خود شود"
     " کرد کند کرده دارد داد وی پس پیش روز سال".split()
 )
