@@ -284,7 +284,7 @@ def case_input_clean(
         nid = ""
     text = clean_input(description)
     if not text.strip():
-        errors.setdefault("description", []).append("شرح درخواست را بنویسید.")
+        errors.setdefault("description", []).append(_("شرح درخواست را بنویسید."))
     elif len(normalize_fa(text)) < 10:
         errors.setdefault("description", []).append(
             _("شرح درخواست را کامل‌تر بنویسید (دست‌کم ۱۰ نویسه).")
@@ -829,12 +829,14 @@ def case_change_service(
     text-based suggestion's one-click "use it": the suggestion is never applied without it."""
     _require(actor, "cases.triage_case", case)
     if service.municipality_id != case.municipality_id or not service.is_active:
-        raise ApplicationError("خدمت نامعتبر است.")
+        raise ApplicationError(_("خدمت نامعتبر است."))
     locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
     if locked.status not in ("submitted", "info_requested", "accepted"):
         raise InvalidTransition(locked.status, "service")
     if locked.service_id == service.pk:
-        raise ApplicationError(f"خدمت این درخواست همین حالا «{service.name}» است.")
+        raise ApplicationError(
+            _("خدمت این درخواست همین حالا «%(service)s» است.") % {"service": service.name}
+        )
     old = locked.service
     locked.service = service
     locked.search_key = normalize_fa(f"{locked.description} {locked.address} {service.name}")

@@ -722,13 +722,13 @@ def directive_citizen_reply(
     check.save(update_fields=["answer", "answered_at", "note"])
     reported = DirectiveEvent.objects.get(pk=check.event_id)
     # record: the directive's history (stored Persian text)
-    who = f"شهروند (درخواست {check.case.tracking_code}، پاسخ پیامکی)"
+    who = f"شهروند (درخواست {check.case.tracking_code}، پاسخ پیامکی)"  # record:
     if done:
-        said = f"{who}: انجام کار را تأیید کرد." + (f" «{note}»" if note else "")
+        said = f"{who}: انجام کار را تأیید کرد." + (f" «{note}»" if note else "")  # record:
         _move(directive, "done", actor=None, now=now, note=said)
         _finish_cases(directive, None, reported.note, now)
     else:
-        said = f"{who}: کار انجام نشده است." + (f" «{note}»" if note else "")
+        said = f"{who}: کار انجام نشده است." + (f" «{note}»" if note else "")  # record:
         _move(
             directive,
             "in_progress",

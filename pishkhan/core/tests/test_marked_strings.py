@@ -6,7 +6,7 @@ names beside their English ones, words matched in addresses, normalisation table
 ``# data:``. Docstrings are not user-facing.
 
 Every module of the apps in CHECKED is read (tests and migrations aside); DATA_MODULES are
-whole modules of Persian data. ``meetings`` joins CHECKED once its strings are marked."""
+whole modules of Persian data."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ CHECKED = [
     "core",
     "cycle",
     "directives",
+    "meetings",
     "notify",
     "office",
     "portal",
