@@ -156,7 +156,9 @@ def seed(municipality: Municipality, count: int = 120, now: dt.datetime | None =
     current = [c for c in made if c.week_start >= this_week]
     older = [c for c in made if c.week_start < this_week]
     for n, case in enumerate(older):
-        _triage(case, managers.get(case.district_id), n, reasons, made, rng)
+        # Past weeks' desks were cleared in their week (the promise held): only this week's
+        # intake waits on a desk, so a new demo does not open on a list of stale requests.
+        _triage(case, managers.get(case.district_id), n, reasons, made, rng, leave=False)
     for n, case in enumerate(current):
         if n % 3 == 0:  # a third of this week's intake already triaged
             _triage(case, managers.get(case.district_id), n, reasons, made, rng)
@@ -170,8 +172,11 @@ def _triage(
     reasons: list[RejectReason],
     made: list[Case],
     rng: random.Random,
+    leave: bool = True,
 ) -> None:
     kind = n % 10
+    if kind >= 8 and not leave:
+        kind = 0
     if kind < 5:
         case_accept(case=case, needs_visit=kind != 4, actor=manager)
     elif kind == 5 and reasons:

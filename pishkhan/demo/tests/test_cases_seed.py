@@ -25,6 +25,10 @@ class CasesSeedTests(TestCase):
         self.assertTrue(qs.filter(status="accepted", needs_visit=False).exists())
         for case in qs.filter(status="merged"):
             self.assertEqual(case.merged_into.district_id, case.district_id)
+        # Only this week's intake waits on a desk: past weeks were triaged in their week.
+        this_week = qs.order_by("-week_start").values_list("week_start", flat=True).first()
+        self.assertFalse(qs.filter(status="submitted", week_start__lt=this_week).exists())
+        self.assertTrue(qs.filter(status="submitted", week_start=this_week).exists())
         for case in qs[:20]:
             self.assertLessEqual(
                 case.created_at.date().toordinal() - case.week_start.toordinal(), 7
