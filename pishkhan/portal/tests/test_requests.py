@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 from django.contrib.sessions.models import Session
@@ -5,11 +6,13 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from pishkhan.cases.models import Attachment, Case
+from pishkhan.cases.models import Attachment, Case, CaseEvent
 from pishkhan.cases.services import (
     case_accept,
+    case_close_expired,
     case_mark_dispatched,
     case_mark_done,
     case_merge,
@@ -17,7 +20,9 @@ from pishkhan.cases.services import (
     case_record_decision,
     case_request_info,
     case_submit,
+    objection_window_days,
 )
+from pishkhan.core.templatetags.fa import jdate
 from pishkhan.notify.models import Message
 from pishkhan.portal.request_views import RECEIPTS, TRACKED
 from pishkhan.test import BaseTestCase
@@ -323,14 +328,82 @@ class SmsInboundTests(RequestTestCase):
         self.client.post("/sms/inbound/", {"from": "09121112233", "text": "33", "secret": "s3cret"})
         other.refresh_from_db()
         self.assertEqual(other.status, "reopened")
+        # No done case left: the «۳۳» is about the case the citizen accepted (closed). It is
+        # answered, not reopened.
         r = self.client.post(
             "/sms/inbound/", {"from": "09121112233", "text": "33", "secret": "s3cret"}
+        )
+        self.assertEqual(r.json()["verdict"], "late_objection")
+        case.refresh_from_db()
+        self.assertEqual(case.status, "closed")
+        answer = Message.objects.get(template="cases/messages/late_objection")
+        self.assertIn("با پذیرش نتیجه از سوی شما بسته شده است", answer.body)
+        r = self.client.post(
+            "/sms/inbound/", {"from": "09350000000", "text": "33", "secret": "s3cret"}
         )
         self.assertEqual(r.status_code, 404)
         r = self.client.post(
             "/sms/inbound/", {"from": "09121112233", "text": "99", "secret": "s3cret"}
         )
         self.assertEqual(r.status_code, 400)
+
+    def late_33(self):
+        return self.client.post(
+            "/sms/inbound/", {"from": "09121112233", "text": "۳۳", "secret": "s3cret"}
+        )
+
+    def test_late_objection_after_the_clock_closed_the_case(self):
+        case = TrackTests.done_case(self)
+        later = case.done_at + dt.timedelta(
+            days=objection_window_days(case.municipality_id), hours=1
+        )
+        self.assertEqual(case_close_expired(now=later), 1)
+        r = self.late_33()
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual(
+            r.json(), {"ok": True, "case": case.tracking_code, "verdict": "late_objection"}
+        )
+        case.refresh_from_db()
+        self.assertEqual(case.status, "closed")  # not reopened
+        event = CaseEvent.objects.get(case=case, kind="late_objection")
+        self.assertEqual(event.data["channel"], "sms")
+        self.assertFalse(event.public)
+        answer = Message.objects.get(template="cases/messages/late_objection", channel="sms")
+        self.assertEqual(answer.to, case.citizen_mobile)
+        self.assertIn(case.tracking_code, answer.body)
+        self.assertIn("روزهٔ اعتراض", answer.body)
+        self.assertIn("به پایان رسید و پرونده بسته شده است", answer.body)
+        self.assertIn("درخواست تازه", answer.body)
+        self.assertIn("/requests/new/", answer.body)
+        self.assertIn(jdate(case.done_at + dt.timedelta(days=7), "long"), answer.body)
+        # Replying again the same day is recorded, but answered once (no SMS ping-pong).
+        self.assertEqual(self.late_33().status_code, 200)
+        self.assertEqual(CaseEvent.objects.filter(case=case, kind="late_objection").count(), 2)
+        self.assertEqual(
+            Message.objects.filter(template="cases/messages/late_objection").count(), 1
+        )
+
+    def test_late_objection_before_the_clock_closed_the_case(self):
+        """Past the window but the clock has not closed it yet (it was down): the answer closes
+        it now, as the clock would, and says so. It used to raise (a 500 to the gateway)."""
+        case = TrackTests.done_case(self)
+        Case.objects.filter(pk=case.pk).update(done_at=timezone.now() - dt.timedelta(days=30))
+        r = self.late_33()
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual(r.json()["verdict"], "late_objection")
+        case.refresh_from_db()
+        self.assertEqual(case.status, "closed")
+        self.assertEqual(case.citizen_verdict, "")
+        self.assertTrue(Message.objects.filter(template="cases/messages/closed").exists())
+        answer = Message.objects.get(template="cases/messages/late_objection", channel="sms")
+        self.assertIn("به پایان رسید و پرونده بسته شده است", answer.body)
+
+    def test_objection_in_the_window_still_reopens(self):
+        case = TrackTests.done_case(self)
+        self.assertEqual(self.late_33().json()["verdict"], "object")
+        case.refresh_from_db()
+        self.assertEqual(case.status, "reopened")
+        self.assertFalse(Message.objects.filter(template="cases/messages/late_objection").exists())
 
     def test_reply_with_control_characters_from_the_gateway(self):
         case = TrackTests.done_case(self)
