@@ -165,8 +165,9 @@ def _undispatched(mid: int, now: dt.datetime) -> list[OffPath]:
 def _without_order(mid: int) -> list[OffPath]:
     """Cases being carried out with no open order left to carry them out: an open order of a
     decision on the case's item, or of a re-decision of such an order (an overdue/extension
-    item names its source order). One query whatever the number of cases (it ran two per
-    case); the database answers the two NOT EXISTS from the agenda-item/case link table."""
+    item names its source order). One query whatever the number of cases (it ran one more
+    per executing case); the database answers the two NOT EXISTS from the agenda-item/case
+    link table."""
     # The case's own orders, from inside the re-decision subquery (hence the double OuterRef).
     case_orders = Directive.objects.filter(decision__item__cases=OuterRef(OuterRef("pk")))
     open_order = Directive.objects.filter(
