@@ -1,5 +1,5 @@
 """The promise check's "being carried out without an open order" (#14): a case in execution
-must have an open order (its own, or a re-decision of its overdue one); the check is one query
+must have an open order (its own, or a re-decision of its overdue one); the check is three queries
 whatever the number of cases."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class WithoutOrderTests(BaseTestCase):
             set(Case.objects.filter(pk__in=[c.pk for c in self.cases]).values_list("status")),
             {("dispatched",)},
         )
-        with self.assertNumQueries(1):
+        with self.assertNumQueries(3):
             self.assertEqual(self.listed(), {})
 
     def test_a_case_whose_orders_are_all_closed_is_listed_once(self) -> None:
@@ -52,15 +52,19 @@ class WithoutOrderTests(BaseTestCase):
             status="superseded"
         )
         Case.objects.filter(pk=self.cases[1].pk).update(status="in_progress")
-        with self.assertNumQueries(1):
+        # Cases in execution that never had an order (an import, a hand edit): listed too, and
+        # the query count does not grow with them (it was one more query per case).
+        orphans = [make_case(self.city, status="in_progress") for _ in range(6)]
+        with self.assertNumQueries(3):
             listed = self.listed()
-        self.assertEqual(listed, {self.case.tracking_code: REASON})
+        expected = {c.tracking_code: REASON for c in [self.case, *orphans]}
+        self.assertEqual(listed, expected)
         off = promise_check(municipality=self.m, now=self.now, fix=False)
-        self.assertEqual([o.code for o in off if o.reason == REASON], [self.case.tracking_code])
+        self.assertEqual({o.code for o in off if o.reason == REASON}, set(expected))
         # One order still open (the support department's) is enough.
         support = next(d for d in self.orders_of(self.case) if d.role == "support")
         Directive.objects.filter(pk=support.pk).update(status="in_progress")
-        self.assertEqual(self.listed(), {})
+        self.assertNotIn(self.case.tracking_code, self.listed())
 
     def test_an_open_re_decision_of_the_case_order_carries_it(self) -> None:
         old = self.orders_of(self.case)
