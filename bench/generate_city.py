@@ -562,6 +562,9 @@ def generate(args: argparse.Namespace) -> None:
                 "deferrals": 1 if status == "deferred" else 0,
                 "media_url": None,
             }
+            for f in case_fields:  # columns added since this generator was written: defaults
+                if f.column not in row:
+                    row[f.column] = f.get_default() if f.has_default() else None
             if channel in ("phone", "walk_in", "letter") and rng.random() < args.pointless:
                 row["lat"] = row["lon"] = None  # told over the phone: an address, no map point
             case_rows.append(tuple(row[c] for c in case_cols))

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -36,7 +37,7 @@ class StaffPermission(BasePermission):
     Token holders passed the second factor when the token was issued (``/api/v1/auth/token/``).
     """
 
-    message = "شما اجازهٔ این کار را ندارید."
+    message = _("شما اجازهٔ این کار را ندارید.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user

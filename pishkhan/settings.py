@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "pishkhan.core.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pishkhan.accounts.middleware.MunicipalityMiddleware",
@@ -258,6 +258,9 @@ if TESTING and not env("CACHE_URL"):
     # cache.clear() starts every counter afresh (core/tests/test_limits_cache.py tests the files).
     CACHES["limits"] = {**CACHES["default"]}
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", "60")
+# core.memo: how often a process re-reads the stamp of a value it holds (a city, its lists).
+# Tests use 0 (every read checks the stamp, so cache.clear() starts afresh at once).
+MEMO_RECHECK_SECONDS = envint("MEMO_RECHECK_SECONDS", "0" if TESTING else "1")
 
 # Security. Production (DEBUG off) turns on secure cookies and HSTS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import TokenProxy
 
@@ -65,9 +67,9 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["mobile", "full_name", "national_id"]
     fieldsets = (
         (None, {"fields": ("mobile", "password")}),
-        ("مشخصات", {"fields": ("full_name", "email", "national_id", "title")}),
+        (_("مشخصات"), {"fields": ("full_name", "email", "national_id", "title")}),
         (
-            "سازمان",
+            _("سازمان"),
             {
                 "fields": (
                     "municipality",
@@ -79,7 +81,7 @@ class UserAdmin(BaseUserAdmin):
                 )
             },
         ),
-        ("دسترسی", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("دسترسی"), {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = (
         (
@@ -97,7 +99,7 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         user_sync_groups(user=obj)
 
-    @admin.action(description="ابطال توکن‌های API کاربران انتخاب‌شده")
+    @admin.action(description=_("ابطال توکن‌های API کاربران انتخاب‌شده"))
     def revoke_api_tokens(self, request: HttpRequest, queryset: Any) -> None:
         for user in queryset:
             user_api_tokens_revoke(user=user, actor=request.user)  # type: ignore[arg-type]
@@ -121,9 +123,11 @@ class ApiClientAdmin(admin.ModelAdmin):
             return
         client, key = api_client_create(municipality=obj.municipality, name=obj.name)
         obj.pk = client.pk
-        messages.warning(request, f"کلید تازه (فقط همین یک بار نمایش داده می‌شود): {key}")
+        messages.warning(
+            request, gettext("کلید تازه (فقط همین یک بار نمایش داده می‌شود): %(key)s") % {"key": key}
+        )
 
-    @admin.action(description="ابطال کلیدهای انتخاب‌شده")
+    @admin.action(description=_("ابطال کلیدهای انتخاب‌شده"))
     def revoke(self, request: HttpRequest, queryset: object) -> None:
         for client in queryset:  # type: ignore[attr-defined]
             api_client_revoke(client=client)

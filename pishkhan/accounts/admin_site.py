@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.access import two_factor_ok
 from pishkhan.accounts.roles import Role
@@ -32,9 +33,9 @@ def configures_system(user: Any) -> bool:
 
 
 class PishkhanAdminSite(AdminSite):
-    site_header = "پیشخوان خدمت — پیکربندی"
-    site_title = "پیشخوان خدمت"
-    index_title = "پیکربندی سامانه"
+    site_header = _("پیشخوان خدمت — پیکربندی")
+    site_title = _("پیشخوان خدمت")
+    index_title = _("پیکربندی سامانه")
 
     def has_permission(self, request: HttpRequest) -> bool:
         return configures_system(request.user) and two_factor_ok(request)

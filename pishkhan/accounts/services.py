@@ -18,6 +18,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pishkhan.accounts.models import ApiClient, LoginCode, Municipality, User
@@ -43,7 +44,7 @@ def user_create(
     **fields: Any,
 ) -> User:
     if role not in Role.values:
-        raise ApplicationError("نقش نامعتبر است.")
+        raise ApplicationError(_("نقش نامعتبر است."))
     user = User(
         mobile=normalize_mobile(mobile),
         full_name=full_name,
@@ -173,7 +174,7 @@ def password_reset_confirm(*, mobile: str, code: str, new_password: str) -> User
     count used to be rolled back with the error, so guessing was free). Must not be called
     inside an outer transaction that the error rolls back.
     """
-    error = ApplicationError("کد واردشده درست نیست یا منقضی شده است.")
+    error = ApplicationError(_("کد واردشده درست نیست یا منقضی شده است."))
     try:
         user = User.objects.get(mobile=normalize_mobile(mobile), is_active=True)
     except Exception:  # noqa: BLE001

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import exceptions, serializers
@@ -51,13 +52,13 @@ class TokenApi(APIView):
         if refusal is not None:
             raise exceptions.Throttled(wait=refusal.wait, detail=refusal.message)
         if user is None or not user.is_staff:
-            raise serializers.ValidationError({"detail": "شماره همراه یا گذرواژه درست نیست."})
+            raise serializers.ValidationError({"detail": _("شماره همراه یا گذرواژه درست نیست.")})
         if needs_two_factor(user):  # type: ignore[arg-type]
             code = (d.get("otp_token") or "").strip()
             devices = TOTPDevice.objects.filter(user=user, confirmed=True)
             if not code or not any(device.verify_token(code) for device in devices):
                 raise serializers.ValidationError(
-                    {"otp_token": ["کد ورود دومرحله‌ای لازم است یا درست نیست."]}
+                    {"otp_token": [_("کد ورود دومرحله‌ای لازم است یا درست نیست.")]}
                 )
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

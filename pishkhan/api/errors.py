@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -23,9 +24,9 @@ logger = logging.getLogger("pishkhan")
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, RequestDataTooBig):
-        return Response({"detail": "حجم درخواست بیش از اندازهٔ مجاز است."}, status=413)
+        return Response({"detail": _("حجم درخواست بیش از اندازهٔ مجاز است.")}, status=413)
     if isinstance(exc, SuspiciousOperation):  # e.g. too many fields: the client's fault
-        return Response({"detail": "درخواست نادرست است."}, status=400)
+        return Response({"detail": _("درخواست نادرست است.")}, status=400)
     if isinstance(exc, PermissionDeniedError):
         exc = exceptions.PermissionDenied(exc.message)
     elif isinstance(exc, ApplicationError):
@@ -39,11 +40,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None and not is_database_unavailable(exc):
         logger.exception("api error", exc_info=exc)
-        return Response({"detail": "خطای درونی سامانه؛ درخواست انجام نشد."}, status=500)
+        return Response({"detail": _("خطای درونی سامانه؛ درخواست انجام نشد.")}, status=500)
     return response
 
 
 @csrf_exempt  # a POST to an unknown path is a 404, not a CSRF page
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Unknown paths under /api/v1/: JSON, like every other API answer."""
-    return JsonResponse({"detail": "یافت نشد."}, status=404)
+    return JsonResponse({"detail": _("یافت نشد.")}, status=404)

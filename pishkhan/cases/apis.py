@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -238,7 +239,9 @@ class CaseFilter(serializers.Serializer):
         statuses = [s.strip() for s in value.split(",") if s.strip()]
         bad = [s for s in statuses if s not in Case.Status.values]
         if bad:
-            raise serializers.ValidationError(f"وضعیت نامعتبر: {', '.join(bad)}")
+            raise serializers.ValidationError(
+                _("وضعیت نامعتبر: %(values)s") % {"values": ", ".join(bad)}
+            )
         return statuses
 
 
@@ -305,14 +308,14 @@ class CaseListApi(StaffApi):
             selectors.service_list(municipality=municipality).filter(code=d["service"]).first()
         )
         if service is None:
-            raise serializers.ValidationError({"service": ["این خدمت در فهرست خدمات نیست."]})
+            raise serializers.ValidationError({"service": [_("این خدمت در فهرست خدمات نیست.")]})
         district = None
         if d.get("district"):
             district = District.objects.filter(
                 municipality=municipality, number=d["district"]
             ).first()
             if district is None:
-                raise serializers.ValidationError({"district": ["منطقه نامعتبر است."]})
+                raise serializers.ValidationError({"district": [_("منطقه نامعتبر است.")]})
         key = d.get("idempotency_key")
         case = services.case_submit(
             municipality=municipality,
@@ -407,7 +410,7 @@ class CaseRejectApi(TriageApi):
                 municipality_id=case.municipality_id, pk=data["reason"], is_active=True
             ).first()
             if reason is None:
-                raise serializers.ValidationError({"reason": ["علت رد نامعتبر است."]})
+                raise serializers.ValidationError({"reason": [_("علت رد نامعتبر است.")]})
         return services.case_reject(
             case=case, reason=reason, note=data.get("note", ""), actor=staff_user(request)
         )
@@ -431,7 +434,7 @@ class CaseMergeApi(TriageApi):
         except Http404:
             into = None
         if into is None:
-            raise serializers.ValidationError({"into": ["درخواست اصلی پیدا نشد."]})
+            raise serializers.ValidationError({"into": [_("درخواست اصلی پیدا نشد.")]})
         return services.case_merge(
             case=case, into=into, note=data.get("note", ""), actor=staff_user(request)
         )
@@ -469,7 +472,7 @@ class CaseMoveApi(TriageApi):
             municipality_id=case.municipality_id, number=data["district"]
         ).first()
         if district is None:
-            raise serializers.ValidationError({"district": ["منطقه نامعتبر است."]})
+            raise serializers.ValidationError({"district": [_("منطقه نامعتبر است.")]})
         return services.case_move_district(
             case=case, district=district, note=data.get("note", ""), actor=staff_user(request)
         )
@@ -598,7 +601,7 @@ class DistrictSummaryApi(StaffApi):
         )
         if len(notable) != len(set(codes)):
             raise serializers.ValidationError(
-                {"notable": ["فقط درخواست‌های همین منطقه و همین هفته."]}
+                {"notable": [_("فقط درخواست‌های همین منطقه و همین هفته.")]}
             )
         services.district_summary_save(
             district=district,

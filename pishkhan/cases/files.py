@@ -18,7 +18,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from pishkhan.core.text import local_number
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
 MAX_PIXELS = 40_000_000
@@ -90,23 +93,32 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
     original = (upload.name or "file")[:200]
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
-            f"حجم پرونده «{original}» بیش از حد مجاز ({limit // (1024 * 1024)} مگابایت) است.",
+            _("حجم پرونده «%(name)s» بیش از حد مجاز (%(mb)s مگابایت) است.")
+            % {"name": original, "mb": local_number(limit // (1024 * 1024))},
             code="too_big",
         )
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError(f"حجم پرونده «{original}» بیش از حد مجاز است.", code="too_big")
+        raise ValidationError(
+            _("حجم پرونده «%(name)s» بیش از حد مجاز است.") % {"name": original}, code="too_big"
+        )
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
-            raise ValidationError(f"پروندهٔ PDF «{original}» ناقص یا خراب است.", code="bad_pdf")
+            raise ValidationError(
+                _("پروندهٔ PDF «%(name)s» ناقص یا خراب است.") % {"name": original},
+                code="bad_pdf",
+            )
         try:
             active = pdf_active_content(data)
         except _TooBig:
             active = {"bomb"}
         if active:
             raise ValidationError(
-                f"پروندهٔ PDF «{original}» محتوای فعال (اسکریپت، پیوست یا رمزگذاری) دارد و پذیرفته"
-                " نمی‌شود؛ آن را دوباره به PDF چاپ کنید یا از آن عکس بفرستید.",
+                _(
+                    "پروندهٔ PDF «%(name)s» محتوای فعال (اسکریپت، پیوست یا رمزگذاری) دارد و "
+                    "پذیرفته نمی‌شود؛ آن را دوباره به PDF چاپ کنید یا از آن عکس بفرستید."
+                )
+                % {"name": original},
                 code="pdf_active",
             )
         return CleanFile(ContentFile(data), "document.pdf", "application/pdf", len(data), original)
@@ -120,7 +132,8 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
         image.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError):
         raise ValidationError(
-            f"پرونده «{original}» تصویر یا PDF معتبر نیست؛ فقط عکس (JPEG/PNG/WebP) یا PDF بفرستید.",
+            _("پرونده «%(name)s» تصویر یا PDF معتبر نیست؛ فقط عکس (JPEG/PNG/WebP) یا PDF بفرستید.")
+            % {"name": original},
             code="bad_type",
         ) from None
     # Re-encode: drops EXIF (GPS, camera) and anything hidden after the image data.

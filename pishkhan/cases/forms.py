@@ -1,5 +1,6 @@
-"""Forms for citizen requests (public and office). Validation lives in the services:
-``case_submit`` raises ValidationError(dict) keyed by field, which ``apply_errors`` maps back."""
+"""Forms for citizen requests (public and office). The forms parse what the browser sent; the
+rules live in one place, ``cases.services.case_input_clean``, whose ValidationError(dict) keyed
+by field ``apply_errors`` maps back."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import Municipality
@@ -26,7 +26,6 @@ from pishkhan.core.forms import (
     JalaliDateField,
     PersianCharField,
 )
-from pishkhan.core.validators import normalize_mobile, normalize_national_id
 
 MAX_KEPT = 5  # as many as case_submit accepts (MAX_FILES)
 # Service error keys that have no field of their own.
@@ -53,12 +52,23 @@ class CaseForm(forms.Form):
         label=_("خدمت"),
         empty_label=_("— خدمت را انتخاب کنید —"),
     )
-    citizen_name = PersianCharField(label=_("نام و نام خانوادگی"), max_length=150)
+    # The fields the service checks (name, mobile, description) are not required here: an
+    # empty one reaches case_input_clean, which names it beside every other problem at once.
+    # The browser still marks them required (the widget attribute).
+    citizen_name = PersianCharField(
+        label=_("نام و نام خانوادگی"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"required": True}),
+    )
     citizen_mobile = forms.CharField(
         label=_("شمارهٔ همراه"),
         max_length=20,
+        required=False,
         help_text=_("کد رهگیری و خبر هر مرحله به این شماره پیامک می‌شود."),
-        widget=forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "autocomplete": "tel"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "dir": "ltr", "autocomplete": "tel", "required": True}
+        ),
     )
     national_id = forms.CharField(
         label=_("کد ملی (اختیاری)"),
@@ -69,8 +79,8 @@ class CaseForm(forms.Form):
     citizen_email = forms.EmailField(label=_("ایمیل (اختیاری)"), required=False)
     description = forms.CharField(
         label=_("شرح درخواست"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("شرح درخواست را بنویسید.")},
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "required": True}),
     )
     address = PersianCharField(label=_("نشانی"), max_length=500, required=False)
     district = InstanceChoiceField(
@@ -98,19 +108,6 @@ class CaseForm(forms.Form):
             select = isinstance(field, forms.ModelChoiceField | InstanceChoiceField)
             css = "form-select" if select else "form-control"
             field.widget.attrs.setdefault("class", css)
-
-    def clean_citizen_mobile(self) -> str:
-        return normalize_mobile(self.cleaned_data["citizen_mobile"])
-
-    def clean_national_id(self) -> str:
-        value = self.cleaned_data.get("national_id") or ""
-        return normalize_national_id(value) if value else ""
-
-    def clean_description(self) -> str:
-        value = self.cleaned_data.get("description") or ""
-        if not value.strip():
-            raise ValidationError(gettext("شرح درخواست را بنویسید."), code="required")
-        return value
 
     def _kept_tokens(self) -> list[str]:
         data = self.data

@@ -191,7 +191,11 @@ def district_for_address(municipality: Municipality, address: str) -> District |
     best: dict[int, int] = {}
     districts = {d.pk: d for d in District.objects.filter(municipality=municipality)}
     for district in districts.values():
-        for name in [district.name, f"منطقه {district.number}", *district.places.splitlines()]:
+        for name in [
+            district.name,
+            f"منطقه {district.number}",
+            *district.places.splitlines(),
+        ]:  # data:
             norm = normalize_fa(name)
             if norm and f" {norm} " in key:
                 best[district.pk] = max(best.get(district.pk, 0), len(norm))

@@ -15,10 +15,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.core.jalali import TEHRAN, combine, format_date, week_start
-from pishkhan.core.text import fa_digits
+from pishkhan.core.text import local_number
 from pishkhan.cycle.models import ClockStep, Week
 from pishkhan.cycle.schedule import schedule_for, week_times
 
@@ -90,12 +91,17 @@ class Promise:
             return ""
         when = format_date(self.meeting_at, long=True)
         if self.state == "late":
-            return f"موعد تصمیم جلسهٔ {when} بود؛ درخواست در جلسهٔ بعد بررسی می‌شود"
+            return _("موعد تصمیم جلسهٔ %(when)s بود؛ درخواست در جلسهٔ بعد بررسی می‌شود") % {
+                "when": when
+            }
         if self.days_left == 0:
-            return f"در جلسهٔ امروز، {when}، تصمیم‌گیری می‌شود"
+            return _("در جلسهٔ امروز، %(when)s، تصمیم‌گیری می‌شود") % {"when": when}
         if self.days_left == 1:
-            return f"در جلسهٔ {when}، فردا، تصمیم‌گیری می‌شود"
-        return fa_digits(f"در جلسهٔ {when}، {self.days_left} روز دیگر، تصمیم‌گیری می‌شود")
+            return _("در جلسهٔ %(when)s، فردا، تصمیم‌گیری می‌شود") % {"when": when}
+        return _("در جلسهٔ %(when)s، %(n)s روز دیگر، تصمیم‌گیری می‌شود") % {
+            "when": when,
+            "n": local_number(self.days_left),
+        }
 
 
 NO_PROMISE = Promise(week=None, meeting_at=None, days_left=None, late=False, state="none")

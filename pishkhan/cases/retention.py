@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from pishkhan.cases.models import Case, CaseEvent, RecordView
 from pishkhan.core.audit import audit_record
 
-ANONYMOUS_NAME = "شهروند (بی‌نام‌شده)"
+ANONYMOUS_NAME = "شهروند (بی‌نام‌شده)"  # record: written over the stored name
 ANONYMOUS_MOBILE = "+980000000000"
 
 

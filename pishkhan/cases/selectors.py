@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from pishkhan.cycle.models import Week
 from pishkhan.cycle.schedule import intake_week_start, schedule_for, week_times
 
 DUPLICATE_TEXT_SIMILARITY = 0.3
+
+logger = logging.getLogger("pishkhan.cases")
 
 
 def case_get_by_code(*, code: str, municipality: Municipality | None = None) -> Case | None:
@@ -327,6 +330,13 @@ def _candidate_q(case: Case, radius: float) -> Q:
     return q
 
 
+# The most candidate rows one duplicates_live call reads (a chunk of up to 25 cases). At 1M
+# cases a chunk of addresses without a point reads 2,533 rows (p50; p95 2,945): the former cap
+# of 2,000 cut 19 chunks in 20 and lost a fifth of the matches (docs/PERFORMANCE.md). A pool
+# that still reaches the cap is logged: the unread rows are candidates never compared.
+POOL_LIMIT = 10_000
+
+
 def duplicates_live(cases: Sequence[Case], limit: int = 5) -> dict[int, list[Case]]:
     """Duplicate candidates of every given case, in ONE query: same service, open, nearby, similar.
 
@@ -345,9 +355,11 @@ def duplicates_live(cases: Sequence[Case], limit: int = 5) -> dict[int, list[Cas
     # filter either: every branch names a service, which belongs to one city, and a city filter
     # tempts a planner without statistics into walking the whole city's index.
     pool = sorted(
-        Case.objects.filter(q).only(*DUPLICATE_FIELDS).order_by()[:2000],
+        Case.objects.filter(q).only(*DUPLICATE_FIELDS).order_by()[:POOL_LIMIT],
         key=lambda c: (c.created_at, c.pk),
     )
+    if len(pool) >= POOL_LIMIT:
+        logger.warning("duplicate scan: candidate pool cut at %s rows", POOL_LIMIT)
     by_service: dict[int, list[Case]] = defaultdict(list)
     for other in pool:
         by_service[other.service_id].append(other)

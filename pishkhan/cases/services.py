@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -12,9 +13,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import ApiClient, Committee, Department, District, Municipality, User
-from pishkhan.cases.files import clean_upload
+from pishkhan.cases.files import CleanFile, clean_upload
 from pishkhan.cases.geo import district_at, district_for_address
 from pishkhan.cases.models import (
     OPEN_STATES,
@@ -32,7 +34,14 @@ from pishkhan.cases.transitions import ALLOWED
 from pishkhan.core import jalali
 from pishkhan.core.audit import actor_id_of, audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
-from pishkhan.core.text import clean_input, fa_digits, normalize_fa, strip_controls
+from pishkhan.core.text import (
+    clean_input,
+    fa_digits,
+    local_number,
+    ltr_isolate,
+    normalize_fa,
+    strip_controls,
+)
 from pishkhan.core.validators import normalize_mobile, normalize_national_id
 from pishkhan.cycle.models import ClockStep
 from pishkhan.cycle.schedule import intake_week_start
@@ -121,6 +130,12 @@ def _notify(case: Case, event: str, **context: Any) -> None:
         )
 
 
+def _promised_meeting(case: Case) -> dt.datetime:
+    from pishkhan.cases.selectors import case_meeting_at
+
+    return case_meeting_at(case=case)
+
+
 def objection_window_days(municipality_id: int) -> int:
     """The city's objection window (Schedule.objection_window_days; the setting if none)."""
     from pishkhan.cycle.models import Schedule
@@ -165,7 +180,7 @@ def _require(actor: User | None, perm: str, case: Case | None = None) -> None:
         if actor.municipality_id != case.municipality_id and not actor.is_superuser:
             raise PermissionDeniedError()
         if actor.role == "district_manager" and actor.district_id != case.district_id:
-            raise PermissionDeniedError("این درخواست مربوط به منطقهٔ شما نیست.")
+            raise PermissionDeniedError(_("این درخواست مربوط به منطقهٔ شما نیست."))
 
 
 # ---------------------------------------------------------------- intake
@@ -188,6 +203,176 @@ def _contact_optional(channel: str, email: str, api_client: ApiClient | None) ->
 
 def _has_boundaries(municipality: Municipality) -> bool:
     return District.objects.filter(municipality=municipality).exclude(boundary=None).exists()
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """A request's contents, checked and normalised: what ``case_submit`` stores."""
+
+    channel: str
+    citizen_name: str
+    citizen_mobile: str
+    citizen_email: str
+    national_id: str
+    service: ServiceType
+    description: str
+    address: str
+    lat: float | None
+    lon: float | None
+    district: District
+    attributes: dict[str, Any]
+    files: list[CleanFile]
+    media_url: str
+    letter_number: str
+    letter_date: dt.date | None
+    external_ref: str
+
+
+def case_input_clean(
+    *,
+    municipality: Municipality,
+    channel: str,
+    citizen_name: str,
+    citizen_mobile: str,
+    service: ServiceType,
+    description: str,
+    address: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    district: District | None = None,
+    national_id: str = "",
+    citizen_email: str = "",
+    attributes: dict[str, Any] | None = None,
+    files: Sequence[UploadedFile[bytes]] = (),
+    actor: User | None = None,
+    api_client: ApiClient | None = None,
+    external_ref: str = "",
+    media_url: str = "",
+    letter_number: str = "",
+    letter_date: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> CaseInput:
+    """Check a request from any channel, field by field: the one place its rules live (the
+    forms only parse what the browser sent). Raises ValidationError({field: [messages]}) with
+    every problem at once, so a person fixes them in one go."""
+    if channel not in Case.Channel.values:
+        raise ValidationError({"channel": _("مجرای ثبت نامعتبر است.")})
+    if channel in (Case.Channel.WALK_IN, Case.Channel.PHONE, Case.Channel.LETTER):
+        _require(actor, "cases.register_case")
+    errors: dict[str, list[str]] = {}
+    name = clean_input(citizen_name)[:150]
+    if not name:
+        errors.setdefault("citizen_name", []).append(_("نام و نام خانوادگی را وارد کنید."))
+    email = strip_controls(citizen_email or "").strip()[:254]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.setdefault("citizen_email", []).append(_("نشانی ایمیل درست نیست."))
+    mobile = ""
+    if (citizen_mobile or "").strip() or not _contact_optional(channel, email, api_client):
+        try:
+            mobile = normalize_mobile(citizen_mobile)
+        except ValidationError as exc:
+            errors.setdefault("citizen_mobile", []).extend(exc.messages)
+            if channel == Case.Channel.OPEN311 and not (citizen_mobile or "").strip():
+                errors["citizen_mobile"] = [_("شمارهٔ همراه یا ایمیل شهروند لازم است (برای پاسخ).")]
+    try:
+        nid = normalize_national_id(national_id) if national_id else ""
+    except ValidationError as exc:
+        errors.setdefault("national_id", []).extend(exc.messages)
+        nid = ""
+    text = clean_input(description)
+    if not text.strip():
+        errors.setdefault("description", []).append(_("شرح درخواست را بنویسید."))
+    elif len(normalize_fa(text)) < 10:
+        errors.setdefault("description", []).append(
+            _("شرح درخواست را کامل‌تر بنویسید (دست‌کم ۱۰ نویسه).")
+        )
+    elif len(text) > MAX_DESCRIPTION:
+        errors.setdefault("description", []).append(
+            _("شرح درخواست حداکثر %(n)s نویسه است.") % {"n": local_number(MAX_DESCRIPTION)}
+        )
+    if service.municipality_id != municipality.pk or not service.is_active:
+        errors.setdefault("service", []).append(_("این خدمت در فهرست خدمات نیست."))
+    if lat is not None or lon is not None:
+        if lat is None or lon is None or not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+            errors.setdefault("location", []).append(_("موقعیت روی نقشه نامعتبر است."))
+            lat = lon = None
+    located = district_for_location(municipality, lat, lon)
+    if located is not None:
+        district = located
+    if district is None and lat is None and address.strip():
+        district = district_for_address(municipality, address)  # a street the city knows
+        if district is None:
+            errors.setdefault("district", []).append(
+                _(
+                    "نشانی با هیچ‌یک از منطقه‌های شهر جور نشد؛ منطقه را از فهرست انتخاب کنید "
+                    "یا محل را روی نقشه بزنید."
+                )
+            )
+    if district is None and lat is not None and _has_boundaries(municipality):
+        errors.setdefault("district", []).append(
+            _(
+                "نقطهٔ انتخاب‌شده روی نقشه در محدودهٔ هیچ‌یک از منطقه‌های شهر نیست؛ "
+                "نقطه را درست کنید یا منطقه را از فهرست انتخاب کنید."
+            )
+        )
+    elif district is None and "district" not in errors:
+        errors.setdefault("district", []).append(_("منطقه را انتخاب کنید."))
+    elif district is not None and district.municipality_id != municipality.pk:
+        errors.setdefault("district", []).append(_("منطقه نامعتبر است."))
+    if len(files) > MAX_FILES:
+        errors.setdefault("files", []).append(
+            _("حداکثر %(n)s پیوست مجاز است.") % {"n": local_number(MAX_FILES)}
+        )
+    cleaned = []
+    for upload in files[:MAX_FILES]:
+        try:
+            cleaned.append(clean_upload(upload))
+        except ValidationError as exc:
+            errors.setdefault("files", []).extend(exc.messages)
+    media_url = strip_controls(media_url).strip()
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+            if len(media_url) > 500:
+                raise ValidationError("too long")
+        except ValidationError:
+            errors.setdefault("media_url", []).append(_("نشانی عکس باید یک نشانی http(s) باشد."))
+    letter_number = clean_input(letter_number)[:50]
+    if channel == Case.Channel.LETTER:
+        if not letter_number:
+            errors.setdefault("letter_number", []).append(_("شمارهٔ نامه را وارد کنید."))
+        if letter_date is None:
+            errors.setdefault("letter_date", []).append(_("تاریخ نامه را وارد کنید."))
+        elif letter_date > timezone.localdate(now or timezone.now()):
+            errors.setdefault("letter_date", []).append(_("تاریخ نامه نمی‌تواند در آینده باشد."))
+    else:
+        letter_number, letter_date = "", None
+    answers = _clean_attributes(service, attributes or {}, errors)
+    if errors:
+        raise ValidationError(errors)
+    assert district is not None  # noqa: S101 — checked above; for the type checker
+    return CaseInput(
+        channel=channel,
+        citizen_name=name,
+        citizen_mobile=mobile,
+        citizen_email=email,
+        national_id=nid,
+        service=service,
+        description=text,
+        address=clean_input(address)[:500],
+        lat=lat,
+        lon=lon,
+        district=district,
+        attributes=answers,
+        files=cleaned,
+        media_url=media_url,
+        letter_number=letter_number,
+        letter_date=letter_date,
+        external_ref=clean_input(external_ref)[:100],
+    )
 
 
 def case_submit(
@@ -216,101 +401,34 @@ def case_submit(
     letter_date: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
-    """Register a request from any channel. Validates everything first; writes all or nothing.
+    """Register a request from any channel: checked by ``case_input_clean``, then written all
+    or nothing.
 
     A repeated call with the same ``idempotency_key`` returns the case created the first time.
     """
-    if channel not in Case.Channel.values:
-        raise ValidationError({"channel": "مجرای ثبت نامعتبر است."})
-    if channel in (Case.Channel.WALK_IN, Case.Channel.PHONE, Case.Channel.LETTER):
-        _require(actor, "cases.register_case")
-    errors: dict[str, list[str]] = {}
-    name = clean_input(citizen_name)[:150]
-    if not name:
-        errors.setdefault("citizen_name", []).append("نام و نام خانوادگی را وارد کنید.")
-    email = strip_controls(citizen_email or "").strip()[:254]
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.setdefault("citizen_email", []).append("نشانی ایمیل درست نیست.")
-    mobile = ""
-    if (citizen_mobile or "").strip() or not _contact_optional(channel, email, api_client):
-        try:
-            mobile = normalize_mobile(citizen_mobile)
-        except ValidationError as exc:
-            errors.setdefault("citizen_mobile", []).extend(exc.messages)
-            if channel == Case.Channel.OPEN311 and not (citizen_mobile or "").strip():
-                errors["citizen_mobile"] = ["شمارهٔ همراه یا ایمیل شهروند لازم است (برای پاسخ)."]
-    try:
-        nid = normalize_national_id(national_id) if national_id else ""
-    except ValidationError as exc:
-        errors.setdefault("national_id", []).extend(exc.messages)
-        nid = ""
-    text = clean_input(description)
-    if len(normalize_fa(text)) < 10:
-        errors.setdefault("description", []).append(
-            "شرح درخواست را کامل‌تر بنویسید (دست‌کم ۱۰ نویسه)."
-        )
-    elif len(text) > MAX_DESCRIPTION:
-        errors.setdefault("description", []).append(
-            f"شرح درخواست حداکثر {MAX_DESCRIPTION:,} نویسه است.".replace(",", "٬")
-        )
-    if service.municipality_id != municipality.pk or not service.is_active:
-        errors.setdefault("service", []).append("این خدمت در فهرست خدمات نیست.")
-    if lat is not None or lon is not None:
-        if lat is None or lon is None or not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
-            errors.setdefault("location", []).append("موقعیت روی نقشه نامعتبر است.")
-            lat = lon = None
-    located = district_for_location(municipality, lat, lon)
-    if located is not None:
-        district = located
-    if district is None and lat is None and address.strip():
-        district = district_for_address(municipality, address)  # a street the city knows
-        if district is None:
-            errors.setdefault("district", []).append(
-                "نشانی با هیچ‌یک از منطقه‌های شهر جور نشد؛ منطقه را از فهرست انتخاب کنید "
-                "یا محل را روی نقشه بزنید."
-            )
-    if district is None and lat is not None and _has_boundaries(municipality):
-        errors.setdefault("district", []).append(
-            "نقطهٔ انتخاب‌شده روی نقشه در محدودهٔ هیچ‌یک از منطقه‌های شهر نیست؛ "
-            "نقطه را درست کنید یا منطقه را از فهرست انتخاب کنید."
-        )
-    elif district is None and "district" not in errors:
-        errors.setdefault("district", []).append("منطقه را انتخاب کنید.")
-    elif district is not None and district.municipality_id != municipality.pk:
-        errors.setdefault("district", []).append("منطقه نامعتبر است.")
-    if len(files) > MAX_FILES:
-        errors.setdefault("files", []).append(f"حداکثر {MAX_FILES} پیوست مجاز است.")
-    cleaned = []
-    for upload in files[:MAX_FILES]:
-        try:
-            cleaned.append(clean_upload(upload))
-        except ValidationError as exc:
-            errors.setdefault("files", []).extend(exc.messages)
-    media_url = strip_controls(media_url).strip()
-    if media_url:
-        try:
-            URLValidator(schemes=["http", "https"])(media_url)
-            if len(media_url) > 500:
-                raise ValidationError("too long")
-        except ValidationError:
-            errors.setdefault("media_url", []).append("نشانی عکس باید یک نشانی http(s) باشد.")
-    letter_number = clean_input(letter_number)[:50]
-    if channel == Case.Channel.LETTER:
-        if not letter_number:
-            errors.setdefault("letter_number", []).append("شمارهٔ نامه را وارد کنید.")
-        if letter_date is None:
-            errors.setdefault("letter_date", []).append("تاریخ نامه را وارد کنید.")
-        elif letter_date > timezone.localdate(now or timezone.now()):
-            errors.setdefault("letter_date", []).append("تاریخ نامه نمی‌تواند در آینده باشد.")
-    else:
-        letter_number, letter_date = "", None
-    answers = _clean_attributes(service, attributes or {}, errors)
-    if errors:
-        raise ValidationError(errors)
-    assert district is not None  # noqa: S101 — checked above; for the type checker
+    given = case_input_clean(
+        municipality=municipality,
+        channel=channel,
+        citizen_name=citizen_name,
+        citizen_mobile=citizen_mobile,
+        service=service,
+        description=description,
+        address=address,
+        lat=lat,
+        lon=lon,
+        district=district,
+        national_id=national_id,
+        citizen_email=citizen_email,
+        attributes=attributes,
+        files=files,
+        actor=actor,
+        api_client=api_client,
+        external_ref=external_ref,
+        media_url=media_url,
+        letter_number=letter_number,
+        letter_date=letter_date,
+        now=now,
+    )
     now = now or timezone.now()
     week_start = intake_week_start(municipality, now)
     # No look-ups before writing: the unique constraints decide. A replay of an idempotency
@@ -322,33 +440,35 @@ def case_submit(
                 case = Case.objects.create(
                     municipality=municipality,
                     tracking_code=code,
-                    channel=channel,
+                    channel=given.channel,
                     citizen=actor if actor is not None and actor.role == "citizen" else None,
-                    citizen_name=name,
-                    citizen_mobile=mobile,
-                    citizen_email=email,
-                    national_id=nid,
-                    service=service,
-                    description=text,
-                    address=clean_input(address)[:500],
-                    lat=lat,
-                    lon=lon,
-                    district=district,
-                    attributes=answers,
+                    citizen_name=given.citizen_name,
+                    citizen_mobile=given.citizen_mobile,
+                    citizen_email=given.citizen_email,
+                    national_id=given.national_id,
+                    service=given.service,
+                    description=given.description,
+                    address=given.address,
+                    lat=given.lat,
+                    lon=given.lon,
+                    district=given.district,
+                    attributes=given.attributes,
                     week_start=week_start,
-                    needs_visit=service.needs_visit,
+                    needs_visit=given.service.needs_visit,
                     origin_committee=origin_committee,
-                    external_ref=clean_input(external_ref)[:100],
+                    external_ref=given.external_ref,
                     api_client=api_client,
-                    letter_number=letter_number,
-                    letter_date=letter_date,
-                    street_key=street_key(address),
+                    letter_number=given.letter_number,
+                    letter_date=given.letter_date,
+                    street_key=street_key(given.address),
                     registered_by=actor if actor is not None and actor.is_staff else None,
                     idempotency_key=idempotency_key or None,
-                    media_url=media_url,
-                    search_key=normalize_fa(f"{text} {address} {service.name}"),
+                    media_url=given.media_url,
+                    search_key=normalize_fa(
+                        f"{given.description} {given.address} {given.service.name}"
+                    ),
                 )
-                for item in cleaned:
+                for item in given.files:
                     attachment = Attachment(
                         case=case,
                         content_type=item.content_type,
@@ -363,10 +483,13 @@ def case_submit(
                     old="",
                     new=Case.Status.SUBMITTED,
                     actor=actor,
-                    note=f"ثبت از مجرای {case.get_channel_display()}",
+                    note=f"ثبت از مجرای {case.get_channel_display()}",  # record: stored
                     at=now,
                 )
-                _notify(case, "received")
+                # A desk registration (walk-in, phone, letter): the SMS is the citizen's
+                # receipt too, with the meeting the case is promised to.
+                desk = channel in (Case.Channel.WALK_IN, Case.Channel.PHONE, Case.Channel.LETTER)
+                _notify(case, "received", meeting_at=_promised_meeting(case) if desk else None)
         except IntegrityError:
             if idempotency_key:
                 existing = Case.objects.filter(
@@ -378,7 +501,7 @@ def case_submit(
                 raise
             continue  # the code was taken: draw another
         return case
-    raise ApplicationError("ساخت کد رهگیری ممکن نشد؛ دوباره تلاش کنید.")
+    raise ApplicationError(_("ساخت کد رهگیری ممکن نشد؛ دوباره تلاش کنید."))
 
 
 def _clean_attributes(
@@ -393,7 +516,7 @@ def _clean_attributes(
         if value in (None, "", []):
             if attr.get("required") and attr.get("variable", True):
                 errors.setdefault(f"attribute[{code}]", []).append(
-                    f"«{attr.get('description', code)}» لازم است."
+                    _("«%(name)s» لازم است.") % {"name": attr.get("description", code)}
                 )
             continue
         if attr.get("datatype") == "number":
@@ -401,7 +524,7 @@ def _clean_attributes(
                 value = float(str(value).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")))
             except ValueError:
                 errors.setdefault(f"attribute[{code}]", []).append(
-                    f"«{attr.get('description', code)}» باید عدد باشد."
+                    _("«%(name)s» باید عدد باشد.") % {"name": attr.get("description", code)}
                 )
                 continue
         answers[code] = value
@@ -413,7 +536,7 @@ def _clean_attributes(
 
 def _week_name(start: dt.date) -> str:
     year, number = jalali.week_label(start)
-    return fa_digits(f"هفتهٔ {number} سال {year}")
+    return fa_digits(f"هفتهٔ {number} سال {year}")  # record: stored note
 
 
 def _joined(case: Case, now: dt.datetime) -> None:
@@ -454,7 +577,9 @@ def case_accept(
     if too_late and not pulled_in:
         week = max(week + dt.timedelta(days=7), intake_week_start(locked.municipality, now))
         note = " — ".join(
-            p for p in [note, f"پذیرش پس از پایان پذیرش نوبت خود؛ در نوبت {_week_name(week)}"] if p
+            p
+            for p in [note, f"پذیرش پس از پایان پذیرش نوبت خود؛ در نوبت {_week_name(week)}"]
+            if p  # record: stored note
         )
     case = _transition(
         locked,
@@ -478,9 +603,9 @@ def case_accept(
 def case_reject(*, case: Case, reason: RejectReason | None, note: str, actor: User | None) -> Case:
     _require(actor, "cases.triage_case", case)
     if reason is None and not note.strip():
-        raise ApplicationError("علت رد را انتخاب یا بنویسید.")
+        raise ApplicationError(_("علت رد را انتخاب یا بنویسید."))
     if reason is not None and reason.municipality_id != case.municipality_id:
-        raise ApplicationError("علت رد نامعتبر است.")
+        raise ApplicationError(_("علت رد نامعتبر است."))
     text = " — ".join(p for p in [reason.text if reason else "", clean_input(note)] if p)
     if reason and reason.guidance:
         text += f" ({reason.guidance})"
@@ -501,29 +626,36 @@ def case_merge(*, case: Case, into: Case, actor: User | None, note: str = "") ->
     _require(actor, "cases.merge_case", case)
     _require(actor, "cases.merge_case", into)
     if case.pk == into.pk:
-        raise ApplicationError("یک درخواست را نمی‌توان با خودش ادغام کرد.")
+        raise ApplicationError(_("یک درخواست را نمی‌توان با خودش ادغام کرد."))
     primary = Case.objects.select_for_update().get(pk=into.pk)
     while primary.merged_into_id:  # always merge into the final primary
         primary = Case.objects.select_for_update().get(pk=primary.merged_into_id)
     if primary.municipality_id != case.municipality_id or primary.pk == case.pk:
-        raise ApplicationError("ادغام این دو درخواست ممکن نیست.")
+        raise ApplicationError(_("ادغام این دو درخواست ممکن نیست."))
     if primary.status in ("rejected", "closed", "done", "merged"):
         raise ApplicationError(
-            "درخواست اصلی بسته، رد یا انجام شده است؛ در آن ادغام نمی‌شود. "
-            "اگر مشکل تازه است، درخواست را جداگانه بررسی کنید."
+            _(
+                "درخواست اصلی بسته، رد یا انجام شده است؛ در آن ادغام نمی‌شود. "
+                "اگر مشکل تازه است، درخواست را جداگانه بررسی کنید."
+            )
         )
     current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first() or ""
     if current in TRIAGED and primary.status in UNTRIAGED:
         raise ApplicationError(
-            f"درخواست پذیرفته‌شدهٔ {case.tracking_code} را در درخواست بررسی‌نشدهٔ "
-            f"{primary.tracking_code} ادغام نکنید؛ جهت را برعکس کنید ({primary.tracking_code} را "
-            f"در {case.tracking_code} ادغام کنید)."
+            _(
+                "درخواست پذیرفته‌شدهٔ %(case)s را در درخواست بررسی‌نشدهٔ %(primary)s ادغام "
+                "نکنید؛ جهت را برعکس کنید (%(primary)s را در %(case)s ادغام کنید)."
+            )
+            % {
+                "case": ltr_isolate(case.tracking_code),
+                "primary": ltr_isolate(primary.tracking_code),
+            }
         )
     merged = _transition(
         case,
         to=Case.Status.MERGED,
         actor=actor,
-        note=note or f"ادغام در {primary.tracking_code}",
+        note=note or f"ادغام در {primary.tracking_code}",  # record: stored note
         fields={"merged_into": primary},
     )
     Case.objects.filter(merged_into=merged).update(merged_into=primary)
@@ -534,7 +666,7 @@ def case_merge(*, case: Case, into: Case, actor: User | None, note: str = "") ->
         actor=actor,
         kind="merge_in",
         public=False,
-        note=f"ادغام {merged.tracking_code}",
+        note=f"ادغام {merged.tracking_code}",  # record: stored note
         data={"merged": merged.tracking_code},
     )
     _notify(merged, "merged", primary=primary)
@@ -562,13 +694,16 @@ def case_unmerge(*, case: Case, actor: User | None, note: str = "") -> Case:
     _require(actor, "cases.merge_case", case)
     locked = Case.objects.select_for_update().select_related("municipality").get(pk=case.pk)
     if locked.status != Case.Status.MERGED or locked.merged_into_id is None:
-        raise ApplicationError("این درخواست ادغام نشده است.")
+        raise ApplicationError(_("این درخواست ادغام نشده است."))
     primary = Case.objects.select_for_update().get(pk=locked.merged_into_id)
     if primary.status not in UNMERGE_PRIMARY_STATES:
         raise ApplicationError(
-            f"جلسهٔ پیشخوان دربارهٔ درخواست اصلی {primary.tracking_code} تصمیم گرفته است؛ "
-            "ادغام دیگر برگشت‌پذیر نیست. "
-            "اگر این درخواست موضوع جداگانه‌ای دارد، آن را دوباره ثبت کنید."
+            _(
+                "جلسهٔ پیشخوان دربارهٔ درخواست اصلی %(primary)s تصمیم گرفته است؛ "
+                "ادغام دیگر برگشت‌پذیر نیست. "
+                "اگر این درخواست موضوع جداگانه‌ای دارد، آن را دوباره ثبت کنید."
+            )
+            % {"primary": ltr_isolate(primary.tracking_code)}
         )
     before = (
         CaseEvent.objects.filter(case=locked, new_status=Case.Status.MERGED)
@@ -587,7 +722,9 @@ def case_unmerge(*, case: Case, actor: User | None, note: str = "") -> Case:
     for key, value in fields.items():
         setattr(locked, key, value)
     locked.save(update_fields=[*fields, "updated_at"])
-    text = clean_input(note) or f"ادغام در {primary.tracking_code} برگردانده شد"
+    text = (
+        clean_input(note) or f"ادغام در {primary.tracking_code} برگردانده شد"
+    )  # record: stored note
     _event(
         locked,
         old=Case.Status.MERGED,
@@ -604,7 +741,7 @@ def case_unmerge(*, case: Case, actor: User | None, note: str = "") -> Case:
         actor=actor,
         kind="unmerge_out",
         public=False,
-        note=f"جداشدن {locked.tracking_code}",
+        note=f"جداشدن {locked.tracking_code}",  # record: stored note
         data={"case": locked.tracking_code},
     )
     _notify(locked, "unmerged", primary=primary)
@@ -616,7 +753,7 @@ def case_request_info(*, case: Case, question: str, actor: User | None) -> Case:
     _require(actor, "cases.triage_case", case)
     question = clean_input(question)
     if len(question) < 5:
-        raise ApplicationError("پرسش از شهروند را بنویسید.")
+        raise ApplicationError(_("پرسش از شهروند را بنویسید."))
     case = _transition(
         case,
         to=Case.Status.INFO_REQUESTED,
@@ -640,7 +777,7 @@ def case_provide_info(
     """The citizen answers; the case goes back to the district manager's desk."""
     answer = clean_input(answer)
     if len(answer) < 2 and not files:
-        raise ApplicationError("پاسخ یا پیوست را وارد کنید.")
+        raise ApplicationError(_("پاسخ یا پیوست را وارد کنید."))
     cleaned = [clean_upload(f) for f in files[:MAX_FILES]]
     case = _transition(
         case, to=Case.Status.SUBMITTED, actor=None, note=answer[:2000], fields={"status_note": ""}
@@ -664,7 +801,7 @@ def case_move_district(
 ) -> Case:
     _require(actor, "cases.triage_case", case)
     if district.municipality_id != case.municipality_id:
-        raise ApplicationError("منطقه نامعتبر است.")
+        raise ApplicationError(_("منطقه نامعتبر است."))
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.status not in ("submitted", "info_requested", "accepted"):
         raise InvalidTransition(locked.status, "move")
@@ -680,6 +817,40 @@ def case_move_district(
         public=False,
         note=note or f"{old} ← {district}",
         data={"from": old.number, "to": district.number},
+    )
+    return locked
+
+
+@transaction.atomic
+def case_change_service(
+    *, case: Case, service: ServiceType, actor: User | None, suggested: bool = False
+) -> Case:
+    """Triage settles the service (and so the department that will carry it out). Used for the
+    text-based suggestion's one-click "use it": the suggestion is never applied without it."""
+    _require(actor, "cases.triage_case", case)
+    if service.municipality_id != case.municipality_id or not service.is_active:
+        raise ApplicationError(_("خدمت نامعتبر است."))
+    locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
+    if locked.status not in ("submitted", "info_requested", "accepted"):
+        raise InvalidTransition(locked.status, "service")
+    if locked.service_id == service.pk:
+        raise ApplicationError(
+            _("خدمت این درخواست همین حالا «%(service)s» است.") % {"service": service.name}
+        )
+    old = locked.service
+    locked.service = service
+    locked.search_key = normalize_fa(f"{locked.description} {locked.address} {service.name}")
+    locked.save(update_fields=["service", "search_key", "updated_at"])
+    how = "پیشنهاد سامانه از روی متن" if suggested else "انتخاب کارشناس"  # record: Persian
+    _event(
+        locked,
+        old=locked.status,
+        new=locked.status,
+        actor=actor,
+        kind="change_service",
+        public=False,
+        note=f"{old.name} ← {service.name} ({how})",
+        data={"from": old.code, "to": service.code, "suggested": suggested},
     )
     return locked
 
@@ -706,7 +877,7 @@ def case_mark_urgent(*, case: Case, actor: User | None, week_start: dt.date) -> 
         actor=actor,
         kind="urgent",
         public=False,
-        note="فوری: به نوبت هفتهٔ جاری آمد",
+        note="فوری: به نوبت هفتهٔ جاری آمد",  # record: stored note
     )
     if locked.status == Case.Status.ACCEPTED:
         _joined(locked, timezone.now())
@@ -731,7 +902,7 @@ def case_flag_unvisited(*, case: Case, actor: User | None = None) -> Case:
         actor=actor,
         kind="unvisited",
         public=False,
-        note="تا پایان سه‌شنبه بازدید نشد",
+        note="تا پایان سه‌شنبه بازدید نشد",  # record: stored note
     )
     return locked
 
@@ -809,7 +980,7 @@ def case_record_decision(
     """The meeting answered the case: the promise is kept if this is its promised week's
     meeting (or earlier); a deferral moves the promise to the next week and is counted."""
     if outcome not in OUTCOME_STATUS:
-        raise ApplicationError("نتیجهٔ تصمیم نامعتبر است.")
+        raise ApplicationError(_("نتیجهٔ تصمیم نامعتبر است."))
     text = clean_input(text)
     now = timezone.now()
     meeting_week = meeting_week or jalali.week_start(now.astimezone(jalali.TEHRAN).date())
@@ -865,7 +1036,7 @@ def case_mark_done(
 def case_citizen_verdict(*, case: Case, verdict: str, note: str = "") -> Case:
     """The citizen accepts the outcome (case closes) or objects (back to the next agenda)."""
     if verdict not in ("accept", "object"):
-        raise ApplicationError("پاسخ نامعتبر است.")
+        raise ApplicationError(_("پاسخ نامعتبر است."))
     note = clean_input(note)[:2000]
     current = Case.objects.filter(pk=case.pk).values_list("status", "done_at").first()
     status, done_at = current if current else (case.status, case.done_at)
@@ -877,18 +1048,21 @@ def case_citizen_verdict(*, case: Case, verdict: str, note: str = "") -> Case:
     )
     if late and verdict == "object":
         raise ApplicationError(
-            f"مهلت {days} روزهٔ اعتراض به نتیجهٔ این درخواست گذشته و پرونده بسته شده است. "
-            "اگر مشکل هنوز باقی است، درخواست تازه‌ای ثبت کنید.",
+            _(
+                "مهلت %(days)s روزهٔ اعتراض به نتیجهٔ این درخواست گذشته و پرونده بسته شده "
+                "است. اگر مشکل هنوز باقی است، درخواست تازه‌ای ثبت کنید."
+            )
+            % {"days": local_number(days)},
             extra={"new_request": True},
         )
     if status == Case.Status.CLOSED:
-        raise ApplicationError("این پرونده پیش‌تر بسته شده است.")
+        raise ApplicationError(_("این پرونده پیش‌تر بسته شده است."))
     if verdict == "accept":
         case = _transition(
             case,
             to=Case.Status.CLOSED,
             actor=None,
-            note=note or "شهروند نتیجه را پذیرفت",
+            note=note or "شهروند نتیجه را پذیرفت",  # record: stored note
             fields={"citizen_verdict": "accept", "closed_at": timezone.now()},
         )
         _notify(case, "closed")
@@ -900,7 +1074,7 @@ def case_citizen_verdict(*, case: Case, verdict: str, note: str = "") -> Case:
             case,
             to=Case.Status.REOPENED,
             actor=None,
-            note=note or "اعتراض شهروند",
+            note=note or "اعتراض شهروند",  # record: stored note
             fields={"citizen_verdict": "object", "status_note": note, "due_week": due},
         )
         _notify(case, "reopened")
@@ -910,18 +1084,19 @@ def case_citizen_verdict(*, case: Case, verdict: str, note: str = "") -> Case:
 @transaction.atomic
 def case_late_objection_answer(
     *, case: Case, channel: str = "sms", now: dt.datetime | None = None
-) -> Case:
+) -> tuple[Case, str]:
     """An objection to a closed case, or to a done one past its objection window (a late «۳۳»
     SMS reply): the case is not reopened. A done case past its window is closed now (as the
-    clock would), the objection is recorded on the case, and the citizen is told plainly what
-    happened and what they can do: a new request. One answer per case and day."""
+    clock would, with the "closed" message), the objection is recorded on the case, and the
+    answer returned tells the citizen plainly what happened and what they can do: a new
+    request. (The SMS gateway sends the answer back as the reply.)"""
     now = now or timezone.now()
     locked = Case.objects.select_for_update().select_related("municipality").get(pk=case.pk)
     days = objection_window_days(locked.municipality_id)
     window_end = locked.done_at + dt.timedelta(days=days) if locked.done_at else None
     if locked.status == Case.Status.DONE:
         if window_end is None or window_end > now:
-            raise ApplicationError("مهلت اعتراض به این درخواست هنوز نگذشته است.")
+            raise ApplicationError(_("مهلت اعتراض به این درخواست هنوز نگذشته است."))
         locked = _close_expired_one(locked, now)
     elif locked.status != Case.Status.CLOSED:
         raise InvalidTransition(locked.status, Case.Status.CLOSED)
@@ -935,29 +1110,31 @@ def case_late_objection_answer(
         new=locked.status,
         actor=None,
         kind="late_objection",
+        # record: stored note
         note="اعتراض پس از بسته‌شدن پرونده رسید؛ پرونده بسته ماند و به شهروند پاسخ داده شد",
         public=False,
         data={"channel": channel, "window_days": days, "reason": reason},
         at=now,
     )
-    if not locked.anonymised_at:
-        message_enqueue(
-            template="cases/messages/late_objection",
-            context={
-                "case": locked,
-                "days": days,
-                "window_end": window_end,
-                "reason": reason,
-                "site": locked.municipality.site_url(),
-            },
-            mobile=locked.citizen_mobile,
-            email=locked.citizen_email,
-            municipality_id=locked.municipality_id,
-            dedupe_key=(
-                f"case:{locked.tracking_code}:late_objection:{now.astimezone(jalali.TEHRAN).date()}"
-            ),
+    values = {
+        "code": ltr_isolate(locked.tracking_code),
+        "days": fa_digits(days),
+        "date": jalali.format_date(window_end, long=True) if window_end else "",
+        "url": ltr_isolate(locked.municipality.site_url() + "/requests/new/"),
+    }
+    if reason == "expired":
+        said = _(
+            "مهلت %(days)s روزهٔ اعتراض به نتیجهٔ درخواست %(code)s در %(date)s به پایان رسید و "
+            "پرونده بسته شده است؛"
         )
-    return locked
+    elif reason == "accepted":
+        said = _("پروندهٔ درخواست %(code)s با پذیرش نتیجه از سوی شما بسته شده است؛")
+    else:
+        said = _("پروندهٔ درخواست %(code)s بسته شده است؛")
+    then = _(
+        "پیام شما آن را دوباره باز نمی‌کند. اگر مشکل هنوز باقی است، درخواست تازه‌ای ثبت کنید: %(url)s"
+    )
+    return locked, f"{said % values} {then % values}"
 
 
 def case_close_expired(*, now: dt.datetime, municipality_id: int | None = None) -> int:
@@ -994,7 +1171,7 @@ def _close_expired_one(locked: Case, now: dt.datetime) -> Case:
         locked,
         to=Case.Status.CLOSED,
         actor=None,
-        note="مهلت اعتراض گذشت",
+        note="مهلت اعتراض گذشت",  # record: stored note
         fields={"closed_at": now},
     )
     _notify(locked, "closed")
@@ -1031,7 +1208,7 @@ def info_requests_follow_up(*, municipality_id: int, now: dt.datetime) -> dict[s
                     locked,
                     to=Case.Status.SUBMITTED,
                     actor=None,
-                    note=f"پاسخی در {wait_days} روز نرسید؛ بدون آن بررسی می‌شود",
+                    note=f"پاسخی در {wait_days} روز نرسید؛ بدون آن بررسی می‌شود",  # record: note
                     fields={"status_note": ""},
                 )
                 _notify(locked, "info_expired", days=wait_days, dedupe=asked.pk)
@@ -1137,7 +1314,7 @@ def case_mark_urgent_now(*, case: Case, actor: User | None, now: dt.datetime | N
     # the next week; an urgent case still joins this one until its agenda is frozen).
     current = jalali.week_start(now.astimezone(jalali.TEHRAN).date())
     if now >= urgent_allowed_until(case.municipality, current):
-        raise ApplicationError("دستور جلسهٔ این هفته بسته شده است؛ فوری کردن دیگر ممکن نیست.")
+        raise ApplicationError(_("دستور جلسهٔ این هفته بسته شده است؛ فوری کردن دیگر ممکن نیست."))
     return case_mark_urgent(case=case, actor=actor, week_start=current)
 
 
@@ -1154,7 +1331,7 @@ def district_summary_save(
     """The district manager's weekly summary: one per district and week (edited in place)."""
     _require(actor, "cases.write_district_summary")
     if actor.role == "district_manager" and actor.district_id != district.pk:
-        raise PermissionDeniedError("این منطقه مربوط به شما نیست.")
+        raise PermissionDeniedError(_("این منطقه مربوط به شما نیست."))
     summary, _created = DistrictSummary.objects.select_for_update().get_or_create(
         district=district, week_start=week_start, defaults={"author": actor}
     )
@@ -1204,9 +1381,9 @@ def case_app_update(
     """
     update_id = clean_input(update_id)[:100]
     if not update_id:
-        raise ValidationError({"update_id": "شناسهٔ به‌روزرسانی لازم است."})
+        raise ValidationError({"update_id": _("شناسهٔ به‌روزرسانی لازم است.")})
     if case.api_client_id != api_client.pk:
-        raise PermissionDeniedError("این درخواست از این برنامه ثبت نشده است.")
+        raise PermissionDeniedError(_("این درخواست از این برنامه ثبت نشده است."))
     text = clean_input(text)[:2000]
     status = (status or "").strip().upper()
     try:
@@ -1225,7 +1402,7 @@ def case_app_update(
                     action = "accept"
             if action == "comment":
                 if not text:
-                    raise ValidationError({"description": "متن به‌روزرسانی خالی است."})
+                    raise ValidationError({"description": _("متن به‌روزرسانی خالی است.")})
                 data = {
                     "app": api_client.name,
                     "update_id": update_id,
@@ -1258,7 +1435,7 @@ def case_app_update(
 
 def _same_update(done: AppUpdate, case: Case) -> AppUpdate:
     if done.case_id != case.pk:
-        raise ApplicationError("این update_id پیش‌تر برای درخواست دیگری به کار رفته است.")
+        raise ApplicationError(_("این update_id پیش‌تر برای درخواست دیگری به کار رفته است."))
     return done
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from pishkhan.cases.models import Case
 
 St = Case.Status
@@ -25,13 +27,13 @@ ALLOWED: dict[str, set[str]] = {
 
 # Phases shown to the citizen (tracking page), in order.
 PUBLIC_PHASES = [
-    (St.SUBMITTED, "ثبت درخواست"),
-    (St.ACCEPTED, "پذیرش در نوبت هفتگی"),
-    (St.VISITED, "بازدید میدانی"),
-    (St.ON_AGENDA, "طرح در جلسهٔ پیشخوان"),
-    (St.DECIDED, "تصمیم‌گیری"),
-    (St.DISPATCHED, "ابلاغ به واحد مسئول"),
-    (St.DONE, "انجام کار"),
-    (St.CLOSED, "بسته‌شدن پرونده"),
+    (St.SUBMITTED, _("ثبت درخواست")),
+    (St.ACCEPTED, _("پذیرش در نوبت هفتگی")),
+    (St.VISITED, _("بازدید میدانی")),
+    (St.ON_AGENDA, _("طرح در جلسهٔ پیشخوان")),
+    (St.DECIDED, _("تصمیم‌گیری")),
+    (St.DISPATCHED, _("ابلاغ به واحد مسئول")),
+    (St.DONE, _("انجام کار")),
+    (St.CLOSED, _("بسته‌شدن پرونده")),
 ]
 CLOSED_STATES = {St.REJECTED, St.MERGED, St.CLOSED}

@@ -287,6 +287,34 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- one case
 
 
+def _service_suggestion(case: Case) -> dict[str, Any] | None:
+    """What the text sounds like, for triage to take or leave (never applied by itself)."""
+    if case.status not in ("submitted", "info_requested", "accepted"):
+        return None
+    found = service_suggest(municipality_id=case.municipality_id, text=case.description)
+    if found is None:
+        return None
+    service = (
+        ServiceType.objects.filter(
+            pk=found[0], municipality_id=case.municipality_id, is_active=True
+        )
+        .select_related("department")
+        .first()
+    )
+    if service is None:
+        return None
+    # never "100 %": on texts unlike its history the model is over-confident (PERFORMANCE.md)
+    percent = min(99, round(found[1] * 100))
+    return {"service": service, "percent": percent, "same": service == case.service}
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
 @staff_required("cases.view_case_list")
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
@@ -303,6 +331,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
         "duplicates": selectors.duplicate_candidates(case) if can_triage else [],
         "can_triage": can_triage,
         "open_for_desk": case.status in ("submitted", "info_requested", "accepted"),
+        "suggestion": _service_suggestion(case) if can_triage else None,
         "reject_form": RejectForm(municipality=user.municipality),
         "districts": District.objects.filter(municipality=case.municipality).exclude(
             pk=case.district_id
@@ -390,6 +419,19 @@ def _run_action(request: HttpRequest, case: Case, action: str) -> str:
             case=case, district=district, actor=user, note=post.get("note", "")
         )
         return _("درخواست به %(district)s فرستاده شد.") % {"district": district.name}
+    if action == "service":
+        service = ServiceType.objects.filter(
+            municipality=case.municipality, is_active=True, pk=_int(post.get("service"))
+        ).first()
+        if service is None:
+            raise ApplicationError(_("خدمت را انتخاب کنید."))
+        services.case_change_service(
+            case=case, service=service, actor=user, suggested=post.get("suggested") == "1"
+        )
+        return _("خدمت درخواست «%(service)s» شد (واحد مسئول: %(department)s).") % {
+            "service": service.name,
+            "department": service.department.name,
+        }
     if action == "urgent":
         services.case_mark_urgent_now(case=case, actor=user)
         return _("درخواست فوری شد و به نوبت هفتهٔ جاری آمد.")

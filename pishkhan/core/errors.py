@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class ApplicationError(Exception):
     """A rule of the domain was broken; ``message`` is shown to the user (Persian)."""
@@ -16,7 +18,7 @@ class InvalidTransition(ApplicationError):
     def __init__(self, old: str, new: str) -> None:
         # The codes go to API clients in ``extra``; people read a sentence.
         super().__init__(
-            "این کار در وضعیت کنونی ممکن نیست؛ صفحه را تازه کنید و وضعیت را ببینید.",
+            _("این کار در وضعیت کنونی ممکن نیست؛ صفحه را تازه کنید و وضعیت را ببینید."),
             extra={"from": old, "to": new},
         )
         self.old = old
@@ -24,5 +26,5 @@ class InvalidTransition(ApplicationError):
 
 
 class PermissionDeniedError(ApplicationError):
-    def __init__(self, message: str = "شما اجازهٔ این کار را ندارید.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("شما اجازهٔ این کار را ندارید."))

@@ -8,11 +8,12 @@ import re
 from zoneinfo import ZoneInfo
 
 import jdatetime
+from django.utils.translation import gettext as _
 
 from pishkhan.core.text import fa_digits, to_ascii_digits
 
 TEHRAN = ZoneInfo("Asia/Tehran")
-MONTHS_FA = [
+MONTHS_FA = [  # data: the calendar's own names (MONTHS_EN for English)
     "فروردین",
     "اردیبهشت",
     "خرداد",
@@ -40,7 +41,15 @@ MONTHS_EN = [
     "Bahman",
     "Esfand",
 ]
-WEEKDAYS_FA = ["شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه"]
+WEEKDAYS_FA = [  # data: (WEEKDAYS_EN for English)
+    "شنبه",
+    "یکشنبه",
+    "دوشنبه",
+    "سه‌شنبه",
+    "چهارشنبه",
+    "پنجشنبه",
+    "جمعه",
+]
 WEEKDAYS_EN = ["Saturday", "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 
@@ -101,7 +110,7 @@ def format_datetime(value: dt.datetime | None, *, lang: str = "fa", long: bool =
     day = _format_day(value.date(), lang, long)
     clock = f"{value.hour:02d}:{value.minute:02d}"
     if lang == "fa":
-        return f"{day} ساعت {fa_digits(clock)}"
+        return f"{day} ساعت {fa_digits(clock)}"  # data: the Persian form (English below)
     return f"{day} {clock}"
 
 
@@ -115,15 +124,15 @@ def parse_jalali_date(value: str) -> dt.date:
     """
     match = _JDATE.match(to_ascii_digits(value or ""))
     if not match:
-        raise ValueError("تاریخ را به شکل ۱۴۰۵/۰۹/۰۸ وارد کنید.")
+        raise ValueError(_("تاریخ را به شکل ۱۴۰۵/۰۹/۰۸ وارد کنید."))
     year, month, day = (int(g) for g in match.groups())
     if not 1300 <= year <= 1500:
         # 2026/12/12 typed by habit is a Gregorian date, not the Jalali year 2026.
-        raise ValueError("سال را به تقویم شمسی بنویسید، مثل ۱۴۰۵/۰۹/۰۸.")
+        raise ValueError(_("سال را به تقویم شمسی بنویسید، مثل ۱۴۰۵/۰۹/۰۸."))
     try:
         return jdatetime.date(year, month, day).togregorian()
     except ValueError:
-        raise ValueError("این تاریخ در تقویم شمسی وجود ندارد.") from None
+        raise ValueError(_("این تاریخ در تقویم شمسی وجود ندارد.")) from None
 
 
 def combine(day: dt.date, time: dt.time) -> dt.datetime:

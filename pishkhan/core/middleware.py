@@ -4,11 +4,15 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("pishkhan")
 
@@ -61,7 +65,7 @@ def database_unavailable_response(request: HttpRequest, exception: BaseException
     logger.error("database unavailable: %s", exception, extra={"path": request.path})
     if request.path.startswith(("/api/", "/open311/", "/healthz")):
         response: HttpResponse = JsonResponse(
-            {"detail": "سامانه موقتاً در دسترس نیست؛ چند لحظه بعد دوباره تلاش کنید."},
+            {"detail": _("سامانه موقتاً در دسترس نیست؛ چند لحظه بعد دوباره تلاش کنید.")},
             status=503,
         )
     else:
@@ -89,3 +93,21 @@ class PersianFirstLocaleMiddleware(LocaleMiddleware):
         # Unlike Django's, the page does not vary with Accept-Language: no Vary header for it.
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's messages, with the storage built only when a view or template touches it.
+
+    The stock middleware builds the fallback storage (cookie + session backends) for every
+    request and asks it to update the response; most requests (health checks, tracking
+    pages, APIs, static-like pages) never add or read a message. Untouched, nothing is
+    built and the response is left alone, exactly as an unused storage would leave it."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        request._messages = SimpleLazyObject(lambda: default_storage(request))  # type: ignore[attr-defined]
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        storage = getattr(request, "_messages", None)
+        if isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:
+            return response
+        return super().process_response(request, response)

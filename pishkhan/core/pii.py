@@ -30,7 +30,7 @@ _SEP = r"[ \u00a0\u200c\-]"
 _EDGE = r"A-Za-z0-9_/,٫٬"
 _RUN = re.compile(r"(?<![" + _EDGE + r"+.])(\+?[0-9]+(?:" + _SEP + r"[0-9]+)*)(?![" + _EDGE + r"])")
 _GROUP = re.compile(r"[0-9]+")
-_CURRENCY = re.compile(r"^\s*(ریال|تومان|تومن|rial|toman|irr|irt)", re.IGNORECASE)
+_CURRENCY = re.compile(r"^\s*(ریال|تومان|تومن|rial|toman|irr|irt)", re.IGNORECASE)  # data:
 _MAX_DIGITS = 16
 
 

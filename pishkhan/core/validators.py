@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from pishkhan.core.text import to_ascii_digits
 
@@ -19,7 +20,9 @@ def normalize_mobile(value: str) -> str:
             raw = raw[len(prefix) :]
             break
     if not _MOBILE.fullmatch(raw):
-        raise ValidationError("شمارهٔ همراه معتبر نیست؛ مانند ۰۹۱۲۱۲۳۴۵۶۷ وارد کنید.", code="mobile")
+        raise ValidationError(
+            _("شمارهٔ همراه معتبر نیست؛ مانند ۰۹۱۲۱۲۳۴۵۶۷ وارد کنید."), code="mobile"
+        )
     return "+98" + raw
 
 
@@ -37,7 +40,7 @@ def normalize_national_id(value: str) -> str:
     if not code:
         return ""
     if not is_valid_national_id(code):
-        raise ValidationError("کد ملی معتبر نیست (رقم کنترل نادرست است).", code="national_id")
+        raise ValidationError(_("کد ملی معتبر نیست (رقم کنترل نادرست است)."), code="national_id")
     return code
 
 

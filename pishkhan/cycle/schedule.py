@@ -38,7 +38,7 @@ from pishkhan.core.jalali import TEHRAN, combine, week_start
 from pishkhan.core.memo import process_memo
 from pishkhan.cycle.models import Holiday, Schedule, Week
 
-FRIDAY_REASON = "جمعه (تعطیل آخر هفته)"
+FRIDAY_REASON = "جمعه (تعطیل آخر هفته)"  # record: stored in the week's shifts
 # A search for a working day never looks further than this (a whole Nowruz fortnight fits).
 MAX_LOOKAHEAD_DAYS = 21
 
@@ -132,7 +132,9 @@ def compute_week(start: dt.date, schedule: Schedule, holidays: dict[dt.date, str
             candidate = replacement
             shift("visits", lost, replacement, closed_reason(lost, holidays))
         else:
-            shift("visits", lost, lost, closed_reason(lost, holidays) + " — روز بازدید حذف شد")
+            shift(
+                "visits", lost, lost, closed_reason(lost, holidays) + " — روز بازدید حذف شد"
+            )  # record: stored in the week's shifts
     if not visit_days:
         first = _next_working(window[-1], holidays)
         visit_days = [first]
@@ -155,7 +157,9 @@ def compute_week(start: dt.date, schedule: Schedule, holidays: dict[dt.date, str
         shift("meeting", planned_meeting, meeting, why)
     if meeting < visits_end:
         moved = combine(_next_working(visits_end.date(), holidays), s.meeting_time)
-        shift("meeting", meeting, moved, "پس از پایان بازدیدها")
+        shift(
+            "meeting", meeting, moved, "پس از پایان بازدیدها"
+        )  # record: stored in the week's shifts
         meeting = moved
     freeze = meeting - dt.timedelta(minutes=s.agenda_freeze_minutes)
 
@@ -163,7 +167,9 @@ def compute_week(start: dt.date, schedule: Schedule, holidays: dict[dt.date, str
     planned_dispatch = combine(day(s.dispatch_day), s.dispatch_time)
     dispatch = planned_dispatch
     if not is_working(dispatch.date(), holidays) or dispatch <= meeting:
-        why = closed_reason(dispatch.date(), holidays) or "پس از جلسه"
+        why = (
+            closed_reason(dispatch.date(), holidays) or "پس از جلسه"
+        )  # record: stored in the week's shifts
         target = dispatch.date()
         if target <= meeting.date():
             target = meeting.date()

@@ -7,12 +7,13 @@ import datetime as dt
 import jdatetime
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.jalali import sat_weekday, week_label
 from pishkhan.cycle.holidays import official_holidays
-from pishkhan.cycle.models import Holiday, Schedule, Week
+from pishkhan.cycle.models import ClockStep, Holiday, Schedule, Week
 from pishkhan.cycle.schedule import WeekTimes, intake_cache_key, week_times
 
 
@@ -63,7 +64,7 @@ def _apply_times(week: Week, times: WeekTimes) -> list[str]:
 def week_get_or_create(municipality: Municipality, start: dt.date) -> Week:
     """The Week starting on Saturday ``start``, created with holiday-shifted phase times."""
     if sat_weekday(start) != 0:
-        raise ApplicationError("هفته باید از شنبه آغاز شود.")
+        raise ApplicationError(_("هفته باید از شنبه آغاز شود."))
     week = Week.objects.filter(municipality=municipality, start=start).first()
     if week is not None:
         return week
@@ -93,3 +94,21 @@ def week_reschedule(*, week: Week, now: dt.datetime) -> list[str]:
         key = intake_cache_key(week.municipality_id, week.start)
         transaction.on_commit(lambda: cache.delete(key))
     return changed
+
+
+@transaction.atomic
+def clock_step_rerun_record(
+    *, week: Week, step: str, result: dict[str, object], actor_name: str, now: dt.datetime
+) -> ClockStep:
+    """A refused clock step done again by hand (a person, once the reason is gone): the step's
+    result now says what the re-run did, keeping why the clock's run was refused."""
+    row = ClockStep.objects.select_for_update().get(week=week, step=step)
+    previous = dict(row.result or {})
+    row.result = {
+        **result,
+        "refused_before": previous.get("refused", []),
+        "rerun_at": now.isoformat(),
+        "rerun_by": actor_name,
+    }
+    row.save(update_fields=["result"])
+    return row

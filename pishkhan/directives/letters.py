@@ -53,13 +53,13 @@ def letter_pdf(directive: Directive) -> bytes:
     deputy = directive.department.deputy
     signatory = Person(
         municipality.signatory_name or (secretary.get_full_name() if secretary else ""),
-        municipality.signatory_title or "دبیر پیشخوان خدمت",
+        municipality.signatory_title or "دبیر پیشخوان خدمت",  # record: the letter
     )
     copies = [
         p
         for p in (
-            _person(deputy, f"معاون مسئول {directive.department.name}"),
-            _person(secretary, "دبیر پیشخوان خدمت"),
+            _person(deputy, f"معاون مسئول {directive.department.name}"),  # record: the letter
+            _person(secretary, "دبیر پیشخوان خدمت"),  # record: the letter
         )
         if p is not None and p.name
     ]

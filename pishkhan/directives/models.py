@@ -132,3 +132,51 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = _("مستند انجام کار")
         verbose_name_plural = _("مستندات انجام کار")
+
+
+class CitizenCheck(models.Model):
+    """The citizen is asked by SMS whether the work reported done is really done.
+
+    One row per report (the ``awaiting`` event) and citizen case; the citizen's reply
+    (``1`` done, ``2`` not done) is recorded once. A reply counts like the head's word. The
+    mobile is the case's (no copy here: anonymising the case leaves nothing behind)."""
+
+    class Answer(models.TextChoices):
+        PENDING = "", _("در انتظار پاسخ")
+        DONE = "done", _("شهروند انجام کار را تأیید کرد")
+        NOT_DONE = "not_done", _("شهروند گفت کار انجام نشده است")
+        VOID = "void", _("پیش از پاسخ شهروند تعیین تکلیف شد")
+
+    directive = models.ForeignKey(
+        Directive, on_delete=models.CASCADE, related_name="citizen_checks"
+    )
+    event = models.ForeignKey(
+        DirectiveEvent,
+        on_delete=models.CASCADE,
+        related_name="citizen_checks",
+        verbose_name=_("گزارش انجام"),
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="+", verbose_name=_("درخواست")
+    )
+    asked_at = models.DateTimeField(_("زمان پرسش"))
+    answer = models.CharField(
+        _("پاسخ"), max_length=10, choices=Answer.choices, default=Answer.PENDING, blank=True
+    )
+    answered_at = models.DateTimeField(_("زمان پاسخ"), null=True, blank=True)
+    note = models.TextField(_("گفتهٔ شهروند"), blank=True)
+
+    class Meta:
+        verbose_name = _("پرسش از شهروند")
+        verbose_name_plural = _("پرسش‌ها از شهروندان")
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "case"], name="citizen_check_once"),
+            models.CheckConstraint(
+                condition=Q(answer__in=["", "done", "not_done", "void"]),
+                name="citizen_check_answer_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.directive} / {self.case_id}"

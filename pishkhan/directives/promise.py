@@ -63,7 +63,9 @@ def promise_check(*, municipality: Municipality, now: dt.datetime, fix: bool) ->
     for case in waiting:
         due = case.due_week
         if due is None:
-            found.append(_put_back(case, nxt, "بی‌موعد: موعد جلسهٔ بعد برایش ثبت شد", fix, now))
+            found.append(
+                _put_back(case, nxt, "بی‌موعد: موعد جلسهٔ بعد برایش ثبت شد", fix, now)
+            )  # record: stored
             continue
         meeting_at = weeks.get(due)
         if meeting_at is None or now <= meeting_at + LATE_GRACE:
@@ -75,15 +77,17 @@ def promise_check(*, municipality: Municipality, now: dt.datetime, fix: bool) ->
             or meeting.not_held_at is not None
             or meeting.status in ("draft", "frozen")
         ):
-            reason = f"جلسهٔ {when} برگزار نشد؛ به جلسهٔ بعد منتقل شد"
+            reason = f"جلسهٔ {when} برگزار نشد؛ به جلسهٔ بعد منتقل شد"  # record: stored
             found.append(_put_back(case, nxt, reason, fix, now))
         elif meeting.status == "in_session":
-            found.append(OffPath(case.tracking_code, case.status, f"جلسهٔ {when} هنوز باز است"))
+            found.append(
+                OffPath(case.tracking_code, case.status, f"جلسهٔ {when} هنوز باز است")
+            )  # record: stored
         elif case.status == "on_agenda":
-            reason = f"در دستور جلسهٔ {when} بود ولی تصمیمی برایش ثبت نشد"
+            reason = f"در دستور جلسهٔ {when} بود ولی تصمیمی برایش ثبت نشد"  # record: stored
             found.append(OffPath(case.tracking_code, case.status, reason))
         else:
-            reason = f"در دستور جلسهٔ {when} نبود؛ به جلسهٔ بعد منتقل شد"
+            reason = f"در دستور جلسهٔ {when} نبود؛ به جلسهٔ بعد منتقل شد"  # record: stored
             found.append(_put_back(case, nxt, reason, fix, now))
     found += _untriaged(municipality, weeks, now)
     found += _info_waiting(mid, now)
@@ -122,7 +126,7 @@ def _untriaged(
         municipality_id=municipality.pk, status="submitted", week_start__in=passed
     ).values_list("tracking_code", "status")
     return [
-        OffPath(code, status, "بررسی‌نشده به‌دست مدیر منطقه پس از جلسهٔ هفته‌اش")
+        OffPath(code, status, "بررسی‌نشده به‌دست مدیر منطقه پس از جلسهٔ هفته‌اش")  # record: stored
         for code, status in rows
     ]
 
@@ -137,7 +141,9 @@ def _info_waiting(mid: int, now: dt.datetime) -> list[OffPath]:
     rows = Case.objects.filter(
         municipality_id=mid, status="info_requested", updated_at__lt=limit
     ).values_list("tracking_code", "status")
-    return [OffPath(code, status, "منتظر اطلاعات شهروند بیش از مهلت شهر") for code, status in rows]
+    return [
+        OffPath(code, status, "منتظر اطلاعات شهروند بیش از مهلت شهر") for code, status in rows
+    ]  # record: stored
 
 
 def _undispatched(mid: int, now: dt.datetime) -> list[OffPath]:
@@ -157,7 +163,7 @@ def _undispatched(mid: int, now: dt.datetime) -> list[OffPath]:
         .distinct()
     )
     return [
-        OffPath(code, status, "مصوب شده ولی ابلاغ نشده (صورتجلسه امضا نشده؟)")
+        OffPath(code, status, "مصوب شده ولی ابلاغ نشده (صورتجلسه امضا نشده؟)")  # record: stored
         for code, status in rows
     ]
 
@@ -184,7 +190,7 @@ def _without_order(mid: int) -> list[OffPath]:
         .values_list("pk", "tracking_code", "status")
     )
     return [
-        OffPath(code, status, "در حال اجرا بدون ابلاغیهٔ باز")
+        OffPath(code, status, "در حال اجرا بدون ابلاغیهٔ باز")  # record: stored
         for pk, code, status in rows
         if pk not in covered
     ]
@@ -200,7 +206,9 @@ def _done_past_window(municipality: Municipality, now: dt.datetime, fix: bool) -
     )
     if rows and fix:
         case_services.case_close_expired(now=now, municipality_id=municipality.pk)
-    return [OffPath(code, status, "مهلت اعتراض گذشته؛ بسته شد", fixed=fix) for code, status in rows]
+    return [
+        OffPath(code, status, "مهلت اعتراض گذشته؛ بسته شد", fixed=fix) for code, status in rows
+    ]  # record: stored
 
 
 def promise_check_step(week: Week, now: dt.datetime) -> dict[str, Any]:

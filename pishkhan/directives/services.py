@@ -23,7 +23,7 @@ from pishkhan.core.errors import ApplicationError, InvalidTransition, Permission
 from pishkhan.core.jalali import TEHRAN, format_date
 from pishkhan.core.text import clean_input, fa_digits, fa_number, ltr_isolate
 from pishkhan.cycle.models import Week
-from pishkhan.directives.models import Directive, DirectiveEvent, Evidence
+from pishkhan.directives.models import CitizenCheck, Directive, DirectiveEvent, Evidence
 from pishkhan.meetings.integrity import (
     UnverifiedMinutes,
     integrity_refusal_record,
@@ -98,6 +98,12 @@ def _move(
         setattr(directive, key, value)
         update.append(key)
     directive.save(update_fields=update)
+    if old == DS.AWAITING:
+        # The report is settled (by the head, a citizen or a new decision): questions
+        # still open to the citizens about it are answered by that.
+        CitizenCheck.objects.filter(directive=directive, answer="").update(
+            answer=CitizenCheck.Answer.VOID, answered_at=now
+        )
     return _record(directive, kind="status", old=old, new=to, actor=actor, now=now, note=note)
 
 
@@ -576,6 +582,7 @@ def directive_complete(
         return directive
     from pishkhan.notify.services import message_enqueue
 
+    _ask_citizens(directive, event, now)
     for user in _department_heads(directive.department_id):
         message_enqueue(
             template="directives/messages/awaiting",
@@ -587,7 +594,7 @@ def directive_complete(
     return directive
 
 
-def _finish_cases(directive: Directive, actor: User, note: str, now: dt.datetime) -> None:
+def _finish_cases(directive: Directive, actor: User | None, note: str, now: dt.datetime) -> None:
     """The lead department's confirmed completion completes the citizen's cases."""
     if directive.role == Directive.Role.LEAD:
         for case in _decision_cases(directive.decision):
@@ -626,6 +633,129 @@ def directive_confirm(
             fields={"completed_at": None, "progress": 90},
         )
     return directive
+
+
+# ---------------------------------------------------------------- the citizen's word (SMS)
+
+CITIZEN_DONE, CITIZEN_NOT_DONE = "1", "2"  # reply codes the citizen's SMS asks for
+
+
+def _citizens_of(case: Case) -> list[Case]:
+    """The case and the cases merged into it: every citizen who follows it."""
+    merged = Case.objects.filter(merged_into_id=case.pk).order_by("id")
+    return [c for c in [case, *merged] if c.citizen_mobile and not c.anonymised_at]
+
+
+def _ask_citizens(directive: Directive, event: DirectiveEvent, now: dt.datetime) -> None:
+    """The lead department reported the work done: each citizen is asked to confirm by SMS
+    (1 = done, 2 = not done); the first answer counts like the head's."""
+    from pishkhan.notify.services import message_enqueue
+
+    if directive.role != Directive.Role.LEAD:
+        return
+    for case in _decision_cases(directive.decision):
+        if case.status not in (Case.Status.DISPATCHED, Case.Status.IN_PROGRESS):
+            continue
+        for citizen in _citizens_of(case):
+            CitizenCheck.objects.create(
+                directive=directive,
+                event=event,
+                case=citizen,
+                asked_at=now,
+            )
+            message_enqueue(
+                template="directives/messages/citizen_check",
+                context={"case": citizen, "done": CITIZEN_DONE, "not_done": CITIZEN_NOT_DONE},
+                mobile=citizen.citizen_mobile,
+                municipality_id=directive.municipality_id,
+                dedupe_key=f"directive:{directive.pk}:check:{event.pk}:{citizen.pk}",
+            )
+
+
+@transaction.atomic
+def directive_citizen_reply(
+    *, mobile: str, done: bool, note: str = "", now: dt.datetime | None = None
+) -> CitizenCheck:
+    """The citizen's SMS answer to "is the work done?" for the newest question sent to
+    ``mobile``. "Done" confirms the directive like the head's confirmation; "not done" sends it
+    back to the department with the citizen's word recorded and the head told. A question
+    answered already (by this citizen, another one or the head) raises with a Persian answer;
+    nothing is recorded twice."""
+    from pishkhan.notify.services import message_enqueue
+
+    now = now or timezone.now()
+    check = (
+        CitizenCheck.objects.select_for_update()
+        .select_related("case", "directive")
+        .filter(case__citizen_mobile=mobile, case__anonymised_at__isnull=True)
+        .order_by("-asked_at", "-id")
+        .first()
+    )
+    if check is None:
+        raise ApplicationError(
+            _(
+                "برای این شماره پرسشی دربارهٔ انجام کار نفرستاده‌ایم. "
+                "برای پیگیری، کد رهگیری را در صفحهٔ پیگیری وارد کنید."
+            ),
+            extra={"reason": "unknown"},
+        )
+    code = ltr_isolate(check.case.tracking_code)
+    if check.answer in (CitizenCheck.Answer.DONE, CitizenCheck.Answer.NOT_DONE):
+        raise ApplicationError(
+            _("پاسخ شما دربارهٔ درخواست %(code)s پیش‌تر ثبت شده است؛ سپاس‌گزاریم.") % {"code": code},
+            extra={"reason": "repeat"},
+        )
+    directive = _lock(check.directive)
+    if check.answer == CitizenCheck.Answer.VOID or directive.status != DS.AWAITING:
+        raise ApplicationError(
+            _(
+                "گزارش انجام کار درخواست %(code)s پیش‌تر تعیین تکلیف شده است. اگر کار هنوز "
+                "انجام نشده، پس از پیامک پایان کار، ۳۳ را بفرستید."
+            )
+            % {"code": code},
+            extra={"reason": "settled"},
+        )
+    note = clean_input(note)[:2000]
+    check.answer = CitizenCheck.Answer.DONE if done else CitizenCheck.Answer.NOT_DONE
+    check.answered_at = now
+    check.note = note
+    check.save(update_fields=["answer", "answered_at", "note"])
+    reported = DirectiveEvent.objects.get(pk=check.event_id)
+    # record: the directive's history (stored Persian text)
+    who = f"شهروند (درخواست {check.case.tracking_code}، پاسخ پیامکی)"  # record:
+    if done:
+        said = f"{who}: انجام کار را تأیید کرد." + (f" «{note}»" if note else "")  # record:
+        _move(directive, "done", actor=None, now=now, note=said)
+        _finish_cases(directive, None, reported.note, now)
+    else:
+        said = f"{who}: کار انجام نشده است." + (f" «{note}»" if note else "")  # record:
+        _move(
+            directive,
+            "in_progress",
+            actor=None,
+            now=now,
+            note=said,
+            fields={"completed_at": None, "progress": 90},
+        )
+        told = {u.pk: u for u in _department_heads(directive.department_id)}
+        if reported.actor is not None and reported.actor.is_active:
+            told.setdefault(reported.actor.pk, reported.actor)
+        for user in told.values():
+            message_enqueue(
+                template="directives/messages/citizen_not_done",
+                context={"directive": directive, "case": check.case, "note": note},
+                mobile=user.mobile,
+                municipality_id=directive.municipality_id,
+                dedupe_key=f"directive:{directive.pk}:not_done:{check.pk}:{user.pk}",
+            )
+    message_enqueue(
+        template="directives/messages/citizen_thanks",
+        context={"case": check.case, "done": done},
+        mobile=check.case.citizen_mobile,
+        municipality_id=directive.municipality_id,
+        dedupe_key=f"directive:{directive.pk}:thanks:{check.pk}",
+    )
+    return check
 
 
 # ---------------------------------------------------------------- escalation

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 
 from pishkhan.accounts.models import Department, User
 from pishkhan.core import jalali
+from pishkhan.core.text import local_number
 from pishkhan.cycle.services import week_get_or_create
 from pishkhan.meetings import services
 from pishkhan.meetings.models import AgendaItem, Decision, Meeting, Position
@@ -161,7 +163,13 @@ def _item(meeting: Meeting, number: int) -> AgendaItem:
         AgendaItem.objects.filter(meeting=meeting, number=number).select_related("meeting").first()
     )
     if item is None:
-        raise serializers.ValidationError({"item": [f"دستور {number} در این جلسه نیست."]})
+        raise serializers.ValidationError(
+            {
+                "item": [
+                    gettext("دستور %(number)s در این جلسه نیست.") % {"number": local_number(number)}
+                ]
+            }
+        )
     return item
 
 
@@ -294,7 +302,9 @@ class MeetingStartApi(MeetingActionApi):
             User.objects.filter(pk__in=data["present"], municipality_id=meeting.municipality_id)
         )
         if len(present) != len(set(data["present"])):
-            raise serializers.ValidationError({"present": ["حاضران باید از اعضای پیشخوان باشند."]})
+            raise serializers.ValidationError(
+                {"present": [gettext("حاضران باید از اعضای پیشخوان باشند.")]}
+            )
         services.meeting_start(
             meeting=meeting, present=present, actor=staff_user(request), now=timezone.now()
         )
@@ -335,7 +345,11 @@ class DecisionRecordApi(MeetingActionApi):
         missing = [c for c in codes if c not in found]
         if missing:
             raise serializers.ValidationError(
-                {"lead_department": [f"واحد نامعتبر: {', '.join(missing)}"]}
+                {
+                    "lead_department": [
+                        gettext("واحد نامعتبر: %(codes)s") % {"codes": ", ".join(missing)}
+                    ]
+                }
             )
         services.decision_record(
             item=_item(meeting, data["item"]),
@@ -373,7 +387,7 @@ class PositionSetApi(MeetingActionApi):
         ).first()
         if decision is None or member is None:
             raise serializers.ValidationError(
-                {"item": ["ابتدا تصمیم این دستور را ثبت کنید و عضو را برگزینید."]}
+                {"item": [gettext("ابتدا تصمیم این دستور را ثبت کنید و عضو را برگزینید.")]}
             )
         services.position_set(
             decision=decision, member=member, stance=data["stance"], actor=staff_user(request)

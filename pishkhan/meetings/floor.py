@@ -12,10 +12,11 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pishkhan.accounts.models import Department, User
 from pishkhan.core.errors import ApplicationError, PermissionDeniedError
-from pishkhan.core.text import clean_input
+from pishkhan.core.text import clean_input, local_number, ltr_isolate
 from pishkhan.meetings.models import (
     AgendaItem,
     Attendance,
@@ -27,7 +28,12 @@ from pishkhan.meetings.models import (
 )
 from pishkhan.meetings.services.state import _event
 
-CONSENT_NOTE = "تصویب یکجا"
+CONSENT_NOTE = "تصویب یکجا"  # record: the position's stored note (matched, not shown)
+
+
+def numbers_text(numbers: Sequence[int]) -> str:
+    """Item numbers for a sentence: in the page's digits, joined by the Persian comma."""
+    return gettext("، ").join(local_number(n) for n in sorted(numbers))
 
 
 def _lock(meeting_id: int) -> Meeting:
@@ -44,17 +50,24 @@ def _require_secretary(actor: User, meeting: Meeting) -> None:
 
 def _in_session(meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.CLOSED:
-        raise ApplicationError("جلسه پایان یافته است؛ برای اصلاح، صورتجلسه را بازگشایی کنید.")
+        raise ApplicationError(
+            gettext("جلسه پایان یافته است؛ برای اصلاح، صورتجلسه را بازگشایی کنید.")
+        )
     if meeting.status != Meeting.Status.IN_SESSION:
-        raise ApplicationError("جلسه در حال برگزاری نیست.")
+        raise ApplicationError(gettext("جلسه در حال برگزاری نیست."))
 
 
 def _voting_attendance(meeting: Meeting, member: User) -> Attendance:
     row = Attendance.objects.filter(meeting=meeting, member=member).first()
     if row is None or not row.present:
-        raise ApplicationError(f"{member.full_name} در این جلسه حاضر نیست؛ نظر او ثبت نمی‌شود.")
+        raise ApplicationError(
+            gettext("%(name)s در این جلسه حاضر نیست؛ نظر او ثبت نمی‌شود.")
+            % {"name": member.full_name}
+        )
     if not row.votes:
-        raise ApplicationError(f"{member.full_name} عضو دارای رأی این جلسه نیست.")
+        raise ApplicationError(
+            gettext("%(name)s عضو دارای رأی این جلسه نیست.") % {"name": member.full_name}
+        )
     return row
 
 
@@ -89,11 +102,12 @@ def position_record(
         raise PermissionDeniedError()
     _in_session(meeting)
     if stance not in Position.Stance.values:
-        raise ApplicationError("نظر نامعتبر است؛ موافق، مخالف یا ممتنع را برگزینید.")
+        raise ApplicationError(gettext("نظر نامعتبر است؛ موافق، مخالف یا ممتنع را برگزینید."))
     _voting_attendance(meeting, member)
     if Position.objects.filter(decision=decision, member=member).exists():
         raise ApplicationError(
-            f"نظر {member.full_name} دربارهٔ مصوبهٔ {decision.number} پیش‌تر ثبت شده است."
+            gettext("نظر %(name)s دربارهٔ مصوبهٔ %(number)s پیش‌تر ثبت شده است.")
+            % {"name": member.full_name, "number": ltr_isolate(decision.number)}
         )
     now = timezone.now()
     position = Position.objects.create(
@@ -128,13 +142,17 @@ def consent_mark(*, meeting: Meeting, item_ids: Sequence[int], actor: User) -> i
     meeting = _lock(meeting.pk)
     _require_secretary(actor, meeting)
     if meeting.status not in (Meeting.Status.FROZEN, Meeting.Status.IN_SESSION):
-        raise ApplicationError("فهرست تصویب یکجا پیش از پایان جلسه تنظیم می‌شود.")
+        raise ApplicationError(gettext("فهرست تصویب یکجا پیش از پایان جلسه تنظیم می‌شود."))
     wanted = set(item_ids)
     items = meeting.items.filter(decision__isnull=True)
-    pulled = items.filter(pk__in=wanted, pulled_by__isnull=False).values_list("number", flat=True)
+    pulled = list(
+        items.filter(pk__in=wanted, pulled_by__isnull=False).values_list("number", flat=True)
+    )
     if pulled:
-        numbers = "، ".join(str(n) for n in sorted(pulled))
-        raise ApplicationError(f"دستورهای {numbers} برای بحث بیرون کشیده شده‌اند.")
+        raise ApplicationError(
+            gettext("دستورهای %(numbers)s برای بحث بیرون کشیده شده‌اند.")
+            % {"numbers": numbers_text(pulled)}
+        )
     items.exclude(pk__in=wanted).filter(consent=True).update(consent=False)
     n = items.filter(pk__in=wanted).update(consent=True)
     _event(meeting, kind="consent_marked", actor=actor, now=timezone.now(), data={"items": n})
@@ -154,7 +172,10 @@ def consent_pull(*, item: AgendaItem, actor: User, note: str = "") -> AgendaItem
             _voting_attendance(meeting, actor)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if Decision.objects.filter(item=item).exists():
-        raise ApplicationError(f"دستور {item.number} پیش‌تر تصمیم گرفته شده است.")
+        raise ApplicationError(
+            gettext("دستور %(number)s پیش‌تر تصمیم گرفته شده است.")
+            % {"number": local_number(item.number)}
+        )
     if item.pulled_by_id is None:
         item.pulled_by = actor
         item.pulled_note = clean_input(note)[:300]
@@ -182,29 +203,35 @@ def consent_decide(*, meeting: Meeting, item_ids: Sequence[int], actor: User) ->
     _require_secretary(actor, meeting)
     _in_session(meeting)
     if not item_ids:
-        raise ApplicationError("هیچ دستوری برای تصویب یکجا انتخاب نشده است.")
+        raise ApplicationError(gettext("هیچ دستوری برای تصویب یکجا انتخاب نشده است."))
     items = list(
         meeting.items.filter(pk__in=set(item_ids))
         .select_related("meeting", "decision")
         .order_by("number")
     )
     if len(items) != len(set(item_ids)):
-        raise ApplicationError("برخی دستورهای انتخاب‌شده از این جلسه نیستند.")
+        raise ApplicationError(gettext("برخی دستورهای انتخاب‌شده از این جلسه نیستند."))
     pulled = [i.number for i in items if i.pulled_by_id is not None]
     if pulled:
-        numbers = "، ".join(str(n) for n in pulled)
         raise ApplicationError(
-            f"دستورهای {numbers} برای بحث بیرون کشیده شده‌اند و یکجا تصویب نمی‌شوند؛"
-            " آن‌ها را از فهرست بردارید."
+            gettext(
+                "دستورهای %(numbers)s برای بحث بیرون کشیده شده‌اند و یکجا تصویب نمی‌شوند؛"
+                " آن‌ها را از فهرست بردارید."
+            )
+            % {"numbers": numbers_text(pulled)}
         )
     decided = [i.number for i in items if getattr(i, "decision", None) is not None]
     if decided:
-        raise ApplicationError(f"دستورهای {'، '.join(map(str, decided))} پیش‌تر تصمیم گرفته شده‌اند.")
+        raise ApplicationError(
+            gettext("دستورهای %(numbers)s پیش‌تر تصمیم گرفته شده‌اند.")
+            % {"numbers": numbers_text(decided)}
+        )
     proposals = item_proposals(items)
     missing = [i.number for i in items if i.pk not in proposals]
     if missing:
         raise ApplicationError(
-            f"دستورهای {'، '.join(map(str, missing))} پیشنهاد بازدید ندارند و یکجا تصویب نمی‌شوند."
+            gettext("دستورهای %(numbers)s پیشنهاد بازدید ندارند و یکجا تصویب نمی‌شوند.")
+            % {"numbers": numbers_text(missing)}
         )
     voters = [
         a.member
@@ -267,13 +294,13 @@ def minutes_reopen(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
     _require_secretary(actor, meeting)
     if meeting.status == Meeting.Status.SIGNED:
         raise ApplicationError(
-            "صورتجلسهٔ مهرشده بازگشایی نمی‌شود؛ اصلاح با مصوبهٔ تازه در جلسهٔ بعد انجام می‌شود."
+            gettext("صورتجلسهٔ مهرشده بازگشایی نمی‌شود؛ اصلاح با مصوبهٔ تازه در جلسهٔ بعد انجام می‌شود.")
         )
     if meeting.status != Meeting.Status.CLOSED:
-        raise ApplicationError("فقط صورتجلسهٔ در انتظار امضا بازگشایی می‌شود.")
+        raise ApplicationError(gettext("فقط صورتجلسهٔ در انتظار امضا بازگشایی می‌شود."))
     reason = clean_input(reason)
     if len(reason) < 5:
-        raise ApplicationError("علت بازگشایی صورتجلسه را بنویسید.")
+        raise ApplicationError(gettext("علت بازگشایی صورتجلسه را بنویسید."))
     now = timezone.now()
     signatures = list(Signature.objects.filter(meeting=meeting).select_related("member"))
     voided = [
@@ -324,15 +351,15 @@ def minutes_decline(*, meeting: Meeting, member: User, reason: str) -> Signature
     ):
         raise PermissionDeniedError()
     if meeting.status != Meeting.Status.CLOSED:
-        raise ApplicationError("این صورتجلسه آمادهٔ امضا نیست.")
+        raise ApplicationError(gettext("این صورتجلسه آمادهٔ امضا نیست."))
     _voting_attendance(meeting, member)
     if Signature.objects.filter(meeting=meeting, member=member).exists():
-        raise ApplicationError("شما این صورتجلسه را امضا کرده‌اید.")
+        raise ApplicationError(gettext("شما این صورتجلسه را امضا کرده‌اید."))
     if SignatureDecline.objects.filter(meeting=meeting, member=member).exists():
-        raise ApplicationError("امتناع شما از امضا پیش‌تر ثبت شده است.")
+        raise ApplicationError(gettext("امتناع شما از امضا پیش‌تر ثبت شده است."))
     reason = clean_input(reason)
     if len(reason) < 5:
-        raise ApplicationError("علت امضانکردن را بنویسید.")
+        raise ApplicationError(gettext("علت امضانکردن را بنویسید."))
     now = timezone.now()
     decline = SignatureDecline.objects.create(meeting=meeting, member=member, reason=reason, at=now)
     _event(

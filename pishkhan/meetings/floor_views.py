@@ -3,8 +3,10 @@ devices and recording their positions, reopening the minutes and declining to si
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,9 +17,10 @@ from django.views.decorators.http import require_POST
 from pishkhan.accounts.access import staff_required
 from pishkhan.accounts.models import User
 from pishkhan.core.errors import ApplicationError
+from pishkhan.core.text import local_number
 from pishkhan.meetings import floor
 from pishkhan.meetings.forms import PositionForm, ReasonForm
-from pishkhan.meetings.models import AgendaItem, Attendance, Decision, Meeting
+from pishkhan.meetings.models import AgendaItem, Attendance, Decision, Meeting, MeetingEvent
 from pishkhan.meetings.selectors import (
     agenda_items,
     agenda_items_subset,
@@ -26,7 +29,7 @@ from pishkhan.meetings.selectors import (
     roll_calls,
     uncontested,
 )
-from pishkhan.meetings.views import _error, _meeting
+from pishkhan.meetings.views import _error, _meeting, floor_context
 
 
 def _ids(request: HttpRequest, name: str = "items") -> list[int]:
@@ -37,28 +40,35 @@ def _ids(request: HttpRequest, name: str = "items") -> list[int]:
 @staff_required("meetings.run_meeting")
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
     """The consent list: save the marks, mark the uncontested proposals, or decide the marked
-    items together (the unmarked ones are the exceptions)."""
+    items together (the unmarked ones are the exceptions). With htmx the answer is the list
+    itself (no page reload); a refused action keeps the secretary's marks on screen."""
     meeting = _meeting(request, pk)
     user: User = request.user  # type: ignore[assignment]
     action = request.POST.get("action", "")
+    ticked: set[int] | None = None
+    error = False
     try:
         if action == "mark":
             n = floor.consent_mark(meeting=meeting, item_ids=_ids(request), actor=user)
-            messages.success(request, gettext("فهرست تصویب یکجا: %(n)s دستور.") % {"n": n})
+            text = gettext("فهرست تصویب یکجا: %(n)s دستور.") % {"n": local_number(n)}
         elif action == "uncontested":
             items = agenda_items(meeting)
             chosen = uncontested(items, item_proposals(items))
             n = floor.consent_mark(meeting=meeting, item_ids=chosen, actor=user)
-            messages.success(request, gettext("%(n)s دستور بدون مخالفت علامت خورد.") % {"n": n})
+            text = gettext("%(n)s دستور بدون مخالفت علامت خورد.") % {"n": local_number(n)}
         elif action == "decide":
             decided = floor.consent_decide(meeting=meeting, item_ids=_ids(request), actor=user)
-            messages.success(
-                request, gettext("%(n)s دستور یکجا تصمیم گرفته شد.") % {"n": len(decided)}
-            )
+            text = gettext("%(n)s دستور یکجا تصمیم گرفته شد.") % {"n": local_number(len(decided))}
         else:
             raise ApplicationError(gettext("فرمان نامعتبر است."))
     except ApplicationError as exc:
-        _error(request, exc)
+        text, error, ticked = exc.message, True, set(_ids(request))
+    if request.headers.get("HX-Request"):
+        meeting.refresh_from_db()
+        context = floor_context(meeting, ticked)
+        context.update(floor_message=text, floor_error=error, oob=True)
+        return render(request, "meetings/_floor.html", context)
+    (messages.error if error else messages.success)(request, text)
     return redirect("meetings:session", pk=meeting.pk)
 
 
@@ -110,12 +120,37 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         mine = None
         if decision is not None:
             mine = next((p for p in decision.positions.all() if p.member_id == user.pk), None)
+        related = related_decisions_for([item]).get(item.pk, [])
+        cleared = None
+        if decision is not None and mine is None:
+            # The decision changed after this member took a position: say so, and ask again.
+            last = (
+                MeetingEvent.objects.filter(
+                    meeting=meeting, kind="positions_cleared", data__decision=decision.number
+                )
+                .order_by("-at", "-id")
+                .first()
+            )
+            if last is not None:
+                cleared = next(
+                    (p for p in last.data.get("positions", []) if p.get("member") == user.pk),
+                    None,
+                )
         context.update(
+            cleared=cleared,
             decision=decision,
             mine=mine,
             form=PositionForm(prefix="p"),
             proposal=item_proposals([item]).get(item.pk),
-            related=related_decisions_for([item]).get(item.pk, []),
+            related=related,
+            related_points=json.dumps(
+                [
+                    [r.decision.lat, r.decision.lon, r.decision.number]
+                    for r in related
+                    if r.decision.lat is not None and r.decision.lon is not None
+                ]
+            ),
+            tile_url=settings.MAP_TILE_URL,
             photos=list(
                 VisitPhoto.objects.filter(
                     visit__case__in=[c.pk for c in item.cases.all()]

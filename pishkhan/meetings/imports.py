@@ -11,24 +11,31 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from pishkhan.accounts.models import Committee, District, Municipality, User
 from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case, ServiceType
 from pishkhan.core.errors import ApplicationError, PermissionDeniedError
-from pishkhan.core.text import clean_input, normalize_fa, to_ascii_digits
+from pishkhan.core.text import clean_input, local_number, normalize_fa, to_ascii_digits
 
 MAX_ROWS = 5000
-# field -> (label, required, header guesses)
-FIELDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
-    "external_ref": ("شمارهٔ مورد در کمیته", True, ("شماره", "ref", "external_ref", "کد")),
-    "citizen_name": ("نام متقاضی", True, ("نام", "name", "متقاضی")),
-    "citizen_mobile": ("همراه متقاضی", True, ("همراه", "موبایل", "mobile", "تلفن")),
-    "service": ("خدمت (کد یا نام)", True, ("خدمت", "service", "موضوع")),
-    "description": ("شرح", True, ("شرح", "description", "توضیح")),
-    "district": ("منطقه (شماره یا نام)", True, ("منطقه", "district")),
-    "address": ("نشانی", False, ("نشانی", "آدرس", "address")),
-    "national_id": ("کد ملی", False, ("کد ملی", "national")),
+# field -> (label, required, header guesses); the guesses are matched against the uploaded
+# file's headers, never shown.
+FIELDS: dict[str, tuple[str | Promise, bool, tuple[str, ...]]] = {  # record: header guesses
+    "external_ref": (
+        gettext_lazy("شمارهٔ مورد در کمیته"),
+        True,
+        ("شماره", "ref", "external_ref", "کد"),
+    ),
+    "citizen_name": (gettext_lazy("نام متقاضی"), True, ("نام", "name", "متقاضی")),
+    "citizen_mobile": (gettext_lazy("همراه متقاضی"), True, ("همراه", "موبایل", "mobile", "تلفن")),
+    "service": (gettext_lazy("خدمت (کد یا نام)"), True, ("خدمت", "service", "موضوع")),
+    "description": (gettext_lazy("شرح"), True, ("شرح", "description", "توضیح")),
+    "district": (gettext_lazy("منطقه (شماره یا نام)"), True, ("منطقه", "district")),
+    "address": (gettext_lazy("نشانی"), False, ("نشانی", "آدرس", "address")),
+    "national_id": (gettext_lazy("کد ملی"), False, ("کد ملی", "national")),
 }
 
 
@@ -44,9 +51,9 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:  # noqa: BLE001 - any broken workbook
-            raise ApplicationError("پروندهٔ اکسل خوانده نشد.") from exc
+            raise ApplicationError(gettext("پروندهٔ اکسل خوانده نشد.")) from exc
         if sheet is None:
-            raise ApplicationError("پروندهٔ اکسل برگه‌ای ندارد.")
+            raise ApplicationError(gettext("پروندهٔ اکسل برگه‌ای ندارد."))
         table = [
             ["" if v is None else clean_input(str(v)) for v in row]
             for row in sheet.iter_rows(values_only=True)
@@ -55,13 +62,15 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ApplicationError("پروندهٔ CSV باید با کدگذاری UTF-8 باشد.") from exc
+            raise ApplicationError(gettext("پروندهٔ CSV باید با کدگذاری UTF-8 باشد.")) from exc
         table = [[clean_input(c) for c in row] for row in csv.reader(io.StringIO(text))]
     table = [row for row in table if any(row)]
     if len(table) < 2:
-        raise ApplicationError("پرونده سطری برای ورود ندارد.")
+        raise ApplicationError(gettext("پرونده سطری برای ورود ندارد."))
     if len(table) - 1 > MAX_ROWS:
-        raise ApplicationError(f"حداکثر {MAX_ROWS} سطر در هر بار.")
+        raise ApplicationError(
+            gettext("حداکثر %(n)s سطر در هر بار.") % {"n": local_number(MAX_ROWS)}
+        )
     return table[0], table[1:]
 
 
@@ -113,14 +122,17 @@ def committee_import(
     ):
         raise PermissionDeniedError()
     if committee.municipality_id != municipality.pk:
-        raise ApplicationError("کمیته نامعتبر است.")
+        raise ApplicationError(gettext("کمیته نامعتبر است."))
     missing = [
         FIELDS[f][0]
         for f, (_, required, _) in FIELDS.items()
         if required and mapping.get(f) is None
     ]
     if missing:
-        raise ApplicationError("ستون این موارد را مشخص کنید: " + "، ".join(missing))
+        raise ApplicationError(
+            gettext("ستون این موارد را مشخص کنید: %(fields)s")
+            % {"fields": gettext("، ").join(str(m) for m in missing)}
+        )
     services, districts = _lookup(municipality)
     result = ImportResult()
     try:
@@ -135,7 +147,7 @@ def committee_import(
 
                 ref = to_ascii_digits(cell("external_ref"))
                 if not ref:
-                    result.errors.append((number, "شمارهٔ مورد خالی است."))
+                    result.errors.append((number, gettext("شمارهٔ مورد خالی است.")))
                     continue
                 if Case.objects.filter(
                     municipality=municipality, origin_committee=committee, external_ref=ref
@@ -150,9 +162,14 @@ def committee_import(
                 )
                 problems = []
                 if service is None:
-                    problems.append(f"خدمت «{cell('service')}» در فهرست خدمات نیست.")
+                    problems.append(
+                        gettext("خدمت «%(service)s» در فهرست خدمات نیست.")
+                        % {"service": cell("service")}
+                    )
                 if district is None:
-                    problems.append(f"منطقهٔ «{cell('district')}» شناخته نشد.")
+                    problems.append(
+                        gettext("منطقهٔ «%(district)s» شناخته نشد.") % {"district": cell("district")}
+                    )
                 if problems:
                     result.errors.append((number, " ".join(problems)))
                     continue
@@ -178,7 +195,7 @@ def committee_import(
                             case=case,
                             needs_visit=False,
                             actor=None,
-                            note=f"مورد باز {committee.name}",
+                            note=f"مورد باز {committee.name}",  # record: the case's note
                         )
                 except ValidationError as exc:
                     messages = (

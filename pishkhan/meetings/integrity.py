@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import Role
@@ -21,10 +22,10 @@ from pishkhan.meetings.models import Meeting, MeetingEvent
 from pishkhan.meetings.selectors import meeting_verification
 
 WHAT_LABELS = {
-    "dispatch": "ابلاغ مصوبات",
-    "letter": "نامهٔ ابلاغ",
-    "bulletin": "بولتن مصوبات",
-    "register": "فهرست عمومی مصوبات",
+    "dispatch": gettext_lazy("ابلاغ مصوبات"),
+    "letter": gettext_lazy("نامهٔ ابلاغ"),
+    "bulletin": gettext_lazy("بولتن مصوبات"),
+    "register": gettext_lazy("فهرست عمومی مصوبات"),
 }
 
 
@@ -34,8 +35,9 @@ class UnverifiedMinutes(ApplicationError):
     def __init__(self, meeting: Meeting, problems: list[str], what: str) -> None:
         label = WHAT_LABELS.get(what, what)
         super().__init__(
-            f"{label} انجام نشد: صورتجلسهٔ {meeting.number} با نسخهٔ امضاشده نمی‌خواند — "
-            + "؛ ".join(problems[:5])
+            gettext("%(what)s انجام نشد: صورتجلسهٔ %(meeting)s با نسخهٔ امضاشده نمی‌خواند — ")
+            % {"what": label, "meeting": meeting.number}
+            + gettext("؛ ").join(problems[:5])
         )
         self.meeting = meeting
         self.problems = problems
@@ -45,7 +47,7 @@ class UnverifiedMinutes(ApplicationError):
 def meeting_problems(meeting: Meeting) -> list[str]:
     """Empty when the meeting's minutes are signed and intact."""
     if meeting.status != Meeting.Status.SIGNED:
-        return [f"صورتجلسهٔ {meeting.number} امضا و مهر نشده است"]
+        return [gettext("صورتجلسهٔ %(meeting)s امضا و مهر نشده است") % {"meeting": meeting.number}]
     return meeting_verification(meeting).problems
 
 

@@ -121,6 +121,7 @@ class AgendaItem(models.Model):
         UNVISITED = "unvisited", _("بازدیدنشده")
         COMMITTEE = "committee", _("مورد باز کمیتهٔ سابق")
         EXTENSION = "extension", _("درخواست تمدید مهلت")
+        CORRECTION = "correction", _("اصلاحیهٔ مصوبه")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("جلسه")
@@ -165,6 +166,16 @@ class AgendaItem(models.Model):
     )
     pulled_note = models.CharField(
         _("علت بحث"), max_length=300, blank=True, default="", db_default=""
+    )
+    # A correction item: the sealed decision of an earlier meeting it corrects (the sealed
+    # record itself is never altered; the new decision references it).
+    corrects = models.ForeignKey(
+        "Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction_items",
+        verbose_name=_("اصلاحیهٔ مصوبهٔ"),
     )
 
     class Meta:
@@ -214,6 +225,15 @@ class Decision(TimeStampedModel):
     )
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
+    # The sealed decision of an earlier meeting this one corrects.
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("اصلاحیهٔ مصوبهٔ"),
+    )
 
     class Meta:
         verbose_name = _("مصوبه")

@@ -230,7 +230,9 @@ def minutes_pdf(meeting: Meeting) -> bytes:
 
 def minutes_seal(meeting: Meeting) -> None:
     sealed = seal_pdf(
-        meeting.municipality, minutes_pdf(meeting), reason=f"صورتجلسهٔ پیشخوان خدمت {meeting.number}"
+        meeting.municipality,
+        minutes_pdf(meeting),
+        reason=f"صورتجلسهٔ پیشخوان خدمت {meeting.number}",  # record: the PDF seal's reason
     )
     meeting.minutes_pdf.save(
         f"minutes-{meeting.municipality.slug}-{meeting.number}.pdf", ContentFile(sealed), save=False

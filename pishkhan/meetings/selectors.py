@@ -14,12 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import Municipality, User
 from pishkhan.accounts.roles import Role
 from pishkhan.cases.models import Case
-from pishkhan.core.text import normalize_fa
+from pishkhan.core.text import fa_number, local_number, normalize_fa
 from pishkhan.meetings import signing
 from pishkhan.meetings.models import AgendaItem, Attendance, Decision, Meeting, Signature
 from pishkhan.meetings.sources import ItemSpec
@@ -54,20 +55,21 @@ def _visit_summary(visit: dict[str, Any] | None) -> str:
     labels = dict(Visit.Recommendation.choices)
     parts = []
     if visit["findings"]:
-        parts.append(f"یافته‌های بازدید: {visit['findings']}")
+        parts.append(f"یافته‌های بازدید: {visit['findings']}")  # record: stored summary
     if visit["recommendation"]:
-        parts.append(f"پیشنهاد: {labels.get(visit['recommendation'], '')}")
+        parts.append(f"پیشنهاد: {labels.get(visit['recommendation'], '')}")  # record: summary
     if visit["proposed_text"]:
-        parts.append(f"متن پیشنهادی: {visit['proposed_text']}")
+        parts.append(f"متن پیشنهادی: {visit['proposed_text']}")  # record: stored summary
     if visit["estimated_cost"]:
-        parts.append(f"هزینهٔ برآوردی: {visit['estimated_cost']:,} ریال")
+        cost = fa_number(visit["estimated_cost"])
+        parts.append(f"هزینهٔ برآوردی: {cost} ریال")  # record: stored summary, Persian digits
     if visit.get("checkin_flags"):
         flags = [
             str(Visit.CHECKIN_FLAG_LABELS.get(f, f)) for f in visit["checkin_flags"].split(",")
         ]
         distance = visit.get("checkin_distance_m")
-        far = f" — {distance:,} متر از محل" if distance is not None else ""
-        parts.append(f"⚠ هشدار حضور بازدیدکننده: {'، '.join(flags)}{far}")
+        far = f" — {fa_number(distance)} متر از محل" if distance is not None else ""  # record:
+        parts.append(f"⚠ هشدار حضور بازدیدکننده: {'، '.join(flags)}{far}")  # record: summary
     return "\n".join(parts)
 
 
@@ -144,14 +146,14 @@ def case_candidates(meeting: Meeting) -> list[ItemSpec]:
         title = f"{r['service__name']} — {place}"[:300]
         extra = [r["description"][:400]]
         if r["origin_committee__name"]:
-            extra.append(f"کمیتهٔ مبدأ: {r['origin_committee__name']}")
+            extra.append(f"کمیتهٔ مبدأ: {r['origin_committee__name']}")  # record: summary
         if visit:
             extra.append(_visit_summary(visit))
             if visit["lead_department__name"]:
-                extra.append(f"واحد پیشنهادی: {visit['lead_department__name']}")
+                extra.append(f"واحد پیشنهادی: {visit['lead_department__name']}")  # record:
         covered = [r["id"], *merged.get(r["id"], [])]
         if len(covered) > 1:
-            extra.append(f"شامل {len(covered)} درخواست ادغام‌شده")
+            extra.append(f"شامل {fa_number(len(covered))} درخواست ادغام‌شده")  # record: summary
         specs.append(
             ItemSpec(
                 kind=kind,
@@ -206,7 +208,13 @@ def agenda_items_subset(meeting: Meeting, ids: list[int] | None) -> list[AgendaI
     qs = meeting.items.all() if ids is None else meeting.items.filter(pk__in=ids)
     return list(
         qs.select_related(
-            "district", "service", "decision", "decision__lead_department", "pulled_by"
+            "district",
+            "service",
+            "decision",
+            "decision__lead_department",
+            "decision__corrects__item__meeting",
+            "corrects",
+            "pulled_by",
         )
         .prefetch_related(
             Prefetch(
@@ -312,20 +320,21 @@ class Verification:
     current_hash: str
 
 
-FIELD_LABELS: dict[str, str] = {
-    "number": "شمارهٔ مصوبه",
-    "outcome": "نتیجه",
-    "text": "متن مصوبه",
-    "lead": "واحد مجری",
-    "supporting": "واحدهای همکار",
-    "deadline": "مهلت اجرا",
-    "refer_until": "مهلت مطالعه",
-    "cost_note": "یادداشت هزینه",
-    "positions": "نظر اعضا",
-    "kind": "نوع دستور",
-    "title": "عنوان دستور",
-    "cases": "درخواست‌های دستور",
-    "source_directive": "ابلاغیهٔ مبدأ",
+FIELD_LABELS: dict[str, Promise] = {
+    "number": _("شمارهٔ مصوبه"),
+    "outcome": _("نتیجه"),
+    "text": _("متن مصوبه"),
+    "lead": _("واحد مجری"),
+    "supporting": _("واحدهای همکار"),
+    "deadline": _("مهلت اجرا"),
+    "refer_until": _("مهلت مطالعه"),
+    "cost_note": _("یادداشت هزینه"),
+    "positions": _("نظر اعضا"),
+    "kind": _("نوع دستور"),
+    "title": _("عنوان دستور"),
+    "cases": _("درخواست‌های دستور"),
+    "source_directive": _("ابلاغیهٔ مبدأ"),
+    "corrects": _("اصلاحیهٔ مصوبهٔ"),
 }
 
 
@@ -347,19 +356,25 @@ def content_differences(
     meeting: Meeting, sealed: dict[str, Any], current: dict[str, Any]
 ) -> list[str]:
     """Which records of the minutes differ from what was sealed: meeting, item number, field."""
-    where = f"جلسهٔ {meeting.number}"
+    where = gettext("جلسهٔ %(meeting)s") % {"meeting": meeting.number}
     found: list[str] = []
     for key in sorted(set(sealed) | set(current)):
         if key in ("items", "attendance") or sealed.get(key) == current.get(key):
             continue
-        found.append(f"{where}: «{key}» صورتجلسه پس از امضا تغییر کرده است")
+        found.append(
+            gettext("%(where)s: «%(key)s» صورتجلسه پس از امضا تغییر کرده است")
+            % {"where": where, "key": key}
+        )
     if sealed.get("attendance") != current.get("attendance"):
         before = {a["member"]: a for a in sealed.get("attendance", [])}
         after = {a["member"]: a for a in current.get("attendance", [])}
         changed = {m for m in set(before) | set(after) if before.get(m) != after.get(m)}
         names = _names({m for m in changed if m})
         for m in sorted(changed, key=lambda x: x or 0):
-            found.append(f"{where}: حضور و غیاب {names.get(m, m)} پس از امضا تغییر کرده است")
+            found.append(
+                gettext("%(where)s: حضور و غیاب %(name)s پس از امضا تغییر کرده است")
+                % {"where": where, "name": names.get(m, m)}
+            )
     old_items = {i["number"]: i for i in sealed.get("items", [])}
     new_items = {i["number"]: i for i in current.get("items", [])}
     for number in sorted(set(old_items) | set(new_items)):
@@ -367,7 +382,10 @@ def content_differences(
         if a == b:
             continue
         if a is None or b is None:
-            found.append(f"{where}، دستور {number}: دستور پس از امضا افزوده یا حذف شده است")
+            found.append(
+                gettext("%(where)s، دستور %(number)s: دستور پس از امضا افزوده یا حذف شده است")
+                % {"where": where, "number": local_number(number)}
+            )
             continue
         fields = [k for k in sorted(set(a) | set(b)) if k != "decision" and a.get(k) != b.get(k)]
         da, db = a.get("decision") or {}, b.get("decision") or {}
@@ -377,24 +395,33 @@ def content_differences(
             fields += [f"decision.{k}" for k in sorted(set(da) | set(db)) if da.get(k) != db.get(k)]
         for f in fields:
             name = f.removeprefix("decision.")
-            label = "مصوبه" if f == "decision" else FIELD_LABELS.get(name, name)
+            label = gettext("مصوبه") if f == "decision" else FIELD_LABELS.get(name, name)
             detail = ""
             if name == "positions":
                 pa = {p[0]: p[1:] for p in da.get("positions", [])}
                 pb = {p[0]: p[1:] for p in db.get("positions", [])}
                 who = {m for m in set(pa) | set(pb) if pa.get(m) != pb.get(m)}
-                detail = " (" + "، ".join(_names(who).get(m, str(m)) for m in sorted(who)) + ")"
-            found.append(f"{where}، دستور {number}: «{label}»{detail} پس از امضا تغییر کرده است")
+                joined = gettext("، ").join(_names(who).get(m, str(m)) for m in sorted(who))
+                detail = f" ({joined})"
+            found.append(
+                gettext(
+                    "%(where)s، دستور %(number)s: «%(field)s»%(detail)s پس از امضا تغییر کرده است"
+                )
+                % {"where": where, "number": local_number(number), "field": label, "detail": detail}
+            )
     return found
 
 
 def _content_problems(meeting: Meeting, current_hash: str) -> list[str]:
-    generic = f"جلسهٔ {meeting.number}: محتوای صورتجلسه پس از امضا تغییر کرده است"
+    generic = gettext("جلسهٔ %(meeting)s: محتوای صورتجلسه پس از امضا تغییر کرده است") % {
+        "meeting": meeting.number
+    }
     sealed_text = meeting.sealed_content
     if not sealed_text:
         return [generic]
     if hashlib.sha256(sealed_text.encode()).hexdigest() != meeting.content_hash:
-        return [generic, f"جلسهٔ {meeting.number}: متن مرجع صورتجلسه نیز دستکاری شده است"]
+        forged = gettext("جلسهٔ %(meeting)s: متن مرجع صورتجلسه نیز دستکاری شده است")
+        return [generic, forged % {"meeting": meeting.number}]
     details = content_differences(
         meeting, json.loads(sealed_text), signing.minutes_content(meeting)
     )
@@ -418,7 +445,10 @@ def meeting_verification(meeting: Meeting) -> Verification:
         )
         sig_ok[s.pk] = valid
         if not valid:
-            problems.append(f"جلسهٔ {meeting.number}: امضای {_member_label(s.member)} نامعتبر است")
+            problems.append(
+                gettext("جلسهٔ %(meeting)s: امضای %(member)s نامعتبر است")
+                % {"meeting": meeting.number, "member": _member_label(s.member)}
+            )
     if meeting.status == Meeting.Status.SIGNED:
         present = set(
             Attendance.objects.filter(
@@ -428,8 +458,11 @@ def meeting_verification(meeting: Meeting) -> Verification:
         declines = list(meeting.declines.all())
         missing = present - {s.member_id for s in signatures} - {d.member_id for d in declines}
         if missing:
-            names = "، ".join(_names(missing).values())
-            problems.append(f"جلسهٔ {meeting.number}: امضای عضو حاضر کم است: {names}")
+            names = gettext("، ").join(_names(missing).values())
+            problems.append(
+                gettext("جلسهٔ %(meeting)s: امضای عضو حاضر کم است: %(names)s")
+                % {"meeting": meeting.number, "names": names}
+            )
         chain = signing.chain_hash_of(
             meeting.prev_hash,
             meeting.content_hash,
@@ -437,7 +470,10 @@ def meeting_verification(meeting: Meeting) -> Verification:
             [(d.member_id, d.reason) for d in declines],
         )
         if chain != meeting.chain_hash:
-            problems.append(f"جلسهٔ {meeting.number}: زنجیرهٔ درهم‌سازی ناسازگار است")
+            problems.append(
+                gettext("جلسهٔ %(meeting)s: زنجیرهٔ درهم‌سازی ناسازگار است")
+                % {"meeting": meeting.number}
+            )
     return Verification(not problems, problems, sig_ok, current)
 
 
@@ -451,7 +487,10 @@ def ledger_verify(municipality: Municipality | None = None) -> list[str]:
             municipality=city, status=Meeting.Status.SIGNED
         ).order_by("sealed_at", "id"):
             if meeting.prev_hash != prev:
-                problems.append(f"{city.slug} جلسهٔ {meeting.number}: پیوند به جلسهٔ قبل شکسته است")
+                problems.append(
+                    gettext("%(city)s جلسهٔ %(meeting)s: پیوند به جلسهٔ قبل شکسته است")
+                    % {"city": city.slug, "meeting": meeting.number}
+                )
             problems.extend(f"{city.slug} {p}" for p in meeting_verification(meeting).problems)
             prev = meeting.chain_hash
         for meeting in Meeting.objects.filter(
@@ -490,8 +529,26 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         "reopenings": list(
             meeting.events.filter(kind="status", data__reopened=True).select_related("actor")
         ),
+        "corrected_by": corrections_of([getattr(i, "decision", None) for i in items]),
         "verification": verification,
     }
+
+
+def corrections_of(
+    decisions: list[Decision | None], *, sealed_only: bool = False
+) -> dict[int, list[Decision]]:
+    """The later decisions that correct each of these (one query): the old record stays as it
+    was sealed and shows "corrected by"."""
+    ids = [d.pk for d in decisions if d is not None]
+    result: dict[int, list[Decision]] = defaultdict(list)
+    if not ids:
+        return result
+    qs = Decision.objects.filter(corrects_id__in=ids).select_related("item__meeting")
+    if sealed_only:
+        qs = qs.filter(item__meeting__status=Meeting.Status.SIGNED)
+    for d in qs.order_by("created_at", "id"):
+        result[d.corrects_id].append(d)  # type: ignore[index]
+    return result
 
 
 def pending_signers(meeting: Meeting) -> list[int]:
@@ -617,8 +674,6 @@ class RollCall:
 def roll_calls(meeting: Meeting, items: list[AgendaItem]) -> dict[int, RollCall]:
     """Per decision: who agreed, disagreed, abstained (by name and title; entries by the
     secretary marked), who gave none, and who was absent."""
-    from django.utils.translation import gettext
-
     roll = list(
         meeting.attendance.filter(votes=True, member__isnull=False).select_related("member")
     )
@@ -636,15 +691,16 @@ def roll_calls(meeting: Meeting, items: list[AgendaItem]) -> dict[int, RollCall]
             continue
         call = RollCall([], [], [], [], absent, [])
         seen = set()
+        consent = "تصویب یکجا"  # record: the stored note of a consent position (floor.CONSENT_NOTE)
         for p in d.positions.all():
             seen.add(p.member_id)
             name = label.get(p.member_id, str(p.member_id))
-            if p.by_proxy and p.note != "تصویب یکجا":
+            if p.by_proxy and p.note != consent:
                 name += " " + gettext("[ثبت دبیر]")
             {"agree": call.agreed, "disagree": call.disagreed, "abstain": call.abstained}[
                 p.stance
             ].append(name)
-            if p.note and p.note != "تصویب یکجا":
+            if p.note and p.note != consent:
                 call.notes.append(f"{label.get(p.member_id, '')}: {p.note}")
         call.silent = [label[m] for m in present if m not in seen and m in label]
         result[item.pk] = call

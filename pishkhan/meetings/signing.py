@@ -115,7 +115,9 @@ def minutes_content(meeting: Meeting) -> dict[str, Any]:
         attendance.append(entry)
     items = []
     for item in (
-        meeting.items.select_related("decision", "decision__lead_department", "district", "service")
+        meeting.items.select_related(
+            "decision", "decision__lead_department", "decision__corrects", "district", "service"
+        )
         .prefetch_related("cases", "decision__supporting_departments", "decision__positions")
         .order_by("number")
     ):
@@ -133,6 +135,9 @@ def minutes_content(meeting: Meeting) -> dict[str, Any]:
                 "cost_note": d.cost_note,
                 "positions": sorted((_position(p) for p in d.positions.all()), key=lambda x: x[0]),
             }
+            # Added with corrections: only when set, so minutes signed before keep their hash.
+            if d.corrects_id:
+                decision["corrects"] = d.corrects.number if d.corrects else None
         items.append(
             {
                 "number": item.number,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import Role
@@ -70,7 +71,7 @@ def meeting_mark_not_held(*, meeting: Meeting, now: dt.datetime) -> dict[str, An
     if due <= meeting.week_start:
         due = meeting.week_start + dt.timedelta(days=7)
     carried = 0
-    note = f"جلسهٔ {meeting.number} برگزار نشد؛ به جلسهٔ بعد منتقل شد"
+    note = f"جلسهٔ {meeting.number} برگزار نشد؛ به جلسهٔ بعد منتقل شد"  # record: case note
     items = meeting.items.exclude(kind__in=CARRY_KINDS).prefetch_related("cases")
     for item in items:
         for case in item.cases.all():
@@ -167,23 +168,27 @@ def meeting_reschedule(
     _require(actor, "meetings.prepare_agenda", meeting.municipality_id)
     meeting = Meeting.objects.select_for_update().select_related("municipality").get(pk=meeting.pk)
     if meeting.status not in ("draft", "frozen") or meeting.not_held_at is not None:
-        raise ApplicationError("این جلسه برگزار شده یا برگزارنشده اعلام شده و جابه‌جا نمی‌شود.")
+        raise ApplicationError(
+            gettext("این جلسه برگزار شده یا برگزارنشده اعلام شده و جابه‌جا نمی‌شود.")
+        )
     if at <= now:
-        raise ApplicationError("زمان تازهٔ جلسه گذشته است؛ زمانی پس از اکنون انتخاب کنید.")
+        raise ApplicationError(gettext("زمان تازهٔ جلسه گذشته است؛ زمانی پس از اکنون انتخاب کنید."))
     week_end = combine(meeting.week_start + dt.timedelta(days=7), dt.time.min)
     if at >= week_end:
-        raise ApplicationError("جلسه را فقط در همان هفته (تا پایان جمعه) می‌توان جابه‌جا کرد.")
+        raise ApplicationError(
+            gettext("جلسه را فقط در همان هفته (تا پایان جمعه) می‌توان جابه‌جا کرد.")
+        )
     week = (
         Week.objects.select_for_update()
         .filter(municipality_id=meeting.municipality_id, start=meeting.week_start)
         .first()
     )
     if week is not None and at < week.visits_end_at:
-        raise ApplicationError("جلسه نمی‌تواند پیش از پایان بازدیدهای میدانی باشد.")
+        raise ApplicationError(gettext("جلسه نمی‌تواند پیش از پایان بازدیدهای میدانی باشد."))
     old = meeting.scheduled_at
     meeting.scheduled_at = at
     meeting.save(update_fields=["scheduled_at", "updated_at"])
-    why = reason.strip()[:200] or "جابه‌جایی جلسه به‌دست دبیر"
+    why = reason.strip()[:200] or "جابه‌جایی جلسه به‌دست دبیر"  # record: the stored reason
     if week is not None:
         schedule = schedule_for(meeting.municipality)
         week.meeting_at = at

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from pishkhan.accounts.access import staff_required
 from pishkhan.accounts.models import Committee, User
 from pishkhan.core.errors import ApplicationError
+from pishkhan.core.text import to_ascii_digits
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.schedule import schedule_for
 from pishkhan.meetings import floor, imports, services
@@ -125,6 +126,20 @@ def agenda_action(request: HttpRequest, pk: int) -> HttpResponse:
             chosen = list(AgendaItem.objects.filter(meeting=meeting, pk__in=ids).order_by("number"))
             services.agenda_items_merge(items=chosen, actor=user)
             messages.success(request, gettext("دستورها ادغام شدند."))
+        elif action == "correction":
+            from pishkhan.meetings.selectors import decision_lookup
+
+            number = to_ascii_digits(request.POST.get("decision", "")).strip()[:30]
+            old = decision_lookup(meeting.municipality_id, number) if number else None
+            if old is None:
+                raise ApplicationError(
+                    gettext("مصوبه‌ای با شمارهٔ «%(number)s» در شهرداری شما نیست.")
+                    % {"number": number}
+                )
+            services.agenda_item_correction_add(
+                meeting=meeting, decision=old, reason=request.POST.get("reason", ""), actor=user
+            )
+            messages.success(request, gettext("اصلاحیه به دستور جلسه افزوده شد."))
         elif action == "split":
             item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
             ids = [int(x) for x in request.POST.getlist("cases") if x.isdigit()]
@@ -142,7 +157,6 @@ def agenda_action(request: HttpRequest, pk: int) -> HttpResponse:
 def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the meeting to another time of its week (Jalali date and hh:mm)."""
     from pishkhan.core.jalali import combine, parse_jalali_date
-    from pishkhan.core.text import to_ascii_digits
     from pishkhan.meetings.unheld import meeting_reschedule
 
     meeting = _meeting(request, pk)
@@ -217,6 +231,17 @@ def _decision_form(
             "cost_note": decision.cost_note,
         }
         given = {p.member_id for p in decision.positions.all()}
+    elif item.corrects_id and item.corrects is not None:
+        # A correction starts from the decision it corrects: the meeting changes what it must.
+        old = item.corrects
+        initial = {
+            "outcome": old.outcome,
+            "text": old.text,
+            "lead_department": old.lead_department_id,
+            "deadline": old.deadline,
+            "refer_until": old.refer_until,
+            "cost_note": old.cost_note,
+        }
     elif proposal is not None:
         initial = {
             "outcome": proposal.outcome,
@@ -279,29 +304,37 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("meetings:sign", pk=meeting.pk)
         except ApplicationError as exc:
             _error(request, exc)
+    context = floor_context(meeting)
+    attendance = list(
+        meeting.attendance.select_related("member").order_by("-votes", "member__role", "id")
+    )
+    context.update(
+        attendance_form=attendance_form,
+        attendance=attendance,
+        present_names=[a.name for a in attendance if a.present],
+        quorum=schedule.quorum,
+    )
+    return render(request, "meetings/session.html", context)
+
+
+def floor_context(meeting: Meeting, ticked: set[int] | None = None) -> dict[str, Any]:
+    """The consent list and the item rows (a fixed number of queries whatever the count).
+    ``ticked``: the consent marks as the secretary's screen had them (an htmx answer to a
+    refused action keeps them, less the items pulled out meanwhile)."""
     items = agenda_items(meeting)
+    if ticked is not None:
+        for item in items:
+            item.consent = item.pk in ticked and item.pulled_by_id is None
     proposals = item_proposals(items)
     free = set(uncontested(items, proposals))
-    rows = [(item, proposals.get(item.pk), item.pk in free) for item in items]
-    decided = sum(1 for i in items if getattr(i, "decision", None) is not None)
-    return render(
-        request,
-        "meetings/session.html",
-        {
-            "meeting": meeting,
-            "attendance_form": attendance_form,
-            "rows": rows,
-            "attendance": list(
-                meeting.attendance.select_related("member").order_by("-votes", "member__role", "id")
-            ),
-            "quorum": schedule.quorum,
-            "decided": decided,
-            "total": len(items),
-            "consent_count": sum(
-                1 for i in items if i.consent and getattr(i, "decision", None) is None
-            ),
-        },
-    )
+    undecided = [i for i in items if getattr(i, "decision", None) is None]
+    return {
+        "meeting": meeting,
+        "rows": [(item, proposals.get(item.pk), item.pk in free) for item in items],
+        "decided": len(items) - len(undecided),
+        "total": len(items),
+        "consent_count": sum(1 for i in undecided if i.consent),
+    }
 
 
 def _item_context(meeting: Meeting, item: AgendaItem, **extra: Any) -> dict[str, Any]:
@@ -373,14 +406,25 @@ def decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             saved = True
         except ApplicationError as exc:
             form.add_error(None, exc.message)
-    if saved:
-        item = _fresh_item(meeting, item_pk)
-        context = _item_context(meeting, item, saved=True)
-    else:
-        context = _item_context(meeting, item, form=form)
-    if request.headers.get("HX-Request"):
-        return render(request, "meetings/_item_decision.html", context)
-    return redirect("meetings:session", pk=meeting.pk)
+    if not request.headers.get("HX-Request"):
+        return redirect("meetings:session", pk=meeting.pk)
+    if not saved:
+        return render(
+            request, "meetings/_item_decision.html", _item_context(meeting, item, form=form)
+        )
+    # Saved: the item folds back into its row (a long meeting is not a stack of open forms),
+    # with the live tally of the members' positions under it.
+    item = _fresh_item(meeting, item_pk)
+    proposal = item_proposals([item]).get(item.pk)
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "proposal": proposal,
+        "free": False,
+        "saved": True,
+        "roll": roll_calls(meeting, [item]).get(item.pk),
+    }
+    return render(request, "meetings/_item_row.html", context)
 
 
 @staff_required("meetings.view_agenda")
@@ -399,7 +443,8 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, gettext("صورتجلسه با کلید شما امضا شد."))
             return redirect("meetings:sign", pk=meeting.pk)
         except ApplicationError as exc:
-            form.add_error("password" if "گذرواژه" in exc.message else None, exc.message)
+            wrong = exc.message == gettext("گذرواژه درست نیست.")
+            form.add_error("password" if wrong else None, exc.message)
     meeting.refresh_from_db()
     from pishkhan.meetings.selectors import minutes_context
 

@@ -4,10 +4,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from pishkhan.notify.models import Message
 
-REDACTED = "[محرمانه]"
+REDACTED = _("[محرمانه]")
 
 
 @admin.register(Message)
@@ -31,9 +32,9 @@ class MessageAdmin(admin.ModelAdmin):
         "shown_body",
     ]
 
-    @admin.display(description="متن")
+    @admin.display(description=_("متن"))
     def shown_body(self, message: Message) -> str:
-        return REDACTED if message.secret else message.body
+        return str(REDACTED) if message.secret else message.body
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -62,7 +62,9 @@ def message_enqueue(
         else:
             body = _render(f"{template}.email.txt", context)
             html = _render(f"{template}.email.html", context)
-            subject = _render(f"{template}.subject.txt", context) or "پیشخوان خدمت"
+            subject = (
+                _render(f"{template}.subject.txt", context) or "پیشخوان خدمت"
+            )  # record: stored in the outbox
         if not body:
             continue
         messages.append(
@@ -84,7 +86,7 @@ def message_enqueue(
     return len(messages)
 
 
-WIPED = "[محرمانه — پس از ارسال پاک شد]"  # noqa: S105 — a placeholder, not a secret
+WIPED = "[محرمانه — پس از ارسال پاک شد]"  # noqa: S105 — a placeholder, not a secret  # record: stored in the outbox
 
 
 def _backoff(attempts: int) -> dt.timedelta:

@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pishkhan.accounts.models import Municipality
 from pishkhan.core.pii import mask_pii
@@ -25,13 +27,13 @@ def _city(request: HttpRequest) -> Municipality:
 
 class NewsFeed(Feed):  # type: ignore[type-arg]
     link = "/news/"
-    description = "اخبار پیشخوان خدمت شهرداری"
+    description = _("اخبار پیشخوان خدمت شهرداری")
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Municipality:
         return _city(request)
 
     def title(self, obj: Municipality) -> str:
-        return f"اخبار شهرداری {obj.name}"
+        return gettext("اخبار شهرداری %(city)s") % {"city": obj.name}
 
     def items(self, obj: Municipality) -> list[Article]:
         return list(selectors.article_list_public(municipality=obj)[:20])
@@ -53,13 +55,13 @@ class NewsAtomFeed(NewsFeed):
 
 class DecisionFeed(Feed):  # type: ignore[type-arg]
     link = "/decisions/"
-    description = "مصوبات امضاشدهٔ جلسات پیشخوان خدمت"
+    description = _("مصوبات امضاشدهٔ جلسات پیشخوان خدمت")
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Municipality:
         return _city(request)
 
     def title(self, obj: Municipality) -> str:
-        return f"مصوبات پیشخوان خدمت شهرداری {obj.name}"
+        return gettext("مصوبات پیشخوان خدمت شهرداری %(city)s") % {"city": obj.name}
 
     def items(self, obj: Municipality) -> list[Decision]:
         decisions = list(selectors.decision_public_qs(municipality=obj)[:50])
@@ -67,7 +69,10 @@ class DecisionFeed(Feed):  # type: ignore[type-arg]
         return [d for d in decisions if d.item.meeting_id not in withheld]
 
     def item_title(self, item: Decision) -> str:
-        return f"مصوبهٔ {item.number}: {mask_pii(item.item.title)}"
+        return gettext("مصوبهٔ %(number)s: %(title)s") % {
+            "number": item.number,
+            "title": mask_pii(item.item.title),
+        }
 
     def item_description(self, item: Decision) -> str:
         return mask_pii(item.text)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pishkhan.core.forms import JalaliDateField, PersianCharField
 from pishkhan.core.jalali import combine
 from pishkhan.core.ratelimit import rate_claim
-from pishkhan.core.text import fa_digits, to_ascii_digits
+from pishkhan.core.text import local_number, to_ascii_digits
 from pishkhan.portal.services import COMMENT_MAX_CHARS
 
 CHALLENGE_SALT = "portal.comment.challenge"
@@ -20,11 +20,11 @@ CHALLENGE_MAX_AGE = 6 * 3600
 
 
 def new_challenge() -> tuple[str, str]:
-    """(question in Persian digits, signed token). The token carries the expected answer and a
+    """(question in the page's digits, signed token). The token carries the expected answer and a
     nonce: a solved token is good for one comment (a replayed one is refused)."""
     a, b = 2 + secrets.randbelow(8), 1 + secrets.randbelow(9)
     token = signing.dumps({"s": a + b, "n": secrets.token_urlsafe(12)}, salt=CHALLENGE_SALT)
-    return f"{fa_digits(a)} + {fa_digits(b)}", token
+    return f"{local_number(a)} + {local_number(b)}", token
 
 
 class CommentForm(forms.Form):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_edit, name="article_edit"),
     path("articles/<int:pk>/<str:action>/", views.article_action, name="article_action"),
     path("comments/", views.moderation, name="moderation"),
+    path("bulletin/<str:start>/rerun/", views.bulletin_rerun, name="bulletin_rerun"),
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment_reply"),
     path("comments/<int:pk>/<str:action>/", views.comment_action, name="comment_action"),
 ]

@@ -188,3 +188,30 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("پاسخ رسمی منتشر شد."))
     return redirect("portal_office:moderation")
+
+
+@require_POST
+@staff_required("meetings.run_meeting")
+def bulletin_rerun(request: HttpRequest, start: str) -> HttpResponse:
+    """Publish the week's refused bulletin again, once its minutes verify (the week page)."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from pishkhan.cycle.models import Week
+
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        day = dt.date.fromisoformat(start)
+    except ValueError:
+        raise Http404 from None
+    week = Week.objects.filter(municipality_id=user.municipality_id or 0, start=day).first()
+    if week is None:
+        raise Http404
+    try:
+        services.bulletin_rerun(week=week, actor=user, now=timezone.now())
+        messages.success(request, _("بولتن مصوبات این هفته منتشر شد."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('cycle:week')}?start={week.start.isoformat()}")

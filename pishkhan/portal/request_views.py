@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 import uuid
 from typing import Any
 
@@ -36,6 +37,7 @@ from pishkhan.core.ratelimit import client_ip, rate_limited
 from pishkhan.core.text import clean_input, to_ascii_digits
 from pishkhan.core.validators import normalize_mobile
 from pishkhan.cycle.schedule import week_times_of
+from pishkhan.directives.services import CITIZEN_DONE, CITIZEN_NOT_DONE, directive_citizen_reply
 from pishkhan.portal.cache import CSRF_MARKER, serve
 
 KEY_MARKER = "__PISHKHAN_SUBMIT_KEY__"
@@ -313,24 +315,49 @@ def _back_with(request: HttpRequest, case: Case, text: str, ok: bool = False) ->
 # ---------------------------------------------------------------- SMS reply codes
 
 SMS_VERDICTS = {"31": "accept", "33": "object"}
+SMS_WORK = {CITIZEN_DONE: True, CITIZEN_NOT_DONE: False}  # "is the work really done?"
+SMS_HELP = gettext_lazy(
+    "پاسخ شناخته نشد. برای تأیید انجام کار ۱ و اگر انجام نشده ۲ را بفرستید؛ "
+    "برای پذیرفتن نتیجه ۳۱ و برای اعتراض ۳۳."
+)
+_SMS_REPLY = re.compile(r"\s*([0-9]+)\s*(.*)", re.DOTALL)
+
+
+def _sms_answer(status: int, reply: object, **data: Any) -> JsonResponse:
+    """``reply`` is the Persian answer the gateway sends back to the citizen."""
+    return JsonResponse({"ok": status == 200, "reply": str(reply), **data}, status=status)
 
 
 @csrf_exempt
 @require_POST
 def sms_inbound(request: HttpRequest) -> HttpResponse:
-    """The SMS gateway posts replies here: 31 = accept the outcome, 33 = object."""
+    """The SMS gateway posts replies here: 1/2 = the work reported done is done / not done
+    (optionally followed by the citizen's words); 31 = accept the outcome, 33 = object."""
     secret = settings.SMS_INBOUND_SECRET
     given = request.headers.get("X-Pishkhan-Secret", "") or request.POST.get("secret", "")
     if not secret or not hmac.compare_digest(secret.encode(), given.encode()):
         return JsonResponse({"ok": False, "error": "forbidden"}, status=403)
-    text = to_ascii_digits(clean_input(request.POST.get("text", "")))
-    verdict = SMS_VERDICTS.get(text)
-    if verdict is None:
-        return JsonResponse({"ok": False, "error": "unknown code"}, status=400)
+    matched = _SMS_REPLY.fullmatch(to_ascii_digits(clean_input(request.POST.get("text", ""))))
+    code, words = (matched.group(1), matched.group(2).strip()) if matched else ("", "")
+    if code not in SMS_WORK and (code not in SMS_VERDICTS or words):
+        return _sms_answer(400, SMS_HELP, error="unknown code")
     try:
         mobile = normalize_mobile(request.POST.get("from", ""))
     except ValidationError:
-        return JsonResponse({"ok": False, "error": "bad sender"}, status=400)
+        return _sms_answer(400, gettext("شمارهٔ فرستنده معتبر نیست."), error="bad sender")
+    if code in SMS_WORK:
+        try:
+            check = directive_citizen_reply(mobile=mobile, done=SMS_WORK[code], note=words)
+        except ApplicationError as exc:
+            reason = str(exc.extra.get("reason", ""))
+            return _sms_answer(404 if reason == "unknown" else 409, exc.message, error=reason)
+        return _sms_answer(
+            200,
+            gettext("پاسخ شما ثبت شد. سپاس‌گزاریم."),
+            case=check.case.tracking_code,
+            work="done" if check.answer == "done" else "not_done",
+        )
+    verdict = SMS_VERDICTS[code]
     case = (
         Case.objects.filter(citizen_mobile=mobile, status=Case.Status.DONE)
         .order_by("-done_at", "-id")
@@ -346,16 +373,23 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
         if case is not None:
             return _sms_late_objection(case)
     if case is None:
-        return JsonResponse({"ok": False, "error": "no case"}, status=404)
+        reply = gettext("برای این شماره درخواست پایان‌یافته‌ای که منتظر نظر شما باشد نداریم.")
+        return _sms_answer(404, reply, error="no case")
     try:
-        case_citizen_verdict(case=case, verdict=verdict, note="پاسخ پیامکی")
+        case_citizen_verdict(case=case, verdict=verdict, note="پاسخ پیامکی")  # record: stored note
     except ApplicationError as exc:
         if exc.extra.get("new_request"):  # past the window, not yet closed by the clock
             return _sms_late_objection(case)
-        return JsonResponse({"ok": False, "error": exc.message}, status=409)
-    return JsonResponse({"ok": True, "case": case.tracking_code, "verdict": verdict})
+        return _sms_answer(409, exc.message, error="closed")
+    return _sms_answer(
+        200,
+        gettext("نظر شما ثبت شد. سپاس‌گزاریم."),
+        case=case.tracking_code,
+        verdict=verdict,
+    )
 
 
 def _sms_late_objection(case: Case) -> JsonResponse:
-    case_late_objection_answer(case=case, channel="sms")
-    return JsonResponse({"ok": True, "case": case.tracking_code, "verdict": "late_objection"})
+    """A «۳۳» after the objection window: recorded, answered with what happened and what to do."""
+    case, reply = case_late_objection_answer(case=case, channel="sms")
+    return _sms_answer(409, reply, error="window closed", case=case.tracking_code)

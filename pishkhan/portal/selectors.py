@@ -84,7 +84,7 @@ def comments_public(*, article: Article) -> list[Comment]:
     )
 
 
-STOPWORDS = frozenset(
+STOPWORDS = frozenset(  # data: Persian words left out of "similar content"
     "از به در با که این آن را برای تا هر یک شد شده است می نیز بر های ها هم اما یا خود شود"
     " کرد کند کرده دارد داد وی پس پیش روز سال".split()
 )
@@ -226,7 +226,13 @@ def decision_public_qs(*, municipality: Municipality) -> QuerySet[Decision]:
             item__meeting__municipality=municipality,
             item__meeting__status=Meeting.Status.SIGNED,
         )
-        .select_related("item__meeting", "item__district", "item__service", "lead_department")
+        .select_related(
+            "item__meeting",
+            "item__district",
+            "item__service",
+            "lead_department",
+            "corrects__item__meeting",
+        )
         .prefetch_related(
             Prefetch(
                 "directives",

@@ -14,13 +14,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import Municipality, User
 from pishkhan.core.audit import audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from pishkhan.core.jalali import format_date, week_label
 from pishkhan.core.pii import mask_pii
-from pishkhan.core.text import clean_input, fa_digits, normalize_fa
+from pishkhan.core.text import clean_input, fa_digits, local_number, normalize_fa
 from pishkhan.meetings.models import Decision, Meeting
 from pishkhan.portal import cache as page_cache
 from pishkhan.portal.models import Article, Comment, Tag
@@ -67,16 +68,16 @@ def cover_process(upload: UploadedFile[bytes]) -> ContentFile[bytes]:
     from PIL import Image, UnidentifiedImageError
 
     if upload.size and upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ApplicationError("حجم تصویر بیش از حد مجاز است.")
+        raise ApplicationError(_("حجم تصویر بیش از حد مجاز است."))
     try:
         data = upload.read()
         Image.open(io.BytesIO(data)).verify()
         opened = Image.open(io.BytesIO(data))
         opened.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ApplicationError("این فایل تصویر معتبری نیست (JPEG یا PNG بفرستید).") from None
+        raise ApplicationError(_("این فایل تصویر معتبری نیست (JPEG یا PNG بفرستید).")) from None
     if opened.format not in ("JPEG", "PNG", "WEBP", "GIF"):
-        raise ApplicationError("فقط تصویر JPEG، PNG یا WebP پذیرفته می‌شود.")
+        raise ApplicationError(_("فقط تصویر JPEG، PNG یا WebP پذیرفته می‌شود."))
     image = opened.convert("RGB")
     image.thumbnail((COVER_MAX_SIDE, COVER_MAX_SIDE))
     out = io.BytesIO()
@@ -117,7 +118,7 @@ def article_create(
 ) -> Article:
     title, body, lead = clean_input(title), clean_input(body), clean_input(lead)
     if not title or not body:
-        raise ApplicationError("عنوان و متن خبر لازم است.")
+        raise ApplicationError(_("عنوان و متن خبر لازم است."))
     article = Article(
         municipality=municipality,
         kind=kind,
@@ -170,11 +171,11 @@ def article_update(
     locked = _lock(article)
     if locked.status == Article.Status.ARCHIVED:
         raise ApplicationError(
-            "خبر بایگانی‌شده را نمی‌توان ویرایش کرد؛ ابتدا آن را به پیش‌نویس برگردانید."
+            _("خبر بایگانی‌شده را نمی‌توان ویرایش کرد؛ ابتدا آن را به پیش‌نویس برگردانید.")
         )
     title, body = clean_input(title), clean_input(body)
     if not title or not body:
-        raise ApplicationError("عنوان و متن خبر لازم است.")
+        raise ApplicationError(_("عنوان و متن خبر لازم است."))
     locked.title, locked.body, locked.lead = title, body, clean_input(lead)
     locked.source, locked.cover_alt = clean_input(source), clean_input(cover_alt)
     locked.publish_at = publish_at or locked.publish_at
@@ -247,7 +248,7 @@ def article_publish(
 ) -> Article:
     """Review → published, now or at ``publish_at`` (a scheduled article stays hidden till then)."""
     if actor is not None and not actor.has_perm("portal.publish_article"):
-        raise PermissionDeniedError("شما اجازهٔ انتشار خبر ندارید.")
+        raise PermissionDeniedError(_("شما اجازهٔ انتشار خبر ندارید."))
     locked = _article_transition(article, to=Article.Status.PUBLISHED, actor=actor)
     locked.publish_at = publish_at or locked.publish_at or timezone.now()
     locked.save(update_fields=["publish_at", "updated_at"])
@@ -300,12 +301,14 @@ def comment_post(
 ) -> Comment:
     """A visitor's comment: pending unless the author is trusted. Raises on a duplicate."""
     if article.status != Article.Status.PUBLISHED:
-        raise ApplicationError("برای این خبر نمی‌توان نظر فرستاد.")
+        raise ApplicationError(_("برای این خبر نمی‌توان نظر فرستاد."))
     name, body = clean_input(name)[:80], clean_input(body)
     if not name or not body:
-        raise ApplicationError("نام و متن نظر لازم است.")
+        raise ApplicationError(_("نام و متن نظر لازم است."))
     if len(body) > COMMENT_MAX_CHARS:
-        raise ApplicationError(f"متن نظر حداکثر {fa_digits(COMMENT_MAX_CHARS)} نویسه است.")
+        raise ApplicationError(
+            _("متن نظر حداکثر %(n)s نویسه است.") % {"n": local_number(COMMENT_MAX_CHARS)}
+        )
     key = body_key(body)
     if (
         Comment.objects.filter(article__municipality_id=article.municipality_id, body_key=key)
@@ -313,7 +316,7 @@ def comment_post(
         .filter(created_at__gte=timezone.now() - dt.timedelta(days=30))
         .exists()
     ):
-        raise ApplicationError("این نظر پیش‌تر فرستاده شده است.")
+        raise ApplicationError(_("این نظر پیش‌تر فرستاده شده است."))
     trusted = comment_author_trusted(municipality=article.municipality, email=email, user=user)
     comment = Comment.objects.create(
         article=article,
@@ -341,10 +344,10 @@ def comment_post(
 @transaction.atomic
 def comment_moderate(*, comment: Comment, to: str, actor: User, note: str = "") -> Comment:
     if not actor.has_perm("portal.moderate_comment"):
-        raise PermissionDeniedError("شما اجازهٔ بررسی نظرات را ندارید.")
+        raise PermissionDeniedError(_("شما اجازهٔ بررسی نظرات را ندارید."))
     locked = Comment.objects.select_for_update().select_related("article").get(pk=comment.pk)
     if locked.article.municipality_id != actor.municipality_id and not actor.is_superuser:
-        raise PermissionDeniedError("این نظر متعلق به شهرداری دیگری است.")
+        raise PermissionDeniedError(_("این نظر متعلق به شهرداری دیگری است."))
     if to not in COMMENT_ALLOWED.get(locked.status, set()):
         raise InvalidTransition(locked.status, to)
     old = locked.status
@@ -369,23 +372,25 @@ def comment_moderate(*, comment: Comment, to: str, actor: User, note: str = "") 
 def comment_reply(*, parent: Comment, body: str, actor: User) -> Comment:
     """The municipality's official answer, shown under the comment (approves a pending parent)."""
     if not actor.has_perm("portal.moderate_comment"):
-        raise PermissionDeniedError("شما اجازهٔ پاسخ به نظرات را ندارید.")
+        raise PermissionDeniedError(_("شما اجازهٔ پاسخ به نظرات را ندارید."))
     parent = Comment.objects.select_for_update().select_related("article").get(pk=parent.pk)
     if parent.article.municipality_id != actor.municipality_id and not actor.is_superuser:
-        raise PermissionDeniedError("این نظر متعلق به شهرداری دیگری است.")
+        raise PermissionDeniedError(_("این نظر متعلق به شهرداری دیگری است."))
     body = clean_input(body)
     if not body:
-        raise ApplicationError("متن پاسخ لازم است.")
+        raise ApplicationError(_("متن پاسخ لازم است."))
     if len(body) > COMMENT_MAX_CHARS:
-        raise ApplicationError(f"متن پاسخ حداکثر {fa_digits(COMMENT_MAX_CHARS)} نویسه است.")
+        raise ApplicationError(
+            _("متن پاسخ حداکثر %(n)s نویسه است.") % {"n": local_number(COMMENT_MAX_CHARS)}
+        )
     if parent.status == Comment.Status.PENDING:
         comment_moderate(comment=parent, to=Comment.Status.APPROVED, actor=actor)
     elif parent.status != Comment.Status.APPROVED:
-        raise ApplicationError("به نظری که منتشر نشده نمی‌توان پاسخ داد.")
+        raise ApplicationError(_("به نظری که منتشر نشده نمی‌توان پاسخ داد."))
     reply = Comment.objects.create(
         article=parent.article,
         parent=parent,
-        name="روابط عمومی شهرداری",
+        name="روابط عمومی شهرداری",  # record: stored
         body=body,
         body_key=body_key(body),
         status=Comment.Status.APPROVED,
@@ -433,27 +438,32 @@ def bulletin_publish_for_week(*, municipality: Municipality, week_start: dt.date
     for meeting in {d.item.meeting_id: d.item.meeting for d in decisions}.values():
         meeting_require_intact(meeting, what="bulletin")  # nothing unverified is published
     year, number = week_label(week_start)
-    title = f"مصوبات پیشخوان خدمت — هفتهٔ {fa_digits(number)} سال {fa_digits(year)}"
-    lines = [
-        f"جلسهٔ پیشخوان خدمت هفتهٔ منتهی به {format_date(week_start + dt.timedelta(days=6))}"
+    title = (
+        f"مصوبات پیشخوان خدمت — هفتهٔ {fa_digits(number)} سال {fa_digits(year)}"  # record: stored
+    )
+    week_end = format_date(week_start + dt.timedelta(days=6))
+    lines = [  # record: the bulletin article, stored
+        f"جلسهٔ پیشخوان خدمت هفتهٔ منتهی به {week_end}"
         f" {fa_digits(len(decisions))} مصوبه را امضا کرد:",
         "",
     ]
     for d in decisions:
         # a public article: people's numbers typed into a decision are masked (core.pii)
-        lines.append(f"مصوبهٔ {fa_digits(d.number)}: {mask_pii(d.item.title)} — {mask_pii(d.text)}")
-        lines.append(f"نشانی راستی‌آزمایی: /decisions/verify/{d.number}/")
+        lines.append(  # record: stored
+            f"مصوبهٔ {fa_digits(d.number)}: {mask_pii(d.item.title)} — {mask_pii(d.text)}"
+        )
+        lines.append(f"نشانی راستی‌آزمایی: /decisions/verify/{d.number}/")  # record: stored
         lines.append("")
     try:
         with transaction.atomic():
             article = article_create(
                 municipality=municipality,
                 title=title,
-                lead=f"{fa_digits(len(decisions))} مصوبهٔ امضاشدهٔ این هفته",
+                lead=f"{fa_digits(len(decisions))} مصوبهٔ امضاشدهٔ این هفته",  # record: stored
                 body="\n".join(lines).strip(),
-                source="دبیرخانهٔ پیشخوان خدمت",
+                source="دبیرخانهٔ پیشخوان خدمت",  # record: stored
                 actor=None,
-                tags=["مصوبات"],
+                tags=["مصوبات"],  # record: stored
                 slug=f"bulletin-{week_start.isoformat()}",
                 kind=Article.Kind.BULLETIN,
                 bulletin_week=week_start,
@@ -492,5 +502,52 @@ def bulletin_clock_step(week: Any, now: dt.datetime) -> dict[str, Any]:
             municipality=week.municipality, week_start=week.start
         ).exclude(status=Meeting.Status.SIGNED)
         if pending.exists():
-            raise ApplicationError("صورتجلسهٔ این هفته هنوز امضا نشده است؛ بولتن بعداً منتشر می‌شود.")
+            raise ApplicationError(
+                _("صورتجلسهٔ این هفته هنوز امضا نشده است؛ بولتن بعداً منتشر می‌شود.")
+            )
     return {"bulletin": article.slug if article else None}
+
+
+def bulletin_rerun(*, week: Any, actor: User, now: dt.datetime) -> Article:
+    """The secretary publishes a week's bulletin by hand after the clock's step was refused
+    (the minutes did not match what was signed), once the ledger verifies again. Still
+    altered: refused again in Persian, nothing published (the refusal is recorded as by the
+    clock, without a second alert for the same altered state)."""
+    from django.utils.translation import gettext
+
+    from pishkhan.cycle.models import ClockStep
+    from pishkhan.cycle.services import clock_step_rerun_record
+    from pishkhan.meetings.integrity import UnverifiedMinutes, integrity_refusal_record
+
+    if not actor.has_perm("meetings.run_meeting") or actor.municipality_id != week.municipality_id:
+        raise PermissionDeniedError()
+    step = ClockStep.objects.filter(week=week, step="publish_bulletin").first()
+    if step is None or not (step.result or {}).get("refused"):
+        raise ApplicationError(gettext("گام انتشار بولتن این هفته رد نشده است؛ بازاجرا لازم نیست."))
+    try:
+        with transaction.atomic():
+            article = bulletin_publish_for_week(
+                municipality=week.municipality, week_start=week.start
+            )
+            if article is None:
+                raise ApplicationError(gettext("این هفته مصوبهٔ امضاشده‌ای برای بولتن ندارد."))
+            clock_step_rerun_record(
+                week=week,
+                step="publish_bulletin",
+                result={"bulletin": article.slug},
+                actor_name=actor.full_name,
+                now=now,
+            )
+            audit_record(
+                municipality_id=week.municipality_id,
+                actor_id=actor.pk,
+                action="bulletin.rerun",
+                object_type="week",
+                object_id=week.start.isoformat(),
+                data={"bulletin": article.slug, "refused_before": step.result.get("refused", [])},
+                at=now.astimezone(dt.UTC),
+            )
+    except UnverifiedMinutes as refusal:
+        integrity_refusal_record(refusal=refusal, now=now)
+        raise
+    return article

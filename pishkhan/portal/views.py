@@ -20,6 +20,7 @@ from pishkhan.accounts.models import Municipality
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.ratelimit import client_ip, rate_limited
 from pishkhan.directives.promise import promise_report, promise_sections
+from pishkhan.meetings.selectors import corrections_of
 from pishkhan.portal import selectors
 from pishkhan.portal import services as portal_services
 from pishkhan.portal.cache import CSRF_MARKER, serve
@@ -236,8 +237,9 @@ def decision_register(request: HttpRequest) -> HttpResponse:
         # Nothing unverified is published: decisions of minutes that no longer match what was
         # signed are withheld (and the secretary and mayor alerted).
         tampered = selectors.decisions_withheld(list(page.object_list), what="register")
+        later = corrections_of(list(page.object_list), sealed_only=True)
         rows = [
-            (d, selectors.decision_status(d), d.item.meeting_id in tampered)
+            (d, selectors.decision_status(d), d.item.meeting_id in tampered, later.get(d.pk, []))
             for d in page.object_list
         ]
         params = request.GET.copy()

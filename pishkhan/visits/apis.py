@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
@@ -166,7 +167,7 @@ class VisitPlanApi(StaffApi):
 
         def validate_week(self, value: dt.date) -> dt.date:
             if abs((value - timezone.localdate()).days) > 366:
-                raise serializers.ValidationError("هفته باید در یک سال گذشته یا آینده باشد.")
+                raise serializers.ValidationError(_("هفته باید در یک سال گذشته یا آینده باشد."))
             return value
 
     @extend_schema(
@@ -186,7 +187,7 @@ class VisitActionApi(ActionApi[Visit]):
     def authorize(self, visit: Visit, user: User) -> None:
         """Before reading the body: only the visit's own manager or the planner may act on it."""
         if user.pk != visit.manager_id and not user.has_perm("visits.plan_visits"):
-            raise PermissionDenied("این بازدید به شما سپرده نشده است.")
+            raise PermissionDenied(_("این بازدید به شما سپرده نشده است."))
 
     def post(self, request: Request, pk: int) -> Response:
         return self.perform(request, _visit(request, pk, scoped=False))
@@ -214,7 +215,7 @@ class VisitReassignApi(VisitActionApi):
             pk=data["manager"], municipality_id=visit.municipality_id
         ).first()
         if manager is None:
-            raise serializers.ValidationError({"manager": ["مدیر ارشد را برگزینید."]})
+            raise serializers.ValidationError({"manager": [_("مدیر ارشد را برگزینید.")]})
         return services.visit_reassign(
             visit=visit,
             manager=manager,
@@ -261,8 +262,8 @@ class VisitSwapApi(VisitActionApi):
             pk=data["other"], municipality_id=visit.municipality_id
         ).first()
         if other is None:
-            raise serializers.ValidationError({"other": ["بازدید دیگر پیدا نشد."]})
-        mine, _ = services.visit_swap(
+            raise serializers.ValidationError({"other": [_("بازدید دیگر پیدا نشد.")]})
+        mine, _other = services.visit_swap(
             visit=visit, other=other, actor=staff_user(request), now=timezone.now()
         )
         return mine
@@ -325,11 +326,11 @@ class VisitReportApi(VisitActionApi):
                 municipality_id=visit.municipality_id, code=data["lead_department"]
             ).first()
             if department is None:
-                raise serializers.ValidationError({"lead_department": ["واحد نامعتبر است."]})
+                raise serializers.ValidationError({"lead_department": [_("واحد نامعتبر است.")]})
         measurements = data.get("measurements") or {}
         if not isinstance(measurements, dict):
             raise serializers.ValidationError(
-                {"measurements": ["اندازه‌گیری‌ها باید یک شیء JSON باشد."]}
+                {"measurements": [_("اندازه‌گیری‌ها باید یک شیء JSON باشد.")]}
             )
         return services.visit_report_file(
             visit=visit,

@@ -13,10 +13,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import User
 from pishkhan.cases.selectors import citizen_mobile_for
-from pishkhan.core.text import fa_number, ltr_isolate
+from pishkhan.core.text import local_number, ltr_isolate
 from pishkhan.visits.models import Visit
 
 
@@ -58,9 +59,10 @@ def visits_ical(
         "VERSION:2.0",
         "PRODID:-//Pishkhan//Visits//FA",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape('بازدیدهای ' + str(user))}",
+        f"X-WR-CALNAME:{_escape(_('بازدیدهای %(name)s') % {'name': user})}",
     ]
     stamp = _utc(timezone.now())
+    summary = _("بازدید %(n)s: %(service)s")
     for v in visits:
         if v.planned_at is None:
             continue
@@ -71,7 +73,7 @@ def visits_ical(
             f"DTSTAMP:{stamp}",
             f"DTSTART:{_utc(v.planned_at)}",
             f"DTEND:{_utc(v.planned_at + dt.timedelta(minutes=on_site_minutes))}",
-            f"SUMMARY:{_escape(f'بازدید {fa_number(v.order)}: {case.service}')}",
+            f"SUMMARY:{_escape(summary % {'n': local_number(v.order), 'service': case.service})}",
             f"LOCATION:{_escape(case.district.name)}",
             "DESCRIPTION:"
             + _escape(

@@ -8,9 +8,11 @@ import uuid
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pishkhan.core.errors import ApplicationError
+from pishkhan.core.text import local_number
 
 MAX_SIDE = 2048
 
@@ -20,7 +22,8 @@ def photo_clean(upload: UploadedFile) -> ContentFile[bytes]:
     limit = int(settings.UPLOAD_MAX_BYTES)
     if upload.size is not None and upload.size > limit:
         raise ApplicationError(
-            f"عکس «{upload.name}» بزرگ‌تر از {limit // (1024 * 1024)} مگابایت است."
+            _("عکس «%(name)s» بزرگ‌تر از %(mb)s مگابایت است.")
+            % {"name": upload.name, "mb": local_number(limit // (1024 * 1024))}
         )
     try:
         upload.seek(0)
@@ -35,5 +38,5 @@ def photo_clean(upload: UploadedFile) -> ContentFile[bytes]:
             out = io.BytesIO()
             img.save(out, "JPEG", quality=85, optimize=True)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ApplicationError(f"«{upload.name}» یک عکس معتبر نیست.") from None
+        raise ApplicationError(_("«%(name)s» یک عکس معتبر نیست.") % {"name": upload.name}) from None
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")

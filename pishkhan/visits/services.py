@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import Absence, Department, User
 from pishkhan.accounts.roles import Role
@@ -228,7 +229,9 @@ def visits_plan(*, week: Week, now: dt.datetime, actor: User | None = None) -> d
         Visit.objects.filter(week_start=week.start, case_id__in=[v.case_id for v in visits])
     )
     VisitEvent.objects.bulk_create(
-        VisitEvent(visit=v, new_status=Visit.Status.PLANNED, actor=actor, at=now, note="برنامه‌ریزی")
+        VisitEvent(
+            visit=v, new_status=Visit.Status.PLANNED, actor=actor, at=now, note="برنامه‌ریزی"
+        )  # record: stored note
         for v in created
     )
     for key in {(v.manager_id, v.day) for v in created} if existing else set():
@@ -345,16 +348,16 @@ def _week_of(visit: Visit) -> Week:
 
 def _check_open(visit: Visit) -> None:
     if visit.status != Visit.Status.PLANNED:
-        raise ApplicationError("این بازدید دیگر قابل جابه‌جایی نیست.")
+        raise ApplicationError(_("این بازدید دیگر قابل جابه‌جایی نیست."))
 
 
 def _check_target(week: Week, manager: User, day: dt.date) -> None:
     if manager.role != Role.SENIOR_MANAGER or manager.municipality_id != week.municipality_id:
-        raise ApplicationError("بازدید را فقط می‌توان به یک مدیر ارشد همین شهرداری سپرد.")
+        raise ApplicationError(_("بازدید را فقط می‌توان به یک مدیر ارشد همین شهرداری سپرد."))
     if day.isoformat() not in week.visit_days:
-        raise ApplicationError("این روز از روزهای بازدید این هفته نیست.")
+        raise ApplicationError(_("این روز از روزهای بازدید این هفته نیست."))
     if Absence.objects.filter(user=manager, start__lte=day, end__gte=day).exists():
-        raise ApplicationError(f"{manager} در این روز غایب است.")
+        raise ApplicationError(_("%(name)s در این روز غایب است.") % {"name": manager})
 
 
 @transaction.atomic
@@ -375,12 +378,12 @@ def visit_reassign(
         return visit
     load = Visit.objects.filter(manager=manager, day=day).count()
     if load >= manager.daily_visit_capacity:
-        raise ApplicationError(f"ظرفیت بازدید {manager} در این روز پر است.")
+        raise ApplicationError(_("ظرفیت بازدید %(name)s در این روز پر است.") % {"name": manager})
     visit.manager, visit.day, visit.order = manager, day, 32000
     visit.save(update_fields=["manager", "day", "order", "updated_at"])
     _retime(week, *old)
     _retime(week, manager.pk, day)
-    note = f"واگذاری به {manager} برای {format_date(day)}"
+    note = f"واگذاری به {manager} برای {format_date(day)}"  # record: stored note
     _event(visit, visit.status, visit.status, actor, note, now)
     _audit(
         visit, "visit.reassign", actor, {"from": list(map(str, old)), "to": [manager.pk, str(day)]}
@@ -405,7 +408,9 @@ def visit_reorder(*, visit: Visit, position: int, actor: User, now: dt.datetime)
         v.order = n
     Visit.objects.bulk_update(route, ["order"])
     _retime(week, visit.manager_id, visit.day)
-    _event(visit, visit.status, visit.status, actor, f"ترتیب: {position}", now)
+    _event(
+        visit, visit.status, visit.status, actor, f"ترتیب: {position}", now
+    )  # record: stored note
     _audit(visit, "visit.reorder", actor, {"position": position})
     visit.refresh_from_db()
     return visit
@@ -418,17 +423,20 @@ def visit_swap(*, visit: Visit, other: Visit, actor: User, now: dt.datetime) -> 
     if not (mine or _can_plan(actor, visit.municipality_id)):
         raise PermissionDeniedError()
     if visit.municipality_id != other.municipality_id or visit.week_start != other.week_start:
-        raise ApplicationError("فقط بازدیدهای یک هفته را می‌توان جابه‌جا کرد.")
+        raise ApplicationError(_("فقط بازدیدهای یک هفته را می‌توان جابه‌جا کرد."))
     a, b = _locked(visit), _locked(other)
     _check_open(a)
     _check_open(b)
     if a.manager_id == b.manager_id:
-        raise ApplicationError("هر دو بازدید با یک مدیر است.")
+        raise ApplicationError(_("هر دو بازدید با یک مدیر است."))
     managers = {u.pk: u for u in User.objects.filter(pk__in=[a.manager_id, b.manager_id])}
     for v, to in ((a, b.manager_id), (b, a.manager_id)):
         domain = Case.objects.filter(pk=v.case_id).values_list("service__domain", flat=True)[0]
         if domain and domain not in managers[to].domain_list():
-            raise ApplicationError(f"حوزهٔ «{domain}» در حوزه‌های بازدید {managers[to]} نیست.")
+            raise ApplicationError(
+                _("حوزهٔ «%(domain)s» در حوزه‌های بازدید %(name)s نیست.")
+                % {"domain": domain, "name": managers[to]}
+            )
     week = _week_of(a)
     (a.manager_id, a.day, a.order), (b.manager_id, b.day, b.order) = (
         (b.manager_id, b.day, b.order),
@@ -440,7 +448,7 @@ def visit_swap(*, visit: Visit, other: Visit, actor: User, now: dt.datetime) -> 
     b.save(update_fields=["manager", "day", "order", "updated_at"])
     for v in (a, b):
         _retime(week, v.manager_id, v.day)
-        _event(v, v.status, v.status, actor, "جابه‌جایی میان مدیران", now)
+        _event(v, v.status, v.status, actor, "جابه‌جایی میان مدیران", now)  # record: stored note
         _audit(v, "visit.swap", actor, {"with": (b if v is a else a).pk})
     a.refresh_from_db()
     b.refresh_from_db()
@@ -460,7 +468,7 @@ def visit_check_in(
     *, visit: Visit, actor: User, lat: float | None, lon: float | None, now: dt.datetime
 ) -> Visit:
     if not _may_file(actor, visit):
-        raise PermissionDeniedError("این بازدید به شما سپرده نشده است.")
+        raise PermissionDeniedError(_("این بازدید به شما سپرده نشده است."))
     visit = _locked(visit)
     if visit.status == Visit.Status.CHECKED_IN:
         return visit
@@ -480,7 +488,7 @@ def visit_check_in(
             "updated_at",
         ]
     )
-    _event(visit, old, visit.status, actor, "حضور در محل", now)
+    _event(visit, old, visit.status, actor, "حضور در محل", now)  # record: stored note
     _audit(
         visit,
         "visit.check_in",
@@ -514,23 +522,23 @@ def visit_report_file(
     phone's offline queue sends ``report_key`` with each report: the same report sent again
     (the answer to the first was lost with the signal) returns the filed visit unchanged."""
     if not _may_file(actor, visit):
-        raise PermissionDeniedError("این بازدید به شما سپرده نشده است.")
+        raise PermissionDeniedError(_("این بازدید به شما سپرده نشده است."))
     visit = _locked(visit)
     if visit.status == Visit.Status.REPORTED:
         if report_key and report_key == visit.report_key:
             return visit
-        raise ApplicationError("گزارش این بازدید پیش‌تر ثبت شده است.")
+        raise ApplicationError(_("گزارش این بازدید پیش‌تر ثبت شده است."))
     if Visit.Status.REPORTED not in ALLOWED[visit.status]:
         raise InvalidTransition(visit.status, Visit.Status.REPORTED)
     errors: dict[str, list[str]] = {}
     if not findings.strip():
-        errors["findings"] = ["یافته‌های بازدید را بنویسید."]
+        errors["findings"] = [_("یافته‌های بازدید را بنویسید.")]
     if recommendation not in Visit.Recommendation.values:
-        errors["recommendation"] = ["یک پیشنهاد را برگزینید."]
+        errors["recommendation"] = [_("یک پیشنهاد را برگزینید.")]
     if urgency not in Visit.Urgency.values:
-        errors["urgency"] = ["فوریت نامعتبر است."]
+        errors["urgency"] = [_("فوریت نامعتبر است.")]
     if lead_department is not None and lead_department.municipality_id != visit.municipality_id:
-        errors["lead_department"] = ["واحد نامعتبر است."]
+        errors["lead_department"] = [_("واحد نامعتبر است.")]
     cleaned = []
     for photo in photos:
         try:
@@ -538,7 +546,7 @@ def visit_report_file(
         except ApplicationError as exc:
             errors.setdefault("photos", []).append(exc.message)
     if errors:
-        raise ApplicationError("گزارش کامل نیست.", extra={"errors": errors})
+        raise ApplicationError(_("گزارش کامل نیست."), extra={"errors": errors})
     old = visit.status
     visit.status = Visit.Status.REPORTED
     visit.findings = findings.strip()
@@ -555,13 +563,13 @@ def visit_report_file(
     visit.save()
     for content in cleaned:
         VisitPhoto.objects.create(visit=visit, file=content, lat=checkin_lat, lon=checkin_lon)
-    _event(visit, old, visit.status, actor, "گزارش بازدید", now)
+    _event(visit, old, visit.status, actor, "گزارش بازدید", now)  # record: stored note
     _audit(visit, "visit.report", actor, {"recommendation": recommendation, "photos": len(cleaned)})
     case = Case.objects.get(pk=visit.case_id)
     if case.status == Case.Status.ACCEPTED:
         # The citizen's timeline says the site was visited; the recommendation stays internal
         # (VisitEvent, audit) until the board decides.
-        caseflow.mark_visited(case, actor, note="بازدید میدانی انجام شد.")
+        caseflow.mark_visited(case, actor, note="بازدید میدانی انجام شد.")  # record: stored note
     return visit
 
 
@@ -586,7 +594,9 @@ def visits_flag_unvisited(*, week: Week, now: dt.datetime) -> dict[str, Any]:
         )
     )
     for v in missed:
-        _event(v, v.status, Visit.Status.MISSED, None, "تا پایان روزهای بازدید گزارش نشد", now)
+        _event(
+            v, v.status, Visit.Status.MISSED, None, "تا پایان روزهای بازدید گزارش نشد", now
+        )  # record: stored note
         v.status = Visit.Status.MISSED
     Visit.objects.bulk_update(missed, ["status"])
     return {"flagged": len(cases), "missed": len(missed)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from pishkhan.api.open311.selectors import CLOSED_STATUSES
 from pishkhan.cases.models import Case, CaseEvent, ServiceType
 from pishkhan.core.jalali import combine, week_label
@@ -109,7 +111,10 @@ def open_or_closed(status: str) -> str:
 
 def service_notice(case: Case) -> str:
     year, week = week_label(case.week_start)
-    return f"در نوبت هفتگی {week} سال {year} در جلسهٔ پیشخوان خدمت بررسی می‌شود."
+    return _("در نوبت هفتگی %(week)s سال %(year)s در جلسهٔ پیشخوان خدمت بررسی می‌شود.") % {
+        "week": week,
+        "year": year,
+    }
 
 
 def request_dict(case: Case) -> dict[str, Any]:

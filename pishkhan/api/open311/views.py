@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -280,8 +281,8 @@ RULES = [
     "description: at least 10 letters (Persian or Latin); at most 5,000.",
     "contact: email or phone (an Iranian mobile, 09xxxxxxxxx) so we can answer; "
     "a key marked trusted relay may send neither.",
-    "location: lat/long inside the municipality; address_string alone must name the district "
-    "(e.g. 'منطقه 2') or one of its streets.",
+    "location: lat/long inside the municipality; address_string alone must name "  # data:
+    "the district (e.g. 'منطقه 2') or one of its streets.",
     "media_url: an http(s) link to a photo; we keep the link.",
 ]
 
@@ -297,9 +298,12 @@ def discovery(request: HttpRequest, municipality: Municipality) -> Doc:
         "discovery",
         {
             "changeset": changeset,
-            "contact": f"{municipality.name} — تلفن {municipality.phone}",
-            "key_service": "کلید API را مدیر سامانهٔ شهرداری صادر می‌کند "
-            "(python manage.py open311_key create APP-NAME).",
+            "contact": _("%(city)s — تلفن %(phone)s")
+            % {"city": municipality.name, "phone": municipality.phone},
+            "key_service": _(
+                "کلید API را مدیر سامانهٔ شهرداری صادر می‌کند "
+                "(python manage.py open311_key create APP-NAME)."
+            ),
             # Two entries (the spec and mySociety's extensions we serve at the same URL): a
             # single <endpoint> reads as an object, not a list, in XML-to-hash validators.
             "endpoints": [
@@ -471,8 +475,8 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
     if district is None:
         raise Open311Error(
             400,
-            "address_string: name the district (e.g. «منطقه 2») or one of its streets, or send "
-            "lat/long; the address alone does not tell the district.",
+            "address_string: name the district (e.g. «منطقه 2») or one of its streets, "  # data:
+            "or send lat/long; the address alone does not tell the district.",
         )
     attributes = _attributes(request)
     _check_list_values(service, attributes)
@@ -485,7 +489,7 @@ def _create(request: HttpRequest, municipality: Municipality) -> Doc:
     case: Case = case_services.case_submit(
         municipality=municipality,
         channel=Case.Channel.OPEN311,
-        citizen_name=name or f"کاربر {client.name}",
+        citizen_name=name or f"کاربر {client.name}",  # record: stored name
         citizen_mobile=_param(request, "phone"),
         citizen_email=_param(request, "email"),
         media_url=media_url,

@@ -12,6 +12,7 @@ STATUS_LABELS = dict(Case.Status.choices)
 EVENT_LABELS = {
     "merge_in": _("درخواست مشابهی در این درخواست ادغام شد"),
     "move_district": _("انتقال به منطقهٔ دیگر"),
+    "change_service": _("تغییر خدمت"),
     "urgent": _("فوری شد"),
     "unvisited": _("بازدید نشد"),
 }

@@ -192,3 +192,48 @@ def test_operator_phone_intake_with_a_map_point_and_a_printed_receipt(phone_page
     assert not page.locator("#print-receipt").is_visible()
     screenshot(page, "cases-operator-receipt-print-390")
     assert page.pdf()[:4] == b"%PDF"
+
+
+def test_triage_takes_the_suggested_service_with_one_click(phone_page, city):
+    page = phone_page
+    m = city["municipality"]
+    for i in range(12):
+        for service, text in (
+            (city["tree"], f"شاخهٔ درخت خشکیده روی سیم افتاده {i}"),
+            (city["pothole"], f"چاله عمیق وسط آسفالت خیابان {i}"),
+        ):
+            c = case_submit(
+                municipality=m,
+                channel="web",
+                citizen_name="زهرا",
+                citizen_mobile="09125556677",
+                service=service,
+                description=text,
+                district=city["d1"],
+            )
+            Case.objects.filter(pk=c.pk).update(status="accepted")
+    cache.clear()
+    case = case_submit(
+        municipality=m,
+        channel="web",
+        citizen_name="علی",
+        citizen_mobile="09125550000",
+        service=city["pothole"],
+        description="درخت کهنسال خشکیده و شاخه‌هایش روی سیم برق افتاده",
+        district=city["d1"],
+    )
+    login(page, city["manager1"])
+    page.goto(page.base_url + f"/office/cases/{case.tracking_code}/")
+    box = page.locator("#service-suggestion")
+    assert city["tree"].name in box.inner_text()
+    assert re.search(r"[۰-۹]+٪", box.inner_text())  # Persian digits
+    box.scroll_into_view_if_needed()
+    screenshot(page, "triage-service-suggestion")
+    case.refresh_from_db()
+    assert case.service_id == city["pothole"].pk  # shown, not applied
+    page.click("#use-suggested-service")
+    page.wait_for_selector(".alert-success")
+    case.refresh_from_db()
+    assert case.service_id == city["tree"].pk
+    assert page.locator("#use-suggested-service").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -238,3 +238,19 @@ class ScanCommandTests(OfficeTestCase):
         self.assertIn("3 cases checked", out.getvalue())
         self.assertEqual(case_duplicates_todo(), 0)
         self.assertEqual(DuplicateLink.objects.count(), 6)
+
+
+class PoolLimitTests(OfficeTestCase):
+    def test_a_candidate_pool_cut_at_its_limit_is_logged(self):
+        from pishkhan.cases import selectors
+
+        cases = [self.case(text=POTHOLE, lat=36.8400, lon=54.4400) for _ in range(4)]
+        with self.assertNoLogs("pishkhan.cases", level="WARNING"):
+            found = selectors.duplicates_live(cases[:1])
+        self.assertEqual(len(found[cases[0].pk]), 3)
+        with (
+            mock.patch.object(selectors, "POOL_LIMIT", 2),
+            self.assertLogs("pishkhan.cases", level="WARNING") as logged,
+        ):
+            selectors.duplicates_live(cases[:1])
+        self.assertIn("candidate pool cut at 2 rows", logged.output[0])

@@ -8,6 +8,7 @@ from django.db.models import Q
 from pishkhan.cases.models import Case
 from pishkhan.cases.selectors import (
     DUPLICATE_FIELDS,
+    POOL_LIMIT,
     _candidate_q,
     duplicate_candidates,
     duplicates_for_cases,
@@ -48,7 +49,7 @@ class DuplicateIndexTests(OfficeTestCase):
         a = self.case(lat=36.84, lon=54.44, address="بلوار جمهوری، پلاک ۳")
         b = self.case(address="خیابان ولیعصر، پلاک ۹")
         q = _candidate_q(a, 100.0) | _candidate_q(b, 100.0)
-        plan = query_plan(Case.objects.filter(q).only(*DUPLICATE_FIELDS).order_by()[:2000])
+        plan = query_plan(Case.objects.filter(q).only(*DUPLICATE_FIELDS).order_by()[:POOL_LIMIT])
         if connection.vendor == "sqlite":
             self.assertIn("MULTI-INDEX OR", plan)
             self.assertNotIn("SCAN cases_case", plan)

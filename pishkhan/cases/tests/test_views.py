@@ -228,6 +228,63 @@ class CasePageTests(OfficeTestCase):
         self.assertNotContains(r, "رد درخواست")  # auditors change nothing
         self.assertEqual(RecordView.objects.filter(case=case).count(), 2)
 
+    def test_triage_sees_the_suggested_service_and_uses_it_with_one_click(self):
+        for i in range(15):
+            for service, text in (
+                (self.tree, f"شاخهٔ درخت خشکیده روی سیم افتاده {i}"),
+                (self.pothole, f"چاله عمیق وسط آسفالت خیابان {i}"),
+            ):
+                c = self.case(text=text, service=service)
+                Case.objects.filter(pk=c.pk).update(status="accepted")
+        cache.clear()
+        # filed under potholes, but the text is about a tree
+        case = self.case(text="درخت کهنسال خشکیده و شاخه‌هایش روی سیم برق افتاده")
+        self.login(self.manager1)
+        page = self.client.get(f"/office/cases/{case.tracking_code}/")
+        self.assertContains(page, 'id="service-suggestion"')
+        self.assertContains(page, self.tree.name)
+        self.assertContains(page, self.tree.department.name)
+        case.refresh_from_db()
+        self.assertEqual(case.service_id, self.pothole.pk)  # shown, never applied by itself
+        r = self.client.post(
+            f"/office/cases/{case.tracking_code}/act/",
+            {"action": "service", "service": self.tree.pk, "suggested": "1"},
+            follow=True,
+        )
+        self.assertContains(r, self.tree.department.name)
+        case.refresh_from_db()
+        self.assertEqual(case.service_id, self.tree.pk)
+        event = case.events.get(kind="change_service")
+        self.assertFalse(event.public)
+        self.assertEqual(event.actor, self.manager1)
+        self.assertTrue(event.data["suggested"])
+        self.assertContains(r, "تغییر خدمت")
+        # now the text and the service agree: no button
+        self.assertNotContains(r, 'id="use-suggested-service"')
+        # the same again or an unknown service: a Persian message, nothing changed
+        for bad, said in (
+            (self.tree.pk, "همین حالا"),
+            ("x", "خدمت را انتخاب کنید"),
+            (999999, "خدمت را انتخاب کنید"),
+        ):
+            r = self.client.post(
+                f"/office/cases/{case.tracking_code}/act/",
+                {"action": "service", "service": bad},
+                follow=True,
+            )
+            self.assertEqual(r.status_code, 200)
+            self.assertContains(r, said)
+        self.assertEqual(case.events.filter(kind="change_service").count(), 1)
+        # another district's manager cannot use it
+        self.client.force_login(self.manager2)
+        r = self.client.post(
+            f"/office/cases/{case.tracking_code}/act/",
+            {"action": "service", "service": self.pothole.pk},
+        )
+        self.assertEqual(r.status_code, 404)
+        case.refresh_from_db()
+        self.assertEqual(case.service_id, self.tree.pk)
+
     def test_other_district_and_city_get_404_everywhere(self):
         case = self.case(attachments=None) if False else self.case(files=[png()])
         att = case.attachments.get()
@@ -344,7 +401,19 @@ class RegisterTests(OfficeTestCase):
         self.assertGreater(meeting, case.created_at)
         self.assertContains(r, format_datetime(meeting))
         sms = Message.objects.get(to=case.citizen_mobile, channel="sms")
-        self.assertIn(case.tracking_code, sms.body)
+        # the SMS is a receipt too: isolated code, the promised meeting in Jalali, Persian digits
+        self.assertIn(f"\u2066{case.tracking_code}\u2069", sms.body)
+        when = format_datetime(meeting, long=True)  # «چهارشنبه ۲۶ آذر ۱۴۰۵ ساعت ۱۳:۳۰»
+        self.assertRegex(when, r"^[آ-ی]+ [۰-۹]+ [آ-ی]+ [۰-۹]{4} ساعت [۰-۹]{2}:[۰-۹]{2}$")
+        self.assertIn(f"جلسهٔ پیشخوان خدمت: {when}", sms.body)
+
+    def test_web_submission_sms_carries_no_meeting_promise(self):
+        from pishkhan.notify.models import Message
+
+        web = self.case(text="چالهٔ بزرگ در خیابان")
+        sms = Message.objects.get(to=web.citizen_mobile, channel="sms")
+        self.assertIn(web.tracking_code, sms.body)
+        self.assertNotIn("جلسه", sms.body)  # the desk's receipt only
 
     def test_address_alone_places_the_case_or_says_it_matches_nothing(self):
         self.d2.places = "بلوار گلستان"

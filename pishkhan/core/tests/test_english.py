@@ -170,3 +170,29 @@ class EnglishTests(BaseTestCase):
             services._evidence(None, too_many)  # type: ignore[arg-type]
         with translation.override("fa"), self.assertRaisesMessage(ApplicationError, "حداکثر"):
             services._evidence(None, too_many)  # type: ignore[arg-type]
+
+
+class EnglishMessagesTests(BaseTestCase):
+    """Errors raised by services reach an English page in English (they were Persian literals)."""
+
+    def test_service_errors_in_english(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from pishkhan.cases.files import clean_upload
+        from pishkhan.core.errors import InvalidTransition, PermissionDeniedError
+        from pishkhan.core.jalali import parse_jalali_date
+        from pishkhan.core.validators import normalize_mobile
+
+        with translation.override("en"):
+            self.assertEqual(PermissionDeniedError().message, "You are not allowed to do this.")
+            self.assertIn("refresh the page", InvalidTransition("a", "b").message)
+            with self.assertRaisesMessage(ValueError, "Enter the date as 1405/09/08."):
+                parse_jalali_date("yesterday")
+            with self.assertRaisesMessage(ValidationError, "enter it like 09121234567"):
+                normalize_mobile("12")
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            with self.assertRaisesMessage(ValidationError, "is not a valid image or PDF"):
+                clean_upload(SimpleUploadedFile("x.txt", b"hello", content_type="text/plain"))
+        with translation.override("fa"):
+            self.assertEqual(PermissionDeniedError().message, "شما اجازهٔ این کار را ندارید.")

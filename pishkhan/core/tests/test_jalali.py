@@ -75,3 +75,16 @@ class JalaliTests(SimpleTestCase):
     def test_parse_round_trips_format(self, day):
         self.assertEqual(jalali.parse_jalali_date(jalali.format_date(day, lang="fa")), day)
         self.assertEqual(jalali.week_start(day).weekday(), 5)
+
+
+class NumberFilterTests(SimpleTestCase):
+    """Decimals and percentages in Persian: «۱٫۵», «۴۰٪» (isolated); English keeps «1.5», «40%»."""
+
+    def test_decimal_point_and_percent(self) -> None:
+        t = Template("{{ km|floatformat:1|fanum }} | {{ p|percent }} | {{ d|fanum }}")
+        ctx = Context({"km": 1.5, "p": 40, "d": "1405/09/08"})
+        with translation.override("fa"):
+            out = t.render(ctx)
+        self.assertEqual(out, '۱٫۵ | <bdi dir="ltr">۴۰٪</bdi> | ۱۴۰۵/۰۹/۰۸')
+        with translation.override("en"):
+            self.assertEqual(t.render(ctx), "1.5 | 40% | 1405/09/08")

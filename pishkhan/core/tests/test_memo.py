@@ -48,3 +48,17 @@ class ProcessMemoTests(SimpleTestCase):
         for _ in range(3):
             memo.process_memo("none", lambda: calls.append(1))
         self.assertEqual(len(calls), 1)
+
+    def test_the_stamp_is_read_at_most_once_per_recheck_window(self):
+        with self.settings(MEMO_RECHECK_SECONDS=60):
+            memo.process_memo("k", self.build)
+            cache.clear()  # another process's edit, seen only when the window has passed
+            self.assertEqual(memo.process_memo("k", self.build), ["شهر", 1])
+            memo._checked["k"] -= 61
+            self.assertEqual(memo.process_memo("k", self.build), ["شهر", 2])
+
+    def test_forgetting_is_seen_at_once_by_the_process_that_edits(self):
+        with self.settings(MEMO_RECHECK_SECONDS=60):
+            memo.process_memo("k", self.build)
+            memo.process_memo_forget("k")
+            self.assertEqual(memo.process_memo("k", self.build), ["شهر", 2])

@@ -19,7 +19,9 @@ from pishkhan.notify.models import Message
 from pishkhan.test import PASSWORD, BaseTestCase
 
 
-class DepartmentStaffTests(BaseTestCase):
+class DepartmentStaffSetup(BaseTestCase):
+    """A case decided and dispatched; the civil department has a head and a staff member."""
+
     def setUp(self) -> None:
         super().setUp()
         self.staff = user_create(
@@ -40,6 +42,8 @@ class DepartmentStaffTests(BaseTestCase):
         services.meeting_dispatch(meeting=meeting, actor=self.secretary, now=timezone.now())
         self.lead = Directive.objects.get(role="lead")
 
+
+class DepartmentStaffTests(DepartmentStaffSetup):
     def test_every_member_of_the_department_is_told(self) -> None:
         told = set(
             Message.objects.filter(template="directives/messages/issued").values_list(

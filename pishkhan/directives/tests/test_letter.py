@@ -4,6 +4,7 @@ and URLs read in the right order in the PDF's text; the page checked as an image
 from __future__ import annotations
 
 import io
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -67,7 +68,9 @@ class LetterTests(BaseTestCase):
         self.assertNotIn("۱-۳۵-۳۷-۱۴۰۵", text)
         decision = fa_digits(self.lead.decision.number)
         self.assertIn(decision, text)
-        self.assertIn(f"http://testcity.test/decisions/verify/{self.lead.decision.number}/", text)
+        url = f"http://testcity.test/decisions/verify/{self.lead.decision.number}/"
+        self.assertIn(url, text)
+        self.assertNotIn("/" + url.rstrip("/"), text)  # the slash drawn on the wrong side
         for case in self.lead.decision.item.cases.all():
             self.assertIn(case.tracking_code, text)
         # the reference block, the signatory with title, the copies
@@ -77,6 +80,16 @@ class LetterTests(BaseTestCase):
         self.assertIn(self.member.get_full_name(), text)  # the civil department's deputy
         self.assertIn(self.secretary.get_full_name(), text)
         self.assertNotRegex(text, r"20\d\d[-/]\d\d[-/]\d\d")  # no Gregorian date
+
+    def test_verification_url_sits_inside_its_sentence(self) -> None:
+        """A URL that ends a Persian line has a neutral slash at the paragraph's RTL end; the
+        letter used to draw «اصالت مصوبه: URL» and the PDF's text read «اصالت مصوبهhttp://…/ :».
+        Like the minutes, the URL now stands mid-sentence, with Persian on both sides, so the
+        drawn line and the copied text read «… یا به http://…/ بروید.» on every renderer."""
+        text = " ".join(pdf_text(letter_pdf(self.lead)).split())
+        url = re.escape(f"http://testcity.test/decisions/verify/{self.lead.decision.number}/")
+        self.assertRegex(text, rf"یا به ?{url} ?بروید")
+        self.assertNotRegex(text, r"[\u0600-\u06ff]http")  # no Persian glued onto the URL
 
     def test_minutes_verification_url_reads_left_to_right(self) -> None:
         meeting = self.lead.decision.item.meeting

@@ -287,3 +287,17 @@ class PersianInputTests(InboxTests):
         self.assertIn("درخواست تمدید مهلت", history)
         self.assertIn(until, history)
         self.assertNotRegex(history, r"\b20\d\d-\d\d-\d\d\b")
+        # progress reads «۶۰٪», sign after the number even after Persian text (isolated)
+        self.assertIn('<bdi dir="ltr">۶۰٪</bdi>', html[: html.index('<ul class="list-unstyled">')])
+        self.assertIn('(<bdi dir="ltr">۴۰٪</bdi>)', history)
+        self.assertNotIn("%", history)
+
+    def test_progress_in_english(self) -> None:
+        from django.conf import settings
+
+        self.login(self.head_civil)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        Directive.objects.filter(pk=self.lead.pk).update(progress=40)
+        html = self.client.get(f"/office/directives/{self.lead.pk}/").content.decode()
+        self.assertIn("40%", html)
+        self.assertNotIn("٪", html)

@@ -11,12 +11,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pishkhan.accounts.models import Municipality, User
 from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.jalali import week_label
+from pishkhan.core.text import clean_input, fa_digits, fa_number, ltr_isolate
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.schedule import week_times_of
 from pishkhan.meetings.models import (
@@ -88,7 +90,7 @@ def _clear_draft_items(meeting: Meeting) -> None:
     """A draft agenda has no decisions: its items and their case links go in two DELETEs, without
     the ORM's cascade collection (which would load every row)."""
     if Decision.objects.filter(item__meeting=meeting).exists():
-        raise ApplicationError("این دستور جلسه تصمیم ثبت‌شده دارد.")
+        raise ApplicationError(gettext("این دستور جلسه تصمیم ثبت‌شده دارد."))
     items_table = AgendaItem._meta.db_table
     through = AgendaItem.cases.through._meta.db_table
     with connection.cursor() as cursor:
@@ -106,11 +108,17 @@ def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = Non
     _require(actor, "meetings.prepare_agenda", meeting.municipality_id)
     meeting = _lock(meeting)
     if meeting.status != Meeting.Status.DRAFT:
-        raise ApplicationError("دستور جلسه نهایی شده است و دوباره ساخته نمی‌شود.")
+        raise ApplicationError(gettext("دستور جلسه نهایی شده است و دوباره ساخته نمی‌شود."))
     specs = case_candidates(meeting)
     for source in SOURCES.values():
         specs.extend(source(meeting))
     specs = _ordered(specs)
+    # Corrections the secretary put on this agenda are not built from any source: kept, last.
+    corrections = list(
+        meeting.items.filter(kind=AgendaItem.Kind.CORRECTION)
+        .order_by("number")
+        .values("title", "summary", "corrects_id")
+    )
     _clear_draft_items(meeting)
     # Thousands of rows on a big week: plain executemany, then one read back of the new ids.
     items_table = AgendaItem._meta.db_table
@@ -148,6 +156,11 @@ def agenda_build(*, meeting: Meeting, now: dt.datetime, actor: User | None = Non
             ],
         )
     count = len(specs)
+    for n, kept in enumerate(corrections, start=count + 1):
+        AgendaItem.objects.create(
+            meeting=meeting, number=n, kind=AgendaItem.Kind.CORRECTION, urgency=3, **kept
+        )
+    count += len(corrections)
     mark_carried_items(meeting)
     _event(meeting, kind="agenda_built", actor=actor, now=now, data={"items": count})
     return meeting
@@ -182,9 +195,8 @@ def agenda_freeze(*, meeting: Meeting, now: dt.datetime, actor: User | None = No
     for item in meeting.items.exclude(kind__in=CARRY_KINDS).prefetch_related("cases"):
         for case in item.cases.all():
             if case.status in ("accepted", "visited", "deferred", "reopened", "decided"):
-                case_services.case_put_on_agenda(
-                    case=case, actor=actor, note=f"دستور {item.number} جلسهٔ {meeting.number}"
-                )
+                note = f"دستور {fa_number(item.number)} جلسهٔ {meeting.number}"  # record:
+                case_services.case_put_on_agenda(case=case, actor=actor, note=note)
     return meeting
 
 
@@ -201,7 +213,7 @@ def _renumber(meeting: Meeting, ordered: Sequence[AgendaItem]) -> None:
 def _draft_items(meeting: Meeting, actor: User | None) -> list[AgendaItem]:
     _require(actor, "meetings.prepare_agenda", meeting.municipality_id)
     if meeting.status != Meeting.Status.DRAFT:
-        raise ApplicationError("فقط دستور جلسهٔ پیش‌نویس را می‌توان تغییر داد.")
+        raise ApplicationError(gettext("فقط دستور جلسهٔ پیش‌نویس را می‌توان تغییر داد."))
     return list(meeting.items.order_by("number"))
 
 
@@ -228,12 +240,12 @@ def agenda_item_move(*, item: AgendaItem, position: int, actor: User | None) -> 
 def agenda_items_merge(*, items: Sequence[AgendaItem], actor: User | None) -> AgendaItem:
     """Merge several items into the first: one item covering all their cases."""
     if len(items) < 2:
-        raise ApplicationError("برای ادغام دست‌کم دو دستور را انتخاب کنید.")
+        raise ApplicationError(gettext("برای ادغام دست‌کم دو دستور را انتخاب کنید."))
     meeting = _lock(items[0].meeting)
     current = _draft_items(meeting, actor)
     ids = {i.pk for i in items}
     if any(i.meeting_id != meeting.pk for i in items) or not ids <= {i.pk for i in current}:
-        raise ApplicationError("دستورها از یک جلسه نیستند.")
+        raise ApplicationError(gettext("دستورها از یک جلسه نیستند."))
     chosen = sorted((i for i in current if i.pk in ids), key=lambda i: i.number)
     target, rest = chosen[0], chosen[1:]
     for other in rest:
@@ -264,7 +276,7 @@ def agenda_item_split(
     own = set(item.cases.values_list("id", flat=True))
     moving = set(case_ids) & own
     if not moving or moving == own:
-        raise ApplicationError("بخشی از درخواست‌های این دستور را برای جداکردن انتخاب کنید.")
+        raise ApplicationError(gettext("بخشی از درخواست‌های این دستور را برای جداکردن انتخاب کنید."))
     top = max(i.number for i in current) + 1
     moved_cases = list(Case.objects.filter(pk__in=moving).select_related("service", "district"))
     first = moved_cases[0]
@@ -296,3 +308,79 @@ def agenda_item_split(
         data={"from": item.pk, "new": new.pk, "cases": sorted(moving)},
     )
     return new
+
+
+@transaction.atomic
+def agenda_item_correction_add(
+    *, meeting: Meeting, decision: Decision, reason: str, actor: User | None
+) -> AgendaItem:
+    """Put the correction of a sealed decision of an earlier meeting on this agenda. The sealed
+    record is never altered: the meeting decides anew, and the new decision references the old
+    one (``Decision.corrects``)."""
+    meeting = _lock(meeting)
+    _require(actor, "meetings.prepare_agenda", meeting.municipality_id)
+    old = (
+        Decision.objects.select_related("item__meeting")
+        .filter(pk=decision.pk, municipality_id=meeting.municipality_id)
+        .first()
+    )
+    if old is None:
+        raise ApplicationError(gettext("این مصوبه از شهرداری شما نیست."))
+    if old.item.meeting.status != Meeting.Status.SIGNED:
+        raise ApplicationError(
+            gettext(
+                "مصوبهٔ %(number)s هنوز مهر نشده است؛ پیش از مهر، صورتجلسهٔ همان جلسه را"
+                " بازگشایی و اصلاح کنید."
+            )
+            % {"number": ltr_isolate(old.number)}
+        )
+    if old.item.meeting.week_start >= meeting.week_start:
+        raise ApplicationError(
+            gettext("اصلاحیه در دستور جلسه‌ای پس از جلسهٔ %(meeting)s می‌آید.")
+            % {"meeting": ltr_isolate(old.item.meeting.number)}
+        )
+    if meeting.status not in (
+        Meeting.Status.DRAFT,
+        Meeting.Status.FROZEN,
+        Meeting.Status.IN_SESSION,
+    ):
+        raise ApplicationError(gettext("این جلسه پایان یافته است؛ اصلاحیه را در جلسهٔ بعد بگذارید."))
+    if meeting.items.filter(corrects=old).exists():
+        raise ApplicationError(
+            gettext("اصلاحیهٔ مصوبهٔ %(number)s در دستور همین جلسه هست.")
+            % {"number": ltr_isolate(old.number)}
+        )
+    reason = clean_input(reason)
+    if len(reason) < 5:
+        raise ApplicationError(gettext("علت اصلاح مصوبه را بنویسید."))
+    number = (meeting.items.aggregate(m=Max("number"))["m"] or 0) + 1
+    ref, where, row = (
+        ltr_isolate(fa_digits(old.number)),
+        ltr_isolate(fa_digits(old.item.meeting.number)),
+        fa_number(old.item.number),
+    )
+    title = f"اصلاحیهٔ مصوبهٔ {ref} (جلسهٔ {where}، دستور {row})"  # record: stored title
+    before = f"{old.get_outcome_display()} — {old.text}"
+    summary = f"علت اصلاح: {reason}\nمتن مصوبهٔ پیشین: {before}"  # record: stored summary
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        number=number,
+        kind=AgendaItem.Kind.CORRECTION,
+        corrects=old,
+        urgency=3,
+        title=title[:300],
+        summary=summary,
+        district=old.item.district,
+        service=old.item.service,
+        lat=old.lat,
+        lon=old.lon,
+    )
+    _event(
+        meeting,
+        kind="correction_added",
+        actor=actor,
+        now=timezone.now(),
+        note=reason,
+        data={"item": number, "corrects": old.number},
+    )
+    return item

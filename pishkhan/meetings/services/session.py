@@ -8,13 +8,14 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pishkhan.accounts.models import Department, User
 from pishkhan.accounts.roles import Role
 from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case
 from pishkhan.core.errors import ApplicationError, InvalidTransition
-from pishkhan.core.text import clean_input
+from pishkhan.core.text import clean_input, fa_number, local_number
 from pishkhan.cycle.schedule import schedule_for
 from pishkhan.meetings import signing
 from pishkhan.meetings.models import (
@@ -46,20 +47,23 @@ def meeting_start(
     _require(actor, "meetings.run_meeting", meeting.municipality_id)
     meeting = _lock(meeting)
     if meeting.status == Meeting.Status.DRAFT:
-        raise ApplicationError("ابتدا دستور جلسه را نهایی کنید.")
+        raise ApplicationError(gettext("ابتدا دستور جلسه را نهایی کنید."))
     if meeting.not_held_at is not None:
         raise ApplicationError(
-            "این جلسه برگزارنشده اعلام شده و موارد آن به دستور جلسهٔ بعد رفته است."
+            gettext("این جلسه برگزارنشده اعلام شده و موارد آن به دستور جلسهٔ بعد رفته است.")
         )
     members = board_members(meeting.municipality_id)
     present_ids = {u.pk for u in present}
     if not present_ids <= {m.pk for m in members}:
-        raise ApplicationError("حاضران باید از اعضای پیشخوان باشند.")
+        raise ApplicationError(gettext("حاضران باید از اعضای پیشخوان باشند."))
     schedule = schedule_for(meeting.municipality)
     voting_roles = set(schedule.voting_roles())
     voters = {m.pk for m in members if m.role in voting_roles}
     if len(present_ids & voters) < schedule.quorum:
-        raise ApplicationError(f"حد نصاب ({schedule.quorum} نفر از اعضای دارای رأی) حاضر نیست.")
+        raise ApplicationError(
+            gettext("حد نصاب (%(n)s نفر از اعضای دارای رأی) حاضر نیست.")
+            % {"n": local_number(schedule.quorum)}
+        )
     for m in members:
         Attendance.objects.update_or_create(
             meeting=meeting,
@@ -73,13 +77,12 @@ def meeting_start(
                 meeting=meeting,
                 member=None,
                 guest_name=name,
-                title=title or "مهمان",
+                title=title or "مهمان",  # record: the roll's stored title
                 votes=False,
                 present=True,
             )
-    _set_status(
-        meeting, Meeting.Status.IN_SESSION, actor=actor, now=now, note=f"حاضران: {len(present_ids)}"
-    )
+    note = f"حاضران: {fa_number(len(present_ids))}"  # record: the event's stored note
+    _set_status(meeting, Meeting.Status.IN_SESSION, actor=actor, now=now, note=note)
     meeting.started_at = now
     meeting.save(update_fields=["started_at"])
     return meeting
@@ -102,23 +105,23 @@ def decision_record(
     meeting = _lock(item.meeting)
     _require(actor, "meetings.run_meeting", meeting.municipality_id)
     if meeting.status != Meeting.Status.IN_SESSION:
-        raise ApplicationError("تصمیم فقط در جلسهٔ در حال برگزاری ثبت می‌شود.")
+        raise ApplicationError(gettext("تصمیم فقط در جلسهٔ در حال برگزاری ثبت می‌شود."))
     if outcome not in Decision.Outcome.values:
-        raise ApplicationError("نتیجهٔ تصمیم نامعتبر است.")
+        raise ApplicationError(gettext("نتیجهٔ تصمیم نامعتبر است."))
     text = clean_input(text)
     if len(text) < 3:
-        raise ApplicationError("متن مصوبه را بنویسید.")
+        raise ApplicationError(gettext("متن مصوبه را بنویسید."))
     meeting_day = meeting.scheduled_at.date()
     if outcome == Decision.Outcome.APPROVE:
         if lead_department is None or deadline is None:
-            raise ApplicationError("برای تصویب، واحد مجری و مهلت اجرا لازم است.")
+            raise ApplicationError(gettext("برای تصویب، واحد مجری و مهلت اجرا لازم است."))
         if deadline < meeting_day:
-            raise ApplicationError("مهلت اجرا نمی‌تواند پیش از تاریخ جلسه باشد.")
+            raise ApplicationError(gettext("مهلت اجرا نمی‌تواند پیش از تاریخ جلسه باشد."))
     if outcome == Decision.Outcome.REFER and (refer_until is None or refer_until <= meeting_day):
-        raise ApplicationError("برای ارجاع، تاریخ بازگشت پس از جلسه را وارد کنید.")
+        raise ApplicationError(gettext("برای ارجاع، تاریخ بازگشت پس از جلسه را وارد کنید."))
     departments = [d for d in [lead_department, *supporting_departments] if d is not None]
     if any(d.municipality_id != meeting.municipality_id for d in departments):
-        raise ApplicationError("واحد نامعتبر است.")
+        raise ApplicationError(gettext("واحد نامعتبر است."))
     if outcome not in (Decision.Outcome.APPROVE, Decision.Outcome.REFER):
         deadline = None
     if outcome != Decision.Outcome.REFER:
@@ -134,20 +137,25 @@ def decision_record(
         "lat": item.lat,
         "lon": item.lon,
         "municipality_id": meeting.municipality_id,
+        "corrects_id": item.corrects_id,
     }
+    lead_id = lead_department.pk if lead_department else None
+    supporting = {d.pk for d in supporting_departments if d.pk != lead_id}
     decision = Decision.objects.filter(item=item).first()
     if decision is None:
         if actor is None:
-            raise ApplicationError("ثبت‌کنندهٔ تصمیم مشخص نیست.")
+            raise ApplicationError(gettext("ثبت‌کنندهٔ تصمیم مشخص نیست."))
         decision = Decision.objects.create(
             item=item, number=f"{meeting.number}-{item.number:02d}", **values
         )
     else:
+        before = _terms(decision)
         for key, value in values.items():
             setattr(decision, key, value)
         decision.save()
-    lead_id = lead_department.pk if lead_department else None
-    decision.supporting_departments.set([d for d in supporting_departments if d.pk != lead_id])
+        if before != _terms(decision, supporting):
+            _positions_clear(meeting, decision, actor=actor)
+    decision.supporting_departments.set(sorted(supporting))
     _event(
         meeting,
         kind="decision",
@@ -158,16 +166,66 @@ def decision_record(
     return decision
 
 
+def _terms(decision: Decision, supporting: set[int] | None = None) -> tuple[object, ...]:
+    """What the members voted on: the decision's terms (not who recorded it)."""
+    if supporting is None:
+        supporting = {d.pk for d in decision.supporting_departments.all()}
+    return (
+        decision.outcome,
+        decision.text,
+        decision.lead_department_id,
+        decision.deadline,
+        decision.refer_until,
+        decision.cost_note,
+        frozenset(supporting),
+    )
+
+
+def _positions_clear(meeting: Meeting, decision: Decision, *, actor: User | None) -> None:
+    """The decision's terms changed after members took positions on them: those positions no
+    longer stand. They are removed (kept in the meeting's history) and their members asked
+    again, by message and on their devices (the form shows again)."""
+    from pishkhan.notify.services import message_enqueue
+
+    positions = list(decision.positions.select_related("member").order_by("id"))
+    if not positions:
+        return
+    now = timezone.now()
+    decision.positions.all().delete()
+    _event(
+        meeting,
+        kind="positions_cleared",
+        actor=actor,
+        now=now,
+        data={
+            "decision": decision.number,
+            "positions": [
+                {"member": p.member_id, "stance": p.stance, "note": p.note} for p in positions
+            ],
+        },
+    )
+    stamp = hashlib.sha256(now.isoformat().encode()).hexdigest()[:12]
+    for p in positions:
+        message_enqueue(
+            template="meetings/messages/positions_cleared",
+            context={"user": p.member, "meeting": meeting, "decision": decision},
+            mobile=p.member.mobile,
+            email=p.member.email,
+            municipality_id=meeting.municipality_id,
+            dedupe_key=f"decision:{decision.pk}:cleared:{stamp}:{p.member_id}",
+        )
+
+
 @transaction.atomic
 def position_set(*, decision: Decision, member: User, stance: str, actor: User | None) -> Position:
     meeting = _lock(decision.item.meeting)
     _require(actor, "meetings.run_meeting", meeting.municipality_id)
     if meeting.status != Meeting.Status.IN_SESSION:
-        raise ApplicationError("نظر اعضا فقط در جلسهٔ در حال برگزاری ثبت می‌شود.")
+        raise ApplicationError(gettext("نظر اعضا فقط در جلسهٔ در حال برگزاری ثبت می‌شود."))
     if stance not in Position.Stance.values:
-        raise ApplicationError("نظر نامعتبر است.")
+        raise ApplicationError(gettext("نظر نامعتبر است."))
     if not Attendance.objects.filter(meeting=meeting, member=member, present=True).exists():
-        raise ApplicationError("این عضو در جلسه حاضر نیست.")
+        raise ApplicationError(gettext("این عضو در جلسه حاضر نیست."))
     position, _ = Position.objects.update_or_create(
         decision=decision, member=member, defaults={"stance": stance}
     )
@@ -193,21 +251,21 @@ def meeting_close(
         raise InvalidTransition(meeting.status, "closed")
     open_items = list(meeting.items.filter(decision__isnull=True).order_by("number"))
     if open_items and not defer_remaining:
-        numbers = "، ".join(str(i.number) for i in open_items[:10])
-        raise ApplicationError(f"دستورهای بدون تصمیم: {numbers}")
+        numbers = gettext("، ").join(local_number(i.number) for i in open_items[:10])
+        raise ApplicationError(gettext("دستورهای بدون تصمیم: %(numbers)s") % {"numbers": numbers})
     recorder = (
         actor
         or User.objects.filter(municipality_id=meeting.municipality_id, role=Role.SECRETARY).first()
     )
     for item in open_items:
         if recorder is None:
-            raise ApplicationError("ثبت‌کنندهٔ تصمیم مشخص نیست.")
+            raise ApplicationError(gettext("ثبت‌کنندهٔ تصمیم مشخص نیست."))
         Decision.objects.create(
             item=item,
             number=f"{meeting.number}-{item.number:02d}",
             municipality_id=meeting.municipality_id,
             outcome=Decision.Outcome.DEFER,
-            text="به علت کمبود وقت به جلسهٔ هفتهٔ بعد موکول شد.",
+            text="به علت کمبود وقت به جلسهٔ هفتهٔ بعد موکول شد.",  # record: the decision text
             recorded_by=recorder,
             lat=item.lat,
             lon=item.lon,

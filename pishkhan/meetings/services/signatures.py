@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from pishkhan.accounts.models import User
 from pishkhan.accounts.roles import Role
@@ -60,30 +61,32 @@ def minutes_sign(*, meeting: Meeting, member: User, password: str, now: dt.datet
         and meeting.events.filter(kind="status", data__reopened=True).exists()
     ):
         raise ApplicationError(
-            "صورتجلسه برای اصلاح بازگشایی شده است؛ پس از پایان دوبارهٔ جلسه امضا کنید."
+            gettext("صورتجلسه برای اصلاح بازگشایی شده است؛ پس از پایان دوبارهٔ جلسه امضا کنید.")
         )
     if meeting.status != Meeting.Status.CLOSED:
-        raise ApplicationError("این صورتجلسه آمادهٔ امضا نیست.")
+        raise ApplicationError(gettext("این صورتجلسه آمادهٔ امضا نیست."))
     if not member.check_password(password):
-        raise ApplicationError("گذرواژه درست نیست.")
+        raise ApplicationError(gettext("گذرواژه درست نیست."))
     present_ids = set(
         Attendance.objects.filter(
             meeting=meeting, present=True, votes=True, member__isnull=False
         ).values_list("member_id", flat=True)
     )
     if member.pk not in present_ids:
-        raise ApplicationError("فقط اعضای حاضر در جلسه امضا می‌کنند.")
+        raise ApplicationError(gettext("فقط اعضای حاضر در جلسه امضا می‌کنند."))
     signed_ids = set(meeting.signatures.values_list("member_id", flat=True))
     if member.pk in signed_ids:
-        raise ApplicationError("شما این صورتجلسه را پیش‌تر امضا کرده‌اید.")
+        raise ApplicationError(gettext("شما این صورتجلسه را پیش‌تر امضا کرده‌اید."))
     declined_ids = set(meeting.declines.values_list("member_id", flat=True))
     if member.pk in declined_ids:
-        raise ApplicationError("شما از امضای این صورتجلسه امتناع کرده‌اید.")
+        raise ApplicationError(gettext("شما از امضای این صورتجلسه امتناع کرده‌اید."))
     others = present_ids - signed_ids - declined_ids - {member.pk}
     if member.role == Role.MAYOR and others:
-        raise ApplicationError("شهردار پس از امضای همهٔ اعضای حاضر امضا می‌کند.")
+        raise ApplicationError(gettext("شهردار پس از امضای همهٔ اعضای حاضر امضا می‌کند."))
     if signing.content_hash_of(meeting) != meeting.content_hash:
-        raise ApplicationError("محتوای صورتجلسه پس از پایان جلسه تغییر کرده است؛ امضا ممکن نیست.")
+        raise ApplicationError(
+            gettext("محتوای صورتجلسه پس از پایان جلسه تغییر کرده است؛ امضا ممکن نیست.")
+        )
     key, private = _signing_key(member, password)
     signature = Signature.objects.create(
         meeting=meeting,

@@ -38,7 +38,7 @@ def test_meeting_signing_and_completion(page, tmp_path):  # type: ignore[no-unty
     page.click("button[value=start]")
     assert "در حال برگزاری" in page.content()
     for _ in range(2):
-        row = page.locator("li.item-row").nth(0)
+        row = page.locator("li.item-row:not(:has([data-decided]))").nth(0)
         row_id = row.get_attribute("id")
         row.focus()
         page.keyboard.press("Enter")  # keyboard: the item's form opens in place (htmx)

@@ -32,7 +32,7 @@ class AgendaVisitTests(BaseTestCase):
         services.agenda_build(meeting=meeting, now=timezone.now(), actor=self.secretary)
         item = meeting.items.get()
         self.assertIn("دور از محل", item.summary)
-        self.assertIn("301,000", item.summary)
+        self.assertIn("۳۰۱٬۰۰۰ متر", item.summary)  # Persian digits and separator
         self.login(self.secretary)
         page = self.client.get(f"/office/meetings/{meeting.pk}/")
         self.assertContains(page, f"/office/visits/photos/{shot.pk}/")

@@ -36,7 +36,10 @@ def pdf_words(text: str) -> str:
     return " ".join(text.replace(" :", ":").replace(":", ": ").split())
 
 
-class FloorTests(BaseTestCase):
+class FloorSetup(BaseTestCase):
+    """Four cases (three with a reported visit) on a started meeting: the mayor, one member
+    and a district manager present, member2 absent, a guest."""
+
     def setUp(self) -> None:
         super().setUp()
         cache.clear()
@@ -74,6 +77,8 @@ class FloorTests(BaseTestCase):
         case = self.cases[n]
         return next(i for i in self.items if case in i.cases.all())
 
+
+class FloorTests(FloorSetup):
     def test_roll_has_everyone_with_titles_and_the_city_quorum_counts_voters(self) -> None:
         rows = {a.name: a for a in Attendance.objects.filter(meeting=self.meeting)}
         self.assertTrue(rows[self.mayor.full_name].votes)

@@ -98,6 +98,12 @@ def test_desks_letter_and_minutes_pictures(axe_page: Any) -> None:
     browser_login(page, city["secretary"], PASSWORD)
     page.wait_for_url("**/office/")
     assert page.locator("#secretary-desk").is_visible()
+    # her to-do list counts «۱.», «۲.» (Bootstrap's numbered list gave a Latin «1.»)
+    marker = page.evaluate(
+        "() => getComputedStyle(document.querySelector("
+        "'#secretary-desk .list-group-numbered > .list-group-item'), '::before').content"
+    )
+    assert "persian" in marker, marker
     screenshot(page, "desk-secretary")
     assert serious_violations(page) == []
 

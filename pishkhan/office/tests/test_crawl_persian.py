@@ -61,10 +61,14 @@ class PersianCrawlTests(PermissionMatrixTests):
                 urls.append(url)
         return urls
 
-    def html_pages(self, persona: str) -> dict[str, str]:
+    def html_pages(self, persona: str, language: str = "") -> dict[str, str]:
+        from django.conf import settings
+
         self.client.logout()
         if persona != "anon":
             self.login(getattr(self, persona))
+        if language:  # chosen with the language switch (logging out forgets the cookie)
+            self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         out = {}
         for url in self.pages():
             response = self.client.get(url)
@@ -91,5 +95,89 @@ class PersianCrawlTests(PermissionMatrixTests):
                     problems.append(f"{persona} {url}: reference not isolated {match.group()!r}")
         self.assertGreater(seen, 40)
         with open("/tmp/pk-crawl-problems.txt", "w") as out:
+            out.write("\n".join(sorted(set(problems))))
+        self.assertEqual(sorted(set(problems)), [])
+
+
+ATTRIBUTES = re.compile(r"\b(?:placeholder|aria-label|title|alt)=\"([^\"]*)\"")
+# A run of Persian: from a Persian letter to the last one before Latin text, digits or markup
+# (spaces, ZWNJ, marks, «», / and - between Persian words belong to it; a comma, a colon or a
+# parenthesis ends it: a list of names, «title: text» and «name (title)» are checked part by part).
+_FA = "\u0621-\u065f\u0670-\u06d3\u06f0-\u06f9"
+PERSIAN_RUN = re.compile(rf"[{_FA}](?:[{_FA}\s\u200c«»/\-]*[{_FA}])?")
+
+
+def database_text() -> str:
+    """Every text value stored in the database, one per line: what people typed or the city
+    configured (names, addresses, descriptions, service and district names, holiday names) and
+    the Persian records the services store (event notes, SMS texts). On an English page these
+    stay as they were written; they are data, not interface."""
+    from django.apps import apps
+    from django.db import models
+
+    values: list[str] = []
+    for model in apps.get_models():
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+        ]
+        if not fields:
+            continue
+        for row in model._base_manager.values_list(*fields):
+            for value in row:
+                if isinstance(value, str):
+                    values.append(value)
+                elif value:  # JSON: its strings
+                    values.extend(re.findall(r'"((?:[^"\\]|\\.)*)"', _json(value)))
+    return "\n".join(values)
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def persian_interface(html: str, data: str) -> list[str]:
+    """The runs of Persian on an English page that are not data: each text node (and each
+    user-facing attribute) is cut into runs that start at a Persian letter; a run is data when
+    the database holds it (whole, or its first 20 characters when a template shortened it)."""
+    html = re.sub(r"<(script|style|template)\b.*?</\1>", " ", html, flags=re.S)
+    texts = ATTRIBUTES.findall(html)
+    texts += re.sub(r"<[^>]+>", "\n", html).splitlines()
+    found = []
+    for text in texts:
+        text = htmllib.unescape(text)
+        for run in PERSIAN_RUN.findall(text):
+            run = run.strip(" …:،.()«»-–—").strip()
+            if run == "فارسی":  # the language switch names Persian in Persian
+                continue
+            if run in data or run[:20] in data:
+                continue
+            found.append(f"{run!r} in {' '.join(text.split())[:80]!r}")
+    return found
+
+
+ENGLISH_PERSONAS = ["anon", "manager1", "senior", "mayor", "secretary", "head_civil", "admin"]
+
+
+class EnglishCrawlTests(PersianCrawlTests):
+    test_persian_pages_read_persian = None  # type: ignore[assignment]
+
+    @override_settings(PUBLIC_CACHE_SECONDS=0)
+    def test_english_pages_show_no_persian_interface(self) -> None:
+        data = database_text()
+        problems: list[str] = []
+        seen = 0
+        for persona in ENGLISH_PERSONAS:
+            for url, html in self.html_pages(persona, language="en").items():
+                if "<html" in html:  # a full page, not an htmx fragment
+                    self.assertIn('<html lang="en"', html, url)
+                seen += 1
+                for run in persian_interface(html, data):
+                    problems.append(f"{persona} {url}: {run}")
+        self.assertGreater(seen, 40)
+        with open("/tmp/pk-crawl-english.txt", "w") as out:
             out.write("\n".join(sorted(set(problems))))
         self.assertEqual(sorted(set(problems)), [])

@@ -311,6 +311,7 @@ RULES: dict[str, tuple[set[str], str]] = {
     "portal_office:moderation": ({"admin", "secretary"}, "login"),
     "portal_office:comment_reply": ({"admin", "secretary"}, "login"),
     "portal_office:comment_action": ({"admin", "secretary"}, "login"),
+    "portal_office:bulletin_rerun": ({"admin", "secretary"}, "login"),
     "open311:discovery": (EVERYONE, "ok"),
     "open311_discovery": (EVERYONE, "ok"),
     "open311:services": (EVERYONE, "ok"),

@@ -60,15 +60,15 @@ class TamperedDecisionTests(BaseTestCase):
         self._tamper()
         problems = ledger_verify()
         joined = "\n".join(problems)
-        self.assertIn(f"جلسهٔ {self.meeting.number}، دستور 2: «متن مصوبه»", joined)
-        self.assertNotIn("دستور 1:", joined)  # item 1 is intact
+        self.assertIn(f"جلسهٔ {self.meeting.number}، دستور ۲: «متن مصوبه»", joined)
+        self.assertNotIn("دستور ۱:", joined)  # item 1 is intact
         # signers by name and title (the role when no title is set)
         self.assertIn(f"امضای {self.member.full_name} (", joined)
         self.assertIn(f"امضای {self.mayor.full_name} (شهردار)", joined)
         err = io.StringIO()
         with self.assertRaises(CommandError):
             call_command("verify_ledger", stdout=io.StringIO(), stderr=err)
-        self.assertIn("دستور 2", err.getvalue())
+        self.assertIn("دستور ۲", err.getvalue())
 
     def test_dispatch_letters_bulletin_register_refuse_then_resume_once_restored(self) -> None:
         self._tamper()

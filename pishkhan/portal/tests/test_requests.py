@@ -333,11 +333,11 @@ class SmsInboundTests(RequestTestCase):
         r = self.client.post(
             "/sms/inbound/", {"from": "09121112233", "text": "33", "secret": "s3cret"}
         )
-        self.assertEqual(r.json()["verdict"], "late_objection")
+        self.assertEqual(r.status_code, 409)
+        self.assertEqual(r.json()["error"], "window closed")
         case.refresh_from_db()
         self.assertEqual(case.status, "closed")
-        answer = Message.objects.get(template="cases/messages/late_objection")
-        self.assertIn("با پذیرش نتیجه از سوی شما بسته شده است", answer.body)
+        self.assertIn("با پذیرش نتیجه از سوی شما بسته شده است", r.json()["reply"])
         r = self.client.post(
             "/sms/inbound/", {"from": "09350000000", "text": "33", "secret": "s3cret"}
         )
@@ -358,52 +358,51 @@ class SmsInboundTests(RequestTestCase):
             days=objection_window_days(case.municipality_id), hours=1
         )
         self.assertEqual(case_close_expired(now=later), 1)
+        sent = Message.objects.count()
         r = self.late_33()
-        self.assertEqual(r.status_code, 200, r.content)
-        self.assertEqual(
-            r.json(), {"ok": True, "case": case.tracking_code, "verdict": "late_objection"}
-        )
+        self.assertEqual(r.status_code, 409, r.content)
+        body = r.json()
+        self.assertEqual((body["ok"], body["error"]), (False, "window closed"))
+        self.assertEqual(body["case"], case.tracking_code)
         case.refresh_from_db()
         self.assertEqual(case.status, "closed")  # not reopened
         event = CaseEvent.objects.get(case=case, kind="late_objection")
         self.assertEqual(event.data["channel"], "sms")
         self.assertFalse(event.public)
-        answer = Message.objects.get(template="cases/messages/late_objection", channel="sms")
-        self.assertEqual(answer.to, case.citizen_mobile)
-        self.assertIn(case.tracking_code, answer.body)
-        self.assertIn("روزهٔ اعتراض", answer.body)
-        self.assertIn("به پایان رسید و پرونده بسته شده است", answer.body)
-        self.assertIn("درخواست تازه", answer.body)
-        self.assertIn("/requests/new/", answer.body)
-        self.assertIn(jdate(case.done_at + dt.timedelta(days=7), "long"), answer.body)
-        # Replying again the same day is recorded, but answered once (no SMS ping-pong).
-        self.assertEqual(self.late_33().status_code, 200)
+        # The answer (sent back by the gateway) says what happened and what to do.
+        reply = body["reply"]
+        self.assertIn(case.tracking_code, reply)
+        self.assertIn("روزهٔ اعتراض", reply)
+        self.assertIn("به پایان رسید و پرونده بسته شده است", reply)
+        self.assertIn(jdate(case.done_at + dt.timedelta(days=7), "long"), reply)
+        self.assertIn("درخواست تازه", reply)
+        self.assertIn("/requests/new/", reply)
+        self.assertEqual(Message.objects.count(), sent)  # no second SMS beside the reply
+        # Each late reply is recorded.
+        self.assertEqual(self.late_33().status_code, 409)
         self.assertEqual(CaseEvent.objects.filter(case=case, kind="late_objection").count(), 2)
-        self.assertEqual(
-            Message.objects.filter(template="cases/messages/late_objection").count(), 1
-        )
 
     def test_late_objection_before_the_clock_closed_the_case(self):
         """Past the window but the clock has not closed it yet (it was down): the answer closes
-        it now, as the clock would, and says so. It used to raise (a 500 to the gateway)."""
+        it now, as the clock would, and says so."""
         case = TrackTests.done_case(self)
         Case.objects.filter(pk=case.pk).update(done_at=timezone.now() - dt.timedelta(days=30))
         r = self.late_33()
-        self.assertEqual(r.status_code, 200, r.content)
-        self.assertEqual(r.json()["verdict"], "late_objection")
+        self.assertEqual(r.status_code, 409, r.content)
+        self.assertEqual(r.json()["error"], "window closed")
         case.refresh_from_db()
         self.assertEqual(case.status, "closed")
         self.assertEqual(case.citizen_verdict, "")
         self.assertTrue(Message.objects.filter(template="cases/messages/closed").exists())
-        answer = Message.objects.get(template="cases/messages/late_objection", channel="sms")
-        self.assertIn("به پایان رسید و پرونده بسته شده است", answer.body)
+        self.assertIn("به پایان رسید و پرونده بسته شده است", r.json()["reply"])
+        self.assertTrue(CaseEvent.objects.filter(case=case, kind="late_objection").exists())
 
     def test_objection_in_the_window_still_reopens(self):
         case = TrackTests.done_case(self)
         self.assertEqual(self.late_33().json()["verdict"], "object")
         case.refresh_from_db()
         self.assertEqual(case.status, "reopened")
-        self.assertFalse(Message.objects.filter(template="cases/messages/late_objection").exists())
+        self.assertFalse(CaseEvent.objects.filter(case=case, kind="late_objection").exists())
 
     def test_reply_with_control_characters_from_the_gateway(self):
         case = TrackTests.done_case(self)

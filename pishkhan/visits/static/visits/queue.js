@@ -5,7 +5,18 @@
   "use strict";
   var EN = document.documentElement.lang === "en";
   function t(fa, en) { return EN ? en : fa; }
-  var DB = "pishkhan-visits", STORE = "reports", CACHE = "pishkhan-visits-v1";
+  var DB = "pishkhan-visits", STORE = "reports";
+  function meta(name) { var el = document.querySelector("meta[name=" + name + "]"); return el ? el.getAttribute("content") : ""; }
+  // The cache the service worker keeps (its version is named in sw.js; the page is told).
+  var CACHE = meta("pishkhan-sw-cache") || "pishkhan-visits-v1";
+  var OWNER = meta("pishkhan-user");
+  // The CSRF token of this session: a report queued before a logout and a new login carries
+  // the old one (Django rotates it at login).
+  function csrf(item) {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return (m && m[1]) || (input && input.value) || item.csrf;
+  }
 
   function open() {
     return new Promise(function (resolve, reject) {
@@ -39,12 +50,15 @@
       return items.reduce(function (chain, item) {
         return chain.then(function () {
           if (item.failed) { result.failed.push(item); return null; }
+          // Queued by another person on this phone: kept for them, never sent with this login.
+          if (item.owner && OWNER && item.owner !== OWNER) { result.waiting += 1; return null; }
           var body = new FormData();
-          item.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+          // The token goes in the header, from this session (the form's copy may be stale).
+          item.fields.forEach(function (pair) { if (pair[0] !== "csrfmiddlewaretoken") { body.append(pair[0], pair[1]); } });
           item.files.forEach(function (f) { body.append("photos", f.blob, f.name); });
           return fetch(item.url, {
             method: "POST", body: body, credentials: "same-origin",
-            headers: { "X-CSRFToken": item.csrf, "X-Pishkhan-Queue": "1", "Accept": "application/json" }
+            headers: { "X-CSRFToken": csrf(item), "X-Pishkhan-Queue": "1", "Accept": "application/json" }
           }).then(function (r) {
             var json = (r.headers.get("content-type") || "").indexOf("json") !== -1;
             if (r.ok && json) { return Queue.remove(item.key).then(function () { result.sent.push(item); }); }
@@ -100,7 +114,7 @@
     navigator.serviceWorker.register(url, { scope: url.replace(/sw\.js$/, "") }).catch(function () { return null; });
   }
 
-  window.PishkhanQueue = { put: Queue.put, remove: Queue.remove, all: Queue.all, flush: flush, keepForOffline: keepForOffline, t: t };
+  window.PishkhanQueue = { owner: OWNER, put: Queue.put, remove: Queue.remove, all: Queue.all, flush: flush, keepForOffline: keepForOffline, t: t };
   register();
   window.addEventListener("online", function () { flush(); });
   function start() {

@@ -120,7 +120,7 @@
       }
       var pairs = [];
       new FormData(form).forEach(function (value, name) { if (name !== "photos") { pairs.push([name, value]); } });
-      var item = { key: reportKey.value, url: form.action || location.href, visit: form.dataset.visit, csrf: csrf(),
+      var item = { key: reportKey.value, url: form.action || location.href, visit: form.dataset.visit, csrf: csrf(), owner: Q.owner,
                    fields: pairs, files: files.map(function (f) { return { name: f.name, type: f.type, blob: f }; }),
                    queuedAt: new Date().toISOString() };
       var submit = form.querySelector("[type=submit]");
