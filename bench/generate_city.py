@@ -237,6 +237,10 @@ DISTRICT_NAMES = [
 CHANNELS = (
     (["web"] * 45) + (["phone"] * 25) + (["open311"] * 15) + (["walk_in"] * 10) + (["letter"] * 5)
 )
+# The promise fields (#14): which statuses wait for a meeting, were promised one, were answered.
+PROMISE_WAITING = {"accepted", "visited", "on_agenda", "deferred", "reopened"}
+ANSWERED = {"decided", "dispatched", "in_progress", "done", "closed"}
+PROMISED = PROMISE_WAITING | ANSWERED
 # Final status of a case older than ~2 months (weights): a real backlog is mostly closed.
 OLD_STATUSES = [
     ("closed", 70),
@@ -551,6 +555,12 @@ def generate(args: argparse.Namespace) -> None:
                 "letter_number": "",
                 "letter_date": None,
                 "street_key": street_key(address) if status in OPEN_STATES else "",
+                # The promise (#14): its own week's meeting, answered there when decided.
+                "due_week": wk if status in PROMISE_WAITING else None,
+                "promised_week": wk if status in PROMISED else None,
+                "answered_week": wk if status in ANSWERED else None,
+                "deferrals": 1 if status == "deferred" else 0,
+                "media_url": None,
             }
             for f in case_fields:  # columns added since this generator was written: defaults
                 if f.column not in row:

@@ -50,6 +50,7 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
 
     django.setup()
     from django.core.management import call_command
+    from django.db import reset_queries
 
     call_command("migrate", verbosity=0)
 
@@ -61,7 +62,7 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
     from pishkhan.cycle.tick import clock_tick
     from pishkhan.directives import services as directive_services
     from pishkhan.directives.models import Directive
-    from pishkhan.directives.promise import promise_check, promise_report
+    from pishkhan.directives.promise import latest_off_path, promise_check, promise_report
     from pishkhan.directives.tests.test_directives import photo
     from pishkhan.meetings import services as meeting_services
     from pishkhan.meetings.models import Meeting
@@ -81,10 +82,12 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
     managers = {city["d1"].pk: city["manager1"]}
     seq = [0]
 
+    failed: list[str] = []
+
     def tick(at: dt.datetime, week_no: int) -> None:
         if week_no == args.outage_week:
             return  # the clock is down: the next tick after the outage catches up
-        clock_tick(now=at)
+        failed.extend(line for line in clock_tick(now=at) if line.endswith("FAILED"))
 
     def submit(at: dt.datetime, district: District) -> Case:
         seq[0] += 1
@@ -144,8 +147,12 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
         late_accepted = []
         tick(week.agenda_freeze_at + dt.timedelta(minutes=5), i)
         meeting_at = week.meeting_at + dt.timedelta(minutes=10)
-        if i == args.outage_week:
-            clock_tick(now=meeting_at - dt.timedelta(minutes=5))  # back up before the meeting
+        if i == args.outage_week:  # back up before the meeting
+            failed.extend(
+                line
+                for line in clock_tick(now=meeting_at - dt.timedelta(minutes=5))
+                if line.endswith("FAILED")
+            )
         meeting = Meeting.objects.filter(municipality=m, week_start=start).first()
         if meeting is not None and meeting.status == "frozen" and i != args.skip_week:
             meeting_services.meeting_start(
@@ -187,8 +194,22 @@ def main() -> None:  # noqa: C901, PLR0915 - one simulated year, told in order
                 now=work_at,
             )
         tick(week.dispatch_at + dt.timedelta(days=1), i)
-        week_seconds.append(time.perf_counter() - begun)
-        print(f"week {i + 1:2d} {start} {time.perf_counter() - begun:6.2f} s", flush=True)
+        took = time.perf_counter() - begun
+        week_seconds.append(took)
+        _, left = latest_off_path(m.pk)
+        held = Meeting.objects.filter(municipality=m, week_start=start).values_list(
+            "status", flat=True
+        )
+        print(
+            f"week {i + 1:2d} {start} {took:6.2f} s  cases={Case.objects.filter(municipality=m).count()}"
+            f" meeting={','.join(held) or '-'} off_path={len(left)} failed_steps={len(failed)}"
+            f" load={os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        for line in failed:
+            print("  FAILED:", line, flush=True)
+        failed.clear()
+        reset_queries()  # DEBUG keeps the last 9,000 queries; production (DEBUG off) keeps none
     end = dt.datetime.combine(
         START + dt.timedelta(days=7 * args.weeks + 9), dt.time(12), tzinfo=dt.UTC
     )

@@ -1081,6 +1081,62 @@ def case_citizen_verdict(*, case: Case, verdict: str, note: str = "") -> Case:
     return case
 
 
+@transaction.atomic
+def case_late_objection_answer(
+    *, case: Case, channel: str = "sms", now: dt.datetime | None = None
+) -> tuple[Case, str]:
+    """An objection to a closed case, or to a done one past its objection window (a late «۳۳»
+    SMS reply): the case is not reopened. A done case past its window is closed now (as the
+    clock would, with the "closed" message), the objection is recorded on the case, and the
+    answer returned tells the citizen plainly what happened and what they can do: a new
+    request. (The SMS gateway sends the answer back as the reply.)"""
+    now = now or timezone.now()
+    locked = Case.objects.select_for_update().select_related("municipality").get(pk=case.pk)
+    days = objection_window_days(locked.municipality_id)
+    window_end = locked.done_at + dt.timedelta(days=days) if locked.done_at else None
+    if locked.status == Case.Status.DONE:
+        if window_end is None or window_end > now:
+            raise ApplicationError(_("مهلت اعتراض به این درخواست هنوز نگذشته است."))
+        locked = _close_expired_one(locked, now)
+    elif locked.status != Case.Status.CLOSED:
+        raise InvalidTransition(locked.status, Case.Status.CLOSED)
+    if locked.citizen_verdict == "accept":
+        reason = "accepted"
+    else:  # a done case closes otherwise only when its window ends
+        reason = "expired" if window_end is not None else ""
+    _event(
+        locked,
+        old=locked.status,
+        new=locked.status,
+        actor=None,
+        kind="late_objection",
+        # record: stored note
+        note="اعتراض پس از بسته‌شدن پرونده رسید؛ پرونده بسته ماند و به شهروند پاسخ داده شد",
+        public=False,
+        data={"channel": channel, "window_days": days, "reason": reason},
+        at=now,
+    )
+    values = {
+        "code": ltr_isolate(locked.tracking_code),
+        "days": fa_digits(days),
+        "date": jalali.format_date(window_end, long=True) if window_end else "",
+        "url": ltr_isolate(locked.municipality.site_url() + "/requests/new/"),
+    }
+    if reason == "expired":
+        said = _(
+            "مهلت %(days)s روزهٔ اعتراض به نتیجهٔ درخواست %(code)s در %(date)s به پایان رسید و "
+            "پرونده بسته شده است؛"
+        )
+    elif reason == "accepted":
+        said = _("پروندهٔ درخواست %(code)s با پذیرش نتیجه از سوی شما بسته شده است؛")
+    else:
+        said = _("پروندهٔ درخواست %(code)s بسته شده است؛")
+    then = _(
+        "پیام شما آن را دوباره باز نمی‌کند. اگر مشکل هنوز باقی است، درخواست تازه‌ای ثبت کنید: %(url)s"
+    )
+    return locked, f"{said % values} {then % values}"
+
+
 def case_close_expired(*, now: dt.datetime, municipality_id: int | None = None) -> int:
     """Close done cases whose objection window (the city's Schedule.objection_window_days) has
     passed, with the "closed" message. Idempotent; the clock calls it daily per city."""
@@ -1105,16 +1161,21 @@ def _close_expired_in(municipality_id: int, limit: dt.datetime, now: dt.datetime
             locked = Case.objects.select_for_update().get(pk=case.pk)
             if locked.status != Case.Status.DONE:
                 continue
-            locked = _transition(
-                locked,
-                to=Case.Status.CLOSED,
-                actor=None,
-                note="مهلت اعتراض گذشت",  # record: stored note
-                fields={"closed_at": now},
-            )
-            _notify(locked, "closed")
+            _close_expired_one(locked, now)
             closed += 1
     return closed
+
+
+def _close_expired_one(locked: Case, now: dt.datetime) -> Case:
+    locked = _transition(
+        locked,
+        to=Case.Status.CLOSED,
+        actor=None,
+        note="مهلت اعتراض گذشت",  # record: stored note
+        fields={"closed_at": now},
+    )
+    _notify(locked, "closed")
+    return locked
 
 
 def info_requests_follow_up(*, municipality_id: int, now: dt.datetime) -> dict[str, int]:

@@ -23,7 +23,12 @@ from pishkhan.cases.forms import CaseForm
 from pishkhan.cases.models import Case, ServiceType
 from pishkhan.cases.promise import promise_of
 from pishkhan.cases.selectors import case_get_by_code, case_public_timeline, service_choices
-from pishkhan.cases.services import case_citizen_verdict, case_provide_info, case_submit
+from pishkhan.cases.services import (
+    case_citizen_verdict,
+    case_late_objection_answer,
+    case_provide_info,
+    case_submit,
+)
 from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normalize
 from pishkhan.cases.transitions import PUBLIC_PHASES
 from pishkhan.core.errors import ApplicationError
@@ -358,12 +363,23 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
         .order_by("-done_at", "-id")
         .first()
     )
+    if case is None and verdict == "object":
+        # A late «۳۳»: the window ended and the clock closed the case. Answer it, never ignore it.
+        case = (
+            Case.objects.filter(citizen_mobile=mobile, status=Case.Status.CLOSED)
+            .order_by("-closed_at", "-id")
+            .first()
+        )
+        if case is not None:
+            return _sms_late_objection(case)
     if case is None:
         reply = gettext("برای این شماره درخواست پایان‌یافته‌ای که منتظر نظر شما باشد نداریم.")
         return _sms_answer(404, reply, error="no case")
     try:
         case_citizen_verdict(case=case, verdict=verdict, note="پاسخ پیامکی")  # record: stored note
     except ApplicationError as exc:
+        if exc.extra.get("new_request"):  # past the window, not yet closed by the clock
+            return _sms_late_objection(case)
         return _sms_answer(409, exc.message, error="closed")
     return _sms_answer(
         200,
@@ -371,3 +387,9 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
         case=case.tracking_code,
         verdict=verdict,
     )
+
+
+def _sms_late_objection(case: Case) -> JsonResponse:
+    """A «۳۳» after the objection window: recorded, answered with what happened and what to do."""
+    case, reply = case_late_objection_answer(case=case, channel="sms")
+    return _sms_answer(409, reply, error="window closed", case=case.tracking_code)

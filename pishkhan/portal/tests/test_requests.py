@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 from django.contrib.sessions.models import Session
@@ -5,11 +6,13 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from pishkhan.cases.models import Attachment, Case
+from pishkhan.cases.models import Attachment, Case, CaseEvent
 from pishkhan.cases.services import (
     case_accept,
+    case_close_expired,
     case_mark_dispatched,
     case_mark_done,
     case_merge,
@@ -17,7 +20,9 @@ from pishkhan.cases.services import (
     case_record_decision,
     case_request_info,
     case_submit,
+    objection_window_days,
 )
+from pishkhan.core.templatetags.fa import jdate
 from pishkhan.notify.models import Message
 from pishkhan.portal.request_views import RECEIPTS, TRACKED
 from pishkhan.test import BaseTestCase
@@ -323,14 +328,81 @@ class SmsInboundTests(RequestTestCase):
         self.client.post("/sms/inbound/", {"from": "09121112233", "text": "33", "secret": "s3cret"})
         other.refresh_from_db()
         self.assertEqual(other.status, "reopened")
+        # No done case left: the «۳۳» is about the case the citizen accepted (closed). It is
+        # answered, not reopened.
         r = self.client.post(
             "/sms/inbound/", {"from": "09121112233", "text": "33", "secret": "s3cret"}
+        )
+        self.assertEqual(r.status_code, 409)
+        self.assertEqual(r.json()["error"], "window closed")
+        case.refresh_from_db()
+        self.assertEqual(case.status, "closed")
+        self.assertIn("با پذیرش نتیجه از سوی شما بسته شده است", r.json()["reply"])
+        r = self.client.post(
+            "/sms/inbound/", {"from": "09350000000", "text": "33", "secret": "s3cret"}
         )
         self.assertEqual(r.status_code, 404)
         r = self.client.post(
             "/sms/inbound/", {"from": "09121112233", "text": "99", "secret": "s3cret"}
         )
         self.assertEqual(r.status_code, 400)
+
+    def late_33(self):
+        return self.client.post(
+            "/sms/inbound/", {"from": "09121112233", "text": "۳۳", "secret": "s3cret"}
+        )
+
+    def test_late_objection_after_the_clock_closed_the_case(self):
+        case = TrackTests.done_case(self)
+        later = case.done_at + dt.timedelta(
+            days=objection_window_days(case.municipality_id), hours=1
+        )
+        self.assertEqual(case_close_expired(now=later), 1)
+        sent = Message.objects.count()
+        r = self.late_33()
+        self.assertEqual(r.status_code, 409, r.content)
+        body = r.json()
+        self.assertEqual((body["ok"], body["error"]), (False, "window closed"))
+        self.assertEqual(body["case"], case.tracking_code)
+        case.refresh_from_db()
+        self.assertEqual(case.status, "closed")  # not reopened
+        event = CaseEvent.objects.get(case=case, kind="late_objection")
+        self.assertEqual(event.data["channel"], "sms")
+        self.assertFalse(event.public)
+        # The answer (sent back by the gateway) says what happened and what to do.
+        reply = body["reply"]
+        self.assertIn(case.tracking_code, reply)
+        self.assertIn("روزهٔ اعتراض", reply)
+        self.assertIn("به پایان رسید و پرونده بسته شده است", reply)
+        self.assertIn(jdate(case.done_at + dt.timedelta(days=7), "long"), reply)
+        self.assertIn("درخواست تازه", reply)
+        self.assertIn("/requests/new/", reply)
+        self.assertEqual(Message.objects.count(), sent)  # no second SMS beside the reply
+        # Each late reply is recorded.
+        self.assertEqual(self.late_33().status_code, 409)
+        self.assertEqual(CaseEvent.objects.filter(case=case, kind="late_objection").count(), 2)
+
+    def test_late_objection_before_the_clock_closed_the_case(self):
+        """Past the window but the clock has not closed it yet (it was down): the answer closes
+        it now, as the clock would, and says so."""
+        case = TrackTests.done_case(self)
+        Case.objects.filter(pk=case.pk).update(done_at=timezone.now() - dt.timedelta(days=30))
+        r = self.late_33()
+        self.assertEqual(r.status_code, 409, r.content)
+        self.assertEqual(r.json()["error"], "window closed")
+        case.refresh_from_db()
+        self.assertEqual(case.status, "closed")
+        self.assertEqual(case.citizen_verdict, "")
+        self.assertTrue(Message.objects.filter(template="cases/messages/closed").exists())
+        self.assertIn("به پایان رسید و پرونده بسته شده است", r.json()["reply"])
+        self.assertTrue(CaseEvent.objects.filter(case=case, kind="late_objection").exists())
+
+    def test_objection_in_the_window_still_reopens(self):
+        case = TrackTests.done_case(self)
+        self.assertEqual(self.late_33().json()["verdict"], "object")
+        case.refresh_from_db()
+        self.assertEqual(case.status, "reopened")
+        self.assertFalse(CaseEvent.objects.filter(case=case, kind="late_objection").exists())
 
     def test_reply_with_control_characters_from_the_gateway(self):
         case = TrackTests.done_case(self)
