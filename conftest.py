@@ -97,6 +97,18 @@ def browser_login(page: Any, user: Any, password: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's language: a request through the test client activates the
+    language it was served in (English after the switch) and leaves it active in this thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache (host → city look-ups, rate limits, page cache)."""
     from django.core.cache import cache

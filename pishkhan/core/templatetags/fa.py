@@ -66,15 +66,18 @@ _DECIMAL = re.compile(r"-?[0-9,]+\.[0-9]+")
 
 @register.filter
 def percent(value: object) -> SafeString | str:
-    """A percentage: «۴۰٪» on Persian pages, isolated so that the sign stays after the number
-    whatever text comes before it (after Persian letters the digits are Arabic numbers to the
-    bidi algorithm and a bare «۴۰٪» is drawn «٪۴۰»); «40%» on English pages."""
+    """A percentage: «۴۰٪» on Persian pages, drawn with the sign on the left of the number as
+    Iranian usage has it (the sign follows the number in reading order), whatever text is
+    around it: an RTL isolate whose Arabic letter mark (U+061C) makes the digits an Arabic
+    number to the bidi algorithm, so the sign never joins them as a European terminator
+    (which, after Latin text or at the start of a cell, put it on their right). «40%» in
+    English."""
     if value is None or value == "":
         return ""
     if _lang() != "fa":
         return f"{value}%"
     number = fa_number(value) if isinstance(value, int | float) else fa_digits(value)
-    return format_html('<bdi dir="ltr">{}٪</bdi>', number)
+    return format_html('<bdi dir="rtl">\u061c{}٪</bdi>', number)
 
 
 @register.filter

@@ -85,6 +85,6 @@ class NumberFilterTests(SimpleTestCase):
         ctx = Context({"km": 1.5, "p": 40, "d": "1405/09/08"})
         with translation.override("fa"):
             out = t.render(ctx)
-        self.assertEqual(out, '۱٫۵ | <bdi dir="ltr">۴۰٪</bdi> | ۱۴۰۵/۰۹/۰۸')
+        self.assertEqual(out, '۱٫۵ | <bdi dir="rtl">\u061c۴۰٪</bdi> | ۱۴۰۵/۰۹/۰۸')
         with translation.override("en"):
             self.assertEqual(t.render(ctx), "1.5 | 40% | 1405/09/08")

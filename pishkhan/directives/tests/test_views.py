@@ -288,8 +288,8 @@ class PersianInputTests(InboxTests):
         self.assertIn(until, history)
         self.assertNotRegex(history, r"\b20\d\d-\d\d-\d\d\b")
         # progress reads «۶۰٪», sign after the number even after Persian text (isolated)
-        self.assertIn('<bdi dir="ltr">۶۰٪</bdi>', html[: html.index('<ul class="list-unstyled">')])
-        self.assertIn('(<bdi dir="ltr">۴۰٪</bdi>)', history)
+        self.assertIn('<bdi dir="rtl">\u061c۶۰٪</bdi>', html[: html.index('<ul class="list-unstyled">')])
+        self.assertIn('(<bdi dir="rtl">\u061c۴۰٪</bdi>)', history)
         self.assertNotIn("%", history)
 
     def test_progress_in_english(self) -> None:
