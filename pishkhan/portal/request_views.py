@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -297,8 +298,11 @@ def track_answer(request: HttpRequest, code: str) -> HttpResponse:
 def track_verdict(request: HttpRequest, code: str) -> HttpResponse:
     case = _tracked_case(request, code)
     try:
+        # A merged citizen answers for the shared case the page shows them.
         case_citizen_verdict(
-            case=case, verdict=request.POST.get("verdict", ""), note=request.POST.get("note", "")
+            case=_primary(case),
+            verdict=request.POST.get("verdict", ""),
+            note=request.POST.get("note", ""),
         )
     except ApplicationError as exc:
         return _back_with(request, case, exc.message)
@@ -358,18 +362,10 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
             work="done" if check.answer == "done" else "not_done",
         )
     verdict = SMS_VERDICTS[code]
-    case = (
-        Case.objects.filter(citizen_mobile=mobile, status=Case.Status.DONE)
-        .order_by("-done_at", "-id")
-        .first()
-    )
+    case = _case_of_mobile(mobile, Case.Status.DONE, "-done_at")
     if case is None and verdict == "object":
         # A late «۳۳»: the window ended and the clock closed the case. Answer it, never ignore it.
-        case = (
-            Case.objects.filter(citizen_mobile=mobile, status=Case.Status.CLOSED)
-            .order_by("-closed_at", "-id")
-            .first()
-        )
+        case = _case_of_mobile(mobile, Case.Status.CLOSED, "-closed_at")
         if case is not None:
             return _sms_late_objection(case)
     if case is None:
@@ -386,6 +382,20 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
         gettext("نظر شما ثبت شد. سپاس‌گزاریم."),
         case=case.tracking_code,
         verdict=verdict,
+    )
+
+
+def _case_of_mobile(mobile: str, status: str, latest: str) -> Case | None:
+    """The newest case in ``status`` that this mobile follows: its own, or the shared case its
+    request was merged into (a merged citizen gets the shared case's messages, 31/33 included,
+    and answers them for it)."""
+    merged_into = Case.objects.filter(
+        citizen_mobile=mobile, status=Case.Status.MERGED, merged_into__isnull=False
+    ).values("merged_into_id")
+    return (
+        Case.objects.filter(Q(citizen_mobile=mobile) | Q(pk__in=merged_into), status=status)
+        .order_by(latest, "-id")
+        .first()
     )
 
 

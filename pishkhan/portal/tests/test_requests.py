@@ -293,6 +293,43 @@ class TrackTests(RequestTestCase):
         case.refresh_from_db()
         self.assertEqual(case.status, "reopened")
 
+    def test_a_merged_citizen_answers_for_the_shared_case(self):
+        """A merged citizen got the shared case's «done» message (with 31/33): their answer, on
+        the page or by SMS, is for the shared case."""
+        primary = self.make_case(mobile="09120000001")
+        dup = self.make_case()  # mobile 09121112233
+        case_merge(case=dup, into=primary, actor=self.manager1)
+        case_accept(case=primary, needs_visit=False, actor=self.manager1)
+        case_put_on_agenda(case=primary)
+        case_record_decision(case=primary, outcome="approve", text="ترمیم شود", actor=None)
+        case_mark_dispatched(case=primary)
+        case_mark_done(case=primary, actor=None)
+        self.track(dup.tracking_code, "2233")
+        self.assertContains(self.client.get(f"/track/{dup.tracking_code}/"), "اعتراض دارم")
+        with self.settings(SMS_INBOUND_SECRET="s3cret"):
+            r = self.client.post(
+                "/sms/inbound/", {"from": "09121112233", "text": "33", "secret": "s3cret"}
+            )
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual(r.json()["case"], primary.tracking_code)
+        primary.refresh_from_db()
+        dup.refresh_from_db()
+        self.assertEqual((primary.status, dup.status), ("reopened", "merged"))
+
+    def test_a_merged_citizen_accepts_on_the_page(self):
+        primary = self.make_case(mobile="09120000001")
+        dup = self.make_case()
+        case_merge(case=dup, into=primary, actor=self.manager1)
+        case_accept(case=primary, needs_visit=False, actor=self.manager1)
+        case_put_on_agenda(case=primary)
+        case_record_decision(case=primary, outcome="approve", text="ترمیم شود", actor=None)
+        case_mark_dispatched(case=primary)
+        case_mark_done(case=primary, actor=None)
+        self.track(dup.tracking_code, "2233")
+        self.client.post(f"/track/{dup.tracking_code}/verdict/", {"verdict": "accept"})
+        primary.refresh_from_db()
+        self.assertEqual(primary.status, "closed")
+
     def test_merged_case_shows_the_primary(self):
         primary = self.make_case(mobile="09120000001")
         dup = self.make_case()
