@@ -47,6 +47,8 @@ class DecisionRegisterTests(BaseTestCase):
         self.assertNotIn("1405-12", body)
         self.assertNotIn("مصوبهٔ امضانشده", body)
         self.assertIn('href="/decisions/verify/1405-10/"', body)
+        # The number as a person reads it: Persian digits, isolated so it is not drawn reversed.
+        self.assertIn('<bdi dir="ltr">۱۴۰۵-۱۰</bdi>', body)
         self.assertIn("status-done", body)
         self.assertIn("status-overdue", body)
         self.assertNotIn("زهرا رضایی", body)
