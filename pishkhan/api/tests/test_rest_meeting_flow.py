@@ -129,6 +129,19 @@ class MeetingFlowTests(BaseTestCase):
             ).status_code,
             400,
         )
+        # A retried request with the same position is answered as recorded; another position
+        # from the same member is refused in Persian, and the recorded one stands.
+        from pishkhan.meetings.models import Position
+
+        member = present[0]
+        again = self.post("positions/", {"item": 1, "member": member, "stance": "agree"})
+        self.assertEqual(again.status_code, 200, again.content)
+        changed = self.post("positions/", {"item": 1, "member": member, "stance": "disagree"})
+        self.assertEqual(changed.status_code, 400, changed.content)
+        self.assertIn("پیش‌تر ثبت شده است", changed.content.decode())
+        recorded = Position.objects.get(decision__item__number=1, member_id=member)
+        self.assertEqual(recorded.stance, "agree")
+        self.assertEqual(recorded.recorded_by_id, self.secretary.pk)  # entered for the member
         self.as_user(self.member)
         self.assertEqual(
             self.post("close/").status_code, 403

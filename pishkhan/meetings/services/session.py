@@ -14,7 +14,7 @@ from pishkhan.accounts.models import Department, User
 from pishkhan.accounts.roles import Role
 from pishkhan.cases import services as case_services
 from pishkhan.cases.models import Case
-from pishkhan.core.errors import ApplicationError, InvalidTransition
+from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from pishkhan.core.text import clean_input, fa_number, local_number
 from pishkhan.cycle.schedule import schedule_for
 from pishkhan.meetings import signing
@@ -218,25 +218,18 @@ def _positions_clear(meeting: Meeting, decision: Decision, *, actor: User | None
 
 @transaction.atomic
 def position_set(*, decision: Decision, member: User, stance: str, actor: User | None) -> Position:
-    meeting = _lock(decision.item.meeting)
-    _require(actor, "meetings.run_meeting", meeting.municipality_id)
-    if meeting.status != Meeting.Status.IN_SESSION:
-        raise ApplicationError(gettext("نظر اعضا فقط در جلسهٔ در حال برگزاری ثبت می‌شود."))
-    if stance not in Position.Stance.values:
-        raise ApplicationError(gettext("نظر نامعتبر است."))
-    if not Attendance.objects.filter(meeting=meeting, member=member, present=True).exists():
-        raise ApplicationError(gettext("این عضو در جلسه حاضر نیست."))
-    position, _ = Position.objects.update_or_create(
-        decision=decision, member=member, defaults={"stance": stance}
-    )
-    _event(
-        meeting,
-        kind="position",
-        actor=actor,
-        now=timezone.now(),
-        data={"decision": decision.number, "member": member.pk, "stance": stance},
-    )
-    return position
+    """The REST API's and the demo's way to record a member's position: the floor's rule
+    (``meetings.floor.position_record``: the member's own entry or the secretary's entry for
+    them, marked as such; a voting member present; never replaced). The same position sent
+    again (a retried request) is answered with the one recorded; a different one is refused."""
+    from pishkhan.meetings.floor import position_record  # floor records through services.state
+
+    if actor is None:
+        raise PermissionDeniedError()
+    existing = Position.objects.filter(decision=decision, member=member).first()
+    if existing is not None and existing.stance == stance:
+        return existing
+    return position_record(decision=decision, member=member, stance=stance, actor=actor)
 
 
 @transaction.atomic
