@@ -288,7 +288,9 @@ class PersianInputTests(InboxTests):
         self.assertIn(until, history)
         self.assertNotRegex(history, r"\b20\d\d-\d\d-\d\d\b")
         # progress reads «۶۰٪», sign after the number even after Persian text (isolated)
-        self.assertIn('<bdi dir="rtl">\u061c۶۰٪</bdi>', html[: html.index('<ul class="list-unstyled">')])
+        self.assertIn(
+            '<bdi dir="rtl">\u061c۶۰٪</bdi>', html[: html.index('<ul class="list-unstyled">')]
+        )
         self.assertIn('(<bdi dir="rtl">\u061c۴۰٪</bdi>)', history)
         self.assertNotIn("%", history)
 
