@@ -1,5 +1,5 @@
 """Forms for citizen requests (public and office). The forms parse what the browser sent; the
-rules live in one place, ``cases.services.case_input_clean``, whose ValidationError(dict) keyed
+rules live in one place, ``cases.services.case_submit``, whose ValidationError(dict) keyed
 by field ``apply_errors`` maps back."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class CaseForm(forms.Form):
         empty_label=_("— خدمت را انتخاب کنید —"),
     )
     # The fields the service checks (name, mobile, description) are not required here: an
-    # empty one reaches case_input_clean, which names it beside every other problem at once.
+    # empty one reaches case_submit, which names it beside every other problem at once.
     # The browser still marks them required (the widget attribute).
     citizen_name = PersianCharField(
         label=_("نام و نام خانوادگی"),

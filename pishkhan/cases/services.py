@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import ApiClient, Committee, Department, District, Municipality, User
-from pishkhan.cases.files import CleanFile, clean_upload
+from pishkhan.cases.files import clean_upload
 from pishkhan.cases.geo import district_at, district_for_address
 from pishkhan.cases.models import (
     OPEN_STATES,
@@ -205,30 +204,7 @@ def _has_boundaries(municipality: Municipality) -> bool:
     return District.objects.filter(municipality=municipality).exclude(boundary=None).exists()
 
 
-@dataclass(frozen=True)
-class CaseInput:
-    """A request's contents, checked and normalised: what ``case_submit`` stores."""
-
-    channel: str
-    citizen_name: str
-    citizen_mobile: str
-    citizen_email: str
-    national_id: str
-    service: ServiceType
-    description: str
-    address: str
-    lat: float | None
-    lon: float | None
-    district: District
-    attributes: dict[str, Any]
-    files: list[CleanFile]
-    media_url: str
-    letter_number: str
-    letter_date: dt.date | None
-    external_ref: str
-
-
-def case_input_clean(
+def case_submit(
     *,
     municipality: Municipality,
     channel: str,
@@ -244,17 +220,22 @@ def case_input_clean(
     citizen_email: str = "",
     attributes: dict[str, Any] | None = None,
     files: Sequence[UploadedFile[bytes]] = (),
+    idempotency_key: str | None = None,
     actor: User | None = None,
     api_client: ApiClient | None = None,
+    origin_committee: Committee | None = None,
     external_ref: str = "",
     media_url: str = "",
     letter_number: str = "",
     letter_date: dt.date | None = None,
     now: dt.datetime | None = None,
-) -> CaseInput:
-    """Check a request from any channel, field by field: the one place its rules live (the
-    forms only parse what the browser sent). Raises ValidationError({field: [messages]}) with
-    every problem at once, so a person fixes them in one go."""
+) -> Case:
+    """Register a request from any channel. Checks every field first — the one place a
+    request's rules live (the forms only parse what the browser sent) — raising
+    ValidationError({field: [messages]}) with every problem at once; then writes all or nothing.
+
+    A repeated call with the same ``idempotency_key`` returns the case created the first time.
+    """
     if channel not in Case.Channel.values:
         raise ValidationError({"channel": _("مجرای ثبت نامعتبر است.")})
     if channel in (Case.Channel.WALK_IN, Case.Channel.PHONE, Case.Channel.LETTER):
@@ -354,81 +335,7 @@ def case_input_clean(
     if errors:
         raise ValidationError(errors)
     assert district is not None  # noqa: S101 — checked above; for the type checker
-    return CaseInput(
-        channel=channel,
-        citizen_name=name,
-        citizen_mobile=mobile,
-        citizen_email=email,
-        national_id=nid,
-        service=service,
-        description=text,
-        address=clean_input(address)[:500],
-        lat=lat,
-        lon=lon,
-        district=district,
-        attributes=answers,
-        files=cleaned,
-        media_url=media_url,
-        letter_number=letter_number,
-        letter_date=letter_date,
-        external_ref=clean_input(external_ref)[:100],
-    )
-
-
-def case_submit(
-    *,
-    municipality: Municipality,
-    channel: str,
-    citizen_name: str,
-    citizen_mobile: str,
-    service: ServiceType,
-    description: str,
-    address: str = "",
-    lat: float | None = None,
-    lon: float | None = None,
-    district: District | None = None,
-    national_id: str = "",
-    citizen_email: str = "",
-    attributes: dict[str, Any] | None = None,
-    files: Sequence[UploadedFile[bytes]] = (),
-    idempotency_key: str | None = None,
-    actor: User | None = None,
-    api_client: ApiClient | None = None,
-    origin_committee: Committee | None = None,
-    external_ref: str = "",
-    media_url: str = "",
-    letter_number: str = "",
-    letter_date: dt.date | None = None,
-    now: dt.datetime | None = None,
-) -> Case:
-    """Register a request from any channel: checked by ``case_input_clean``, then written all
-    or nothing.
-
-    A repeated call with the same ``idempotency_key`` returns the case created the first time.
-    """
-    given = case_input_clean(
-        municipality=municipality,
-        channel=channel,
-        citizen_name=citizen_name,
-        citizen_mobile=citizen_mobile,
-        service=service,
-        description=description,
-        address=address,
-        lat=lat,
-        lon=lon,
-        district=district,
-        national_id=national_id,
-        citizen_email=citizen_email,
-        attributes=attributes,
-        files=files,
-        actor=actor,
-        api_client=api_client,
-        external_ref=external_ref,
-        media_url=media_url,
-        letter_number=letter_number,
-        letter_date=letter_date,
-        now=now,
-    )
+    address = clean_input(address)[:500]
     now = now or timezone.now()
     week_start = intake_week_start(municipality, now)
     # No look-ups before writing: the unique constraints decide. A replay of an idempotency
@@ -440,35 +347,33 @@ def case_submit(
                 case = Case.objects.create(
                     municipality=municipality,
                     tracking_code=code,
-                    channel=given.channel,
+                    channel=channel,
                     citizen=actor if actor is not None and actor.role == "citizen" else None,
-                    citizen_name=given.citizen_name,
-                    citizen_mobile=given.citizen_mobile,
-                    citizen_email=given.citizen_email,
-                    national_id=given.national_id,
-                    service=given.service,
-                    description=given.description,
-                    address=given.address,
-                    lat=given.lat,
-                    lon=given.lon,
-                    district=given.district,
-                    attributes=given.attributes,
+                    citizen_name=name,
+                    citizen_mobile=mobile,
+                    citizen_email=email,
+                    national_id=nid,
+                    service=service,
+                    description=text,
+                    address=address,
+                    lat=lat,
+                    lon=lon,
+                    district=district,
+                    attributes=answers,
                     week_start=week_start,
-                    needs_visit=given.service.needs_visit,
+                    needs_visit=service.needs_visit,
                     origin_committee=origin_committee,
-                    external_ref=given.external_ref,
+                    external_ref=clean_input(external_ref)[:100],
                     api_client=api_client,
-                    letter_number=given.letter_number,
-                    letter_date=given.letter_date,
-                    street_key=street_key(given.address),
+                    letter_number=letter_number,
+                    letter_date=letter_date,
+                    street_key=street_key(address),
                     registered_by=actor if actor is not None and actor.is_staff else None,
                     idempotency_key=idempotency_key or None,
-                    media_url=given.media_url,
-                    search_key=normalize_fa(
-                        f"{given.description} {given.address} {given.service.name}"
-                    ),
+                    media_url=media_url,
+                    search_key=normalize_fa(f"{text} {address} {service.name}"),
                 )
-                for item in given.files:
+                for item in cleaned:
                     attachment = Attachment(
                         case=case,
                         content_type=item.content_type,
