@@ -40,6 +40,24 @@ class FloorSetup(BaseTestCase):
     """Four cases (three with a reported visit) on a started meeting: the mayor, one member
     and a district manager present, member2 absent, a guest."""
 
+    def add_reported_items(self, n: int) -> None:
+        """n more items, each a case whose visit proposes a rejection."""
+        start = this_week()
+        for _ in range(n):
+            case = make_case(self.city)
+            Visit.objects.create(
+                municipality=self.m,
+                case=case,
+                week_start=start,
+                manager=self.senior,
+                day=start,
+                status="reported",
+                recommendation="reject",
+                proposed_text="رد شود",
+            )
+            item = self.meeting.items.create(number=self.meeting.items.count() + 1, title="x")
+            item.cases.add(case)
+
     def setUp(self) -> None:
         super().setUp()
         cache.clear()
@@ -290,21 +308,7 @@ class FloorTests(FloorSetup):
         self.assertEqual(self.client.get(url).status_code, 200)
         with CaptureQueriesContext(connection) as few:
             self.client.get(url)
-        start = this_week()
-        for _ in range(20):
-            case = make_case(self.city)
-            Visit.objects.create(
-                municipality=self.m,
-                case=case,
-                week_start=start,
-                manager=self.senior,
-                day=start,
-                status="reported",
-                recommendation="reject",
-                proposed_text="رد شود",
-            )
-            item = self.meeting.items.create(number=self.meeting.items.count() + 1, title="x")
-            item.cases.add(case)
+        self.add_reported_items(20)
         with CaptureQueriesContext(connection) as many:
             page = self.client.get(url)
         self.assertEqual(len(many), len(few))

@@ -11,10 +11,8 @@ from django.utils import timezone
 
 from pishkhan.meetings import floor, services
 from pishkhan.meetings.models import Decision, MeetingEvent, Position
-from pishkhan.meetings.tests.factories import make_case, this_week
 from pishkhan.meetings.tests.test_floor import FloorSetup
 from pishkhan.notify.models import Message
-from pishkhan.visits.models import Visit
 
 HX = {"HX-Request": "true"}
 
@@ -22,23 +20,6 @@ HX = {"HX-Request": "true"}
 class ConsentInPlaceTests(FloorSetup):
     def _url(self) -> str:
         return f"/office/meetings/{self.meeting.pk}/consent/"
-
-    def _add_items(self, n: int) -> None:
-        start = this_week()
-        for _ in range(n):
-            case = make_case(self.city)
-            Visit.objects.create(
-                municipality=self.m,
-                case=case,
-                week_start=start,
-                manager=self.senior,
-                day=start,
-                status="reported",
-                recommendation="reject",
-                proposed_text="رد شود",
-            )
-            item = self.meeting.items.create(number=self.meeting.items.count() + 1, title="x")
-            item.cases.add(case)
 
     def test_consent_answers_with_the_list_in_place_in_fixed_queries(self) -> None:
         self.login(self.secretary)
@@ -52,7 +33,7 @@ class ConsentInPlaceTests(FloorSetup):
         self.assertIn("data-floor-message", body)
         self.assertIn("۳ دستور بدون مخالفت علامت خورد", body)  # Persian digits
         self.assertIn('hx-swap-oob="true"', body)  # the progress line follows
-        self._add_items(30)
+        self.add_reported_items(30)
         with CaptureQueriesContext(connection) as many:
             page = self.client.post(self._url(), {"action": "uncontested"}, headers=HX)
         self.assertContains(page, "۳۳ دستور بدون مخالفت علامت خورد")
