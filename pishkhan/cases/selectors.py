@@ -54,6 +54,21 @@ def case_get_by_code(*, code: str, municipality: Municipality | None = None) -> 
     return next(iter(qs.filter(tracking_code=code).order_by()[:1]), None)
 
 
+def case_followed_by_mobile(*, mobile: str, status: str) -> Case | None:
+    """The newest case in ``status`` (done or closed) that this mobile follows: its own, or the
+    shared case its request was merged into — a merged citizen gets the shared case's messages,
+    31/33 included, and answers them for it."""
+    merged_into = Case.objects.filter(
+        citizen_mobile=mobile, status=Case.Status.MERGED, merged_into__isnull=False
+    ).values("merged_into_id")
+    latest = "-closed_at" if status == Case.Status.CLOSED else "-done_at"
+    return (
+        Case.objects.filter(Q(citizen_mobile=mobile) | Q(pk__in=merged_into), status=status)
+        .order_by(latest, "-id")
+        .first()
+    )
+
+
 def case_public_timeline(*, case: Case) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(case=case, public=True).order_by("at", "id")
 

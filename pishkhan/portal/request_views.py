@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +22,12 @@ from pishkhan.accounts.models import Municipality
 from pishkhan.cases.forms import CaseForm
 from pishkhan.cases.models import Case, ServiceType
 from pishkhan.cases.promise import promise_of
-from pishkhan.cases.selectors import case_get_by_code, case_public_timeline, service_choices
+from pishkhan.cases.selectors import (
+    case_followed_by_mobile,
+    case_get_by_code,
+    case_public_timeline,
+    service_choices,
+)
 from pishkhan.cases.services import (
     case_citizen_verdict,
     case_late_objection_answer,
@@ -362,10 +366,10 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
             work="done" if check.answer == "done" else "not_done",
         )
     verdict = SMS_VERDICTS[code]
-    case = _case_of_mobile(mobile, Case.Status.DONE, "-done_at")
+    case = case_followed_by_mobile(mobile=mobile, status=Case.Status.DONE)
     if case is None and verdict == "object":
         # A late «۳۳»: the window ended and the clock closed the case. Answer it, never ignore it.
-        case = _case_of_mobile(mobile, Case.Status.CLOSED, "-closed_at")
+        case = case_followed_by_mobile(mobile=mobile, status=Case.Status.CLOSED)
         if case is not None:
             return _sms_late_objection(case)
     if case is None:
@@ -382,20 +386,6 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
         gettext("نظر شما ثبت شد. سپاس‌گزاریم."),
         case=case.tracking_code,
         verdict=verdict,
-    )
-
-
-def _case_of_mobile(mobile: str, status: str, latest: str) -> Case | None:
-    """The newest case in ``status`` that this mobile follows: its own, or the shared case its
-    request was merged into (a merged citizen gets the shared case's messages, 31/33 included,
-    and answers them for it)."""
-    merged_into = Case.objects.filter(
-        citizen_mobile=mobile, status=Case.Status.MERGED, merged_into__isnull=False
-    ).values("merged_into_id")
-    return (
-        Case.objects.filter(Q(citizen_mobile=mobile) | Q(pk__in=merged_into), status=status)
-        .order_by(latest, "-id")
-        .first()
     )
 
 
