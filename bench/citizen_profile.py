@@ -1,0 +1,157 @@
+"""The citizen's paths profiled in-process, through the WSGI application (issue #19).
+
+    SQLITE_PATH=/tmp/pk-bench/city.sqlite3 python bench/citizen_profile.py --runs 300
+    SQLITE_PATH=/tmp/pk-bench/city.sqlite3 python bench/citizen_profile.py --runs 300 --top 25 --only track
+
+The same targets as bench/citizen_paths.py, called through ``WSGIHandler`` with production
+settings (``bench.floor_settings``) and no HTTP server or load client: for each, the median
+CPU time per request, the Python function calls per request (cProfile: deterministic, so it
+compares before/after on a noisy machine) and, with ``--top``, the profile's top entries by
+cumulative time. Targets: the bare Django view (``bench.trivial_settings``' view, called
+directly without middleware), the same view behind the product's middleware, ``/healthz``,
+a returning citizen's ``/track/<code>/`` and ``POST /requests/new/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.floor_settings")
+from bench.bench_submit import TEXTS, collectstatic, production_env  # noqa: E402
+
+production_env()
+from bench._setup import django_setup  # noqa: E402
+
+
+def environ(method: str, path: str, cookie: str = "", body: bytes = b"") -> dict[str, Any]:
+    env = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "REMOTE_ADDR": "127.0.0.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+    if cookie:
+        env["HTTP_COOKIE"] = cookie
+    if body:
+        env["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+        env["CONTENT_LENGTH"] = str(len(body))
+    return env
+
+
+def targets() -> dict[str, Callable[[], dict[str, Any]]]:
+    from bench.citizen_paths import a_case_code, tracked_cookie, worker_beat
+    from bench.generate_city import BENCH_SLUG
+    from pishkhan.accounts.models import District, Municipality
+    from pishkhan.cases.models import ServiceType
+
+    worker_beat()
+    code = a_case_code()
+    cookie = tracked_cookie(code)
+    m = Municipality.objects.get(slug=BENCH_SLUG)
+    form = {
+        "citizen_name": "شهروند محک",
+        "citizen_mobile": "09121234567",
+        "service": ServiceType.objects.filter(municipality=m, is_active=True).first().pk,
+        "district": District.objects.filter(municipality=m).first().pk,
+        "description": TEXTS[0],
+        "address": "خیابان ولیعصر",
+        "csrfmiddlewaretoken": "b" * 32,
+    }
+
+    def post() -> dict[str, Any]:
+        body = urlencode({**form, "idempotency_key": uuid.uuid4().hex}).encode()
+        env = environ("POST", "/requests/new/", "csrftoken=" + "b" * 32, body)
+        env["HTTP_X_CSRFTOKEN"] = "b" * 32
+        return env
+
+    return {
+        "behind the middleware": lambda: environ("GET", "/bench-floor/ok/"),
+        "GET /healthz": lambda: environ("GET", "/healthz"),
+        "GET /track/<code>/": lambda: environ("GET", f"/track/{code}/", cookie),
+        "POST /requests/new/": post,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--top", type=int, default=0, help="print this many profile entries")
+    parser.add_argument("--only", default="", help="substring of a target's name")
+    args = parser.parse_args()
+    django_setup()
+    collectstatic()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from bench.trivial import ok
+
+    app = WSGIHandler()
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        if not status.startswith(("2", "3")):
+            sys.exit(f"answered {status}: not a measurement of the path")
+
+    def call(make: Callable[[], dict[str, Any]]) -> None:
+        response = app(make(), start_response)
+        b"".join(response)
+        response.close()
+
+    from django.test import RequestFactory
+
+    bare = RequestFactory().get("/")
+    runs: dict[str, Callable[[], None]] = {"bare Django view (no middleware)": lambda: ok(bare)}
+    for name, make in targets().items():
+        runs[name] = lambda make=make: call(make)  # type: ignore[misc]
+    print(f"| target | µs per request (median of {args.runs}) | Python calls per request |")
+    print("|---|---:|---:|")
+    for name, run in runs.items():
+        if args.only and args.only not in name:
+            continue
+        for _ in range(20):
+            run()  # warm: first-request imports, caches, the memo
+        times = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - t)
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(50):
+            run()
+        profile.disable()
+        stats = pstats.Stats(profile)
+        calls = stats.total_calls / 50  # type: ignore[attr-defined]
+        print(f"| {name} | {statistics.median(times) * 1e6:,.0f} | {calls:,.0f} |", flush=True)
+        if args.top:
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
+            print("```\n" + out.getvalue().split("\n\n", 2)[-1].strip() + "\n```")
+
+
+if __name__ == "__main__":
+    main()
