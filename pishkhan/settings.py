@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pishkhan.api.health.HealthProbeMiddleware",  # the probe needs none of what follows
     "django.middleware.security.SecurityMiddleware",
     "pishkhan.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
