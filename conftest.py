@@ -113,9 +113,13 @@ def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache (host → city look-ups, rate limits, page cache)."""
     from django.core.cache import cache
 
+    from pishkhan.portal.cache import state_pages_clear
+
     cache.clear()
+    state_pages_clear()
     yield
     cache.clear()
+    state_pages_clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -12,7 +12,7 @@ turn, round after round (interleaved, so a noisy neighbour hurts every target al
   runs) — what the middleware stack alone costs;
 - ``GET /healthz`` — the product's per-request floor (middleware + one query);
 - ``GET /track/<code>/`` — a returning citizen's tracking page (the signed cookie a browser
-  gets after proving code + last digits);
+  gets after proving code + last digits, and the CSRF cookie of its first view);
 - ``POST /requests/new/`` — a stored, audited, notified case (unique idempotency key each).
 
 Prints req/s per target per round, the median of the rounds, each as a ratio of the trivial
@@ -103,7 +103,9 @@ def main() -> None:
     script = post_script(product.tmp)
     cookie = tracked_cookie(code)
     lua = Path(product.tmp) / "track.lua"
-    lua.write_text(f'wrk.headers["Cookie"] = "{cookie}"\n')
+    # A returning citizen's browser sends back the cookies it was given: the proof of the code
+    # and the CSRF cookie of the first view.
+    lua.write_text(f'wrk.headers["Cookie"] = "{cookie}; csrftoken={"b" * 32}"\n')
     targets = {
         "trivial Django view": (f"http://127.0.0.1:{args.port + 1}/", None),
         "the same view behind the product's middleware": (

@@ -91,7 +91,9 @@ def targets() -> dict[str, Callable[[], dict[str, Any]]]:
     return {
         "behind the middleware": lambda: environ("GET", "/bench-floor/ok/"),
         "GET /healthz": lambda: environ("GET", "/healthz"),
-        "GET /track/<code>/": lambda: environ("GET", f"/track/{code}/", cookie),
+        "GET /track/<code>/": lambda: environ(
+            "GET", f"/track/{code}/", f"{cookie}; csrftoken={'b' * 32}"
+        ),
         "POST /requests/new/": post,
     }
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
@@ -33,7 +34,7 @@ from pishkhan.core.jalali import combine
 from pishkhan.core.memo import process_memo
 from pishkhan.core.text import normalize_fa, tokens
 from pishkhan.core.validators import mask_mobile
-from pishkhan.cycle.models import Week
+from pishkhan.cycle.models import ClockStep, Week
 from pishkhan.cycle.schedule import intake_week_start, schedule_for, week_times
 
 DUPLICATE_TEXT_SIMILARITY = 0.3
@@ -52,6 +53,72 @@ def case_get_by_code(*, code: str, municipality: Municipality | None = None) -> 
     # ORDER BY -created_at, -id (expression identities, inspect.signature…) for one row — a
     # third of this look-up's time on the tracking page.
     return next(iter(qs.filter(tracking_code=code).order_by()[:1]), None)
+
+
+_CASE_COLUMNS = [str(f.column) for f in Case._meta.concrete_fields]
+_STATE_SQL = (
+    f"SELECT {', '.join('c.' + c for c in _CASE_COLUMNS)}, s.name, s.code, d.name,"  # noqa: S608 — names from the models
+    f" (SELECT MAX(e.id) FROM {CaseEvent._meta.db_table} e WHERE e.case_id = c.id)"
+    f" FROM {Case._meta.db_table} c JOIN {ServiceType._meta.db_table} s ON s.id = c.service_id"
+    f" LEFT JOIN {District._meta.db_table} d ON d.id = c.district_id"
+    f" WHERE c.municipality_id = %s AND c.{{column}} = %s"
+)
+_STATE_BY_CODE = _STATE_SQL.format(column="tracking_code")
+_STATE_BY_ID = _STATE_SQL.format(column="id")
+_WEEKS_SQL = (
+    f"SELECT {', '.join(f'w.{f.column}' for f in Week._meta.concrete_fields)},"  # noqa: S608
+    f" EXISTS(SELECT 1 FROM {ClockStep._meta.db_table} k"
+    f" WHERE k.week_id = w.id AND k.step = 'plan_visits')"
+    f" FROM {Week._meta.db_table} w WHERE w.municipality_id = %s AND w.start IN (%s, %s, %s, %s)"
+    " ORDER BY w.start"
+)
+
+
+@dataclass(frozen=True)
+class PublicState:
+    """Everything the citizen's tracking page shows of a case, as stored: ``rows`` is every
+    column of the case and of the case it was merged into (the page shows that one's progress),
+    the service's and district's names, the newest event of each, and every column of the
+    weeks their promise and clock are read from. Equal rows mean an equal page (at the same
+    moment: the page's clock and countdown also move with time)."""
+
+    rows: tuple[Any, ...]
+    computed_weeks: bool  # a week the clock has not created yet: its times come from the schedule
+
+
+def case_public_state(*, code: str, municipality_id: int) -> PublicState | None:
+    """The tracking page's data, read in two or three plain queries (None: no such case in this
+    city). The page is cached under this state, so it needs no invalidation: any change to
+    what it shows changes the state."""
+    code = tracking_code_normalize(code)
+    if not tracking_code_is_valid(code):
+        return None
+    rows: list[Any] = []
+    at = _CASE_COLUMNS.index
+    start_col, due_col, merged_col = at("week_start"), at("due_week"), at("merged_into_id")
+    with connection.cursor() as cursor:
+        cursor.execute(_STATE_BY_CODE, [municipality_id, code])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        rows.append(row)
+        seen = {row[0]}
+        while row[merged_col] is not None and row[merged_col] not in seen and len(seen) < 10:
+            cursor.execute(_STATE_BY_ID, [municipality_id, row[merged_col]])
+            nxt = cursor.fetchone()
+            if nxt is None:
+                break
+            seen.add(nxt[0])
+            rows.append(nxt)
+            row = nxt
+        starts = sorted({str(r[c]) for r in rows[-1:] for c in (start_col, due_col) if r[c]})
+        weeks = sorted(
+            {dt.date.fromisoformat(s[:10]) + dt.timedelta(days=d) for s in starts for d in (0, 7)}
+        )
+        wanted = [*weeks, *weeks[-1:] * 4][:4]
+        cursor.execute(_WEEKS_SQL, [municipality_id, *wanted])
+        week_rows = cursor.fetchall()
+    return PublicState(rows=(*rows, *week_rows), computed_weeks=len(week_rows) < len(weeks))
 
 
 def case_followed_by_mobile(*, mobile: str, status: str) -> Case | None:

@@ -7,12 +7,16 @@ token is never cached: pages are rendered with a marker that is swapped per requ
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
 CSRF_MARKER = "__PISHKHAN_CSRF__"
@@ -71,9 +75,64 @@ def serve(
         status, content = response.status_code, response.content
         if key is not None:
             cache.set(key, (status, content), seconds or settings.PUBLIC_CACHE_SECONDS)
+    return _filled(request, status, content, fresh)
+
+
+def _filled(
+    request: HttpRequest,
+    status: int,
+    content: bytes,
+    fresh: dict[str, Callable[[], str]] | None = None,
+) -> HttpResponse:
     body = content.replace(CSRF_MARKER.encode(), get_token(request).encode())
     for marker, value in (fresh or {}).items():
         body = body.replace(marker.encode(), value().encode())
     out = HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
     out["Vary"] = "Cookie"
     return out
+
+
+# Pages cached under the data they show (serve_state): held in the process, newest last.
+_by_state: OrderedDict[str, tuple[dt.datetime, bytes]] = OrderedDict()
+STATE_PAGES_HELD = 2000
+STATE_PAGE_MAX = dt.timedelta(minutes=10)
+
+
+def state_pages_clear() -> None:
+    _by_state.clear()
+
+
+def serve_state(
+    request: HttpRequest,
+    name: str,
+    state: object,
+    render: Callable[[], tuple[HttpResponse, dt.datetime]],
+) -> HttpResponse:
+    """Serve a page cached under ``state``: everything the page shows, as read from the
+    database (its ``repr`` is hashed). Nothing has to invalidate it — a change to what it
+    shows is a new state, hence a new page. What moves with time alone (a countdown, the step
+    a week is in) is ``render``'s to bound: it returns the page and the moment it stops being
+    true; it renders ``CSRF_MARKER`` as the token. Anonymous GETs only (a signed-in visitor or a
+    flash message gets a fresh page); the CSRF token is filled in per request. Held in the process
+    (a dictionary look-up, no pickling; the key holds the data, so processes cannot disagree)."""
+    if not _cacheable(request):  # rendered afresh, with the marker filled in all the same
+        response, _until = render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        return _filled(request, 200, response.content)
+    municipality = getattr(request, "municipality", None)
+    digest = hashlib.blake2b(repr(state).encode(), digest_size=20).hexdigest()
+    key = f"{name}:{getattr(municipality, 'pk', 0)}:{get_language()}:{digest}"
+    now = timezone.now()
+    hit = _by_state.get(key)
+    if hit is not None and now < hit[0]:
+        _by_state.move_to_end(key)
+        return _filled(request, 200, hit[1])
+    response, until = render()
+    if response.status_code != 200 or response.streaming:
+        return response
+    _by_state[key] = (min(until, now + STATE_PAGE_MAX), response.content)
+    _by_state.move_to_end(key)
+    while len(_by_state) > STATE_PAGES_HELD:
+        _by_state.popitem(last=False)
+    return _filled(request, 200, response.content)

@@ -21,10 +21,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pishkhan.accounts.models import Municipality
 from pishkhan.cases.forms import CaseForm
 from pishkhan.cases.models import Case, ServiceType
-from pishkhan.cases.promise import promise_of
+from pishkhan.cases.promise import LATE_GRACE, promise_of
 from pishkhan.cases.selectors import (
     case_followed_by_mobile,
     case_get_by_code,
+    case_public_state,
     case_public_timeline,
     service_choices,
 )
@@ -37,13 +38,13 @@ from pishkhan.cases.services import (
 from pishkhan.cases.tracking import tracking_code_is_valid, tracking_code_normalize
 from pishkhan.cases.transitions import PUBLIC_PHASES
 from pishkhan.core.errors import ApplicationError
-from pishkhan.core.jalali import combine
+from pishkhan.core.jalali import TEHRAN, combine
 from pishkhan.core.ratelimit import client_ip, rate_limited
 from pishkhan.core.text import clean_input, to_ascii_digits
 from pishkhan.core.validators import normalize_mobile
 from pishkhan.cycle.schedule import week_times_of
 from pishkhan.directives.services import CITIZEN_DONE, CITIZEN_NOT_DONE, directive_citizen_reply
-from pishkhan.portal.cache import CSRF_MARKER, serve
+from pishkhan.portal.cache import CSRF_MARKER, serve, serve_state
 
 KEY_MARKER = "__PISHKHAN_SUBMIT_KEY__"
 # The codes this browser submitted, and those it proved (code + last digits of the mobile),
@@ -263,12 +264,36 @@ def _tracked_case(request: HttpRequest, code: str) -> Case:
 
 
 def track_case(request: HttpRequest, code: str) -> HttpResponse:
+    code = tracking_code_normalize(code)
+    if code not in _codes(request, TRACKED):
+        raise Http404
+    municipality = _municipality(request)
+    state = case_public_state(code=code, municipality_id=municipality.pk)
+    if state is None:
+        raise Http404
+    # The city's name and phone are on every page (the header and footer).
+    name = f"track:{code}:{municipality.name}:{municipality.phone}"
+    return serve_state(request, name, state, lambda: _track_page(request, code, state))
+
+
+def _track_page(request: HttpRequest, code: str, state: Any) -> tuple[HttpResponse, dt.datetime]:
+    """The tracking page, and the moment it stops being true by the clock alone: the week's
+    next step, the promise turning late, or midnight in Tehran (the countdown's day)."""
     case = _tracked_case(request, code)
     shown = _primary(case)
     events = list(case_public_timeline(case=shown))
     reached = {e.new_status for e in events}
     phases = [{"key": key, "label": label, "done": key in reached} for key, label in PUBLIC_PHASES]
-    return render(
+    now = timezone.now()
+    week = week_info(shown, _municipality(request), now)
+    promise = promise_of(shown, now)
+    changes = [step["at"] for step in week["clock"] if step["at"] > now]
+    changes.append(combine(now.astimezone(TEHRAN).date() + dt.timedelta(days=1), dt.time.min))
+    if promise.meeting_at is not None and promise.state == "waiting":
+        changes.append(promise.meeting_at + LATE_GRACE)
+    if state.computed_weeks:  # times from the schedule, which the office may still change
+        changes.append(now + dt.timedelta(seconds=settings.PUBLIC_CACHE_SECONDS))
+    response = render(
         request,
         "portal/requests/track_case.html",
         {
@@ -276,10 +301,12 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
             "shown": shown,
             "events": events,
             "phases": phases,
-            "week": week_info(shown, _municipality(request)),
-            "promise": promise_of(shown),
+            "week": week,
+            "promise": promise,
+            "csrf_token": CSRF_MARKER,
         },
     )
+    return response, min(changes)
 
 
 @require_POST

@@ -1,0 +1,147 @@
+"""The tracking page is cached under the data it shows (issue #19).
+
+A returning citizen's view reads the case's row, its newest event and its weeks in two
+queries, and the page is rendered again only when one of them changed — or when the clock
+alone changes the page (the week's next step, midnight's countdown, a promise turning late).
+Nothing has to remember to invalidate it; these tests change the case every way the page can
+see and check the next view at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from unittest import mock
+
+from django.test import Client
+from django.utils import timezone
+
+from pishkhan.cases.services import (
+    case_accept,
+    case_mark_dispatched,
+    case_mark_done,
+    case_merge,
+    case_put_on_agenda,
+    case_record_decision,
+    case_request_info,
+    case_unmerge,
+)
+from pishkhan.cycle.services import week_get_or_create
+from pishkhan.portal.tests.test_requests import RequestTestCase
+
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class TrackCacheTests(RequestTestCase):
+    def tracked(self, case, client=None, digits="2233"):
+        client = client or self.client
+        token = TOKEN.search(client.get("/track/").content).group(1).decode()
+        r = client.post(
+            "/track/",
+            {"code": case.tracking_code, "digits": digits, "csrfmiddlewaretoken": token},
+        )
+        self.assertEqual(r.status_code, 302)
+        return client
+
+    def view(self, case, client=None):
+        response = (client or self.client).get(f"/track/{case.tracking_code}/")
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def test_a_repeat_view_is_two_reads_and_the_same_page(self):
+        case = self.make_case()
+        self.tracked(case)
+        first = self.view(case)
+        with self.assertNumQueries(2):  # the case (+ its newest event) and its weeks
+            again = self.view(case)
+        masked = re.compile(r"[A-Za-z0-9]{64}")  # the CSRF token: masked anew on each page
+        self.assertEqual(masked.sub("T", first), masked.sub("T", again))
+        self.assertIn(case.tracking_code, again)
+
+    def test_every_step_of_the_case_shows_at_once(self):
+        case = self.make_case()
+        self.tracked(case)
+        self.assertIn("ثبت‌شده", self.view(case))
+        case_request_info(case=case, question="عکس محل را بفرستید", actor=self.manager1)
+        page = self.view(case)
+        self.assertIn("عکس محل را بفرستید", page)
+        self.assertIn("ارسال پاسخ", page)
+        self.client.post(f"/track/{case.tracking_code}/answer/", {"answer": "نشانی دقیق این است"})
+        case.refresh_from_db()
+        case_accept(case=case, needs_visit=False, actor=self.manager1)
+        self.assertIn("پذیرفته‌شده", self.view(case))
+        case_put_on_agenda(case=case)
+        case_record_decision(case=case, outcome="approve", text="ترمیم فوری شود", actor=None)
+        self.assertIn("ترمیم فوری شود", self.view(case))
+        case_mark_dispatched(case=case)
+        case_mark_done(case=case, actor=None)
+        self.assertIn("اعتراض دارم", self.view(case))
+
+    def test_the_shared_case_moving_reaches_the_merged_citizen(self):
+        primary = self.make_case(mobile="09120000001")
+        dup = self.make_case()
+        self.tracked(dup)
+        self.assertIn("ثبت‌شده", self.view(dup))
+        case_merge(case=dup, into=primary, actor=self.manager1)
+        self.assertIn(primary.tracking_code, self.view(dup))
+        case_accept(case=primary, needs_visit=True, actor=self.manager1)
+        self.assertIn("پذیرفته‌شده", self.view(dup))  # only the shared case changed
+        case_unmerge(case=dup, actor=self.manager1, note="دو مشکل جدا است")
+        page = self.view(dup)
+        self.assertNotIn("یکی شد", page)
+        self.assertNotIn("پذیرفته‌شده", page)
+
+    def test_a_moved_meeting_shows_at_once(self):
+        case = self.make_case()
+        week = week_get_or_create(self.m, case.week_start)
+        self.tracked(case)
+        self.view(case)
+        moved = week.meeting_at + dt.timedelta(hours=2)
+        type(week).objects.filter(pk=week.pk).update(meeting_at=moved)
+        self.assertIn(_jdatetime(moved), self.view(case))
+
+    def test_the_clock_alone_renders_again_after_midnight(self):
+        case = self.make_case()
+        self.tracked(case)
+        now = timezone.now()
+        self.view(case)
+        rendered = []
+        from pishkhan.portal import request_views
+
+        real = request_views._track_page
+
+        def spy(*args, **kwargs):
+            rendered.append(timezone.now())
+            return real(*args, **kwargs)
+
+        with mock.patch.object(request_views, "_track_page", spy):
+            self.view(case)
+            self.assertEqual(rendered, [])  # same data, same day: served as it was
+            with mock.patch("django.utils.timezone.now", return_value=now + dt.timedelta(days=1)):
+                self.view(case)
+        self.assertEqual(len(rendered), 1)  # a new day: the countdown is recomputed
+
+    def test_each_visitor_gets_their_own_working_token(self):
+        case_ = self.make_case()
+        case_request_info(case=case_, question="عکس محل را بفرستید", actor=self.manager1)
+        first = self.tracked(case_, Client(enforce_csrf_checks=True))
+        second = self.tracked(case_, Client(enforce_csrf_checks=True))
+        tokens = []
+        for client in (first, second):
+            page = client.get(f"/track/{case_.tracking_code}/").content
+            tokens.append(TOKEN.search(page).group(1).decode())
+        self.assertNotEqual(tokens[0], tokens[1])
+        r = second.post(
+            f"/track/{case_.tracking_code}/answer/",
+            {"answer": "نشانی دقیق این است", "csrfmiddlewaretoken": tokens[1]},
+        )
+        self.assertEqual(r.status_code, 302)
+        page = second.get(r["Location"]).content.decode()
+        self.assertIn("پاسخ شما ثبت شد", page)  # the flash message: never a cached page
+        case_.refresh_from_db()
+        self.assertEqual(case_.status, "submitted")
+
+
+def _jdatetime(value: dt.datetime) -> str:
+    from pishkhan.core.templatetags.fa import jdatetime
+
+    return jdatetime(value, "long")
