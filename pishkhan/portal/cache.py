@@ -43,8 +43,12 @@ def invalidate(municipality_id: int) -> None:
 def _cacheable(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
-        and not request.user.is_authenticated
         and "messages" not in request.COOKIES
+        # No session cookie: nobody is signed in (and no session or user is loaded to say so).
+        and (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            or not request.user.is_authenticated
+        )
     )
 
 
