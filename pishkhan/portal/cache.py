@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -46,8 +47,7 @@ def _cacheable(request: HttpRequest) -> bool:
         and "messages" not in request.COOKIES
         # No session cookie: nobody is signed in (and no session or user is loaded to say so).
         and (
-            settings.SESSION_COOKIE_NAME not in request.COOKIES
-            or not request.user.is_authenticated
+            settings.SESSION_COOKIE_NAME not in request.COOKIES or not request.user.is_authenticated
         )
     )
 
@@ -118,25 +118,53 @@ def serve_state(
     a week is in) is ``render``'s to bound: it returns the page and the moment it stops being
     true; it renders ``CSRF_MARKER`` as the token. Anonymous GETs only (a signed-in visitor or a
     flash message gets a fresh page); the CSRF token is filled in per request. Held in the process
-    (a dictionary look-up, no pickling; the key holds the data, so processes cannot disagree)."""
+    (a dictionary look-up, no pickling; the key holds the data, so processes cannot disagree).
+
+    A returning browser's copy is confirmed with 304 Not Modified (``ETag``: the state, the
+    CSRF cookie its token belongs to, and when the page stops being true): a phone on a weak
+    signal downloads the page again only when it changed."""
     if not _cacheable(request):  # rendered afresh, with the marker filled in all the same
         response, _until = render()
         if response.status_code != 200 or response.streaming:
             return response
-        return _filled(request, 200, response.content)
+        return _private(_filled(request, 200, response.content))
     municipality = getattr(request, "municipality", None)
     digest = hashlib.blake2b(repr(state).encode(), digest_size=20).hexdigest()
     key = f"{name}:{getattr(municipality, 'pk', 0)}:{get_language()}:{digest}"
     now = timezone.now()
+    # The browser's copy holds its own CSRF token: it is still good while the CSRF cookie is
+    # the same, the data the same, and the moment it stops being true not yet come.
+    validator = hashlib.blake2b(
+        f"{key}:{request.COOKIES.get(settings.CSRF_COOKIE_NAME, '')}".encode(), digest_size=16
+    ).hexdigest()
+    held = _ETAG.fullmatch(request.headers.get("If-None-Match", "").strip())
+    if held and held["v"] == validator and now.timestamp() < int(held["until"]):
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = held[0]
+        not_modified["Vary"] = "Cookie"
+        return _private(not_modified)
     hit = _by_state.get(key)
     if hit is not None and now < hit[0]:
         _by_state.move_to_end(key)
-        return _filled(request, 200, hit[1])
-    response, until = render()
-    if response.status_code != 200 or response.streaming:
-        return response
-    _by_state[key] = (min(until, now + STATE_PAGE_MAX), response.content)
-    _by_state.move_to_end(key)
-    while len(_by_state) > STATE_PAGES_HELD:
-        _by_state.popitem(last=False)
-    return _filled(request, 200, response.content)
+        until, content = hit
+    else:
+        response, until = render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        until, content = min(until, now + STATE_PAGE_MAX), response.content
+        _by_state[key] = (until, content)
+        _by_state.move_to_end(key)
+        while len(_by_state) > STATE_PAGES_HELD:
+            _by_state.popitem(last=False)
+    out = _private(_filled(request, 200, content))
+    out["ETag"] = f'"{validator}-{int(until.timestamp())}"'
+    return out
+
+
+_ETAG = re.compile(r'(?:W/)?"(?P<v>[0-9a-f]{32})-(?P<until>[0-9]{1,12})"')
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A person's own page: kept by no shared cache, asked again by the browser each time."""
+    response["Cache-Control"] = "private, no-cache"
+    return response

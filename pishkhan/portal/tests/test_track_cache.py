@@ -31,7 +31,7 @@ from pishkhan.portal.tests.test_requests import RequestTestCase
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-class TrackCacheTests(RequestTestCase):
+class Tracking(RequestTestCase):
     def tracked(self, case, client=None, digits="2233"):
         client = client or self.client
         token = TOKEN.search(client.get("/track/").content).group(1).decode()
@@ -47,12 +47,16 @@ class TrackCacheTests(RequestTestCase):
         self.assertEqual(response.status_code, 200)
         return response.content.decode()
 
+
+class TrackCacheTests(Tracking):
     def test_a_repeat_view_is_two_reads_and_the_same_page(self):
         case = self.make_case()
         self.tracked(case)
         first = self.view(case)
         with self.assertNumQueries(2):  # the case (+ its newest event) and its weeks
-            again = self.view(case)
+            response = self.client.get(f"/track/{case.tracking_code}/")
+        again = response.content.decode()
+        self.assertEqual(response["Cache-Control"], "private, no-cache")
         masked = re.compile(r"[A-Za-z0-9]{64}")  # the CSRF token: masked anew on each page
         self.assertEqual(masked.sub("T", first), masked.sub("T", again))
         self.assertIn(case.tracking_code, again)
@@ -145,3 +149,42 @@ def _jdatetime(value: dt.datetime) -> str:
     from pishkhan.core.templatetags.fa import jdatetime
 
     return jdatetime(value, "long")
+
+
+class TrackRevalidationTests(Tracking):
+    """A returning browser asks with the ETag of its copy: 304 and no page while it holds."""
+
+    def test_the_browser_copy_is_confirmed_until_something_changes(self):
+        case = self.make_case()
+        self.tracked(case)
+        url = f"/track/{case.tracking_code}/"
+        first = self.client.get(url)
+        tag = first["ETag"]
+        again = self.client.get(url, HTTP_IF_NONE_MATCH=tag)
+        self.assertEqual(again.status_code, 304)
+        self.assertEqual(again.content, b"")
+        case_accept(case=case, needs_visit=False, actor=self.manager1)
+        changed = self.client.get(url, HTTP_IF_NONE_MATCH=tag)
+        self.assertEqual(changed.status_code, 200)
+        self.assertIn("پذیرفته‌شده", changed.content.decode())
+        self.assertNotEqual(changed["ETag"], tag)
+
+    def test_a_new_csrf_cookie_or_the_clock_gets_a_whole_page(self):
+        case = self.make_case()
+        self.tracked(case)
+        url = f"/track/{case.tracking_code}/"
+        tag = self.client.get(url)["ETag"]
+        self.client.cookies["csrftoken"] = "c" * 32  # the copy's token belongs to the old one
+        self.assertEqual(self.client.get(url, HTTP_IF_NONE_MATCH=tag).status_code, 200)
+        tag = self.client.get(url)["ETag"]
+        later = timezone.now() + dt.timedelta(days=1)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            self.assertEqual(self.client.get(url, HTTP_IF_NONE_MATCH=tag).status_code, 200)
+
+    def test_a_forged_tag_cannot_see_another_case(self):
+        mine = self.make_case()
+        other = self.make_case(mobile="09120000001")
+        self.tracked(mine)
+        tag = self.client.get(f"/track/{mine.tracking_code}/")["ETag"]
+        response = self.client.get(f"/track/{other.tracking_code}/", HTTP_IF_NONE_MATCH=tag)
+        self.assertEqual(response.status_code, 404)  # the proof comes first
