@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pishkhan.core.models import AuditEntry, AuditHead
+from pishkhan.core.rows import row_insert
 
 
 def _digest(
@@ -66,7 +67,7 @@ def audit_record(
         head_id, prev_seq, prev_hash = head
         seq = prev_seq + 1
         digest = _digest(prev_hash, seq, at, actor_id, action, object_type, str(object_id), data)
-        entry = AuditEntry.objects.create(
+        entry = AuditEntry(
             chain=chain,
             seq=seq,
             at=at,
@@ -78,6 +79,7 @@ def audit_record(
             prev_hash=prev_hash,
             hash=digest,
         )
+        row_insert(entry)
         _head_advance(head_id, seq, digest)
     return entry
 
