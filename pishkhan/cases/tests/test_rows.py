@@ -8,7 +8,7 @@ from django.db.models import signals
 from pishkhan.cases.models import Case, CaseEvent
 from pishkhan.cases.services import case_submit
 from pishkhan.core.models import AuditEntry
-from pishkhan.core.rows import row_insert
+from pishkhan.core.rows import row_insert, row_insert_new
 from pishkhan.notify.models import Message
 from pishkhan.test import BaseTestCase
 
@@ -82,3 +82,24 @@ class RowInsertTests(BaseTestCase):
         self.assertEqual(again.pk, case.pk)
         self.assertEqual(Case.objects.filter(idempotency_key="row-insert-1").count(), 1)
         self.assertEqual(Message.objects.filter(template="cases/messages/received").count(), 1)
+
+    def test_a_row_already_held_by_a_unique_key_is_not_written_again(self):
+        def message():
+            return Message(
+                municipality_id=self.m.pk,
+                channel="sms",
+                to="+989121112233",
+                body="پیام",
+                template="t",
+                dedupe_key="case:X:received::sms",
+                next_attempt_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+            )
+
+        self.assertTrue(row_insert_new(message()))
+        self.assertFalse(row_insert_new(message()))
+        Message.objects.bulk_create([message()], ignore_conflicts=True)
+        stored_row = Message.objects.get(dedupe_key="case:X:received::sms")
+        self.assertEqual(stored_row.status, "queued")
+        self.assertEqual(stored_row.body, "پیام")
+        self.assertIsNotNone(stored_row.created_at)
+        self.assertEqual(Message.objects.count(), 1)
