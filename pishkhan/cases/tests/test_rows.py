@@ -3,7 +3,7 @@ field for field, and no signal a save would send is being skipped."""
 
 import datetime as dt
 
-from django.db.models import signals
+from django.db.models import Model, signals
 
 from pishkhan.cases.models import Case, CaseEvent
 from pishkhan.cases.services import case_submit
@@ -70,11 +70,13 @@ class RowInsertTests(BaseTestCase):
         self.assertEqual(a, b)
         self.assertEqual(quick._state.db, "default")
 
-    def test_no_save_signal_is_skipped(self):
-        # row_insert sends no pre_save/post_save: it may only write models nobody listens to.
-        for model in (Case, CaseEvent, AuditEntry):
+    def test_nothing_a_save_would_do_is_skipped(self):
+        # row_insert neither sends pre_save/post_save nor calls save(): it may only write models
+        # nobody listens to and whose save() is Django's.
+        for model in (Case, CaseEvent, AuditEntry, Message):
             self.assertFalse(signals.pre_save.has_listeners(model), model)
             self.assertFalse(signals.post_save.has_listeners(model), model)
+            self.assertIs(model.save, Model.save, model)
 
     def test_the_sms_is_still_queued_once(self):
         case = self.submit()
