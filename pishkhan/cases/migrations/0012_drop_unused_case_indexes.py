@@ -12,7 +12,8 @@ city, plus a grep of the code for look-ups by each column):
   or a rejection reason does (once, by a scan of the table; they are deactivated in practice).
 - PostgreSQL only: ``…_like`` (varchar_pattern_ops) copies of the ``tracking_code`` and
   ``citizen_mobile`` indexes, which serve ``LIKE 'prefix%'`` only; nothing asks that (the
-  search uses ``search_key``'s trigram index). Django keeps no state for them.
+  search uses ``search_key``'s trigram index). Django keeps no state for them (a later
+  AlterField of either column would create its copy again: drop it there too).
 
 Kept because a query uses each: the tracking code's unique index (tracking), the idempotency
 constraint (a replayed submission), ``citizen_mobile`` (tracking by mobile, the office's
