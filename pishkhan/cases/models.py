@@ -148,8 +148,11 @@ class Case(TimeStampedModel):
         REOPENED = "reopened", _("بازگشایی‌شده (اعتراض)")
 
     # No index of their own on municipality, service and district: each leads a composite index
-    # below (case_week_idx/case_recent_idx, case_service_idx…, case_inbox_idx…), which answers
+    # below (case_week_idx/case_recent_idx, case_dup_*_idx, case_inbox_idx…), which answers
     # the same look-ups; a single-column copy was one more B-tree every submission paid for.
+    # Nor on citizen, reject_reason, api_client, registered_by, lead_department and due_week:
+    # no query looks cases up by them (only deleting a user, reason, app or department does,
+    # once, with a scan); see migration 0012 for the review of every index.
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, verbose_name=_("شهرداری"), db_index=False
     )
@@ -165,6 +168,7 @@ class Case(TimeStampedModel):
         blank=True,
         related_name="cases",
         verbose_name=_("شهروند"),
+        db_index=False,  # no query looks cases up by it (see migration 0012)
     )
     citizen_name = models.CharField(_("نام شهروند"), max_length=150)
     citizen_mobile = models.CharField(_("همراه شهروند"), max_length=16, db_index=True)
@@ -194,7 +198,7 @@ class Case(TimeStampedModel):
     # The promise: Saturday of the week whose meeting must decide the case (the intake week,
     # or the current one for a case accepted late, or the next after a deferral). None: no
     # promise yet (untriaged) or no longer (decided, closed).
-    due_week = models.DateField(_("هفتهٔ موعد تصمیم"), null=True, blank=True, db_index=True)
+    due_week = models.DateField(_("هفتهٔ موعد تصمیم"), null=True, blank=True)
     # The first promise given (set once, at acceptance) and the week whose meeting first
     # answered it (decided or explicitly deferred): the promise was kept when answered <= promised.
     promised_week = models.DateField(_("هفتهٔ وعده‌داده‌شده"), null=True, blank=True)
@@ -211,7 +215,12 @@ class Case(TimeStampedModel):
         verbose_name=_("ادغام در"),
     )
     reject_reason = models.ForeignKey(
-        RejectReason, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("علت رد")
+        RejectReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("علت رد"),
+        db_index=False,
     )
     status_note = models.TextField(_("توضیح وضعیت برای شهروند"), blank=True)
     origin_committee = models.ForeignKey(
@@ -233,6 +242,7 @@ class Case(TimeStampedModel):
         null=True,
         blank=True,
         verbose_name=_("برنامهٔ ثبت‌کننده"),
+        db_index=False,
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -241,6 +251,7 @@ class Case(TimeStampedModel):
         blank=True,
         related_name="registered_cases",
         verbose_name=_("ثبت‌کننده"),
+        db_index=False,
     )
     idempotency_key = models.CharField(_("کلید یکتایی ارسال"), max_length=64, null=True, blank=True)
     search_key = models.TextField(_("کلید جستجو"), blank=True, editable=False)
@@ -253,6 +264,7 @@ class Case(TimeStampedModel):
         blank=True,
         related_name="lead_cases",
         verbose_name=_("واحد مجری"),
+        db_index=False,
     )
     deadline = models.DateField(_("مهلت اجرا"), null=True, blank=True)
     done_at = models.DateTimeField(_("زمان انجام"), null=True, blank=True)
@@ -293,7 +305,6 @@ class Case(TimeStampedModel):
             ),
             models.Index(fields=["municipality", "week_start", "status"], name="case_week_idx"),
             models.Index(fields=["municipality", "-created_at"], name="case_recent_idx"),
-            models.Index(fields=["service", "status"], name="case_service_idx"),
             # Created in 0002 with the search index; registered here so Django keeps it.
             models.Index(fields=["district", "-created_at"], name="case_district_recent_idx"),
             # Duplicate suggestions (selectors._candidate_q): open cases of a service near a point

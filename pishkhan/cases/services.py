@@ -33,6 +33,7 @@ from pishkhan.cases.transitions import ALLOWED
 from pishkhan.core import jalali
 from pishkhan.core.audit import actor_id_of, audit_record
 from pishkhan.core.errors import ApplicationError, InvalidTransition, PermissionDeniedError
+from pishkhan.core.rows import row_insert
 from pishkhan.core.text import (
     clean_input,
     fa_digits,
@@ -63,7 +64,7 @@ def _event(
     at: dt.datetime | None = None,
 ) -> CaseEvent:
     note = clean_input(note)  # every event note, whoever wrote it (staff, API, import, SMS)
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         kind=kind,
         old_status=old,
@@ -74,6 +75,7 @@ def _event(
         data=data or {},
         at=at or timezone.now(),
     )
+    row_insert(event)  # the timeline is written on every change: the quick INSERT (core.rows)
     audit_record(
         municipality_id=case.municipality_id,
         actor_id=actor_id_of(actor),
@@ -344,7 +346,7 @@ def case_submit(
         code = tracking_code_new()
         try:
             with transaction.atomic():
-                case = Case.objects.create(
+                case = Case(
                     municipality=municipality,
                     tracking_code=code,
                     channel=channel,
@@ -373,6 +375,7 @@ def case_submit(
                     media_url=media_url,
                     search_key=normalize_fa(f"{text} {address} {service.name}"),
                 )
+                row_insert(case)  # Case.objects.create, without building the INSERT anew
                 for item in cleaned:
                     attachment = Attachment(
                         case=case,

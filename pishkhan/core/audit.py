@@ -9,10 +9,11 @@ import zlib
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pishkhan.core.models import AuditEntry, AuditHead
+from pishkhan.core.rows import row_insert
 
 
 def _digest(
@@ -58,15 +59,15 @@ def audit_record(
     at = (at or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)
     # No savepoint: a failure here must undo the caller's whole change anyway.
     with transaction.atomic(savepoint=False):
-        head = AuditHead.objects.select_for_update().filter(chain=chain).first()
+        head = _head_locked(chain)
         if head is None:  # the chain's first entry
             AuditHead.objects.get_or_create(chain=chain)
-            head = AuditHead.objects.select_for_update().get(chain=chain)
-        seq = head.seq + 1
-        digest = _digest(
-            head.last_hash, seq, at, actor_id, action, object_type, str(object_id), data
-        )
-        entry = AuditEntry.objects.create(
+            head = _head_locked(chain)
+            assert head is not None  # noqa: S101 — just created
+        head_id, prev_seq, prev_hash = head
+        seq = prev_seq + 1
+        digest = _digest(prev_hash, seq, at, actor_id, action, object_type, str(object_id), data)
+        entry = AuditEntry(
             chain=chain,
             seq=seq,
             at=at,
@@ -75,13 +76,39 @@ def audit_record(
             object_type=object_type,
             object_id=str(object_id),
             data=data,
-            prev_hash=head.last_hash,
+            prev_hash=prev_hash,
             hash=digest,
         )
-        head.seq = seq
-        head.last_hash = digest
-        head.save(update_fields=["seq", "last_hash"])
+        row_insert(entry)
+        _head_advance(head_id, seq, digest)
     return entry
+
+
+# The head is read (locked) and advanced on every audited change: two statements on a table of
+# a few rows, written out here because the ORM's query building cost ~10x the statements
+# themselves (~0.3 ms of every submission, #19). Plain SQL both backends run as is.
+_HEAD = AuditHead._meta.db_table
+
+
+def _head_locked(chain: str) -> tuple[int, int, str] | None:
+    """The chain's head (id, seq, last_hash), locked until the transaction ends (PostgreSQL;
+    SQLite holds the whole database for the writing transaction)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "id", "seq", "last_hash" FROM "{_HEAD}" WHERE "chain" = %s{lock}',  # noqa: S608 — our own table name
+            [chain],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), int(row[1]), str(row[2]))
+
+
+def _head_advance(head_id: int, seq: int, digest: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{_HEAD}" SET "seq" = %s, "last_hash" = %s WHERE "id" = %s',  # noqa: S608 — our own table name
+            [seq, digest, head_id],
+        )
 
 
 def audit_verify(chain: str | None = None) -> list[str]:

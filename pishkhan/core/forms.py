@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +170,19 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 — every part escaped above
 
 
+class InstanceChoices(BaseChoiceIterator):
+    """The options of an ``InstanceChoiceField``: the empty label, then each instance."""
+
+    def __init__(self, empty_label: Any, instances: list[Any]) -> None:
+        self.empty_label = empty_label
+        self.instances = instances
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        yield "", self.empty_label
+        for obj in self.instances:
+            yield str(obj.pk), str(obj)
+
+
 class InstanceChoiceField(forms.ChoiceField):
     """A choice among model instances the caller already holds (e.g. a city's cached list of
     services): validating a submitted id costs no query. Cleans to the instance or None."""
@@ -186,7 +201,9 @@ class InstanceChoiceField(forms.ChoiceField):
 
     def set_instances(self, instances: list[Any]) -> None:
         self.instances = {str(obj.pk): obj for obj in instances}
-        self.choices = [("", self.empty_label), *((str(obj.pk), str(obj)) for obj in instances)]
+        # Lazy: the options are listed only when the form is shown. A list here was
+        # normalised twice (field and widget) on every submission that never shows them.
+        self.choices = InstanceChoices(self.empty_label, instances)
 
     def prepare_value(self, value: Any) -> Any:
         return getattr(value, "pk", value)

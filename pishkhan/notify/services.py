@@ -14,6 +14,7 @@ from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from pishkhan.core.rows import row_insert_new
 from pishkhan.notify.models import Message
 from pishkhan.notify.transports import TransportError, get_sms_backend, send_email
 
@@ -81,8 +82,10 @@ def message_enqueue(
                 secret=secret,
             )
         )
-    if messages:
-        Message.objects.bulk_create(messages, ignore_conflicts=True)
+    for message in messages:
+        # One INSERT … ON CONFLICT DO NOTHING each (a submission queues one SMS): built once,
+        # where bulk_create builds it anew every time (core.rows).
+        row_insert_new(message)
     return len(messages)
 
 
