@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Pishkhan needs, when run as root on Debian and they are missing.
 # runtime: pango/harfbuzz for WeasyPrint PDFs, poppler-utils (pdfsig) for signature checks.
-# test:    additionally Debian's chromium for the Playwright browser tests.
+# test:    additionally Debian's chromium for the Playwright browser tests, and redis-server (a
+#          test runs the production cache, CACHE_URL=redis://…, against a private instance).
 set -euo pipefail
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
-if [ "${1:-runtime}" = "test" ]; then want+=(chromium); fi
+if [ "${1:-runtime}" = "test" ]; then want+=(chromium redis-server); fi
 command -v dpkg-query >/dev/null 2>&1 || { echo "not Debian: install ${want[*]} yourself"; exit 0; }
 missing=()
 for p in "${want[@]}"; do

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -96,3 +97,58 @@ class LimitsCacheTests(SimpleTestCase):
             env=env,
         ).stdout.split()
         self.assertEqual(out[0], "django.core.cache.backends.redis.RedisCache")
+
+
+class ProductionCacheTests(SimpleTestCase):
+    """The production install (CACHE_URL=redis://…, docs/DEPLOY.md) really talks to Redis: the
+    limits count there and the page cache reads back. It failed before: the Redis client was
+    not among the requirements, so the first request of such an install raised
+    ModuleNotFoundError. A private redis-server (Debian's, from `make test`'s system packages)
+    on a socket in a temporary directory."""
+
+    def test_limits_and_cache_on_redis(self):
+        with tempfile.TemporaryDirectory() as directory:
+            sock = Path(directory) / "redis.sock"
+            server = subprocess.Popen(  # noqa: S603
+                [
+                    shutil.which("redis-server") or "redis-server",
+                    "--port",
+                    "0",
+                    "--unixsocket",
+                    str(sock),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+            try:
+                for _ in range(100):
+                    if sock.exists():
+                        break
+                    time.sleep(0.05)
+                env = {**os.environ, "CACHE_URL": f"unix://{sock}?db=0"}
+                env.pop("DJANGO_SETTINGS_MODULE", None)
+                code = (
+                    "import django, os;"
+                    "os.environ['DJANGO_SETTINGS_MODULE'] = 'pishkhan.settings_test';"
+                    "django.setup();"
+                    "from django.core.cache import caches;"
+                    "from pishkhan.core.ratelimit import rate_limited;"
+                    "caches['default'].set('page', 'صفحه', 60);"
+                    "hits = [rate_limited('submit:10.0.0.1', '2/m') for _ in range(3)];"
+                    "print(type(caches['limits']).__name__, caches['default'].get('page'), hits)"
+                )
+                out = subprocess.run(  # noqa: S603
+                    [sys.executable, "-c", code],
+                    capture_output=True,
+                    text=True,
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                )
+            finally:
+                server.terminate()
+                server.wait(10)
+        self.assertEqual(out.returncode, 0, out.stderr[-2000:])
+        self.assertEqual(out.stdout.strip(), "RedisCache صفحه [False, False, True]")
