@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.template import Context, engines
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -25,6 +26,11 @@ def _render(name: str, context: dict[str, Any]) -> str:
     try:
         # Messages are Persian whatever the language of the page that caused them.
         with translation.override(settings.LANGUAGE_CODE):
+            if name.endswith(".txt"):
+                # Plain text (an SMS, an e-mail's text part): nothing to escape for HTML — a
+                # reason with «"» or «&» reached the citizen as &quot; or &amp;.
+                template = engines["django"].engine.get_template(name)  # type: ignore[attr-defined]
+                return str(template.render(Context(context, autoescape=False))).strip()
             return render_to_string(name, context).strip()
     except TemplateDoesNotExist:
         return ""
