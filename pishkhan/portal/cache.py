@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -98,12 +99,14 @@ def _filled(
 
 # Pages cached under the data they show (serve_state): held in the process, newest last.
 _by_state: OrderedDict[str, tuple[dt.datetime, bytes]] = OrderedDict()
+_by_state_lock = threading.Lock()  # a threaded server (runserver, the tests' live server)
 STATE_PAGES_HELD = 2000
 STATE_PAGE_MAX = dt.timedelta(minutes=10)
 
 
 def state_pages_clear() -> None:
-    _by_state.clear()
+    with _by_state_lock:
+        _by_state.clear()
 
 
 def serve_state(
@@ -143,19 +146,22 @@ def serve_state(
         not_modified["ETag"] = held[0]
         not_modified["Vary"] = "Cookie"
         return _private(not_modified)
-    hit = _by_state.get(key)
+    with _by_state_lock:
+        hit = _by_state.get(key)
+        if hit is not None and now < hit[0]:
+            _by_state.move_to_end(key)
     if hit is not None and now < hit[0]:
-        _by_state.move_to_end(key)
         until, content = hit
     else:
         response, until = render()
         if response.status_code != 200 or response.streaming:
             return response
         until, content = min(until, now + STATE_PAGE_MAX), response.content
-        _by_state[key] = (until, content)
-        _by_state.move_to_end(key)
-        while len(_by_state) > STATE_PAGES_HELD:
-            _by_state.popitem(last=False)
+        with _by_state_lock:
+            _by_state[key] = (until, content)
+            _by_state.move_to_end(key)
+            while len(_by_state) > STATE_PAGES_HELD:
+                _by_state.popitem(last=False)
     out = _private(_filled(request, 200, content))
     out["ETag"] = f'"{validator}-{int(until.timestamp())}"'
     return out
