@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -57,34 +56,25 @@ def case_get_by_code(*, code: str, municipality: Municipality | None = None) -> 
 
 
 _CASE_COLUMNS = [str(f.column) for f in Case._meta.concrete_fields]
-_WEEK_COLUMNS = [str(f.column) for f in Week._meta.concrete_fields]
-
-
-@functools.cache
-def _state_sql(vendor: str, column: str) -> str:
-    """One case (by ``column``) with everything its tracking page shows, one row per week of
-    its promise and clock (its week and due week, and the week after each) that exists."""
-    week_after = "date({}, '+7 days')".format if vendor == "sqlite" else "({} + 7)".format
-    weeks = ", ".join(
-        [
-            "c.week_start",
-            "c.due_week",
-            week_after("c.week_start"),
-            week_after("c.due_week"),
-        ]
-    )
-    return (
-        f"SELECT {', '.join('c.' + c for c in _CASE_COLUMNS)}, s.name, s.code, d.name,"  # noqa: S608 — names from the models
-        f" (SELECT MAX(e.id) FROM {CaseEvent._meta.db_table} e WHERE e.case_id = c.id),"
-        f" {', '.join('w.' + c for c in _WEEK_COLUMNS)},"
-        f" EXISTS(SELECT 1 FROM {ClockStep._meta.db_table} k"
-        f" WHERE k.week_id = w.id AND k.step = 'plan_visits')"
-        f" FROM {Case._meta.db_table} c JOIN {ServiceType._meta.db_table} s ON s.id = c.service_id"
-        f" LEFT JOIN {District._meta.db_table} d ON d.id = c.district_id"
-        f" LEFT JOIN {Week._meta.db_table} w"
-        f" ON w.municipality_id = c.municipality_id AND w.start IN ({weeks})"
-        f" WHERE c.municipality_id = %s AND c.{column} = %s ORDER BY w.start"
-    )
+# Scalar subqueries rather than joins: PostgreSQL plans them in half the time, and planning is
+# most of such a query's cost there (0.5 ms for the joined form, measured).
+_STATE_SQL = (
+    f"SELECT {', '.join('c.' + c for c in _CASE_COLUMNS)},"  # noqa: S608 — names from the models
+    f" (SELECT MAX(e.id) FROM {CaseEvent._meta.db_table} e WHERE e.case_id = c.id),"
+    f" (SELECT s.name || ' ' || s.code FROM {ServiceType._meta.db_table} s"
+    " WHERE s.id = c.service_id),"
+    f" (SELECT d.name FROM {District._meta.db_table} d WHERE d.id = c.district_id)"
+    f" FROM {Case._meta.db_table} c WHERE c.municipality_id = %s AND c.{{column}} = %s"
+)
+_STATE_BY_CODE = _STATE_SQL.format(column="tracking_code")
+_STATE_BY_ID = _STATE_SQL.format(column="id")
+_WEEKS_SQL = (
+    f"SELECT {', '.join(f'w.{f.column}' for f in Week._meta.concrete_fields)},"  # noqa: S608
+    f" EXISTS(SELECT 1 FROM {ClockStep._meta.db_table} k"
+    f" WHERE k.week_id = w.id AND k.step = 'plan_visits')"
+    f" FROM {Week._meta.db_table} w WHERE w.municipality_id = %s AND w.start IN (%s, %s, %s, %s)"
+    " ORDER BY w.start"
+)
 
 
 @dataclass(frozen=True)
@@ -100,36 +90,36 @@ class PublicState:
 
 
 def case_public_state(*, code: str, municipality_id: int) -> PublicState | None:
-    """The tracking page's data in one plain query (one more per merge to follow; None: no such
-    case in this city). The page is cached under this state, so it needs no invalidation: any
-    change to what it shows changes the state."""
+    """The tracking page's data in two plain queries (one more per merge to follow; None: no
+    such case in this city). The page is cached under this state, so it needs no invalidation:
+    any change to what it shows changes the state."""
     code = tracking_code_normalize(code)
     if not tracking_code_is_valid(code):
         return None
     at = _CASE_COLUMNS.index
     start_col, due_col, merged_col = at("week_start"), at("due_week"), at("merged_into_id")
-    week_start_col = len(_CASE_COLUMNS) + 4 + _WEEK_COLUMNS.index("start")
-    rows: list[Any] = []
     with connection.cursor() as cursor:
-        cursor.execute(_state_sql(connection.vendor, "tracking_code"), [municipality_id, code])
-        found = cursor.fetchall()
-        seen: set[int] = set()
-        while found:
-            rows += found
-            case = found[0]
-            seen.add(case[0])
-            merged_into = case[merged_col]
-            if merged_into is None or merged_into in seen or len(seen) >= 10:
+        cursor.execute(_STATE_BY_CODE, [municipality_id, code])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        rows = [row]
+        seen = {row[0]}
+        while row[merged_col] is not None and row[merged_col] not in seen and len(seen) < 10:
+            cursor.execute(_STATE_BY_ID, [municipality_id, row[merged_col]])
+            nxt = cursor.fetchone()
+            if nxt is None:
                 break
-            cursor.execute(_state_sql(connection.vendor, "id"), [municipality_id, merged_into])
-            found = cursor.fetchall()
-    if not rows:
-        return None
-    shown = case  # the last case of the chain: the one the page follows
-    starts = {_as_date(shown[c]) for c in (start_col, due_col) if shown[c] is not None}
-    wanted = starts | {d + dt.timedelta(days=7) for d in starts}
-    have = {_as_date(r[week_start_col]) for r in rows if r[0] == shown[0] and r[week_start_col]}
-    return PublicState(rows=tuple(rows), computed_weeks=not wanted <= have)
+            seen.add(nxt[0])
+            rows.append(nxt)
+            row = nxt
+        # The weeks of the case the page follows (the last of the chain): its week and due
+        # week, and the week after each (where a late promise moves).
+        starts = {_as_date(row[c]) for c in (start_col, due_col) if row[c] is not None}
+        weeks = sorted(starts | {d + dt.timedelta(days=7) for d in starts})
+        cursor.execute(_WEEKS_SQL, [municipality_id, *[*weeks, *weeks[-1:] * 4][:4]])
+        week_rows = cursor.fetchall()
+    return PublicState(rows=(*rows, *week_rows), computed_weeks=len(week_rows) < len(weeks))
 
 
 def _as_date(value: Any) -> dt.date:

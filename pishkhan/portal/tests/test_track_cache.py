@@ -53,7 +53,7 @@ class TrackCacheTests(Tracking):
         case = self.make_case()
         self.tracked(case)
         first = self.view(case)
-        with self.assertNumQueries(1):  # the case, its newest event, its weeks
+        with self.assertNumQueries(2):  # the case (+ its newest event, names) and its weeks
             response = self.client.get(f"/track/{case.tracking_code}/")
         again = response.content.decode()
         self.assertEqual(response["Cache-Control"], "private, no-cache")
