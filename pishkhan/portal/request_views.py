@@ -271,8 +271,9 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
     state = case_public_state(code=code, municipality_id=municipality.pk)
     if state is None:
         raise Http404
-    # The city's name and phone are on every page (the header and footer).
-    name = f"track:{code}:{municipality.name}:{municipality.phone}"
+    # The city's name and phone are on every page (the header and footer), the path in the
+    # language switch's "next".
+    name = f"track:{request.get_full_path()}:{municipality.name}:{municipality.phone}"
     return serve_state(request, name, state, lambda: _track_page(request, code, state))
 
 

@@ -63,6 +63,15 @@ def test_citizen_submits_in_persian_and_tracks(page, city):
     assert "ثبت درخواست" in page.content()
     assert page.locator("[aria-current=step]").count() == 1
     screenshot(page, "cases-citizen-track")
+    # Coming back: the page is served from its cache (or confirmed with 304) and its forms
+    # still carry this browser's own CSRF token — the language switch posts with it.
+    page.reload()
+    assert page.locator("[aria-current=step]").count() == 1
+    page.locator("form.lang-switch button").click()
+    page.wait_for_url(f"**/track/{code}/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Forbidden" not in page.content()
+    screenshot(page, "cases-citizen-track-en")
 
 
 def test_operator_registers_a_phone_request(page, city):
