@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pishkhan.accounts.models import Municipality
-from pishkhan.core.jalali import TEHRAN, combine, format_date, week_start
+from pishkhan.core.jalali import TEHRAN, active_lang, combine, format_date, week_start
 from pishkhan.core.text import local_number
 from pishkhan.cycle.models import ClockStep, Week
 from pishkhan.cycle.schedule import schedule_for, week_times
@@ -89,7 +89,7 @@ class Promise:
         """A plain Persian countdown for the citizen and the desk."""
         if self.meeting_at is None or self.days_left is None:
             return ""
-        when = format_date(self.meeting_at, long=True)
+        when = format_date(self.meeting_at, lang=active_lang(), long=True)
         if self.state == "late":
             return _("موعد تصمیم جلسهٔ %(when)s بود؛ درخواست در جلسهٔ بعد بررسی می‌شود") % {
                 "when": when

@@ -8,6 +8,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import jdatetime
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pishkhan.core.text import fa_digits, to_ascii_digits
@@ -81,6 +82,11 @@ def to_jalali(day: dt.date) -> jdatetime.date:
 
 def local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(TEHRAN) if value.tzinfo else value
+
+
+def active_lang() -> str:
+    """The page's language for dates and digits: "fa" unless English is active."""
+    return "fa" if (translation.get_language() or "fa").startswith("fa") else "en"
 
 
 def format_date(day: dt.date | dt.datetime | None, *, lang: str = "fa", long: bool = False) -> str:

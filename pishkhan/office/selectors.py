@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from pishkhan.accounts.models import Department, District, User
 from pishkhan.accounts.roles import Role
 from pishkhan.cases.models import CaseEvent
-from pishkhan.core.jalali import format_date, week_start
+from pishkhan.core.jalali import active_lang, format_date, week_start
 from pishkhan.directives.models import Directive
 from pishkhan.directives.services import OPEN
 from pishkhan.meetings.models import AgendaItem, Meeting, Signature
@@ -372,7 +372,7 @@ def mayor_desk(user: User, today: dt.date | None = None) -> Desk:
             "chronic": chronic_deferrals(mid),
             "weeks": weeks,
             "chart": {
-                "labels": [format_date(w["week_start"]) for w in weeks],
+                "labels": [format_date(w["week_start"], lang=active_lang()) for w in weeks],
                 # null, not 0, for a week without a meeting: Chart.js leaves a gap.
                 "kept": [w["kept"] for w in weeks],
                 "decided": [w["decided"] for w in weeks],

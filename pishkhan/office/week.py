@@ -17,7 +17,7 @@ from pishkhan.accounts.access import scope_cases, staff_required
 from pishkhan.accounts.models import District, User
 from pishkhan.accounts.roles import Role
 from pishkhan.cases.models import Case
-from pishkhan.core.jalali import TEHRAN, format_date, format_datetime, week_start
+from pishkhan.core.jalali import TEHRAN, active_lang, format_date, format_datetime, week_start
 from pishkhan.cycle.clock import week_steps
 from pishkhan.cycle.models import Week
 from pishkhan.cycle.services import week_get_or_create
@@ -46,8 +46,8 @@ PHASE_ROWS: list[tuple[str, str | Promise, str]] = [
 
 def _jalali(value: str) -> str:
     if "T" in value:
-        return format_datetime(dt.datetime.fromisoformat(value), long=True)
-    return format_date(dt.date.fromisoformat(value), long=True)
+        return format_datetime(dt.datetime.fromisoformat(value), lang=active_lang(), long=True)
+    return format_date(dt.date.fromisoformat(value), lang=active_lang(), long=True)
 
 
 def _shift_display(shift: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 from django import template
-from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -24,7 +23,7 @@ def mask_pii(value: object) -> str:
 
 
 def _lang() -> str:
-    return "fa" if (translation.get_language() or "fa").startswith("fa") else "en"
+    return jalali.active_lang()
 
 
 @register.filter(is_safe=True)

@@ -188,3 +188,16 @@ class TrackRevalidationTests(Tracking):
         tag = self.client.get(f"/track/{mine.tracking_code}/")["ETag"]
         response = self.client.get(f"/track/{other.tracking_code}/", HTTP_IF_NONE_MATCH=tag)
         self.assertEqual(response.status_code, 404)  # the proof comes first
+
+
+class TrackLanguageTests(Tracking):
+    def test_each_language_its_own_page_and_the_promise_in_english_dates(self):
+        case = self.make_case()
+        self.tracked(case)
+        persian = self.view(case)
+        self.client.cookies["pishkhan_language"] = "en"
+        english = self.view(case)
+        promise = re.search(r'class="alert [^"]*promise"[^>]*>(.*?)</div>', english, re.S)
+        self.assertIsNotNone(promise)
+        self.assertNotRegex(promise.group(1), "[\u0600-\u06ff]")  # no Persian month or digits
+        self.assertIn("در جلسهٔ", persian)
