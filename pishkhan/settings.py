@@ -252,7 +252,7 @@ CACHES = {
     # is set, else files under var/limits/ (a process-local cache would give each worker its own
     # limit, and a restart would reset them).
     "limits": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "pishkhan.core.limits_cache.RedisLimitsCache",
         "LOCATION": env("CACHE_URL"),
         "KEY_PREFIX": "limits",
     }

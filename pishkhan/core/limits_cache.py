@@ -12,6 +12,8 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
+import random
+import tempfile
 import time
 import zlib
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache
 
 
 class LockedFileCache(FileBasedCache):
@@ -54,3 +57,43 @@ class LockedFileCache(FileBasedCache):
             left = None if expiry is None else max(expiry - time.time(), 0.001)
             self.set(key, new_value, timeout=left, version=version)
             return int(new_value)
+
+    def hit(self, key: Any, window: int, version: Any = None) -> int:
+        """Count one hit in ``key``'s window (``window`` seconds from its first hit): the hits
+        so far. One read and one write under the lock — ``add`` + ``incr`` were two of each,
+        and each write listed the directory to cull it (0.25–0.5 ms a hit, measured)."""
+        with self._locked():
+            name = self._key_to_file(key, version)  # type: ignore[attr-defined]
+            count, expiry = 0, time.time() + window
+            try:
+                with open(name, "rb") as handle:
+                    stored = pickle.load(handle)  # noqa: S301 — our own files
+                    if stored is None or stored > time.time():
+                        count = pickle.loads(zlib.decompress(handle.read()))  # noqa: S301
+                        expiry = stored
+            except FileNotFoundError:
+                pass
+            count += 1
+            # Written as Django's file cache writes an entry (its get() reads it back), whole
+            # or not at all.
+            fd, tmp = tempfile.mkstemp(dir=self._dir)  # type: ignore[attr-defined]
+            with open(fd, "wb") as handle:
+                handle.write(pickle.dumps(expiry, self.pickle_protocol))
+                handle.write(zlib.compress(pickle.dumps(count, self.pickle_protocol)))
+            os.replace(tmp, name)
+            if random.random() < 0.02:  # noqa: S311 — when to tidy, not a secret
+                self._cull()  # type: ignore[attr-defined]
+            return int(count)
+
+
+class RedisLimitsCache(RedisCache):
+    """The limits on Redis (CACHE_URL): a hit is one round trip — SET NX with the window's
+    expiry and INCR, pipelined — where ``add`` + ``incr`` took three."""
+
+    def hit(self, key: Any, window: int, version: Any = None) -> int:
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        pipe = client.pipeline()
+        pipe.set(key, 0, ex=window, nx=True)  # Django stores an int as itself: INCR works
+        pipe.incr(key)
+        return int(pipe.execute()[1])

@@ -70,6 +70,16 @@ class LimitsCacheTests(SimpleTestCase):
             with self.assertRaises(ValueError):
                 cache.incr("k")
 
+    def test_one_step_hit_counts_in_the_window_of_the_first(self):
+        with tempfile.TemporaryDirectory() as directory:
+            cache = LockedFileCache(directory, {"TIMEOUT": 600})
+            self.assertEqual(cache.hit("k", 2), 1)
+            time.sleep(1.0)
+            self.assertEqual(cache.hit("k", 2), 2)  # still the first hit's window
+            self.assertEqual(cache.get("k"), 2)  # written as Django's file cache reads it
+            time.sleep(1.3)
+            self.assertEqual(cache.hit("k", 2), 1)  # that window closed: a new one
+
     def test_the_default_install_counts_in_files_under_var(self):
         env = {**os.environ, "PISHKHAN_TESTING": "0", "DJANGO_DEBUG": "1", "CACHE_URL": ""}
         env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -96,7 +106,7 @@ class LimitsCacheTests(SimpleTestCase):
             cwd=settings.BASE_DIR,
             env=env,
         ).stdout.split()
-        self.assertEqual(out[0], "django.core.cache.backends.redis.RedisCache")
+        self.assertEqual(out[0], "pishkhan.core.limits_cache.RedisLimitsCache")
 
 
 class ProductionCacheTests(SimpleTestCase):
@@ -151,4 +161,4 @@ class ProductionCacheTests(SimpleTestCase):
                 server.terminate()
                 server.wait(10)
         self.assertEqual(out.returncode, 0, out.stderr[-2000:])
-        self.assertEqual(out.stdout.strip(), "RedisCache صفحه [False, False, True]")
+        self.assertEqual(out.stdout.strip(), "RedisLimitsCache صفحه [False, False, True]")
