@@ -21,7 +21,7 @@ from pishkhan.accounts.models import Municipality
 from pishkhan.core.jalali import TEHRAN, active_lang, combine, format_date, week_start
 from pishkhan.core.text import local_number
 from pishkhan.cycle.models import ClockStep, Week
-from pishkhan.cycle.schedule import schedule_for, week_times
+from pishkhan.cycle.schedule import schedule_for, week_times, weeks_times
 
 # Statuses in which a case waits for a meeting's answer: the promise applies.
 WAITING = ("accepted", "visited", "on_agenda", "deferred", "reopened")
@@ -143,6 +143,11 @@ def promises_for(cases: Sequence[Any], now: dt.datetime | None = None) -> dict[i
         if planned:
             late_weeks.add(start)
     dues = {c.pk: _due_week_of(c, late_weeks) for c in cases}
+    # Weeks the clock has not made yet (ahead, or before the city started): computed, all at once.
+    unmade = {due for due in dues.values() if due is not None and due not in meetings}
+    if unmade:
+        computed = weeks_times(_city(municipality_id), unmade)
+        meetings.update({start: week.meeting_at for start, week in computed.items()})
     today = now.astimezone(TEHRAN).date()
     result: dict[int, Promise] = {}
     for case in cases:
@@ -156,8 +161,6 @@ def promises_for(cases: Sequence[Any], now: dt.datetime | None = None) -> dict[i
             state = "none" if not case.answered_week else "kept" if kept else "broken"
             result[case.pk] = Promise(None, None, None, False, state)
             continue
-        if due not in meetings:  # a week the clock has not made yet: its computed time
-            meetings[due] = week_times(_city(municipality_id), due).meeting_at
         meeting_at = meetings[due]
         late = now > meeting_at + LATE_GRACE and case.status in WAITING
         days = (meeting_at.astimezone(TEHRAN).date() - today).days
