@@ -52,6 +52,7 @@ class TablePlan:
     primary_key: str
     indexes: list[str] = field(default_factory=list)  # CREATE INDEX statements, kept as they are
     unique_keys: list[UniqueKey] = field(default_factory=list)
+    indexed: set[tuple[str, ...]] = field(default_factory=set)  # plain btree column lists
 
 
 def _ident(name: str) -> str:
@@ -119,6 +120,8 @@ def _table_plan(cur: Any, table: str, rows_per_partition: int) -> TablePlan:
             plan.primary_key = name
         elif not unique or KEY in columns:
             plan.indexes.append(definition)
+            if " USING btree " in definition and predicate is None and not has_exprs:
+                plan.indexed.add(tuple(columns))
         else:
             # A unique index PostgreSQL cannot keep on a partitioned table: its key table treats
             # NULLs as a unique index does (no row), so the only predicate it can stand for is
@@ -159,8 +162,10 @@ def _partition_sql(table: str, k: int, lower: int | None, upper: int) -> str:
     return f"CREATE TABLE {_q(name)} PARTITION OF {_q(table)} FOR VALUES FROM ({low}) TO ({upper})"
 
 
-def _keys_sql(table: str, keys: list[UniqueKey]) -> list[str]:
-    """Key tables and the triggers that keep them, for the unique indexes without ``id``."""
+def _keys_sql(table: str, keys: list[UniqueKey], indexed: set[tuple[str, ...]]) -> list[str]:
+    """Key tables and the triggers that keep them, for the unique indexes without ``id``; and
+    an index for the look-ups the unique index served, unless a plain one on the same columns
+    is there already (``tracking_code``'s ``varchar_pattern_ops`` index answers ``=`` too)."""
     if not keys:
         return []
     sql = []
@@ -180,11 +185,11 @@ def _keys_sql(table: str, keys: list[UniqueKey]) -> list[str]:
             f"INSERT INTO {_q(kt)} ({cols}, row_id) SELECT {cols}, {KEY} FROM {_q(table)} "  # noqa: S608
             f"WHERE {not_null}"
         )
-        # The lookups the unique index served stay indexed on every partition.
-        sql.append(
-            f"CREATE INDEX {_q(_ident(key.name[:58] + '_part'))} ON {_q(table)} ({cols}) "
-            f"WHERE {not_null}"
-        )
+        if tuple(key.columns) not in indexed:
+            sql.append(
+                f"CREATE INDEX {_q(_ident(key.name[:58] + '_part'))} ON {_q(table)} ({cols}) "
+                f"WHERE {not_null}"
+            )
         new_not_null = " AND ".join(f"NEW.{_q(c)} IS NOT NULL" for c in key.columns)
         new_vals = ", ".join(f"NEW.{_q(c)}" for c in key.columns)
         old_match = " AND ".join(f"{_q(c)} = OLD.{_q(c)}" for c in key.columns)
@@ -255,7 +260,7 @@ def partition_plan(
         sql.append(f"SELECT setval('{seq}', {max(p.max_id, p.sequence_value, 1)})")
         sql.append(f"ALTER TABLE {_q(t)} ADD CONSTRAINT {_q(p.primary_key)} PRIMARY KEY ({KEY})")
         sql += p.indexes
-        sql += _keys_sql(t, p.unique_keys)
+        sql += _keys_sql(t, p.unique_keys, p.indexed)
     sql += [f"ALTER TABLE {_q(t)} ADD CONSTRAINT {_q(n)} {d}" for t, n, d in fks]
     sql += [f"ANALYZE {_q(t)}" for t in tables]
     return sql
