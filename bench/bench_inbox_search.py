@@ -238,13 +238,19 @@ def explain_view(m, rng: random.Random, vendor: str, top: int = 2) -> None:
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("cases:inbox"), params).status_code == 200  # noqa: S101
         queries = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))
-        print(f"\n## inbox {params or ''}: {len(queries)} queries")
-        for q in queries[:top]:
+        total = sum(float(q["time"]) for q in queries) * 1000
+        print(f"\n## inbox {params or ''}: {len(queries)} queries, {total:.1f} ms in the database")
+        for q in queries[:8]:
+            print(f"- {float(q['time']) * 1000:.1f} ms: {q['sql'][:160]}")
+        # The page's list: the query that orders the district's cases for the page.
+        listing = [q for q in queries if '"cases_case"."urgent" DESC' in q["sql"]]
+        for q in (listing or queries)[:top]:
             print(f"\n-- {float(q['time']) * 1000:.1f} ms: {q['sql'][:300]}")
             if vendor == "postgresql":
                 with connection.cursor() as cur:
                     cur.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + q["sql"])
-                    print("\n".join(r[0] for r in cur.fetchall()))
+                    lines = [r[0] for r in cur.fetchall()]
+                print("\n".join(line[:220] for line in lines[:60]))
 
 
 if __name__ == "__main__":
