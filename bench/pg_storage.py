@@ -47,6 +47,8 @@ def main() -> None:
     django_setup()
     from django.db import connection
 
+    if connection.vendor != "postgresql":
+        sys.exit("pg_storage.py measures PostgreSQL (set DATABASE_URL); SQLite is one file: ls -l")
     with connection.cursor() as cur:
         cur.execute("SELECT COUNT(*) FROM cases_case")
         cases = cur.fetchone()[0]
