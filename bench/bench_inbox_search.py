@@ -64,6 +64,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--plans", action="store_true", help="print full query plans")
+    parser.add_argument(
+        "--explain-view",
+        action="store_true",
+        help="only EXPLAIN (ANALYZE, BUFFERS) the inbox view's slowest queries (PostgreSQL)",
+    )
     args = parser.parse_args()
     from bench.bench_submit import collectstatic, production_env
 
@@ -118,6 +123,9 @@ def main() -> None:
         qs = Case.objects.filter(municipality=m).select_related("service", "district")
         return list(case_search(qs, rng.choice(QUERIES)).order_by("-created_at")[:50])
 
+    if args.explain_view:
+        explain_view(m, rng, vendor)
+        return
     scenarios: list[tuple[str, Callable[[], list]]] = [
         ("inbox: district, new+info, newest 50", inbox),
         ("inbox + service + channel filters", inbox_filtered),
@@ -210,6 +218,39 @@ def main() -> None:
         if args.plans or not uses_index or full_scan:
             print("  " + plan.replace("\n", "\n  "))
     reset_queries()
+
+
+def explain_view(m, rng: random.Random, vendor: str, top: int = 2) -> None:
+    """The inbox page (plain and with ?q=) for one district manager: its queries, and the plans
+    of the slowest ones (does the planner prune partitions? which indexes?)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from pishkhan.accounts.models import User
+
+    user = User.objects.filter(municipality=m, role="district_manager").order_by("pk").first()
+    client = Client()
+    client.force_login(user)
+    for params in ({}, {"q": "درخت خشکیده"}):
+        client.get(reverse("cases:inbox"), params)  # warm
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("cases:inbox"), params).status_code == 200  # noqa: S101
+        queries = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))
+        total = sum(float(q["time"]) for q in queries) * 1000
+        print(f"\n## inbox {params or ''}: {len(queries)} queries, {total:.1f} ms in the database")
+        for q in queries[:8]:
+            print(f"- {float(q['time']) * 1000:.1f} ms: {q['sql'][:160]}")
+        # The page's list: the query that orders the district's cases for the page.
+        listing = [q for q in queries if '"cases_case"."urgent" DESC' in q["sql"]]
+        for q in (listing or queries)[:top]:
+            print(f"\n-- {float(q['time']) * 1000:.1f} ms: {q['sql'][:300]}")
+            if vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + q["sql"])
+                    lines = [r[0] for r in cur.fetchall()]
+                print("\n".join(line[:220] for line in lines[:60]))
 
 
 if __name__ == "__main__":

@@ -97,6 +97,12 @@ INSTALLED_APPS = [
     "pishkhan.office",
     "pishkhan.demo",
 ]
+# Optional, PostgreSQL only: `migrate` partitions cases_case / cases_caseevent by RANGE (id)
+# (pishkhan/partitioning, docs/DEPLOY.md §9). Ids a partition: about a year of Tehran's cases.
+if envbool("PISHKHAN_PARTITION_CASES", "0"):
+    INSTALLED_APPS.append("pishkhan.partitioning")
+PARTITION_CASE_ROWS = envint("PISHKHAN_PARTITION_CASE_ROWS", "2500000")
+PARTITION_EVENT_ROWS = envint("PISHKHAN_PARTITION_EVENT_ROWS", "10000000")
 
 MIDDLEWARE = [
     "pishkhan.api.health.HealthProbeMiddleware",  # the probe needs none of what follows
