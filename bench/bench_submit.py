@@ -236,26 +236,29 @@ end
 """
 
 
-def post_script(tmp: str) -> str:
-    """A wrk script POSTing the public request form (a unique idempotency key per request)."""
-    from urllib.parse import urlencode
-
+def form_fields() -> dict[str, object]:
+    """The public request form as a browser sends it, for the bench city (CSRF token "b"×32)."""
     from bench.generate_city import BENCH_SLUG
     from pishkhan.accounts.models import District, Municipality
     from pishkhan.cases.models import ServiceType
 
     m = Municipality.objects.get(slug=BENCH_SLUG)
-    body = urlencode(
-        {
-            "citizen_name": "شهروند محک",
-            "citizen_mobile": "09121234567",
-            "service": ServiceType.objects.filter(municipality=m, is_active=True).first().pk,
-            "district": District.objects.filter(municipality=m).first().pk,
-            "description": TEXTS[0],
-            "address": "خیابان ولیعصر",
-            "csrfmiddlewaretoken": "b" * 32,
-        }
-    )
+    return {
+        "citizen_name": "شهروند محک",
+        "citizen_mobile": "09121234567",
+        "service": ServiceType.objects.filter(municipality=m, is_active=True).first().pk,
+        "district": District.objects.filter(municipality=m).first().pk,
+        "description": TEXTS[0],
+        "address": "خیابان ولیعصر",
+        "csrfmiddlewaretoken": "b" * 32,
+    }
+
+
+def post_script(tmp: str) -> str:
+    """A wrk script POSTing the public request form (a unique idempotency key per request)."""
+    from urllib.parse import urlencode
+
+    body = urlencode(form_fields())
     script = Path(tmp) / "post.lua"
     script.write_text(WRK_POST_LUA % {"csrf": "b" * 32, "body": body, "nonce": time.time_ns()})
     return str(script)

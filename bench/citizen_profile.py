@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.floor_settings")
-from bench.bench_submit import TEXTS, collectstatic, production_env  # noqa: E402
+from bench.bench_submit import collectstatic, form_fields, production_env  # noqa: E402
 
 production_env()
 from bench._setup import django_setup  # noqa: E402
@@ -64,23 +64,11 @@ def environ(method: str, path: str, cookie: str = "", body: bytes = b"") -> dict
 
 def targets() -> dict[str, Callable[[], dict[str, Any]]]:
     from bench.citizen_paths import a_case_code, tracked_cookie, worker_beat
-    from bench.generate_city import BENCH_SLUG
-    from pishkhan.accounts.models import District, Municipality
-    from pishkhan.cases.models import ServiceType
 
     worker_beat()
     code = a_case_code()
     cookie = tracked_cookie(code)
-    m = Municipality.objects.get(slug=BENCH_SLUG)
-    form = {
-        "citizen_name": "شهروند محک",
-        "citizen_mobile": "09121234567",
-        "service": ServiceType.objects.filter(municipality=m, is_active=True).first().pk,
-        "district": District.objects.filter(municipality=m).first().pk,
-        "description": TEXTS[0],
-        "address": "خیابان ولیعصر",
-        "csrfmiddlewaretoken": "b" * 32,
-    }
+    form = form_fields()
 
     def post() -> dict[str, Any]:
         body = urlencode({**form, "idempotency_key": uuid.uuid4().hex}).encode()
