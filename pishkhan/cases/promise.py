@@ -85,6 +85,13 @@ class Promise:
     state: str  # "waiting" | "late" | "kept" | "broken" | "none"
 
     @property
+    def late_at(self) -> dt.datetime | None:
+        """When a waiting case turns late (None: it is not waiting, or late already)."""
+        if self.state != "waiting" or self.meeting_at is None:
+            return None
+        return self.meeting_at + LATE_GRACE
+
+    @property
     def phrase(self) -> str:
         """A plain Persian countdown for the citizen and the desk."""
         if self.meeting_at is None or self.days_left is None:

@@ -39,20 +39,25 @@ class LockedFileCache(FileBasedCache):
         with self._locked():
             return super().add(key, value, timeout, version)
 
+    def _live(self, name: str) -> tuple[float | None, Any] | None:
+        """The entry's expiry and value, unless it is missing or expired (call under the lock)."""
+        try:
+            with open(name, "rb") as handle:
+                expiry = pickle.load(handle)  # noqa: S301 — our own files
+                if expiry is not None and expiry <= time.time():
+                    return None
+                return expiry, pickle.loads(zlib.decompress(handle.read()))  # noqa: S301
+        except FileNotFoundError:
+            return None
+
     def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
         """Add ``delta``, keeping the entry's expiry (Django's ``incr`` sets it anew, so a
         counter would live ``TIMEOUT`` seconds from its last hit, not its window)."""
         with self._locked():
-            name = self._key_to_file(key, version)  # type: ignore[attr-defined]
-            try:
-                with open(name, "rb") as handle:
-                    if self._is_expired(handle):  # type: ignore[attr-defined]
-                        raise ValueError(f"Key {key!r} not found")
-                    handle.seek(0)
-                    expiry = pickle.load(handle)  # noqa: S301 — our own files
-                    value = pickle.loads(zlib.decompress(handle.read()))  # noqa: S301
-            except FileNotFoundError:
-                raise ValueError(f"Key {key!r} not found") from None
+            live = self._live(self._key_to_file(key, version))  # type: ignore[attr-defined]
+            if live is None:
+                raise ValueError(f"Key {key!r} not found")
+            expiry, value = live
             new_value = value + delta
             left = None if expiry is None else max(expiry - time.time(), 0.001)
             self.set(key, new_value, timeout=left, version=version)
@@ -64,15 +69,7 @@ class LockedFileCache(FileBasedCache):
         and each write listed the directory to cull it (0.25–0.5 ms a hit, measured)."""
         with self._locked():
             name = self._key_to_file(key, version)  # type: ignore[attr-defined]
-            count, expiry = 0, time.time() + window
-            try:
-                with open(name, "rb") as handle:
-                    stored = pickle.load(handle)  # noqa: S301 — our own files
-                    if stored is None or stored > time.time():
-                        count = pickle.loads(zlib.decompress(handle.read()))  # noqa: S301
-                        expiry = stored
-            except FileNotFoundError:
-                pass
+            expiry, count = self._live(name) or (time.time() + window, 0)
             count += 1
             # Written as Django's file cache writes an entry (its get() reads it back), whole
             # or not at all.

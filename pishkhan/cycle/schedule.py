@@ -194,12 +194,7 @@ def compute_week(start: dt.date, schedule: Schedule, holidays: dict[dt.date, str
 
 def week_times(municipality: Municipality, start: dt.date) -> WeekTimes:
     """Phase times of a municipality's week, with its holidays from the database."""
-    holidays = holidays_between(
-        municipality,
-        start - dt.timedelta(days=MAX_LOOKAHEAD_DAYS),
-        start + dt.timedelta(days=7 + MAX_LOOKAHEAD_DAYS),
-    )
-    return compute_week(start, schedule_for(municipality), holidays)
+    return weeks_times(municipality, [start])[start]
 
 
 def weeks_times(municipality: Municipality, starts: Iterable[dt.date]) -> dict[dt.date, WeekTimes]:

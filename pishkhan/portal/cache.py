@@ -148,9 +148,11 @@ def serve_state(
         return _private(not_modified)
     with _by_state_lock:
         hit = _by_state.get(key)
-        if hit is not None and now < hit[0]:
+        if hit is not None and now >= hit[0]:
+            hit = None  # held past the moment it stopped being true
+        if hit is not None:
             _by_state.move_to_end(key)
-    if hit is not None and now < hit[0]:
+    if hit is not None:
         until, content = hit
     else:
         response, until = render()

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pishkhan.accounts.models import Municipality
 from pishkhan.cases.forms import CaseForm
 from pishkhan.cases.models import Case, ServiceType
-from pishkhan.cases.promise import LATE_GRACE, promise_of
+from pishkhan.cases.promise import promise_of
 from pishkhan.cases.selectors import (
     case_followed_by_mobile,
     case_get_by_code,
@@ -252,21 +252,27 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/requests/track.html", {"error": error, "code": code})
 
 
-def _tracked_case(request: HttpRequest, code: str) -> Case:
-    """Only a browser that proved code + last digits may see or act on the case."""
+def _proved(request: HttpRequest, code: str) -> str:
+    """Only a browser that proved code + last digits may see or act on the case: the code."""
     code = tracking_code_normalize(code)
     if code not in _codes(request, TRACKED):
         raise Http404
+    return code
+
+
+def _case_or_404(request: HttpRequest, code: str) -> Case:
     case = case_get_by_code(code=code, municipality=_municipality(request))
     if case is None:
         raise Http404
     return case
 
 
+def _tracked_case(request: HttpRequest, code: str) -> Case:
+    return _case_or_404(request, _proved(request, code))
+
+
 def track_case(request: HttpRequest, code: str) -> HttpResponse:
-    code = tracking_code_normalize(code)
-    if code not in _codes(request, TRACKED):
-        raise Http404
+    code = _proved(request, code)
     municipality = _municipality(request)
     state = case_public_state(code=code, municipality_id=municipality.pk)
     if state is None:
@@ -280,7 +286,7 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
 def _track_page(request: HttpRequest, code: str, state: Any) -> tuple[HttpResponse, dt.datetime]:
     """The tracking page, and the moment it stops being true by the clock alone: the week's
     next step, the promise turning late, or midnight in Tehran (the countdown's day)."""
-    case = _tracked_case(request, code)
+    case = _case_or_404(request, code)  # the proof was checked by track_case
     shown = _primary(case)
     events = list(case_public_timeline(case=shown))
     reached = {e.new_status for e in events}
@@ -290,8 +296,8 @@ def _track_page(request: HttpRequest, code: str, state: Any) -> tuple[HttpRespon
     promise = promise_of(shown, now)
     changes = [step["at"] for step in week["clock"] if step["at"] > now]
     changes.append(combine(now.astimezone(TEHRAN).date() + dt.timedelta(days=1), dt.time.min))
-    if promise.meeting_at is not None and promise.state == "waiting":
-        changes.append(promise.meeting_at + LATE_GRACE)
+    if promise.late_at is not None:
+        changes.append(promise.late_at)
     if state.computed_weeks:  # times from the schedule, which the office may still change
         changes.append(now + dt.timedelta(seconds=settings.PUBLIC_CACHE_SECONDS))
     response = render(
