@@ -152,6 +152,9 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "60"), conn_health_checks=True
         )
     }
+    # Django's backend with the health check made only after the connection sat idle
+    # (pishkhan/core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "pishkhan.core.postgresql"
     if envbool("DB_PREPARED_STATEMENTS", "1"):
         # Parameters bound by the server and a statement prepared once it has run a few times
         # on a connection: PostgreSQL plans the same query once, not on every request (the
@@ -186,6 +189,9 @@ else:
             },
         }
     }
+# A reused PostgreSQL connection is checked (SELECT 1) before a request's first query only if
+# it was last used longer ago than this.
+DB_HEALTH_CHECK_IDLE_SECONDS = envfloat("DB_HEALTH_CHECK_IDLE_SECONDS", "1")
 DB_VENDOR = "postgresql" if DATABASE_URL.startswith("postgres") else "sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
