@@ -7,6 +7,9 @@ from pishkhan.portal import feeds, request_views, sitemaps, verify, views
 
 app_name = "portal"
 urlpatterns = [
+    # Citizen requests and tracking first: the most requested (request_views.py).
+    path("track/<str:code>/", request_views.track_case, name="track_case"),
+    path("requests/new/", request_views.request_new, name="request_new"),
     path("", views.home, name="home"),
     path("news/", views.news_list, name="news"),
     path("news/feed/", feeds.NewsFeed(), name="news_feed"),
@@ -21,11 +24,8 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("stats/data.csv", views.stats_csv, name="stats_csv"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
-    # Citizen requests and tracking (request_views.py).
-    path("requests/new/", request_views.request_new, name="request_new"),
     path("requests/receipt/<str:code>/", request_views.request_receipt, name="request_receipt"),
     path("track/", request_views.track, name="track"),
-    path("track/<str:code>/", request_views.track_case, name="track_case"),
     path("track/<str:code>/answer/", request_views.track_answer, name="track_answer"),
     path("track/<str:code>/verdict/", request_views.track_verdict, name="track_verdict"),
     path("sms/inbound/", request_views.sms_inbound, name="sms_inbound"),
