@@ -171,6 +171,7 @@ if DATABASE_URL:
         "TEMPLATE": env("DATABASE_TEST_TEMPLATE", "") or None,
     }
 else:
+    SQLITE_WAL_AUTOCHECKPOINT = envint("SQLITE_WAL_AUTOCHECKPOINT", "10000")
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -182,8 +183,11 @@ else:
             # A file (not in-memory) test database, so tests can run real worker processes.
             "TEST": {"NAME": env("SQLITE_TEST_PATH", "") or None},
             "OPTIONS": {
+                # The worker checkpoints the log every round (cycle/upkeep.py); a request
+                # does it only past this many pages (40 MB), when no worker runs.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                    f" PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT};"
                 ),
                 "transaction_mode": "IMMEDIATE",
             },

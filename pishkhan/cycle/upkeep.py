@@ -7,6 +7,13 @@ ANALYZE (``analysis_limit``) was tried and is worse than none — it reports the
 counts, so "one city" looked like 1,001 cases and the inbox walked the city's week index
 again (150–200 ms instead of 20–30 ms per page). PostgreSQL's autovacuum does this job
 there: nothing to do.
+
+SQLite also copies its write-ahead log back into the database file (a checkpoint) when the log
+passes ``wal_autocheckpoint`` pages — inside whichever request's commit crossed the line: a
+citizen's submission waited for a thousand page writes and an fsync (its p99 12 -> 5-8 ms
+without them, measured in-process). The worker checkpoints every round instead
+(``database_checkpoint``); the web processes' threshold is raised to a backstop
+(``SQLITE_WAL_AUTOCHECKPOINT`` pages, settings) for when no worker runs.
 """
 
 from __future__ import annotations
@@ -32,4 +39,15 @@ def database_statistics_refresh(*, now: float | None = None) -> int:
         cursor.execute("PRAGMA analysis_limit = 0")  # every row: see the module's note
         cursor.execute("ANALYZE")
     _last_run = now
+    return 0
+
+
+def database_checkpoint() -> int:
+    """Copy the write-ahead log into the database file without waiting for anyone (PASSIVE:
+    pages a reader still needs stay for the next round). Returns 0: once a round is enough."""
+    if connection.vendor != "sqlite":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        cursor.fetchall()
     return 0

@@ -1,11 +1,15 @@
 """The worker refreshes SQLite's planner statistics at start and daily; PostgreSQL's own
 autovacuum does it there."""
 
+import unittest
+from pathlib import Path
 from unittest import mock
 
+from django.conf import settings
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 
+from pishkhan.accounts.models import District
 from pishkhan.cycle import jobs, upkeep
 from pishkhan.test import make_city
 
@@ -60,3 +64,26 @@ class DatabaseStatisticsTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'upkeep_probe_city'")
             self.assertEqual(cursor.fetchone()[0], "3000 3000")
+
+
+@unittest.skipUnless(connection.vendor == "sqlite", "SQLite's write-ahead log")
+class DatabaseCheckpointTests(TransactionTestCase):
+    """The worker copies SQLite's write-ahead log into the database file; a request's commit
+    does it only past the backstop threshold."""
+
+    def test_the_worker_checkpoints_what_requests_leave_in_the_log(self):
+        self.assertIs(jobs.JOBS["cycle.database_checkpoint"].run, upkeep.database_checkpoint)
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            self.assertEqual(cursor.fetchone()[0], settings.SQLITE_WAL_AUTOCHECKPOINT)
+        path = Path(connection.settings_dict["NAME"])
+        upkeep.database_checkpoint()
+        before = path.stat().st_size
+        city = make_city()
+        District.objects.bulk_create(
+            District(municipality=city["municipality"], number=n + 10, name=f"منطقهٔ {n}" * 5)
+            for n in range(3000)
+        )
+        self.assertEqual(path.stat().st_size, before)  # committed, still only in the log
+        upkeep.database_checkpoint()
+        self.assertGreater(path.stat().st_size, before)
