@@ -145,8 +145,13 @@ def _department_heads(department_id: int) -> list[User]:
 
 
 def _decision_cases(decision: Decision) -> list[Case]:
-    """The cases a decision is about (for re-decisions: the cases of the original order)."""
+    """The cases a decision is about (for re-decisions: the cases of the original order; for a
+    correction: the corrected decision's)."""
     item = decision.item
+    if item.kind == "correction" and item.corrects_id:
+        corrected = Decision.objects.select_related("item").filter(pk=item.corrects_id).first()
+        if corrected is not None:
+            return _decision_cases(corrected)
     if item.kind in ("overdue", "extension") and item.source_directive_id:
         source = (
             Directive.objects.filter(pk=item.source_directive_id)
@@ -278,9 +283,18 @@ def _dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list
             if item.source_directive_id
             else None
         )
-        if source is not None and decision.outcome in ("approve", "reject"):
-            # A re-decision replaces every open order of the old decision.
-            for old in Directive.objects.filter(decision_id=source.decision_id, status__in=OPEN):
+        # The decision this one replaces: the order's (an overdue or extension item) or the
+        # sealed decision it corrects. Its open orders are superseded, so a department never
+        # holds two standing orders for one matter.
+        replaced_id = (
+            source.decision_id
+            if source is not None
+            else item.corrects_id
+            if item.kind == AgendaItem.Kind.CORRECTION
+            else None
+        )
+        if replaced_id is not None and decision.outcome in ("approve", "reject"):
+            for old in Directive.objects.filter(decision_id=replaced_id, status__in=OPEN):
                 if decision.outcome == "reject" and item.kind == "extension":
                     continue  # extension refused: the order stands as it was
                 _supersede(
@@ -290,12 +304,12 @@ def _dispatch(*, meeting: Meeting, actor: User | None, now: dt.datetime) -> list
                     now=now,
                     note=f"جایگزین با مصوبهٔ {decision.number}",  # record: stored Persian text
                 )
-            if item.kind == "extension":
+            if source is not None and item.kind == "extension":
                 Directive.objects.filter(pk=source.pk).update(extension_requested_until=None)
             if not (decision.outcome == "reject" and item.kind == "extension"):
                 # The case follows its order: a new deadline and lead department, or (rejected)
                 # out of execution; the citizen is told either way.
-                for case in _decision_cases(source.decision):
+                for case in _decision_cases(decision):
                     case_services.case_redecide(
                         case=case,
                         outcome=decision.outcome,

@@ -8,13 +8,17 @@ import datetime as dt
 from django.core.cache import cache
 from django.utils import timezone
 
+from pishkhan.cases.models import Case
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.text import fa_digits
+from pishkhan.directives import services as directive_services
+from pishkhan.directives.models import Directive
 from pishkhan.meetings import services
 from pishkhan.meetings.models import AgendaItem, Decision, Meeting
 from pishkhan.meetings.selectors import ledger_verify
 from pishkhan.meetings.tests.factories import make_case, this_week
 from pishkhan.meetings.tests.test_flow import run_meeting
+from pishkhan.notify.models import Message
 from pishkhan.test import PASSWORD, BaseTestCase, make_city, pdf_text
 
 
@@ -154,3 +158,87 @@ class CorrectionTests(BaseTestCase):
         )
         self.assertContains(page, "هنوز مهر نشده است")
         self.assertEqual(AgendaItem.objects.filter(kind="correction").count(), 1)
+
+
+class CorrectionDispatchTests(BaseTestCase):
+    """A correction replaces the corrected decision's standing orders: the departments never
+    hold two orders for one matter, and the cases (and their citizens) follow the new one."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()
+        self.cases = [make_case(self.city) for _ in range(2)]
+        first = services.meeting_for_date(municipality=self.m, week_start=this_week())
+        services.agenda_build(meeting=first, now=timezone.now(), actor=self.secretary)
+        self.first = run_meeting(self, first)
+        directive_services.meeting_dispatch(meeting=self.first, actor=None, now=timezone.now())
+        self.old = Decision.objects.get(item__meeting=self.first, item__number=2)
+        self.old_orders = list(Directive.objects.filter(decision=self.old))
+        self.assertEqual(len(self.old_orders), 2)  # civil leads, green supports
+        self.case = self.old.item.cases.get()
+        self.assertEqual(self.case.status, Case.Status.DISPATCHED)
+        self.next = services.meeting_for_date(
+            municipality=self.m, week_start=this_week() + dt.timedelta(days=7)
+        )
+
+    def _decide(self, outcome: str, **fields: object) -> Decision:
+        item = services.agenda_item_correction_add(
+            meeting=self.next,
+            decision=self.old,
+            reason="مسئول اجرا باید فضای سبز باشد",
+            actor=self.secretary,
+        )
+        services.agenda_freeze(meeting=self.next, now=timezone.now(), actor=self.secretary)
+        present = [self.member, self.member2, self.mayor]
+        services.meeting_start(
+            meeting=self.next, present=present, actor=self.secretary, now=timezone.now()
+        )
+        new = services.decision_record(
+            item=item, outcome=outcome, text="مصوبهٔ اصلاحی", actor=self.secretary, **fields
+        )
+        for member in present:
+            services.position_set(decision=new, member=member, stance="agree", actor=self.secretary)
+        services.meeting_close(meeting=self.next, actor=self.secretary, now=timezone.now())
+        with self.captureOnCommitCallbacks(execute=True):
+            for member in present:
+                services.minutes_sign(
+                    meeting=self.next, member=member, password=PASSWORD, now=timezone.now()
+                )
+        self.next.refresh_from_db()
+        directive_services.meeting_dispatch(meeting=self.next, actor=None, now=timezone.now())
+        return new
+
+    def test_an_approved_correction_supersedes_the_old_orders_and_moves_the_case(self) -> None:
+        deadline = self.old.deadline + dt.timedelta(days=30)
+        new = self._decide("approve", lead_department=self.green, deadline=deadline)
+        for order in self.old_orders:
+            order.refresh_from_db()
+            self.assertEqual(order.status, "superseded")
+        standing = Directive.objects.exclude(status="superseded").filter(
+            decision__in=[self.old, new]
+        )
+        self.assertEqual(
+            [(d.decision_id, d.department_id) for d in standing], [(new.pk, self.green.pk)]
+        )
+        self.case.refresh_from_db()
+        self.assertEqual(
+            (self.case.lead_department_id, self.case.deadline), (self.green.pk, deadline)
+        )
+        self.assertTrue(self.case.events.filter(kind="redecided").exists())
+        # dispatched again (the worker's clock, a retry): nothing more is issued or superseded
+        directive_services.meeting_dispatch(meeting=self.next, actor=None, now=timezone.now())
+        self.assertEqual(Directive.objects.filter(decision=new).count(), 1)
+
+    def test_a_rejecting_correction_ends_the_orders_and_tells_the_citizen(self) -> None:
+        self._decide("reject")
+        self.assertEqual(
+            set(Directive.objects.filter(decision=self.old).values_list("status", flat=True)),
+            {"superseded"},
+        )
+        self.case.refresh_from_db()
+        self.assertEqual(self.case.status, Case.Status.REJECTED)
+        self.assertTrue(
+            Message.objects.filter(
+                to=self.case.citizen_mobile, template__contains="reject"
+            ).exists()
+        )
