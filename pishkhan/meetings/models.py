@@ -126,7 +126,7 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("جلسه")
     )
-    number = models.PositiveSmallIntegerField(_("ردیف"))
+    number = models.PositiveIntegerField(_("ردیف"))
     kind = models.CharField(_("نوع"), max_length=12, choices=Kind.choices, default=Kind.NEW)
     title = models.CharField(_("عنوان"), max_length=300)
     summary = models.TextField(_("خلاصه"), blank=True)

@@ -125,6 +125,14 @@ class AgendaTests(BaseTestCase):
         with self.assertRaises(ApplicationError):
             services.agenda_build(meeting=meeting, now=timezone.now(), actor=self.secretary)
 
+    def test_an_agenda_numbers_past_a_small_integer(self) -> None:
+        # A city's unaged backlog once put over 32,767 items on one agenda: PostgreSQL's
+        # smallint refused the row ("smallint out of range") and the build failed.
+        meeting = services.meeting_for_date(municipality=self.m, week_start=this_week())
+        item = AgendaItem.objects.create(meeting=meeting, number=40_000, title="ردیف دور")
+        item.refresh_from_db()
+        self.assertEqual(item.number, 40_000)
+
     def test_related_decisions_same_place_address_service(self) -> None:
         old = make_case(
             self.city,
