@@ -17,9 +17,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from pishkhan.core.csrf import csrf_token
 
 CSRF_MARKER = "__PISHKHAN_CSRF__"
 
@@ -89,7 +90,7 @@ def _filled(
     content: bytes,
     fresh: dict[str, Callable[[], str]] | None = None,
 ) -> HttpResponse:
-    body = content.replace(CSRF_MARKER.encode(), get_token(request).encode())
+    body = content.replace(CSRF_MARKER.encode(), csrf_token(request).encode())
     for marker, value in (fresh or {}).items():
         body = body.replace(marker.encode(), value().encode())
     out = HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
