@@ -113,7 +113,9 @@ def inprocess(args: argparse.Namespace) -> None:
 
 
 class Gunicorn:
-    def __init__(self, workers: int, port: int, env: dict[str, str]) -> None:
+    def __init__(
+        self, workers: int, port: int, env: dict[str, str], cwd: Path | None = None
+    ) -> None:
         self.port = port
         self.tmp = tempfile.mkdtemp(prefix="pishkhan-gunicorn-")
         cmd = [
@@ -133,7 +135,7 @@ class Gunicorn:
             "--backlog",
             "2048",
         ]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+        self.proc = subprocess.Popen(cmd, cwd=cwd or ROOT, env=env, start_new_session=True)  # noqa: S603
         for _ in range(100):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310

@@ -17,6 +17,15 @@ turn, round after round (interleaved, so a noisy neighbour hurts every target al
 
 Prints req/s per target per round, the median of the rounds, each as a ratio of the trivial
 view, and the machine's load average before and after.
+
+Before and after in one run: ``--before-tree`` serves another checkout of the product (say a
+``git worktree`` of the previous commit) beside this one, and its paths join every round, so
+a noisy machine weighs on both alike. ``--before-sqlite`` gives it its own copy of the city
+(the two may be at different migrations); by default it uses the same database.
+
+    git worktree add --detach /tmp/before <commit>
+    SQLITE_PATH=/tmp/pk-bench/after.sqlite3 python bench/citizen_paths.py \
+        --before-tree /tmp/before --before-sqlite /tmp/pk-bench/before.sqlite3
 """
 
 from __future__ import annotations
@@ -63,6 +72,22 @@ def a_case_code() -> str:
     return code
 
 
+def worker_beat_sqlite(path: str) -> None:
+    """worker_beat() for another SQLite file (the --before-sqlite copy)."""
+    import datetime as dt
+    import sqlite3
+
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with sqlite3.connect(path, timeout=30) as db:
+        changed = db.execute(
+            "UPDATE notify_workerheartbeat SET at = ? WHERE name = 'bench'", [now]
+        ).rowcount
+        if not changed:
+            db.execute(
+                "INSERT INTO notify_workerheartbeat (name, at, pid) VALUES ('bench', ?, 0)", [now]
+            )
+
+
 def worker_beat() -> None:
     """What a running worker does every few seconds: without it /healthz answers 503 (and logs
     an error per request), which would measure the error path instead of the probe."""
@@ -90,6 +115,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=8771)
+    parser.add_argument("--before-tree", type=Path, help="another checkout, measured beside")
+    parser.add_argument("--before-sqlite", help="its SQLite file (default: the same database)")
     args = parser.parse_args()
     env = server_env()
     django_setup()
@@ -100,6 +127,12 @@ def main() -> None:
     )
     trivial_env = dict(env, DJANGO_SETTINGS_MODULE="bench.trivial_settings")
     trivial = Gunicorn(args.workers, args.port + 1, trivial_env)
+    before = None
+    if args.before_tree:
+        before_env = dict(env, DJANGO_SETTINGS_MODULE="bench.floor_settings")
+        if args.before_sqlite:
+            before_env["SQLITE_PATH"] = args.before_sqlite
+        before = Gunicorn(args.workers, args.port + 2, before_env, cwd=args.before_tree)
     script = post_script(product.tmp)
     cookie = tracked_cookie(code)
     lua = Path(product.tmp) / "track.lua"
@@ -116,12 +149,25 @@ def main() -> None:
         "GET /track/<code>/": (f"http://127.0.0.1:{args.port}/track/{code}/", str(lua)),
         "POST /requests/new/": (f"http://127.0.0.1:{args.port}/requests/new/", script),
     }
+    if before is not None:
+        port = args.port + 2
+        targets |= {
+            "before: the view behind its middleware": (
+                f"http://127.0.0.1:{port}/bench-floor/ok/",
+                None,
+            ),
+            "before: GET /healthz": (f"http://127.0.0.1:{port}/healthz", None),
+            "before: GET /track/<code>/": (f"http://127.0.0.1:{port}/track/{code}/", str(lua)),
+            "before: POST /requests/new/": (f"http://127.0.0.1:{port}/requests/new/", script),
+        }
     results: dict[str, list[float]] = {name: [] for name in targets}
     load_before = os.getloadavg()
     try:
         for n in range(args.rounds):
             for name, (url, lua_script) in targets.items():
                 worker_beat()
+                if args.before_sqlite:
+                    worker_beat_sqlite(args.before_sqlite)
                 rps, bad = rate(run_wrk(url, args.seconds, args.connections, 2, lua_script))
                 if bad:
                     sys.exit(f"{name}: {bad} non-2xx/3xx answers — not a measurement of the path")
@@ -131,6 +177,8 @@ def main() -> None:
     finally:
         product.stop()
         trivial.stop()
+        if before is not None:
+            before.stop()
     load_after = os.getloadavg()
     base = statistics.median(results["trivial Django view"])
     print(
