@@ -55,6 +55,10 @@ def test_citizen_submits_in_persian_and_tracks(page, city):
     assert code == case.tracking_code
     assert case.lat is not None and case.channel == "web"
     assert "۱۴۰" in page.content()  # Jalali year in Persian digits
+    # The week's steps carry their numbers in their text: no list markers beside them as well
+    # (the Persian-digit marker rule once outranked Bootstrap's list-unstyled: «۱. ۱.»).
+    clock = page.locator("ol.week-clock").first
+    assert clock.evaluate("e => getComputedStyle(e).listStyleType") == "none"
     screenshot(page, "cases-citizen-receipt")
 
     page.goto(page.base_url + "/track/")
