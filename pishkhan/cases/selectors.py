@@ -68,12 +68,25 @@ _STATE_SQL = (
 )
 _STATE_BY_CODE = _STATE_SQL.format(column="tracking_code")
 _STATE_BY_ID = _STATE_SQL.format(column="id")
-_WEEKS_SQL = (
-    f"SELECT {', '.join(f'w.{f.column}' for f in Week._meta.concrete_fields)},"  # noqa: S608
+_WEEK_COLUMNS = (
+    f"{', '.join(f'w.{f.column}' for f in Week._meta.concrete_fields)},"  # noqa: S608 — model names
     f" EXISTS(SELECT 1 FROM {ClockStep._meta.db_table} k"
     f" WHERE k.week_id = w.id AND k.step = 'plan_visits')"
+)
+_WEEKS_SQL = (
+    f"SELECT {_WEEK_COLUMNS}"  # noqa: S608 — names from the models
     f" FROM {Week._meta.db_table} w WHERE w.municipality_id = %s AND w.start IN (%s, %s, %s, %s)"
     " ORDER BY w.start"
+)
+# PostgreSQL: the case and its weeks in one statement (one round trip of the two: 0.25 ms of a
+# 0.6 ms page was the two queries). The weeks come as one JSON array, in the same order.
+_STATE_AND_WEEKS_BY_CODE = _STATE_BY_CODE.replace(
+    f" FROM {Case._meta.db_table} c WHERE",
+    f", (SELECT json_agg(json_build_array({_WEEK_COLUMNS}) ORDER BY w.start)"  # noqa: S608
+    f" FROM {Week._meta.db_table} w WHERE w.municipality_id = c.municipality_id"
+    " AND w.start IN (c.week_start, c.due_week, c.week_start + 7, c.due_week + 7))"
+    f" FROM {Case._meta.db_table} c WHERE",
+    1,
 )
 
 
@@ -96,13 +109,25 @@ def case_public_state(*, code: str, municipality_id: int) -> PublicState | None:
     code = tracking_code_normalize(code)
     if not tracking_code_is_valid(code):
         return None
-    at = _CASE_COLUMNS.index
-    start_col, due_col, merged_col = at("week_start"), at("due_week"), at("merged_into_id")
+    merged_col = _CASE_COLUMNS.index("merged_into_id")
     with connection.cursor() as cursor:
-        cursor.execute(_STATE_BY_CODE, [municipality_id, code])
-        row = cursor.fetchone()
-        if row is None:
-            return None
+        if connection.vendor == "postgresql":
+            cursor.execute(_STATE_AND_WEEKS_BY_CODE, [municipality_id, code])
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            *columns, weeks_json = row
+            row = tuple(columns)
+            if row[merged_col] is None:  # not merged (nearly every case): this is all
+                week_rows = [tuple(week) for week in weeks_json or []]
+                return PublicState(
+                    rows=(row, *week_rows), computed_weeks=len(week_rows) < len(_weeks_of(row))
+                )
+        else:
+            cursor.execute(_STATE_BY_CODE, [municipality_id, code])
+            row = cursor.fetchone()
+            if row is None:
+                return None
         rows = [row]
         seen = {row[0]}
         while row[merged_col] is not None and row[merged_col] not in seen and len(seen) < 10:
@@ -113,13 +138,17 @@ def case_public_state(*, code: str, municipality_id: int) -> PublicState | None:
             seen.add(nxt[0])
             rows.append(nxt)
             row = nxt
-        # The weeks of the case the page follows (the last of the chain): its week and due
-        # week, and the week after each (where a late promise moves).
-        starts = {_as_date(row[c]) for c in (start_col, due_col) if row[c] is not None}
-        weeks = sorted(starts | {d + dt.timedelta(days=7) for d in starts})
+        weeks = _weeks_of(row)  # of the case the page follows: the last of the chain
         cursor.execute(_WEEKS_SQL, [municipality_id, *[*weeks, *weeks[-1:] * 4][:4]])
         week_rows = cursor.fetchall()
     return PublicState(rows=(*rows, *week_rows), computed_weeks=len(week_rows) < len(weeks))
+
+
+def _weeks_of(row: Sequence[Any]) -> list[dt.date]:
+    """A case row's week and due week, and the week after each (where a late promise moves)."""
+    at = _CASE_COLUMNS.index
+    starts = {_as_date(row[at(c)]) for c in ("week_start", "due_week") if row[at(c)] is not None}
+    return sorted(starts | {d + dt.timedelta(days=7) for d in starts})
 
 
 def _as_date(value: Any) -> dt.date:
