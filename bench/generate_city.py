@@ -391,7 +391,7 @@ def generate(args: argparse.Namespace) -> None:
     from django.db import connection
 
     from pishkhan.cases.models import OPEN_STATES, Case, CaseEvent
-    from pishkhan.cases.search import PG_CREATE, PG_DROP, SQLITE_FTS_DROP, fts_ensure
+    from pishkhan.cases.search import PG_CREATE, PG_DROP, SQLITE_FTS_DROP_TRIGGERS, fts_ensure
     from pishkhan.cases.textmatch import street_key
     from pishkhan.cases.tracking import ALPHABET, BODY_LENGTH, _check_char
     from pishkhan.core.jalali import TEHRAN, week_start
@@ -417,7 +417,7 @@ def generate(args: argparse.Namespace) -> None:
         if vendor == "sqlite":
             for pragma in ("synchronous=OFF", "cache_size=-400000", "temp_store=MEMORY"):
                 cur.execute(f"PRAGMA {pragma}")
-            for sql in SQLITE_FTS_DROP[:3]:  # keep the table, drop the triggers; rebuild at the end
+            for sql in SQLITE_FTS_DROP_TRIGGERS:  # keep the table; rebuilt at the end
                 cur.execute(sql)
         else:
             for sql in PG_DROP:

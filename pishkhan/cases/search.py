@@ -61,14 +61,14 @@ SQLITE_FTS_CREATE = [
     "VALUES ('delete', old.id, old.search_key); "
     "INSERT INTO cases_case_fts(rowid, search_key) VALUES (new.id, new.search_key); END",
 ]
-# Before migration 0013 a trigger indexed each case inside the request that stored it.
-SQLITE_FTS_OLD_TRIGGERS = ["cases_case_fts_ai", "cases_case_fts_ad", "cases_case_fts_au"]
-SQLITE_FTS_DROP = [
+# Every trigger the index has had (the insert one, until migration 0013, indexed each case
+# inside the request that stored it).
+SQLITE_FTS_DROP_TRIGGERS = [
     "DROP TRIGGER IF EXISTS cases_case_fts_au",
     "DROP TRIGGER IF EXISTS cases_case_fts_ad",
     "DROP TRIGGER IF EXISTS cases_case_fts_ai",
-    "DROP TABLE IF EXISTS cases_case_fts",
 ]
+SQLITE_FTS_DROP = [*SQLITE_FTS_DROP_TRIGGERS, "DROP TABLE IF EXISTS cases_case_fts"]
 SQLITE_FTS_REBUILD = "INSERT INTO cases_case_fts(cases_case_fts) VALUES ('rebuild')"
 
 # Newest-first within a district: lets "district + ORDER BY created_at DESC LIMIT n" (district

@@ -103,9 +103,9 @@ class PublicState:
 
 
 def case_public_state(*, code: str, municipality_id: int) -> PublicState | None:
-    """The tracking page's data in two plain queries (one more per merge to follow; None: no
-    such case in this city). The page is cached under this state, so it needs no invalidation:
-    any change to what it shows changes the state."""
+    """The tracking page's data in plain SQL: one statement on PostgreSQL, two on SQLite (and
+    two more per merge to follow; None: no such case in this city). The page is cached under
+    this state, so it needs no invalidation: any change to what it shows changes the state."""
     code = tracking_code_normalize(code)
     if not tracking_code_is_valid(code):
         return None

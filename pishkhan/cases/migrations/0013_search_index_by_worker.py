@@ -8,26 +8,26 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from pishkhan.cases.search import SQLITE_FTS_OLD_TRIGGERS, fts_ensure
+    from pishkhan.cases.search import SQLITE_FTS_DROP_TRIGGERS, fts_ensure
 
     if schema_editor.connection.vendor != "sqlite":
         return
-    for name in SQLITE_FTS_OLD_TRIGGERS:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for sql in SQLITE_FTS_DROP_TRIGGERS:
+        schema_editor.execute(sql)
     fts_ensure(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):
     """The old triggers back, and the cases stored since indexed at once (they would be
     missing from the index for good: the old triggers only index new writes)."""
-    from pishkhan.cases.search import SQLITE_FTS_OLD_TRIGGERS, case_search_index_pending
+    from pishkhan.cases.search import SQLITE_FTS_DROP_TRIGGERS, case_search_index_pending
 
     if schema_editor.connection.vendor != "sqlite":
         return
     while case_search_index_pending():
         pass
-    for name in SQLITE_FTS_OLD_TRIGGERS:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for sql in SQLITE_FTS_DROP_TRIGGERS:
+        schema_editor.execute(sql)
     schema_editor.execute(
         "CREATE TRIGGER cases_case_fts_ai AFTER INSERT ON cases_case BEGIN "
         "INSERT INTO cases_case_fts(rowid, search_key) VALUES (new.id, new.search_key); END"

@@ -22,10 +22,6 @@ def mask_pii(value: object) -> str:
     return _mask_pii(str(value)) if value else ""
 
 
-def _lang() -> str:
-    return jalali.active_lang()
-
-
 @register.filter(is_safe=True)
 def shorten(value: object, length: int) -> str:
     """``truncatechars`` for plain text, cheap enough for every row of a list page."""
@@ -37,12 +33,12 @@ def shorten(value: object, length: int) -> str:
 
 @register.filter
 def jdate(value: dt.date | dt.datetime | None, style: str = "") -> str:
-    return jalali.format_date(value, lang=_lang(), long=style == "long")
+    return jalali.format_date(value, lang=jalali.active_lang(), long=style == "long")
 
 
 @register.filter
 def jdatetime(value: dt.datetime | None, style: str = "") -> str:
-    return jalali.format_datetime(value, lang=_lang(), long=style == "long")
+    return jalali.format_datetime(value, lang=jalali.active_lang(), long=style == "long")
 
 
 @register.filter
@@ -53,7 +49,7 @@ def fanum(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = f"{value:,}"
     text = str(value)
-    if _lang() == "fa":
+    if jalali.active_lang() == "fa":
         if _DECIMAL.fullmatch(text):  # «1.5» from floatformat: the Persian decimal point «۱٫۵»
             text = text.replace(".", "٫")
         return fa_digits(text).replace(",", "٬")
@@ -73,7 +69,7 @@ def percent(value: object) -> SafeString | str:
     English."""
     if value is None or value == "":
         return ""
-    if _lang() != "fa":
+    if jalali.active_lang() != "fa":
         return f"{value}%"
     number = fa_number(value) if isinstance(value, int | float) else fa_digits(value)
     return format_html('<bdi dir="rtl">\u061c{}٪</bdi>', number)
@@ -87,7 +83,7 @@ def ltr(value: object, digits: str = "") -> SafeString | str:
     if value is None or value == "":
         return ""
     text = str(value)
-    if digits == "fa" and _lang() == "fa":
+    if digits == "fa" and jalali.active_lang() == "fa":
         text = fa_digits(text)
     return format_html('<bdi dir="ltr">{}</bdi>', text)
 
@@ -112,7 +108,7 @@ def fatext(value: object, autoescape: bool = True) -> SafeString:
     if value is None:
         return mark_safe("")  # noqa: S308
     text = str(conditional_escape(str(value)) if autoescape else value)
-    if _lang() == "fa":
+    if jalali.active_lang() == "fa":
         text = _LATIN_NUMBER.sub(lambda m: fa_digits(m.group()).replace(",", "٬"), text)
     text = _REFERENCE.sub(lambda m: f'<bdi dir="ltr">{m.group()}</bdi>', text)
     return mark_safe(text)  # noqa: S308  (escaped above; only our own markup added)
@@ -123,8 +119,9 @@ def jweek(start: dt.date | None) -> str:
     if start is None:
         return ""
     year, number = jalali.week_label(start)
-    text = f"هفتهٔ {number} سال {year}" if _lang() == "fa" else f"Week {number} of {year}"  # data:
-    return fa_digits(text) if _lang() == "fa" else text
+    if jalali.active_lang() == "fa":
+        return fa_digits(f"هفتهٔ {number} سال {year}")  # data:
+    return f"Week {number} of {year}"
 
 
 @register.filter
