@@ -394,6 +394,10 @@ WORKER_RETRY_MAX_SECONDS = envfloat("WORKER_RETRY_MAX_SECONDS", "30")
 # /healthz answers 503 when no worker has written its heartbeat for this long (the worker
 # writes it every WORKER_INTERVAL_SECONDS round and every outbox batch).
 WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", "120")
+# /healthz asks the database at most once per this many seconds in each web process (it needs
+# no sign-in: a flood of probes must not become a flood of queries); 0 asks on every probe
+# (the tests, which change the heartbeat between probes; tests of the reuse set it).
+HEALTHZ_REUSE_SECONDS = envfloat("HEALTHZ_REUSE_SECONDS", "0" if TESTING else "1")
 
 # The audit log is a few hash chains per city (by object), so concurrent writers do not queue
 # on one chain head; verify_ledger checks every chain.

@@ -1,23 +1,58 @@
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 
-from pishkhan.notify.selectors import worker_heartbeat_age
+from pishkhan.notify.selectors import worker_heartbeat_at
+
+
+class _Reading(NamedTuple):
+    taken: float  # time.monotonic() when the database was asked
+    heartbeat: dt.datetime | None  # the freshest worker's last beat (None: never)
+    error: str  # why the database did not answer ("" when it did)
+
+
+_last: _Reading | None = None
+
+
+def _reading() -> _Reading:
+    """The database's answer, asked at most once per HEALTHZ_REUSE_SECONDS in this process.
+
+    /healthz needs no sign-in, so without this every probe, and every request of someone
+    flooding it, would be a query: the database's work would follow the traffic instead of
+    the deployment's size. A load balancer probes every few seconds and acts after several
+    failures; an answer read within the last second tells it the same. The worker's age is
+    still worked out from the clock at every probe, so a worker turns stale on the second."""
+    global _last
+    now = time.monotonic()
+    last = _last
+    if last is not None and now - last.taken < settings.HEALTHZ_REUSE_SECONDS:
+        return last
+    try:
+        reading = _Reading(now, worker_heartbeat_at(), "")
+    except Exception as exc:  # noqa: BLE001
+        reading = _Reading(now, None, str(exc)[:200] or type(exc).__name__)
+    _last = reading
+    return reading
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers and a worker wrote its heartbeat within
     WORKER_STALE_SECONDS; 503 otherwise, the JSON saying why (no SMS goes out without one).
-    One query answers both: the heartbeat read also proves the database."""
-    try:
-        age = worker_heartbeat_age()
-    except Exception as exc:  # noqa: BLE001
+    One query answers both: the heartbeat read also proves the database (see _reading for
+    how often it is asked)."""
+    reading = _reading()
+    if reading.error:
         return JsonResponse(
-            {"status": "error", "database": "unreachable", "error": str(exc)[:200]}, status=503
+            {"status": "error", "database": "unreachable", "error": reading.error}, status=503
         )
+    age = timezone.now() - reading.heartbeat if reading.heartbeat is not None else None
     seconds = round(age.total_seconds()) if age is not None else None
     limit = settings.WORKER_STALE_SECONDS
     if seconds is None:

@@ -12,10 +12,10 @@ _HEARTBEAT_SQL = f"SELECT at FROM {_TABLE} WHERE name = %s"  # noqa: S608
 _FRESHEST_SQL = f"SELECT MAX(at) FROM {_TABLE}"  # noqa: S608
 
 
-def worker_heartbeat_age(*, name: str | None = None) -> dt.timedelta | None:
-    """How long ago the named worker (by default: the freshest of all workers, which systemd
-    names after the host) last beat (None: never). One plain query: ``/healthz`` asks this on
-    every probe, and building the ORM query cost more than the rest of the request."""
+def worker_heartbeat_at(*, name: str | None = None) -> dt.datetime | None:
+    """When the named worker (by default: the freshest of all workers, which systemd names
+    after the host) last beat (None: never). One plain query: ``/healthz`` asks this, and
+    building the ORM query cost more than the rest of the request."""
     with connection.cursor() as cursor:
         if name is None:
             cursor.execute(_FRESHEST_SQL)
@@ -27,6 +27,10 @@ def worker_heartbeat_age(*, name: str | None = None) -> dt.timedelta | None:
     value: dt.datetime | str = row[0]
     # SQLite hands the column back as text
     at = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at, dt.UTC)
-    return timezone.now() - at
+    return timezone.make_aware(at, dt.UTC) if timezone.is_naive(at) else at
+
+
+def worker_heartbeat_age(*, name: str | None = None) -> dt.timedelta | None:
+    """How long ago the named worker (see worker_heartbeat_at) last beat (None: never)."""
+    at = worker_heartbeat_at(name=name)
+    return None if at is None else timezone.now() - at

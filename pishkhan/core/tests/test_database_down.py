@@ -19,7 +19,7 @@ class DatabaseDownTests(BaseTestCase):
 
     def test_api_gets_json_503(self):
         with mock.patch(
-            "pishkhan.api.health.worker_heartbeat_age", side_effect=OperationalError("gone")
+            "pishkhan.api.health.worker_heartbeat_at", side_effect=OperationalError("gone")
         ):
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)
