@@ -40,6 +40,7 @@ from pishkhan.cases.transitions import PUBLIC_PHASES
 from pishkhan.core.errors import ApplicationError
 from pishkhan.core.jalali import TEHRAN, combine
 from pishkhan.core.ratelimit import client_ip, rate_limited
+from pishkhan.core.signed import signed_cookie
 from pishkhan.core.text import clean_input, to_ascii_digits
 from pishkhan.core.validators import normalize_mobile
 from pishkhan.cycle.schedule import week_times_of
@@ -165,10 +166,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 
 def _codes(request: HttpRequest, name: str) -> list[str]:
-    value = request.get_signed_cookie(
-        name, default="", salt=f"pishkhan.portal.{name}", max_age=settings.SESSION_COOKIE_AGE
+    value = signed_cookie(
+        request, name, salt=f"pishkhan.portal.{name}", max_age=settings.SESSION_COOKIE_AGE
     )
-    return [code for code in (value or "").split(",") if code]
+    return [code for code in value.split(",") if code]
 
 
 def _remember(request: HttpRequest, response: HttpResponse, name: str, code: str) -> None:
