@@ -26,7 +26,7 @@ def _unsigned(name: str, salt: str, value: str) -> tuple[str, int]:
     alone.COOKIES[name] = value
     payload = alone.get_signed_cookie(name, salt=salt)
     # TimestampSigner's value is "payload:timestamp:signature"
-    return payload, signing.b62_decode(value.rsplit(":", 2)[-2])
+    return str(payload), signing.b62_decode(value.rsplit(":", 2)[-2])
 
 
 def signed_cookie(request: HttpRequest, name: str, *, salt: str, max_age: int) -> str:
