@@ -143,7 +143,31 @@ class CaseForm(forms.Form):
         return [f for f in (pending_read(t) for t in self._kept_tokens()) if f]
 
     def apply_errors(self, exc: ValidationError) -> None:
-        """Put the service's Persian messages next to the matching fields."""
+        """Put the service's Persian messages next to the matching fields.
+
+        A form that was already sent and comes back with something else written in it (Back
+        in the browser, which gives the form its key again, then an edit): the person is told
+        which case the first sending made, and the form, shown again with what was typed,
+        gets a new key — sending it again makes the new request."""
+        reused = [
+            e
+            for e in getattr(exc, "error_dict", {}).get("idempotency_key", [])
+            if e.code == "reused"
+        ]
+        if reused:
+            data = self.data.copy()  # type: ignore[attr-defined]  # the request's QueryDict
+            data["idempotency_key"] = uuid.uuid4().hex
+            self.data = data
+            self.add_error(
+                None,
+                _(
+                    "این فرم پیش‌تر یک بار فرستاده شده است (کد رهگیری %(code)s) و این بار "
+                    "نوشته‌اش فرق دارد. اگر این درخواست دیگری است، دوباره «ثبت درخواست» را بزنید."
+                )
+                # the code isolated: Latin letters inside a right-to-left sentence
+                % {"code": f"\u2068{reused[0].params['code']}\u2069"},
+            )
+            return
         for key, messages in exc.message_dict.items():
             target = ERROR_FIELD.get(key, key)
             if target not in self.fields:

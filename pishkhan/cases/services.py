@@ -404,12 +404,39 @@ def case_submit(
                     municipality=municipality, idempotency_key=idempotency_key
                 ).first()
                 if existing:
+                    _check_replay(existing, text=text, mobile=mobile, email=email)
                     return existing
             if not Case.objects.filter(tracking_code=code).exists():
                 raise
             continue  # the code was taken: draw another
         return case
     raise ApplicationError(_("ساخت کد رهگیری ممکن نشد؛ دوباره تلاش کنید."))
+
+
+def _check_replay(existing: Case, *, text: str, mobile: str, email: str) -> None:
+    """A repeated idempotency key is a retry of the same request, answered with the case it
+    made. The same key with another request (a person who went Back to the sent form and
+    wrote something else in it, or a client that reuses keys) would lose that request
+    silently: it is refused, saying which case the key made. What the citizen wrote is
+    compared, not the service (the desk may correct it before a late retry comes)."""
+    if (existing.description, existing.citizen_mobile, existing.citizen_email) == (
+        text,
+        mobile,
+        email,
+    ):
+        return
+    raise ValidationError(
+        {
+            "idempotency_key": ValidationError(
+                _(
+                    "این کلید پیش‌تر برای درخواست دیگری (کد رهگیری %(code)s) به کار رفته است؛ "
+                    "برای درخواست تازه کلید تازه بفرستید."
+                ),
+                code="reused",
+                params={"code": existing.tracking_code},
+            )
+        }
+    )
 
 
 def _clean_attributes(

@@ -391,6 +391,14 @@ class PostTests(Open311Base):
         self.assertEqual(self.json(first), self.json(again))
         self.assertEqual(Case.objects.count(), 1)
 
+    def test_an_idempotency_key_reused_for_another_request_is_a_400(self):
+        first = self.post("requests.json", self.form(), HTTP_IDEMPOTENCY_KEY="abc-2")
+        code = self.json(first)[0]["service_request_id"]
+        other = self.form(description="درخت کهنسال کوچهٔ نرگس افتاده و راه را بسته است")
+        reused = self.post("requests.json", other, HTTP_IDEMPOTENCY_KEY="abc-2")
+        self.assertIn(code, self.assertError(reused, 400))
+        self.assertEqual(Case.objects.count(), 1)
+
     def test_address_only_names_the_district(self):
         response = self.post(
             "requests.json", self.form(lat=None, long=None, address_string="منطقهٔ دو، خیابان بهار")

@@ -382,6 +382,13 @@ class CaseDetailAndCreateTests(ApiBase):
         self.assertEqual(case.citizen_mobile, "+989123334444")
         again = self.client.post(API + "cases/", data, format="json")
         self.assertEqual(again.json()["tracking_code"], case.tracking_code)
+        # the same key for another call's request: refused, naming the case the key made
+        other = {**data, "description": "درخت کهنسال کوچهٔ نرگس افتاده و راه را بسته است"}
+        count = Case.objects.count()
+        reused = self.client.post(API + "cases/", other, format="json")
+        self.assertEqual(reused.status_code, 400, reused.content)
+        self.assertIn(case.tracking_code, reused.content.decode())
+        self.assertEqual(Case.objects.count(), count)
 
     def test_create_drops_control_characters(self):
         self.as_user(self.operator)

@@ -91,6 +91,50 @@ def test_citizen_submits_in_persian_and_tracks(page, city):
     screenshot(page, "cases-search-before-indexing")
 
 
+def fill_request(page, description):
+    page.select_option("#id_service", label="ترمیم چاله")
+    page.fill("#id_citizen_name", "مریم احمدی")
+    page.fill("#id_citizen_mobile", "۰۹۱۲۳۴۵۶۷۸۹")
+    page.fill("#id_description", description)
+    page.fill("#id_address", "خیابان ولیعصر، کوچهٔ لاله")
+    page.select_option("#id_district", label="منطقهٔ یک")
+
+
+def test_back_to_a_sent_form_and_send_again_makes_no_second_case(page, city):
+    page.goto(page.base_url + "/requests/new/")
+    fill_request(page, "چالهٔ بزرگی جلوی خانهٔ ما در کوچهٔ لاله ایجاد شده است")
+    page.click("#request-form button[type=submit]")
+    page.wait_for_url("**/requests/receipt/**")
+    code = page.locator("#tracking-code").inner_text().strip()
+
+    # Back: the browser fetches the form again (its cookies changed), with a new key from the
+    # server; the tab gives the form back the key it was sent with.
+    page.go_back()
+    page.wait_for_url("**/requests/new/")
+    fill_request(page, "چالهٔ بزرگی جلوی خانهٔ ما در کوچهٔ لاله ایجاد شده است")
+    page.click("#request-form button[type=submit]")
+    page.wait_for_url("**/requests/receipt/**")
+    assert page.locator("#tracking-code").inner_text().strip() == code
+    assert Case.objects.count() == 1
+
+    # Back again, and something else written in it: told which case the form made, nothing
+    # typed is lost, and sending once more makes the new request.
+    page.go_back()
+    page.wait_for_url("**/requests/new/")
+    fill_request(page, "درخت کهنسال کوچهٔ نرگس افتاده و راه را بسته است")
+    page.click("#request-form button[type=submit]")
+    alert = page.locator("#request-form .alert-danger")
+    alert.wait_for()
+    assert code in alert.inner_text()
+    assert page.input_value("#id_description") == "درخت کهنسال کوچهٔ نرگس افتاده و راه را بسته است"
+    assert Case.objects.count() == 1
+    screenshot(page, "cases-citizen-form-sent-before")
+    page.click("#request-form button[type=submit]")
+    page.wait_for_url("**/requests/receipt/**")
+    assert page.locator("#tracking-code").inner_text().strip() != code
+    assert Case.objects.count() == 2
+
+
 def test_operator_registers_a_phone_request(page, city):
     case_submit(
         municipality=city["municipality"],

@@ -127,6 +127,21 @@ class SubmitTests(BaseTestCase):
         self.assertEqual(AuditEntry.objects.count(), audit)
         self.assertEqual(Message.objects.count(), messages)
 
+    def test_a_key_reused_for_another_request_is_refused_and_names_the_first_case(self):
+        first = self.submit(idempotency_key="reused-1")
+        audit = AuditEntry.objects.count()
+        with self.assertRaises(ValidationError) as ctx:
+            self.submit(idempotency_key="reused-1", description="درخت افتاده راه را بسته است")
+        (error,) = ctx.exception.error_dict["idempotency_key"]
+        self.assertEqual(error.code, "reused")
+        self.assertIn(first.tracking_code, ctx.exception.message_dict["idempotency_key"][0])
+        self.assertEqual(Case.objects.count(), 1)
+        self.assertEqual(AuditEntry.objects.count(), audit)
+        # the same request again (a retry) is still answered with its case, even after the
+        # desk corrected its service
+        Case.objects.filter(pk=first.pk).update(service=self.tree)
+        self.assertEqual(self.submit(idempotency_key="reused-1").pk, first.pk)
+
     def test_tracking_code_check_character_catches_typos(self):
         code = tracking_code_new()
         self.assertTrue(tracking_code_is_valid(code))

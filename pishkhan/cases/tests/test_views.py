@@ -385,6 +385,18 @@ class RegisterTests(OfficeTestCase):
         self.assertEqual((case.channel, case.registered_by_id), ("phone", self.operator.pk))
         self.client.post(self.URL, self.data())
         self.assertEqual(Case.objects.count(), 1)
+        # Back to the form just sent, and the next caller's request written in it: told which
+        # case the form made, the new call kept with a new key, registered on the next press.
+        call = "تیر چراغ برق کوچهٔ یاس کج شده و در حال افتادن است"
+        r = self.client.post(self.URL, self.data(description=call))
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "این فرم پیش‌تر یک بار فرستاده شده است")
+        self.assertContains(r, case.tracking_code)
+        self.assertContains(r, call)
+        key = r.context["form"]["idempotency_key"].value()
+        self.assertNotEqual(key, "reg-1")
+        self.client.post(self.URL, self.data(description=call, idempotency_key=key))
+        self.assertEqual(Case.objects.filter(description=call).count(), 1)
 
     def test_walk_in_citizen_leaves_with_a_printed_receipt_and_an_sms(self):
         from pishkhan.cases.selectors import case_meeting_at

@@ -91,6 +91,29 @@ class SubmitPageTests(RequestTestCase):
         r = other.post(NEW, self.data(idempotency_key=key.search(second)[1]))
         self.assertEqual(r.status_code, 302)
 
+    def test_a_sent_form_sent_again_with_other_words_is_told_and_loses_nothing(self):
+        # Back in the browser to the form just sent (site.js gives it back its key), another
+        # request written in it: not silently answered with the first case, not a duplicate.
+        import re
+
+        data = self.data(idempotency_key="back-key-1")
+        first = self.client.post(NEW, data)
+        case = Case.objects.get()
+        self.assertEqual(first.status_code, 302)
+        other = "درخت کهنسال کوچهٔ نرگس افتاده و راه را بسته است"
+        r = self.client.post(NEW, {**data, "description": other})
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(Case.objects.count(), 1)
+        self.assertContains(r, "این فرم پیش‌تر یک بار فرستاده شده است")
+        self.assertContains(r, case.tracking_code)
+        self.assertContains(r, other)  # what was typed is still in the form
+        key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', r.content.decode())[1]
+        self.assertNotEqual(key, "back-key-1")
+        second = self.client.post(NEW, {**data, "description": other, "idempotency_key": key})
+        self.assertEqual(second.status_code, 302)
+        self.assertEqual(Case.objects.count(), 2)
+        self.assertEqual(Case.objects.exclude(pk=case.pk).get().description, other)
+
     def test_submit_creates_one_case_and_receipt_even_when_posted_twice(self):
         data = self.data(idempotency_key="same-key-1")
         r1 = self.client.post(NEW, data)
