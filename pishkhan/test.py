@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Any
 
 from django.test import TestCase
@@ -155,6 +156,24 @@ def query_plan(qs: Any) -> str:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         return " | ".join(str(r[0]) for r in cursor.fetchall())
+
+
+def plan_uses(plan: str, index: str) -> bool:
+    """Whether ``plan`` (query_plan's) reads ``index``, or on a partitioned table (PostgreSQL,
+    pishkhan/partitioning) one of its copies on the partitions, which PostgreSQL names itself."""
+    from django.db import connection
+
+    names = {index}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH RECURSIVE copies(oid) AS (SELECT to_regclass(%s)::oid UNION"
+                " SELECT i.inhrelid FROM pg_inherits i JOIN copies c ON i.inhparent = c.oid)"
+                " SELECT c.relname FROM copies JOIN pg_class c ON c.oid = copies.oid",
+                [index],
+            )
+            names |= {row[0] for row in cursor.fetchall()}
+    return any(re.search(rf"\b{re.escape(name)}\b", plan) for name in names)
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -80,10 +80,10 @@ def partitions(cur: Any, table: str) -> list[tuple[str, str, int]]:
         [table],
     )
     rows = cur.fetchall()
-    return sorted(rows, key=lambda r: (_upper(r[1]) or 2**63, r[0]))
+    return sorted(rows, key=lambda r: (upper_bound(r[1]) or 2**63, r[0]))
 
 
-def _upper(bound: str) -> int | None:
+def upper_bound(bound: str) -> int | None:
     m = re.search(r"TO \('?(-?\d+)'?\)", bound)
     return int(m.group(1)) if m else None
 
@@ -287,8 +287,11 @@ def partition_extend(
 ) -> list[str]:
     """Add partitions so that ``ahead`` empty ones follow the newest id; run it monthly.
 
-    Refuses when a table's DEFAULT partition holds rows (ids outran the partitions): moving
-    them needs the incoming foreign keys dropped; see docs/DEPLOY.md."""
+    When ids outran the partitions (no ``--extend`` for too long), the rows beyond them are in
+    the DEFAULT partition; they stay there, found through the table as every row is (moving
+    them would mean dropping and re-adding every foreign key that points at the table), and
+    the new partitions start above the highest of them. The returned list says so in a
+    comment. Writes to the table wait while this runs (a few milliseconds a partition)."""
     from django.db import transaction
 
     done: list[str] = []
@@ -296,14 +299,21 @@ def partition_extend(
         for t in tables:
             if not is_partitioned(cur, t):
                 raise PartitionError(f"{t} is not partitioned")
+            # No new id may land in DEFAULT between reading the ids and adding the partitions.
+            cur.execute(f"LOCK TABLE {_q(t)} IN SHARE ROW EXCLUSIVE MODE")
             parts = partitions(cur, t)
-            cur.execute(f"SELECT COUNT(*) FROM {_q(t + '_default')}")  # noqa: S608
-            if cur.fetchone()[0]:
-                raise PartitionError(
-                    f"{t}_default holds rows: ids outran the partitions (docs/DEPLOY.md §9)"
-                )
-            uppers = [u for _, b, _ in parts if (u := _upper(b)) is not None]
+            uppers = [u for _, b, _ in parts if (u := upper_bound(b)) is not None]
             top = max(uppers)
+            cur.execute(
+                f"SELECT COUNT(*), MIN({KEY}), MAX({KEY}) FROM {_q(t + '_default')}"  # noqa: S608
+            )
+            stray, low, high = cur.fetchone()
+            if stray and high >= top:
+                done.append(
+                    f"-- {t}_default keeps {stray} rows (ids {low}-{high}, beyond the partitions"
+                    f" that were); the new partitions start at {high + 1}"
+                )
+                top = high + 1
             cur.execute(f"SELECT COALESCE(MAX({KEY}), 0) FROM {_q(t)}")  # noqa: S608
             max_id = int(cur.fetchone()[0])
             k = len(uppers)

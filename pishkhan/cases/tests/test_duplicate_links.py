@@ -13,7 +13,7 @@ from pishkhan.cases.selectors import duplicate_candidates, duplicates_for_cases,
 from pishkhan.cases.services import case_merge, case_put_on_agenda
 from pishkhan.cases.tests.test_views import INBOX, OfficeTestCase
 from pishkhan.cycle import jobs
-from pishkhan.test import query_plan
+from pishkhan.test import plan_uses, query_plan
 
 POTHOLE = "چاله بزرگ جلوی نانوایی خیابان گلستان"
 
@@ -108,8 +108,8 @@ class ScanTests(OfficeTestCase):
         plan = query_plan(duplicates._todo().order_by("-id")[:100])
         if connection.vendor == "sqlite":
             self.assertIn("USING INDEX case_dup_todo_idx", plan)
-        else:
-            self.assertIn("case_dup_todo_idx", plan)
+        else:  # the index, or on a partitioned table its copy on each partition
+            self.assertTrue(plan_uses(plan, "case_dup_todo_idx"), plan)
 
 
 class ReadTests(OfficeTestCase):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from io import StringIO
 
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
@@ -22,6 +23,7 @@ from pishkhan.partitioning.plan import (
     partition_apply,
     partition_extend,
     partitions,
+    upper_bound,
 )
 from pishkhan.test import make_city, query_plan
 
@@ -114,13 +116,44 @@ class PartitionedTablesTests(TestCase):
         self.assertNotEqual(newest.pk // ROWS["cases_case"], self.before.pk // ROWS["cases_case"])
         with self.assertRaises(IntegrityError), transaction.atomic():
             Case.objects.filter(pk=newest.pk).update(tracking_code=self.before.tracking_code)
-        again = self.submit("همان درخواست، دوباره فرستاده شد", key="k-before")
+        again = self.submit("چاله قبل از بخش‌بندی جلوی نانوایی", key="k-before")
         self.assertEqual(again.pk, self.before.pk)  # the retry finds the first case
+        with self.assertRaises(ValidationError):  # the key with another request: refused
+            self.submit("درخواستی دیگر با همان کلید", key="k-before")
         # Deleting a case frees its code; changing a code moves its key.
         code = newest.tracking_code
         Case.objects.filter(pk=newest.pk).update(tracking_code="ZZZZZZZZ")
         Case.objects.filter(pk=self.before.pk).update(tracking_code=code)
         self.assertEqual(case_get_by_code(code=code) and self.before.pk, self.before.pk)
+
+    def test_extend_after_ids_outran_the_partitions_keeps_the_default_rows(self) -> None:
+        # No --extend for too long: the newest cases went to the DEFAULT partition.
+        with connection.cursor() as cur:
+            top = max(
+                b for _, bound, _ in partitions(cur, "cases_case") if (b := upper_bound(bound))
+            )
+            cur.execute(f"SELECT setval('cases_case_id_seq', {top + 4}, false)")
+        stray = [self.submit(f"درخواست پس از آخرین بخش {n}") for n in range(3)]
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT COUNT(*) FROM cases_case_default WHERE id = ANY(%s)",
+                [[c.pk for c in stray]],
+            )
+            self.assertEqual(cur.fetchone()[0], 3)
+        added = partition_extend(connection, rows=ROWS)
+        self.assertIn("cases_case_default keeps 3 rows", added[0])
+        newer = self.submit("درخواست پس از افزودن بخش‌ها")
+        with connection.cursor() as cur:
+            cur.execute("SELECT tableoid::regclass::text FROM cases_case WHERE id = %s", [newer.pk])
+            self.assertRegex(cur.fetchone()[0], r"^cases_case_p\d+$")  # not the default
+            cur.execute("SELECT COUNT(*) FROM cases_case_default")
+            self.assertEqual(cur.fetchone()[0], 3)  # the stray rows stay where they are
+        for case in [*stray, newer]:
+            found = case_get_by_code(code=case.tracking_code)
+            self.assertEqual(found and found.pk, case.pk)
+            self.assertEqual(CaseEvent.objects.filter(case=case).count(), 1)
+        accepted = case_accept(case=stray[0], needs_visit=False, actor=self.city["manager1"])
+        self.assertEqual(accepted.status, Case.Status.ACCEPTED)  # a stray row still updates
 
     def test_extend_adds_partitions_ahead_and_apply_refuses_twice(self) -> None:
         for n in range(8):

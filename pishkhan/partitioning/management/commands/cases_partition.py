@@ -2,7 +2,8 @@
 
 manage.py cases_partition                 # print the plan (nothing changes)
 manage.py cases_partition --commit        # apply it, in one transaction
-manage.py cases_partition --extend        # add partitions ahead of the newest id (monthly)
+manage.py cases_partition --extend        # add partitions ahead of the newest id (monthly; rows
+                                          # already in the default partition stay there)
 manage.py cases_partition --status        # partitions and their sizes
 """
 
