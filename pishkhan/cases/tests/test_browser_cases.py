@@ -135,6 +135,31 @@ def test_back_to_a_sent_form_and_send_again_makes_no_second_case(page, city):
     assert Case.objects.count() == 2
 
 
+def test_each_form_in_the_history_keeps_its_own_key(page, city):
+    # Two requests one after the other in the same tab; Back to each form gives that form's key
+    # (not the last one sent), so neither can be sent again as a second case.
+    keys = []
+    page.goto(page.base_url + "/requests/new/")
+    for text in ("چراغ کوچهٔ یاس شب‌ها خاموش است", "درخت کهنسال کوچهٔ نرگس افتاده است"):
+        fill_request(page, text)
+        keys.append(page.input_value("input[name=idempotency_key]"))
+        page.click("#request-form button[type=submit]")
+        page.wait_for_url("**/requests/receipt/**")
+        if len(keys) == 1:
+            page.click("text=ثبت درخواست دیگر")
+            page.wait_for_url("**/requests/new/")
+    assert keys[0] != keys[1]
+    page.go_back()
+    page.wait_for_url("**/requests/new/")
+    assert page.input_value("input[name=idempotency_key]") == keys[1]
+    page.go_back()
+    page.wait_for_url("**/requests/receipt/**")
+    page.go_back()
+    page.wait_for_url("**/requests/new/")
+    assert page.input_value("input[name=idempotency_key]") == keys[0]
+    assert Case.objects.count() == 2
+
+
 def test_operator_registers_a_phone_request(page, city):
     case_submit(
         municipality=city["municipality"],

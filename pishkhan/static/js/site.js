@@ -20,20 +20,23 @@
         });
       });
     });
-    // A request form keeps its idempotency key in this tab: coming Back to a form that was
-    // sent (the browser fetches it anew, with a new key) it gets the key it was sent with, so
-    // sending it again answers with the case it made instead of making a second one. A form
-    // opened afresh (a link, a reload) keeps the new key the server gave it.
+    // A request form keeps its idempotency key in its place in the tab's history: coming Back
+    // to a form that was sent (the browser fetches it anew, with a new key) it gets the key it
+    // was sent with, so sending it again answers with the case it made instead of making a
+    // second one. A form opened afresh (a link, a reload) keeps the new key the server gave it.
     document.querySelectorAll("form[data-keep-key]").forEach(function (form) {
       var input = form.querySelector("input[name=idempotency_key]");
       if (!input) { return; }
-      var slot = "pishkhan-key:" + location.pathname + location.search;
       try {
         var nav = performance.getEntriesByType("navigation")[0];
-        var held = sessionStorage.getItem(slot);
-        if (nav && nav.type === "back_forward" && held) { input.value = held; }
-        else { sessionStorage.setItem(slot, input.value); }
-      } catch (e) { /* no storage (a private window): the server's key alone */ }
+        var state = history.state || {};
+        if (nav && nav.type === "back_forward" && state.pishkhanKey) {
+          input.value = state.pishkhanKey;
+        } else {
+          state.pishkhanKey = input.value;
+          history.replaceState(state, "");
+        }
+      } catch (e) { /* an old browser: the server's key alone */ }
     });
     // Confirm dangerous actions.
     document.querySelectorAll("[data-confirm]").forEach(function (el) {
