@@ -80,6 +80,35 @@ class LimitsCacheTests(SimpleTestCase):
             time.sleep(1.3)
             self.assertEqual(cache.hit("k", 2), 1)  # that window closed: a new one
 
+    def test_a_counter_half_written_starts_again_and_is_never_an_error(self):
+        # A process killed in the middle of rewriting a counter in place leaves a torn file.
+        with tempfile.TemporaryDirectory() as directory:
+            cache = LockedFileCache(directory, {"TIMEOUT": 600})
+            self.assertEqual([cache.hit("k", 60) for _ in range(3)], [1, 2, 3])
+            name = cache._key_to_file("k")
+            with open(name, "r+b") as handle:
+                handle.truncate(5)
+            self.assertIsNone(cache.get("k"))
+            self.assertFalse(cache.has_key("k"))
+            self.assertEqual(cache.hit("k", 60), 1)
+            self.assertEqual(cache.get("k"), 1)
+
+    def test_reads_during_hits_see_whole_counters(self):
+        with tempfile.TemporaryDirectory() as directory:
+            context = multiprocessing.get_context("fork")
+            writers = [context.Process(target=_count_hits, args=(directory, 300)) for _ in range(2)]
+            for writer in writers:
+                writer.start()
+            cache = LockedFileCache(directory, {"TIMEOUT": 600})
+            seen = []
+            while any(w.is_alive() for w in writers):
+                seen.append(cache.get("rl:login-fail:203.0.113.9", 0))
+                time.sleep(0.001)  # a reader as the product has them: now and then
+            for writer in writers:
+                writer.join(60)
+            self.assertEqual(seen, sorted(seen))  # never a torn (missing) counter mid-count
+            self.assertEqual(cache.get("rl:login-fail:203.0.113.9"), 600)
+
     def test_the_default_install_counts_in_files_under_var(self):
         env = {**os.environ, "PISHKHAN_TESTING": "0", "DJANGO_DEBUG": "1", "CACHE_URL": ""}
         env.pop("DJANGO_SETTINGS_MODULE", None)
