@@ -2,12 +2,14 @@
 
     SQLITE_PATH=/tmp/pk-bench/city.sqlite3 python bench/citizen_profile.py --runs 300
     SQLITE_PATH=/tmp/pk-bench/city.sqlite3 python bench/citizen_profile.py --runs 300 --top 25 --only track
+    SQLITE_PATH=/tmp/pk-bench/city.sqlite3 python bench/citizen_profile.py --runs 1000 --pieces
 
 The same targets as bench/citizen_paths.py, called through ``WSGIHandler`` with production
 settings (``bench.floor_settings``) and no HTTP server or load client: for each, the median
 CPU time per request, the Python function calls per request (cProfile: deterministic, so it
 compares before/after on a noisy machine) and, with ``--top``, the profile's top entries by
-cumulative time. Targets: the bare Django view (``bench.trivial_settings``' view, called
+cumulative time; with ``--pieces``, the median time of each named step of the tracking page and
+the submission (``PIECES``: a timer around each call, no profiler). Targets: the bare Django view (``bench.trivial_settings``' view, called
 directly without middleware), the same view behind the product's middleware, ``/healthz``,
 a returning citizen's ``/track/<code>/`` and ``POST /requests/new/``.
 """
@@ -86,6 +88,67 @@ def targets() -> dict[str, Callable[[], dict[str, Any]]]:
     }
 
 
+# The steps of a request timed by --pieces: (module, name) of calls the view makes.
+PIECES = {
+    "GET /track/<code>/": [
+        ("pishkhan.portal.request_views", "track_case"),
+        ("pishkhan.portal.request_views", "_proved"),
+        ("pishkhan.portal.request_views", "case_public_state"),
+        ("pishkhan.portal.request_views", "serve_state"),
+        ("pishkhan.portal.cache", "csrf_token"),
+        ("pishkhan.portal.cache", "_filled"),
+    ],
+    "POST /requests/new/": [
+        ("pishkhan.portal.request_views", "rate_limited"),
+        ("pishkhan.portal.request_views", "case_submit"),
+        ("pishkhan.cases.services", "row_insert"),
+        ("pishkhan.cases.services", "_event"),
+        ("pishkhan.cases.services", "audit_record"),
+        ("pishkhan.cases.services", "_notify"),
+        ("pishkhan.portal.request_views", "redirect"),
+        ("pishkhan.portal.request_views", "_remember"),
+    ],
+}
+
+
+def pieces(name: str, run: Callable[[], None], runs: int) -> None:
+    """Median µs of each step in PIECES[name] over ``runs`` requests (after 100 to warm)."""
+    import importlib
+
+    spent: dict[str, list[int]] = {}
+    undo = []
+    for module_name, attr in PIECES.get(name, []):
+        module = importlib.import_module(module_name)
+        original = getattr(module, attr)
+        label = f"{module_name.rsplit('.', 1)[-1]}.{attr}"
+
+        def timed(*a: Any, _f: Any = original, _label: str = label, **k: Any) -> Any:
+            start = time.perf_counter_ns()
+            try:
+                return _f(*a, **k)
+            finally:
+                spent.setdefault(_label, []).append(time.perf_counter_ns() - start)
+
+        setattr(module, attr, timed)
+        undo.append((module, attr, original))
+    try:
+        for _ in range(100):
+            run()
+        spent.clear()
+        totals = []
+        for _ in range(runs):
+            start = time.perf_counter_ns()
+            run()
+            totals.append(time.perf_counter_ns() - start)
+    finally:
+        for module, attr, original in undo:
+            setattr(module, attr, original)
+    print(f"\n{name}: {statistics.median(totals) / 1000:,.0f} µs a request (median of {runs})")
+    print("| step | calls a request | µs a call (median) |\n|---|---:|---:|")
+    for label, times in spent.items():
+        print(f"| {label} | {len(times) / runs:g} | {statistics.median(times) / 1000:,.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -93,6 +156,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--top", type=int, default=0, help="print this many profile entries")
     parser.add_argument("--only", default="", help="substring of a target's name")
+    parser.add_argument("--pieces", action="store_true", help="time each step (PIECES)")
     args = parser.parse_args()
     django_setup()
     collectstatic()
@@ -117,6 +181,11 @@ def main() -> None:
     runs: dict[str, Callable[[], None]] = {"bare Django view (no middleware)": lambda: ok(bare)}
     for name, make in targets().items():
         runs[name] = lambda make=make: call(make)  # type: ignore[misc]
+    if args.pieces:
+        for name in PIECES:
+            if not args.only or args.only in name:
+                pieces(name, runs[name], args.runs)
+        return
     print(f"| target | µs per request (median of {args.runs}) | Python calls per request |")
     print("|---|---:|---:|")
     for name, run in runs.items():
