@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
-import random
 import time
 import zlib
 from collections.abc import Iterator
@@ -103,9 +102,29 @@ class LockedFileCache(FileBasedCache):
                 handle.write(pickle.dumps(expiry, self.pickle_protocol))
                 handle.write(zlib.compress(pickle.dumps(count, self.pickle_protocol)))
                 handle.truncate()
-            if random.random() < 0.02:  # noqa: S311 — when to tidy, not a secret
-                self._cull()  # type: ignore[attr-defined]
             return int(count)
+
+    def tidy(self) -> int:
+        """Delete the counters whose window has closed; the number deleted. The worker's job
+        (``cycle.limits_tidy``), not a request's: with one file per address and tracking code
+        it reads every file. Each file is read without the lock and, when expired, read again
+        and deleted under it, so a hit that just opened a new window is never lost. Past
+        ``MAX_ENTRIES`` live counters, Django's cull (a random third) is the backstop."""
+        try:
+            names = [e.path for e in os.scandir(self._dir) if e.name.endswith(self.cache_suffix)]  # type: ignore[attr-defined]
+        except FileNotFoundError:
+            return 0
+        deleted = 0
+        for name in names:
+            if self._live(name) is not None:
+                continue
+            with self._locked():
+                if self._live(name) is None and self._delete(name):  # type: ignore[attr-defined]
+                    deleted += 1
+        if len(names) - deleted >= self._max_entries:  # type: ignore[attr-defined]
+            with self._locked():
+                self._cull()  # type: ignore[attr-defined]
+        return deleted
 
 
 class RedisLimitsCache(RedisCache):

@@ -14,12 +14,17 @@ citizen's submission waited for a thousand page writes and an fsync (its p99 12 
 without them, measured in-process). The worker checkpoints every round instead
 (``database_checkpoint``); the web processes' threshold is raised to a backstop
 (``SQLITE_WAL_AUTOCHECKPOINT`` pages, settings) for when no worker runs.
+
+The limits' counters (files under var/limits/ on the default install) are tidied by the worker
+too, every ten minutes (``limits_tidy``): a request used to list the whole directory at one
+hit in fifty.
 """
 
 from __future__ import annotations
 
 import time
 
+from django.core.cache import caches
 from django.db import connection
 
 STATISTICS_EVERY_SECONDS = 24 * 3600
@@ -50,4 +55,21 @@ def database_checkpoint() -> int:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
         cursor.fetchall()
+    return 0
+
+
+LIMITS_TIDY_EVERY_SECONDS = 600
+_last_tidy: float | None = None
+
+
+def limits_tidy(*, now: float | None = None) -> int:
+    """Delete the limits' closed windows (the file cache of the default install; Redis expires
+    its own keys) every ten minutes in this process. Returns 0: once a round is enough."""
+    global _last_tidy  # noqa: PLW0603 — per-process schedule, like the worker's own loop
+    now = time.monotonic() if now is None else now
+    tidy = getattr(caches["limits"], "tidy", None)
+    if tidy is None or (_last_tidy is not None and now - _last_tidy < LIMITS_TIDY_EVERY_SECONDS):
+        return 0
+    tidy()
+    _last_tidy = now
     return 0

@@ -109,6 +109,23 @@ class LimitsCacheTests(SimpleTestCase):
             self.assertEqual(seen, sorted(seen))  # never a torn (missing) counter mid-count
             self.assertEqual(cache.get("rl:login-fail:203.0.113.9"), 600)
 
+    def test_the_worker_tidies_closed_windows_and_a_hit_lists_nothing(self):
+        from unittest import mock
+
+        with tempfile.TemporaryDirectory() as directory:
+            cache = LockedFileCache(directory, {"TIMEOUT": 600})
+            with mock.patch.object(cache, "_list_cache_files") as listing:
+                for n in range(200):  # the old hit listed it at one hit in fifty
+                    cache.hit(f"closed-{n}", 1)
+                cache.hit("open", 600)
+            listing.assert_not_called()  # no hit lists the directory any more
+            time.sleep(1.1)
+            cache.hit("open", 600)
+            self.assertEqual(cache.tidy(), 200)
+            self.assertEqual(len(cache._list_cache_files()), 1)
+            self.assertEqual(cache.get("open"), 2)  # the open window is kept
+            self.assertEqual(cache.tidy(), 0)
+
     def test_the_default_install_counts_in_files_under_var(self):
         env = {**os.environ, "PISHKHAN_TESTING": "0", "DJANGO_DEBUG": "1", "CACHE_URL": ""}
         env.pop("DJANGO_SETTINGS_MODULE", None)

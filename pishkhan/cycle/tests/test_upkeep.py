@@ -7,7 +7,7 @@ from unittest import mock
 
 from django.conf import settings
 from django.db import connection
-from django.test import TestCase, TransactionTestCase
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from pishkhan.accounts.models import District
 from pishkhan.cycle import jobs, upkeep
@@ -87,3 +87,21 @@ class DatabaseCheckpointTests(TransactionTestCase):
         self.assertEqual(path.stat().st_size, before)  # committed, still only in the log
         upkeep.database_checkpoint()
         self.assertGreater(path.stat().st_size, before)
+
+
+class LimitsTidyTests(SimpleTestCase):
+    def test_the_worker_tidies_the_limits_every_ten_minutes(self):
+        self.assertIs(jobs.JOBS["cycle.limits_tidy"].run, upkeep.limits_tidy)
+        tidy = mock.Mock(return_value=3)
+        limits = mock.Mock(tidy=tidy)
+        with (
+            mock.patch.object(upkeep, "caches", {"limits": limits}),
+            mock.patch.object(upkeep, "_last_tidy", None),
+        ):
+            upkeep.limits_tidy(now=1000.0)
+            upkeep.limits_tidy(now=1000.0 + upkeep.LIMITS_TIDY_EVERY_SECONDS - 1)
+            self.assertEqual(tidy.call_count, 1)
+            upkeep.limits_tidy(now=1000.0 + upkeep.LIMITS_TIDY_EVERY_SECONDS)
+            self.assertEqual(tidy.call_count, 2)
+        with mock.patch.object(upkeep, "caches", {"limits": object()}):  # Redis: nothing to do
+            self.assertEqual(upkeep.limits_tidy(now=5000.0), 0)
