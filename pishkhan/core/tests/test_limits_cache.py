@@ -27,14 +27,21 @@ def _count_hits(directory: str, hits: int) -> None:
         ratelimit.rate_limited("login-fail:203.0.113.9", "20/10m")
 
 
+def _counting(directory: str, processes: int, hits: int) -> list[multiprocessing.Process]:
+    """``processes`` processes, started, each counting ``hits`` failed logins."""
+    context = multiprocessing.get_context("fork")
+    workers = [
+        context.Process(target=_count_hits, args=(directory, hits)) for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    return workers
+
+
 class LimitsCacheTests(SimpleTestCase):
     def test_four_processes_share_one_counter_and_lose_no_hit(self):
         with tempfile.TemporaryDirectory() as directory:
-            context = multiprocessing.get_context("fork")
-            workers = [context.Process(target=_count_hits, args=(directory, 50)) for _ in range(4)]
-            for worker in workers:
-                worker.start()
-            for worker in workers:
+            for worker in _counting(directory, 4, 50):
                 worker.join(60)
             cache = LockedFileCache(directory, {"TIMEOUT": 600})
             self.assertEqual(cache.get("rl:login-fail:203.0.113.9"), 200)
@@ -95,10 +102,7 @@ class LimitsCacheTests(SimpleTestCase):
 
     def test_reads_during_hits_see_whole_counters(self):
         with tempfile.TemporaryDirectory() as directory:
-            context = multiprocessing.get_context("fork")
-            writers = [context.Process(target=_count_hits, args=(directory, 300)) for _ in range(2)]
-            for writer in writers:
-                writer.start()
+            writers = _counting(directory, 2, 300)
             cache = LockedFileCache(directory, {"TIMEOUT": 600})
             seen = []
             while any(w.is_alive() for w in writers):
