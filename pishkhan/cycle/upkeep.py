@@ -28,22 +28,31 @@ from django.core.cache import caches
 from django.db import connection
 
 STATISTICS_EVERY_SECONDS = 24 * 3600
-_last_run: float | None = None
+LIMITS_TIDY_EVERY_SECONDS = 600
+# When each periodic job last ran in this process (a per-process schedule, like the worker's
+# own loop); a job that is not due returns at once.
+_last_run: dict[str, float] = {}
+
+
+def _due(job: str, every: float, now: float | None) -> float | None:
+    """The moment to record as ``job``'s run if it is due (``every`` seconds since its last
+    run in this process, or never run), else None."""
+    now = time.monotonic() if now is None else now
+    last = _last_run.get(job)
+    return now if last is None or now - last >= every else None
 
 
 def database_statistics_refresh(*, now: float | None = None) -> int:
     """Refresh SQLite's statistics if a day has passed since the last refresh in this process.
     Returns 0: it never asks to run again in the same round."""
-    global _last_run  # noqa: PLW0603 — per-process schedule, like the worker's own loop
-    now = time.monotonic() if now is None else now
     if connection.vendor != "sqlite":
         return 0
-    if _last_run is not None and now - _last_run < STATISTICS_EVERY_SECONDS:
+    if (at := _due("statistics", STATISTICS_EVERY_SECONDS, now)) is None:
         return 0
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA analysis_limit = 0")  # every row: see the module's note
         cursor.execute("ANALYZE")
-    _last_run = now
+    _last_run["statistics"] = at
     return 0
 
 
@@ -58,18 +67,12 @@ def database_checkpoint() -> int:
     return 0
 
 
-LIMITS_TIDY_EVERY_SECONDS = 600
-_last_tidy: float | None = None
-
-
 def limits_tidy(*, now: float | None = None) -> int:
     """Delete the limits' closed windows (the file cache of the default install; Redis expires
     its own keys) every ten minutes in this process. Returns 0: once a round is enough."""
-    global _last_tidy  # noqa: PLW0603 — per-process schedule, like the worker's own loop
-    now = time.monotonic() if now is None else now
     tidy = getattr(caches["limits"], "tidy", None)
-    if tidy is None or (_last_tidy is not None and now - _last_tidy < LIMITS_TIDY_EVERY_SECONDS):
+    if tidy is None or (at := _due("limits", LIMITS_TIDY_EVERY_SECONDS, now)) is None:
         return 0
     tidy()
-    _last_tidy = now
+    _last_run["limits"] = at
     return 0

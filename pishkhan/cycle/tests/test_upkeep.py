@@ -26,7 +26,7 @@ def stat_rows() -> int:
 class DatabaseStatisticsTests(TestCase):
     def setUp(self):
         make_city()
-        patcher = mock.patch.object(upkeep, "_last_run", None)
+        patcher = mock.patch.dict(upkeep._last_run, clear=True)
         patcher.start()
         self.addCleanup(patcher.stop)
 
@@ -96,7 +96,7 @@ class LimitsTidyTests(SimpleTestCase):
         limits = mock.Mock(tidy=tidy)
         with (
             mock.patch.object(upkeep, "caches", {"limits": limits}),
-            mock.patch.object(upkeep, "_last_tidy", None),
+            mock.patch.dict(upkeep._last_run, clear=True),
         ):
             upkeep.limits_tidy(now=1000.0)
             upkeep.limits_tidy(now=1000.0 + upkeep.LIMITS_TIDY_EVERY_SECONDS - 1)
