@@ -15,6 +15,11 @@ turn, round after round (interleaved, so a noisy neighbour hurts every target al
   gets after proving code + last digits, and the CSRF cookie of its first view);
 - ``POST /requests/new/`` — a stored, audited, notified case (unique idempotency key each).
 
+With ``--floors``, three more targets of the same product (``bench/floor.py``): what any
+design of the two paths would pay on this stack — the tracking page's one statement behind the
+middleware with a constant answer, the submission's request path writing nothing (CSRF, the
+form validated), and the same plus one queued INSERT.
+
 Prints req/s per target per round, the median of the rounds, each as a ratio of the trivial
 view, and the machine's load average before and after.
 
@@ -120,11 +125,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8771)
     parser.add_argument("--before-tree", type=Path, help="another checkout, measured beside")
     parser.add_argument("--before-sqlite", help="its SQLite file (default: the same database)")
+    parser.add_argument("--floors", action="store_true", help="also the floors of bench/floor.py")
     args = parser.parse_args()
     env = server_env()
     django_setup()
     collectstatic()
     code = a_case_code()
+    if args.floors:
+        from bench.floor import table_ensure
+
+        table_ensure()
     product = Gunicorn(
         args.workers, args.port, dict(env, DJANGO_SETTINGS_MODULE="bench.floor_settings")
     )
@@ -156,9 +166,19 @@ def main() -> None:
             f"{label}POST /requests/new/": (f"{url}/requests/new/", script),
         }
 
+    url = f"http://127.0.0.1:{args.port}"
+    floors = {
+        "floor: the tracking statement, a constant answer": (
+            f"{url}/bench-floor/read/{code}/",
+            None,
+        ),
+        "floor: the submission's path, nothing written": (f"{url}/bench-floor/form/", script),
+        "floor: the same + one queued INSERT": (f"{url}/bench-floor/append/", script),
+    }
     targets = {
         "trivial Django view": (f"http://127.0.0.1:{args.port + 1}/", None),
         **paths(args.port, ""),
+        **(floors if args.floors else {}),
         **(paths(args.port + 2, "before: ") if before is not None else {}),
     }
     results: dict[str, list[float]] = {name: [] for name in targets}

@@ -81,6 +81,9 @@ def targets() -> dict[str, Callable[[], dict[str, Any]]]:
     return {
         "behind the middleware": lambda: environ("GET", "/bench-floor/ok/"),
         "GET /healthz": lambda: environ("GET", "/healthz"),
+        "floor: the tracking statement, a constant answer": lambda: environ(
+            "GET", f"/bench-floor/read/{code}/"
+        ),
         "GET /track/<code>/": lambda: environ(
             "GET", f"/track/{code}/", f"{cookie}; csrftoken={'b' * 32}"
         ),

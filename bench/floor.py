@@ -9,6 +9,10 @@ bench-only endpoints) and POSTs the same form body to each, in one run:
   design pays before it stores anything.
 - ``/bench-floor/append/``: the same plus one INSERT of the cleaned form into a one-table queue
   and its COMMIT — a "queued intake" (the worker would register the case later) at its leanest.
+- ``/bench-floor/read/<code>/``: the tracking page's one statement (``case_public_state``, the
+  case and its weeks) and a constant answer — what any tracking page that reads the case from
+  the database pays, before it checks the browser's proof or shows anything
+  (``bench/citizen_paths.py --floors``).
 """
 
 from __future__ import annotations
@@ -57,6 +61,13 @@ def form_append(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect("/track/")
 
 
+def read(request: HttpRequest, code: str) -> HttpResponse:
+    from pishkhan.cases.selectors import case_public_state
+
+    state = case_public_state(code=code, municipality_id=request.municipality.pk)  # type: ignore[attr-defined]
+    return HttpResponse("found" if state else "none", status=200 if state else 404)
+
+
 def ok(request: HttpRequest) -> HttpResponse:
     """The trivial view behind the product's whole middleware stack (bench/citizen_paths.py)."""
     return HttpResponse("ok", content_type="text/plain")
@@ -66,6 +77,7 @@ urlpatterns = [
     path("bench-floor/ok/", ok),
     path("bench-floor/form/", form_only),
     path("bench-floor/append/", form_append),
+    path("bench-floor/read/<str:code>/", read),
     path("", include("pishkhan.urls")),
 ]
 handler403 = "pishkhan.core.views.permission_denied"

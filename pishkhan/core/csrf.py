@@ -5,8 +5,9 @@ compressed page never repeats it: BREACH) with a random mask of 32 characters, e
 its own call to ``secrets.choice`` — 32 ``urandom`` system calls, 52 µs, a seventh of a cached
 tracking page. ``csrf_token`` makes the same kind of token (a fresh uniform mask, then the
 secret shifted by it, character by character, in ``CSRF_ALLOWED_CHARS``) from one random
-number below 62^32; Django's middleware checks it like its own (tested through the middleware).
-A request without a secret yet goes to ``get_token``, which makes one and sets the cookie.
+number below 62^32, each character's shifted alphabet looked up rather than computed (8 -> 5
+µs). Django's middleware checks it like its own (tested through the middleware). A request
+without a secret yet goes to ``get_token``, which makes one and sets the cookie.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ from django.http import HttpRequest
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 
 _BASE = len(CSRF_ALLOWED_CHARS)
-_POSITION = {char: i for i, char in enumerate(CSRF_ALLOWED_CHARS)}
 _MASKS = _BASE**CSRF_SECRET_LENGTH
+# For each character of a secret, the alphabet shifted by its position: the cipher of that
+# character under the mask digit m is _SHIFTED[char][m].
+_SHIFTED = {
+    c: CSRF_ALLOWED_CHARS[i:] + CSRF_ALLOWED_CHARS[:i] for i, c in enumerate(CSRF_ALLOWED_CHARS)
+}
 
 
 def csrf_token(request: HttpRequest) -> str:
@@ -28,10 +33,9 @@ def csrf_token(request: HttpRequest) -> str:
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: the cookie's age renewed
     draw = secrets.randbelow(_MASKS)
     mask = []
-    for _ in range(CSRF_SECRET_LENGTH):
+    cipher = []
+    for char in secret:
         draw, digit = divmod(draw, _BASE)
-        mask.append(digit)
-    cipher = [
-        CSRF_ALLOWED_CHARS[(_POSITION[c] + m) % _BASE] for c, m in zip(secret, mask, strict=True)
-    ]
-    return "".join(CSRF_ALLOWED_CHARS[m] for m in mask) + "".join(cipher)
+        mask.append(CSRF_ALLOWED_CHARS[digit])
+        cipher.append(_SHIFTED[char][digit])
+    return "".join(mask) + "".join(cipher)

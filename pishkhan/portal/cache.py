@@ -141,7 +141,8 @@ def serve_state(
     validator = hashlib.blake2b(
         f"{key}:{request.COOKIES.get(settings.CSRF_COOKIE_NAME, '')}".encode(), digest_size=16
     ).hexdigest()
-    held = _ETAG.fullmatch(request.headers.get("If-None-Match", "").strip())
+    # From META: ``request.headers`` would copy every header of the request first (4 µs).
+    held = _ETAG.fullmatch(request.META.get("HTTP_IF_NONE_MATCH", "").strip())
     if held and held["v"] == validator and now.timestamp() < int(held["until"]):
         not_modified = HttpResponseNotModified()
         not_modified["ETag"] = held[0]

@@ -46,6 +46,12 @@ class CsrfTokenTests(SimpleTestCase):
         self.assertFalse(accepted(tampered, SECRET))
         self.assertTrue(accepted(get_token(page_request(SECRET)), SECRET))  # the yardstick
 
+    def test_every_character_of_a_secret_is_shifted_right(self) -> None:
+        # Two secrets between them hold every character of the alphabet, at every end of it.
+        for secret in (CSRF_ALLOWED_CHARS[:32], CSRF_ALLOWED_CHARS[-32:][::-1]):
+            for _ in range(20):
+                self.assertTrue(accepted(csrf_token(page_request(secret)), secret))
+
     def test_a_fresh_mask_every_time(self) -> None:
         request = page_request(SECRET)
         tokens = {csrf_token(request) for _ in range(200)}
