@@ -58,7 +58,17 @@ class CsrfTokenTests(SimpleTestCase):
         self.assertEqual(len(tokens), 200)
         for position in range(32):  # every mask character varies (uniform draw, not a constant)
             self.assertGreater(len({t[position] for t in tokens}), 30)
-        self.assertTrue(request.META["CSRF_COOKIE_NEEDS_UPDATE"])  # as get_token: renewed
+
+    def test_a_browser_that_holds_the_cookie_is_not_sent_it_again(self) -> None:
+        request = page_request(SECRET)
+        self.assertTrue(accepted(csrf_token(request), SECRET))
+        response = CsrfViewMiddleware(view).process_response(request, HttpResponse())
+        self.assertNotIn(settings.CSRF_COOKIE_NAME, response.cookies)
+        # The yardstick: Django's get_token re-sends it (to slide its expiry).
+        request = page_request(SECRET)
+        get_token(request)
+        response = CsrfViewMiddleware(view).process_response(request, HttpResponse())
+        self.assertEqual(response.cookies[settings.CSRF_COOKIE_NAME].value, SECRET)
 
     def test_a_first_visit_gets_a_new_secret_and_its_cookie(self) -> None:
         request = page_request(None)

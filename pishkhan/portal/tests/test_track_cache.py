@@ -145,6 +145,45 @@ class TrackCacheTests(Tracking):
         case_.refresh_from_db()
         self.assertEqual(case_.status, "submitted")
 
+    def test_a_browser_holding_the_csrf_cookie_is_not_sent_it_again(self):
+        case_ = self.make_case()
+        client = self.tracked(case_, Client(enforce_csrf_checks=True))
+        self.assertIn("csrftoken", client.cookies)
+        for _ in range(2):  # rendered, then served as it was
+            response = client.get(f"/track/{case_.tracking_code}/")
+            self.assertEqual(response.status_code, 200)
+            self.assertNotIn("csrftoken", response.cookies)
+        first_visit = Client(enforce_csrf_checks=True).get("/track/")  # no cookie yet: one is set
+        self.assertEqual(len(first_visit.cookies["csrftoken"].value), 32)
+
+    def test_a_form_sent_without_its_cookie_gets_a_persian_page_and_saves_nothing(self):
+        case_ = self.make_case()
+        case_request_info(case=case_, question="عکس محل را بفرستید", actor=self.manager1)
+        client = self.tracked(case_, Client(enforce_csrf_checks=True))
+        page = client.get(f"/track/{case_.tracking_code}/").content
+        token = TOKEN.search(page).group(1).decode()
+        answer = {"answer": "نشانی دقیق این است", "csrfmiddlewaretoken": token}
+        url = f"/track/{case_.tracking_code}/answer/"
+
+        client.cookies["csrftoken"] = "d" * 32  # a new cookie since: the page's token is stale
+        stale = client.post(url, answer)
+        self.assertEqual(stale.status_code, 403)
+        text = stale.content.decode()
+        self.assertIn('dir="rtl"', text)
+        self.assertIn("از صفحه‌ای قدیمی فرستاده شد", text)
+        self.assertIn("چیزی ثبت نشده است", text)
+
+        del client.cookies["csrftoken"]  # expired, or cookies turned off
+        gone = client.post(url, answer)
+        self.assertEqual(gone.status_code, 403)
+        self.assertIn("کوکی‌ها را برای این نشانی روشن کنید", gone.content.decode())
+        case_.refresh_from_db()
+        self.assertEqual(case_.status, "info_requested")
+        self.assertFalse(case_.events.filter(note__contains="نشانی دقیق").exists())
+
+        client.cookies["pishkhan_language"] = "en"
+        self.assertIn("nothing was saved", client.post(url, answer).content.decode())
+
 
 def _jdatetime(value: dt.datetime) -> str:
     from pishkhan.core.templatetags.fa import jdatetime
