@@ -129,10 +129,14 @@ class FileSMSBackendTests(SimpleTestCase):
         self.assertEqual(self.lines()[-1]["key"], "zz")
 
     def test_a_line_torn_by_a_crash_does_not_swallow_the_next_message(self):
-        self.path.write_text('{"to": "x", "body": "نیمه', encoding="utf-8")
+        # Torn inside a Persian letter, as SIGKILL stops a write at a page boundary.
+        self.path.write_bytes('{"to": "x", "body": "نیمه", "key": "k0"}'.encode()[:24])
         FileSMSBackend().send(to="+989121234567", body="کامل", key="k1")
-        raw = self.path.read_text().splitlines()
-        self.assertEqual(json.loads(raw[-1])["key"], "k1")
+        FileSMSBackend().send(to="+989121234567", body="کامل", key="k0")  # the torn one, again
+        torn, *whole = self.path.read_bytes().splitlines()
+        with self.assertRaises(UnicodeDecodeError):
+            torn.decode()
+        self.assertEqual([json.loads(line)["key"] for line in whole], ["k1", "k0"])
 
     def test_a_replaced_file_is_read_again(self):
         backend = FileSMSBackend()

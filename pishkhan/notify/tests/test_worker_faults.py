@@ -74,10 +74,20 @@ class WorkerFaultTests(TransactionTestCase):
             )
 
     def delivered(self) -> list[str]:
+        """The keys of the whole lines in the file. A worker killed inside its write can leave a
+        torn line: Linux stops a write at a page boundary when the process gets SIGKILL, even
+        mid-character. That message was not marked sent, so it is sent again in a whole line;
+        the backend closes the torn one first and, like these tests, never counts it."""
         path = Path(self.var) / "outbox" / "sms" / "sms.jsonl"
         if not path.exists():
             return []
-        return [json.loads(line)["key"] for line in path.read_text().splitlines()]
+        keys = []
+        for line in path.read_bytes().splitlines():
+            try:
+                keys.append(json.loads(line)["key"])
+            except ValueError:  # a torn line (UnicodeDecodeError is a ValueError too)
+                continue
+        return keys
 
     def drain(self, env):
         for _ in range(40):
