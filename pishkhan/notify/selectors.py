@@ -28,9 +28,3 @@ def worker_heartbeat_at(*, name: str | None = None) -> dt.datetime | None:
     # SQLite hands the column back as text
     at = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
     return timezone.make_aware(at, dt.UTC) if timezone.is_naive(at) else at
-
-
-def worker_heartbeat_age(*, name: str | None = None) -> dt.timedelta | None:
-    """How long ago the named worker (see worker_heartbeat_at) last beat (None: never)."""
-    at = worker_heartbeat_at(name=name)
-    return None if at is None else timezone.now() - at

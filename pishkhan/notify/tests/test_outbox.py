@@ -11,7 +11,7 @@ from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 
 from pishkhan.notify.models import Message, WorkerHeartbeat
-from pishkhan.notify.selectors import worker_heartbeat_age
+from pishkhan.notify.selectors import worker_heartbeat_at
 from pishkhan.notify.services import message_enqueue, outbox_process
 from pishkhan.notify.transports import FileSMSBackend, TransportError
 
@@ -147,9 +147,11 @@ class FileSMSBackendTests(SimpleTestCase):
 
 
 class HeartbeatTests(TestCase):
-    def test_age_of_the_last_beat(self):
-        self.assertIsNone(worker_heartbeat_age())
-        WorkerHeartbeat.objects.create(name="worker", at=timezone.now() - dt.timedelta(seconds=90))
-        age = worker_heartbeat_age()
-        self.assertAlmostEqual(age.total_seconds(), 90, delta=5)
-        self.assertIsNone(worker_heartbeat_age(name="other"))
+    def test_the_last_beat(self):
+        self.assertIsNone(worker_heartbeat_at())
+        beat = timezone.now() - dt.timedelta(seconds=90)
+        WorkerHeartbeat.objects.create(name="worker", at=beat)
+        WorkerHeartbeat.objects.create(name="older", at=beat - dt.timedelta(hours=1))
+        self.assertEqual(worker_heartbeat_at(), beat)  # the freshest worker's
+        self.assertEqual(worker_heartbeat_at(name="older"), beat - dt.timedelta(hours=1))
+        self.assertIsNone(worker_heartbeat_at(name="other"))
